@@ -1,0 +1,87 @@
+package ai.factory.topics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the topics of a catalog; running it again changes nothing. */
+public final class TopicAdmin {
+
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private TopicAdmin() {
+    }
+
+    /** What happened to one topic. */
+    public enum Action { CREATED, EXISTS }
+
+    /**
+     * The outcome for one topic.
+     *
+     * @param note a mismatch between the existing topic and its spec, or empty; such topics are left as they are
+     */
+    public record Outcome(String topic, Action action, int partitions, String note) {
+    }
+
+    /** Creates every topic of {@code specs} that does not exist yet; existing topics are reported, never changed. */
+    public static List<Outcome> ensure(Admin admin, List<TopicSpec> specs) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (TopicSpec spec : specs) {
+            NewTopic topic = new NewTopic(spec.name(), Optional.of(spec.partitions()),
+                    spec.replicationFactor() < 0 ? Optional.empty() : Optional.of(spec.replicationFactor()))
+                    .configs(spec.configs());
+            try {
+                admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                outcomes.add(new Outcome(spec.name(), Action.CREATED, spec.partitions(), ""));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new KafkaException("cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e.getCause());
+                }
+                int actual = describe(admin, spec.name()).partitions().size();
+                String note = actual == spec.partitions() ? ""
+                        : "has " + actual + " partitions, spec says " + spec.partitions() + " (left unchanged)";
+                outcomes.add(new Outcome(spec.name(), Action.EXISTS, actual, note));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while creating topic " + spec.name(), e);
+            } catch (TimeoutException e) {
+                throw new KafkaException("timed out creating topic " + spec.name(), e);
+            }
+        }
+        return outcomes;
+    }
+
+    /** Describes the topics of the cluster, internal ones left out, by name. */
+    public static Map<String, TopicDescription> describeAll(Admin admin) {
+        try {
+            var names = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return new java.util.TreeMap<>(admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while listing topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaException("cannot list topics: " + e.getMessage(), e);
+        }
+    }
+
+    private static TopicDescription describe(Admin admin, String name) {
+        try {
+            return admin.describeTopics(List.of(name)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while describing topic " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaException("cannot describe topic " + name + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package ai.factory.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import ai.factory.broker.KafkaExtension;
+import ai.factory.broker.TestKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(KafkaExtension.class)
+class TopicAdminTest {
+
+    @Test
+    void creatingTheCatalogTwiceChangesNothingTheSecondTime(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("catalog"));
+        List<TopicSpec> catalog = TopicCatalog.of(topics, 2);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            List<TopicAdmin.Outcome> first = TopicAdmin.ensure(admin, catalog);
+            assertThat(first).extracting(TopicAdmin.Outcome::action).containsOnly(TopicAdmin.Action.CREATED);
+            Map<String, Map<String, String>> configsBefore = overriddenConfigs(admin, catalog);
+            var descriptionsBefore = TopicAdmin.describeAll(admin);
+
+            List<TopicAdmin.Outcome> second = TopicAdmin.ensure(admin, catalog);
+
+            assertThat(second).extracting(TopicAdmin.Outcome::action).containsOnly(TopicAdmin.Action.EXISTS);
+            assertThat(second).extracting(TopicAdmin.Outcome::note).containsOnly("");
+            assertThat(overriddenConfigs(admin, catalog)).isEqualTo(configsBefore);
+            assertThat(TopicAdmin.describeAll(admin)).isEqualTo(descriptionsBefore);
+            assertThat(configsBefore.get(topics.models()))
+                    .containsEntry("cleanup.policy", "compact")
+                    .containsEntry("max.message.bytes", String.valueOf(TopicCatalog.MODELS_MAX_MESSAGE_BYTES));
+            assertThat(descriptionsBefore.get(topics.events()).partitions()).hasSize(2);
+            assertThat(descriptionsBefore.get(topics.models()).partitions()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anExistingTopicWithOtherPartitionsIsReportedNotChanged(TestKafka kafka) {
+        Topics topics = new Topics(TestKafka.uniquePrefix("mismatch"));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, TopicCatalog.of(topics, 1));
+            List<TopicAdmin.Outcome> again = TopicAdmin.ensure(admin, TopicCatalog.of(topics, 4));
+            TopicAdmin.Outcome events = again.stream().filter(o -> o.topic().equals(topics.events())).findFirst().orElseThrow();
+            assertThat(events.partitions()).isEqualTo(1);
+            assertThat(events.note()).contains("spec says 4");
+        }
+    }
+
+    @Test
+    void aPrefixWithIllegalCharactersIsRefused() {
+        assertThatThrownBy(() -> new Topics("my factory/")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Topics("prod.").events()).isEqualTo("prod.events");
+    }
+
+    private static Map<String, Map<String, String>> overriddenConfigs(Admin admin, List<TopicSpec> catalog) throws Exception {
+        List<ConfigResource> resources = catalog.stream()
+                .map(s -> new ConfigResource(ConfigResource.Type.TOPIC, s.name())).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+        return configs.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().name(),
+                e -> e.getValue().entries().stream()
+                        .filter(c -> c.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG)
+                        .collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value))));
+    }
+}
