@@ -1,0 +1,24 @@
+package ai.factory.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code factory} command: runs and inspects an AI Factory. */
+@Command(name = "factory",
+        mixinStandardHelpOptions = true,
+        versionProvider = FactoryVersion.class,
+        description = "Runs and inspects an AI Factory: Kafka topics in, continuously learning models out.",
+        subcommands = {BrokerCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+public final class FactoryCli {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests and embedding). */
+    public static int run(String... args) {
+        return new CommandLine(new FactoryCli())
+                .setExecutionExceptionHandler(new FriendlyErrors())
+                .execute(args);
+    }
+}
