@@ -45,6 +45,7 @@ public final class FlinkAvroDeserializationSchema<T extends SpecificRecord> impl
 
     @Override
     public TypeInformation<T> getProducedType() {
+        // With flink-avro on the class path this is an AvroTypeInfo: Flink serializes the records as Avro, not with Kryo.
         return TypeInformation.of(type);
     }
 }
