@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = FactoryVersion.class,
         description = "Runs and inspects an AI Factory: Kafka topics in, continuously learning models out.",
-        subcommands = {BrokerCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, SubscribeCommand.class,
+            CommandLine.HelpCommand.class})
 public final class FactoryCli {
 
     public static void main(String[] args) {

@@ -1,0 +1,161 @@
+package ai.factory.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import ai.factory.records.Event;
+import ai.factory.records.Feedback;
+import ai.factory.replay.Mapping;
+import ai.factory.replay.Replay;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code factory produce}: a CSV or JSON Lines file into the events and/or feedback topics. */
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = {
+            "Writes a CSV (with a header line) or JSON Lines file, optionally gzipped, to the events topic and/or, for rows",
+            "with a label, to the feedback topic at each label's arrival time - as the mapping file says.",
+            "Bad lines are reported with their line number and skipped; the run goes on."})
+final class ProduceCommand implements Callable<Integer> {
+
+    enum Target { events, feedback, both }
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "Data file: .csv, .jsonl (or .ndjson), optionally .gz.")
+    Path data;
+
+    @Option(names = {"-m", "--mapping"}, required = true, paramLabel = "FILE",
+            description = "Mapping file (JSON): id, event_time, entity, attributes, label, label_delay_minutes. See data/flights.mapping.json.")
+    Path mapping;
+
+    @Option(names = "--to", defaultValue = "both", paramLabel = "TOPICS",
+            description = "events, feedback or both (default: ${DEFAULT-VALUE}; both needs a label in the mapping).")
+    Target to;
+
+    @Option(names = "--speedup", defaultValue = "max", paramLabel = "X",
+            description = "Pace by event time, X times faster than real time, or 'max' for as fast as possible (default: ${DEFAULT-VALUE}).")
+    String speedup;
+
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "N",
+            description = "At most N events per second; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+            description = "Stop after N events; 0 for the whole file (default: ${DEFAULT-VALUE}).")
+    long limit;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isReadable(data)) {
+            throw new IllegalArgumentException("cannot read data file " + data);
+        }
+        Mapping map = Mapping.read(mapping);
+        boolean writeFeedback = to != Target.events;
+        if (to == Target.both && !map.hasLabel()) {
+            writeFeedback = false;
+        }
+        Replay.Options options = new Replay.Options(data, map, kafka.topics(), to != Target.feedback, writeFeedback,
+                parseSpeedup(speedup), rate, limit);
+        PrintStream err = System.err;
+        ProgressLine line = new ProgressLine(err);
+        BadLineReport bad = new BadLineReport(err);
+        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka.bootstrap, kafka.topics().schemas());
+             KafkaProducer<String, byte[]> producer = producer(kafka.bootstrap)) {
+            Replay replay = new Replay(options, AvroCodec.of(Event.class, registry), AvroCodec.of(Feedback.class, registry));
+            long started = System.nanoTime();
+            Replay.Progress done = replay.run(producer, new Replay.Listener() {
+                @Override
+                public void progress(Replay.Progress p) {
+                    line.update(describe(p, started));
+                }
+
+                @Override
+                public void badLine(long lineNumber, String reason) {
+                    bad.report(lineNumber, reason);
+                }
+            });
+            line.finish(describe(done, started));
+            bad.summary();
+            spec.commandLine().getOut().printf("produced %d events and %d feedback records to %s; %d bad lines skipped%n",
+                    to == Target.feedback ? 0 : done.events(), done.feedback(), kafka.bootstrap, done.badLines());
+        }
+        return 0;
+    }
+
+    static double parseSpeedup(String text) {
+        if ("max".equalsIgnoreCase(text)) {
+            return 0;
+        }
+        try {
+            double x = Double.parseDouble(text);
+            if (!(x > 0) || Double.isInfinite(x)) {
+                throw new NumberFormatException();
+            }
+            return x;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--speedup must be a positive number or 'max', was '" + text + "'");
+        }
+    }
+
+    private static String describe(Replay.Progress p, long startedNanos) {
+        double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
+        return String.format("%s %3.0f%%  events %,d (%,.0f/s)  feedback %,d  bad %,d  event time %s",
+                ProgressLine.bar(p.fractionRead(), 20), p.fractionRead() * 100, p.events(), p.events() / seconds,
+                p.feedback(), p.badLines(), p.eventTime() == null ? "-" : p.eventTime());
+    }
+
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Prints the first bad lines in full and counts the rest, so a broken file cannot flood the terminal. */
+    static final class BadLineReport {
+        private static final int SHOWN = 20;
+        private final PrintStream err;
+        private long count;
+
+        BadLineReport(PrintStream err) {
+            this.err = err;
+        }
+
+        void report(long lineNumber, String reason) {
+            if (++count <= SHOWN) {
+                err.println("line " + lineNumber + ": " + reason + " (skipped)");
+            }
+        }
+
+        void summary() {
+            if (count > SHOWN) {
+                err.println("... and " + (count - SHOWN) + " more bad lines");
+            }
+        }
+    }
+}
