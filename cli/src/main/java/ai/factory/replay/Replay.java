@@ -49,6 +49,14 @@ public final class Replay {
         void progress(Progress progress);
 
         void badLine(long lineNumber, String reason);
+
+        /** An event was handed to the producer. */
+        default void eventSent(Event event) {
+        }
+
+        /** A feedback record was handed to the producer. */
+        default void feedbackSent(Feedback feedback) {
+        }
     }
 
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -97,13 +105,14 @@ public final class Replay {
                 Instant time = mapped.event().getEventTime();
                 pacer.awaitTurn(time);
                 while (!pending.isEmpty() && !pending.peek().getFeedbackTime().isAfter(time)) {
-                    send(producer, pending.poll());
+                    send(producer, pending.poll(), listener);
                     feedbackCount++;
                 }
                 if (options.writeEvents()) {
                     Event event = mapped.event();
                     producer.send(new ProducerRecord<>(options.topics().events(), null, time.toEpochMilli(),
                             event.getId(), events.encode(event)));
+                    listener.eventSent(event);
                 }
                 eventCount++;
                 if (options.writeFeedback() && mapped.feedback() != null) {
@@ -116,7 +125,7 @@ public final class Replay {
                 }
             }
             while (!pending.isEmpty()) {
-                send(producer, pending.poll());
+                send(producer, pending.poll(), listener);
                 feedbackCount++;
             }
             producer.flush();
@@ -126,9 +135,10 @@ public final class Replay {
         }
     }
 
-    private void send(Producer<String, byte[]> producer, Feedback feedback) {
+    private void send(Producer<String, byte[]> producer, Feedback feedback, Listener listener) {
         producer.send(new ProducerRecord<>(options.topics().feedback(), null, feedback.getFeedbackTime().toEpochMilli(),
                 feedback.getEventId(), feedbacks.encode(feedback)));
+        listener.feedbackSent(feedback);
     }
 
     /** Holds the replay to event-time pacing and to a rate limit, whichever is slower. */

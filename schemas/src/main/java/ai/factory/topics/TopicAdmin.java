@@ -7,12 +7,14 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the topics of a catalog; running it again changes nothing. */
 public final class TopicAdmin {
@@ -75,13 +77,22 @@ public final class TopicAdmin {
     }
 
     private static TopicDescription describe(Admin admin, String name) {
-        try {
-            return admin.describeTopics(List.of(name)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(name);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while describing topic " + name, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaException("cannot describe topic " + name + ": " + e.getMessage(), e);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(name)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(name);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while describing topic " + name, e);
+            } catch (ExecutionException e) {
+                // A topic created a moment ago by someone else exists before every broker's metadata shows it.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new KafkaException("cannot describe topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            } catch (TimeoutException e) {
+                throw new KafkaException("timed out describing topic " + name, e);
+            }
         }
     }
 }
