@@ -1,0 +1,123 @@
+package ai.factory.feedback;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import ai.factory.feedback.policy.FeedbackPolicies;
+import ai.factory.feedback.policy.FeedbackPolicy;
+import ai.factory.feedback.quality.QualitySettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command-line options of the feedback app; {@link #toOptions()} is what a {@code factory feedback} command needs. */
+@Command(name = "feedback", mixinStandardHelpOptions = true,
+        description = "Join delayed feedback with what was served; write training examples and online quality.")
+public final class FeedbackCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (${DEFAULT-VALUE}).")
+    String bootstrap;
+
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name.")
+    String topicPrefix;
+
+    @Option(names = "--application-id", defaultValue = "factory-feedback", description = "Kafka Streams application id (${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--window", defaultValue = "P1D", description = "Event-time window for feedback, ISO-8601 (${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--grace", defaultValue = "PT0S", description = "Extra stream time before a window closes (${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Option(names = "--late-retention", description = "How long closed events are remembered to recognize late feedback (default: the window).")
+    Duration lateRetention;
+
+    @Option(names = "--policy", defaultValue = "last", description = "Default feedback policy: first|last|sum|max[,default=<label>|,no-example] (${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--model-policy", description = "Policy of one model: <model>=<policy>; repeatable.")
+    List<String> modelPolicies = new ArrayList<>();
+
+    @Option(names = "--state-dir", defaultValue = "feedback-state", description = "Local state folder (${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--in-memory-state", description = "Keep state in memory instead of RocksDB.")
+    boolean inMemoryState;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of topics created when missing (${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--no-create-topics", negatable = false, description = "Do not create missing topics.")
+    boolean noCreateTopics;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Stream threads (${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--commit-interval", defaultValue = "PT0.1S", description = "Transaction commit interval (${DEFAULT-VALUE}).")
+    Duration commitInterval;
+
+    @Option(names = "--punctuate-every", defaultValue = "PT1S", description = "Stream-time interval of window closing (${DEFAULT-VALUE}).")
+    Duration punctuateEvery;
+
+    @Option(names = "--dead-letter-topic", description = "Dead-letter topic (default: <prefix>feedback.dlq).")
+    String deadLetterTopic;
+
+    @Option(names = "--quality-count", defaultValue = "1000", description = "Judged predictions per count window (${DEFAULT-VALUE}).")
+    int qualityCount;
+
+    @Option(names = "--quality-time", defaultValue = "PT1H", description = "Length of quality time windows (${DEFAULT-VALUE}).")
+    Duration qualityTime;
+
+    @Option(names = "--threshold", defaultValue = "0.5", description = "Decision threshold for accuracy (${DEFAULT-VALUE}).")
+    double threshold;
+
+    @Option(names = "--auc-bins", defaultValue = "1000", description = "Score bins of the streaming AUC (${DEFAULT-VALUE}).")
+    int aucBins;
+
+    @Option(names = "--calibration-bins", defaultValue = "10", description = "Calibration bins (${DEFAULT-VALUE}).")
+    int calibrationBins;
+
+    @Option(names = "--drift-delta", defaultValue = "0.05", description = "Page-Hinkley tolerance on log loss (${DEFAULT-VALUE}).")
+    double driftDelta;
+
+    @Option(names = "--drift-lambda", defaultValue = "50", description = "Page-Hinkley alarm threshold (${DEFAULT-VALUE}).")
+    double driftLambda;
+
+    @Option(names = "--config", description = "Extra Kafka Streams setting key=value; repeatable.")
+    Map<String, String> config = new LinkedHashMap<>();
+
+    /** Parses command-line arguments into this command (for callers that do not run it). */
+    public FeedbackCommand parse(java.util.List<String> args) {
+        new picocli.CommandLine(this).parseArgs(args.toArray(String[]::new));
+        return this;
+    }
+
+    /** The options these arguments describe. */
+    public FeedbackOptions toOptions() {
+        FeedbackPolicies policies = FeedbackPolicies.parse(FeedbackPolicy.parse(policy), modelPolicies);
+        JoinSettings join = new JoinSettings(window, grace, lateRetention == null ? window : lateRetention, policies);
+        QualitySettings quality = new QualitySettings(qualityCount, qualityTime, threshold, aucBins, calibrationBins,
+                driftDelta, driftLambda, QualitySettings.defaults().driftMinSamples());
+        return new FeedbackOptions(bootstrap, topicPrefix, applicationId, join, quality, punctuateEvery, deadLetterTopic,
+                stateDir, inMemoryState, partitions, !noCreateTopics, threads, commitInterval, config);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        FeedbackApp app = FeedbackApp.start(toOptions(), new SimpleMeterRegistry());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "feedback-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,38 @@
+package ai.factory.feedback;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The app's Micrometer counters. They count work done, including work a crash made the app redo; the
+ * exactly-once numbers are the records on the output topics.
+ */
+public final class FeedbackMetrics {
+
+    private final MeterRegistry registry;
+    final Counter examplesFromFeedback;
+    final Counter examplesFromDefault;
+    final Counter expired;
+    final Counter late;
+    final Counter unmatched;
+    final Counter ignored;
+    final Counter reports;
+    final Counter driftAlarms;
+
+    public FeedbackMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        examplesFromFeedback = registry.counter("factory.feedback.examples", "label_source", "feedback");
+        examplesFromDefault = registry.counter("factory.feedback.examples", "label_source", "default");
+        expired = registry.counter("factory.feedback.expired");
+        late = registry.counter("factory.feedback.late", "reason", LateReason.LATE);
+        unmatched = registry.counter("factory.feedback.late", "reason", LateReason.UNMATCHED);
+        ignored = registry.counter("factory.feedback.ignored");
+        reports = registry.counter("factory.feedback.quality.reports");
+        driftAlarms = registry.counter("factory.feedback.quality.drift");
+    }
+
+    /** Counts a record sent to the dead-letter topic. */
+    void deadLetter(String reasonCode) {
+        registry.counter("factory.feedback.dead_letters", "reason", reasonCode).increment();
+    }
+}

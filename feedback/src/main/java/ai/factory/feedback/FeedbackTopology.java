@@ -1,0 +1,161 @@
+package ai.factory.feedback;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.Set;
+
+import ai.factory.feedback.quality.ModelQualitySerde;
+import ai.factory.feedback.quality.Outcome;
+import ai.factory.feedback.quality.OutcomeSerde;
+import ai.factory.records.FeatureVector;
+import ai.factory.records.Feedback;
+import ai.factory.records.LabeledExample;
+import ai.factory.records.Prediction;
+import ai.factory.records.QualityReport;
+import ai.factory.records.Rejected;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.AvroSerde;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.topics.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The feedback application's topology: the three co-partitioned inputs meet in the {@link JoinProcessor};
+ * its examples, late feedback and dead letters go to their topics, and its outcomes are re-keyed by model
+ * version into the {@link QualityProcessor}, which writes the quality topic.
+ */
+public final class FeedbackTopology {
+
+    /** Name of the internal topic that carries outcomes keyed by model version. */
+    public static final String OUTCOMES = "outcomes";
+
+    private FeedbackTopology() {
+    }
+
+    /** Builds the topology; {@code registry} resolves and publishes the Avro schemas. */
+    public static Topology build(FeedbackOptions options, SchemaRegistry registry, FeedbackMetrics metrics) {
+        Topics topics = options.topics();
+        StreamsBuilder builder = new StreamsBuilder();
+        Serde<String> keys = Serdes.String();
+        EventTimeExtractor eventTime = new EventTimeExtractor();
+
+        KStream<String, Object> features = builder.stream(topics.features(),
+                input(FeatureVector.class, registry, eventTime).withName("features"));
+        KStream<String, Object> predictions = builder.stream(topics.predictions(),
+                input(Prediction.class, registry, eventTime).withName("predictions"));
+        KStream<String, Object> feedback = builder.stream(topics.feedback(),
+                input(Feedback.class, registry, eventTime).withName("feedback"));
+
+        KStream<String, Object> joined = features
+                .merge(predictions, Named.as("served"))
+                .merge(feedback, Named.as("served-and-feedback"))
+                .process(joinSupplier(options, registry, metrics), Named.as("join"));
+
+        JoinSettings join = options.join();
+        Duration lateness = join.window().plus(join.grace());
+        joined.split(Named.as("join-"))
+                .branch((k, v) -> v instanceof LabeledExample, Branched.withConsumer(s -> s
+                        .mapValues(v -> (LabeledExample) v, Named.as("examples-out"))
+                        .to(topics.examples(), Produced.with(keys, AvroSerde.of(LabeledExample.class, registry))
+                                .withName("examples")), "examples"))
+                .branch((k, v) -> v instanceof Feedback, Branched.withConsumer(s -> s
+                        .mapValues(v -> (Feedback) v, Named.as("late-out"))
+                        .to(topics.feedbackLate(), Produced.with(keys, AvroSerde.of(Feedback.class, registry))
+                                .withName("feedback-late")), "late"))
+                .branch((k, v) -> v instanceof Rejected, Branched.withConsumer(s -> s
+                        .mapValues(v -> (Rejected) v, Named.as("rejected-out"))
+                        .to(options.deadLetterTopicName(), Produced.with(keys, AvroSerde.of(Rejected.class, registry))
+                                .withName("dead-letters")), "rejected"))
+                .branch((k, v) -> v instanceof Outcome, Branched.withConsumer(s -> s
+                        .mapValues(v -> (Outcome) v, Named.as("outcomes-out"))
+                        .repartition(Repartitioned.with(keys, new OutcomeSerde().serde()).withName(OUTCOMES))
+                        .process(qualitySupplier(options, lateness, metrics), Named.as("quality"))
+                        .to(topics.quality(), Produced.with(keys, AvroSerde.of(QualityReport.class, registry))
+                                .withName("quality-reports")), "outcomes"))
+                .noDefaultBranch();
+        return builder.build();
+    }
+
+    /** Streams settings for {@code options}: exactly-once v2, state folder, and the extras. */
+    public static Properties streamsConfig(FeedbackOptions options) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.threads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
+        // Records of the three inputs must be processed in event-time order across partitions; wait briefly
+        // for a lagging input rather than close windows on a partial view.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 100L);
+        props.putAll(options.extraConfig());
+        return props;
+    }
+
+    private static <T extends SpecificRecord> Consumed<String, Object> input(Class<T> type, SchemaRegistry registry,
+                                                                          EventTimeExtractor eventTime) {
+        Serde<Object> values = Serdes.serdeFrom(
+                (topic, value) -> {
+                    throw new UnsupportedOperationException("input values are only read");
+                },
+                new LenientDeserializer<>(AvroCodec.of(type, registry)));
+        return Consumed.with(Serdes.String(), values).withTimestampExtractor(eventTime);
+    }
+
+    private static ProcessorSupplier<String, Object, String, Object> joinSupplier(
+            FeedbackOptions options, SchemaRegistry registry, FeedbackMetrics metrics) {
+        JoinStateSerde stateSerde = new JoinStateSerde(registry);
+        StoreBuilder<?> joins = Stores.keyValueStoreBuilder(store(options, JoinProcessor.JOIN_STORE), Serdes.String(), stateSerde.serde())
+                .withCachingEnabled();
+        StoreBuilder<?> due = Stores.keyValueStoreBuilder(store(options, JoinProcessor.DUE_STORE), Serdes.String(), Serdes.String())
+                .withCachingEnabled();
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Object, String, Object> get() {
+                return new JoinProcessor(options.join(), options.punctuateEvery(), options.applicationId(), metrics);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(joins, due);
+            }
+        };
+    }
+
+    private static ProcessorSupplier<String, Outcome, String, QualityReport> qualitySupplier(
+            FeedbackOptions options, Duration lateness, FeedbackMetrics metrics) {
+        StoreBuilder<?> quality = Stores.keyValueStoreBuilder(store(options, QualityProcessor.STORE), Serdes.String(),
+                new ModelQualitySerde().serde()).withCachingEnabled();
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Outcome, String, QualityReport> get() {
+                return new QualityProcessor(options.quality(), options.punctuateEvery(), lateness, metrics);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(quality);
+            }
+        };
+    }
+
+    private static KeyValueBytesStoreSupplier store(FeedbackOptions options, String name) {
+        return options.inMemoryState() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+    }
+}

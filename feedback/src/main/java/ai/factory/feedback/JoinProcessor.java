@@ -1,0 +1,360 @@
+package ai.factory.feedback;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+import ai.factory.feedback.policy.Combine;
+import ai.factory.feedback.policy.FeedbackPolicy;
+import ai.factory.feedback.policy.Label;
+import ai.factory.feedback.policy.ReceivedFeedback;
+import ai.factory.feedback.quality.Outcome;
+import ai.factory.records.FeatureVector;
+import ai.factory.records.Feedback;
+import ai.factory.records.LabeledExample;
+import ai.factory.records.Prediction;
+import ai.factory.records.Rejected;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins what was served for an event (feature vector, prediction) with the feedback that arrives for it
+ * within the event-time window, and applies the model's feedback policy when the window closes.
+ *
+ * <p>Emits {@link LabeledExample}s, late or unmatched {@link Feedback}, {@link Rejected} input and
+ * {@link Outcome}s for the quality side. State lives in two stores: the join state by event id and an
+ * index by closing time that stream-time punctuation walks to close windows in order.
+ */
+final class JoinProcessor implements Processor<String, Object, String, Object> {
+
+    static final String JOIN_STORE = "feedback-join";
+    static final String DUE_STORE = "feedback-join-due";
+
+    private static final Logger log = LoggerFactory.getLogger(JoinProcessor.class);
+
+    private final JoinSettings settings;
+    private final Duration punctuateEvery;
+    private final String applicationId;
+    private final FeedbackMetrics metrics;
+    private final long window;
+    private final long grace;
+    private final long lateRetention;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, JoinState> joins;
+    private KeyValueStore<String, String> due;
+
+    JoinProcessor(JoinSettings settings, Duration punctuateEvery, String applicationId, FeedbackMetrics metrics) {
+        this.settings = settings;
+        this.punctuateEvery = punctuateEvery;
+        this.applicationId = applicationId;
+        this.metrics = metrics;
+        this.window = settings.window().toMillis();
+        this.grace = settings.grace().toMillis();
+        this.lateRetention = settings.lateRetention().toMillis();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.joins = context.getStateStore(JOIN_STORE);
+        this.due = context.getStateStore(DUE_STORE);
+        context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::closeDue);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        String id = record.key();
+        Object value = record.value();
+        if (value instanceof Undecodable u) {
+            reject(id, u.reasonCode(), u.reason(), u.original(), record.timestamp());
+            return;
+        }
+        if (value == null) {
+            reject(id, "EMPTY", "null value where a record was expected", record.timestamp());
+            return;
+        }
+        if (id == null) {
+            reject(null, "MISSING_KEY", "record has no key (the event id)", record.timestamp());
+            return;
+        }
+        if (value instanceof FeatureVector f) {
+            if (sameId(id, f.getEventId(), record)) {
+                served(id, f, null, record.timestamp());
+            }
+        } else if (value instanceof Prediction p) {
+            if (sameId(id, p.getEventId(), record)) {
+                if (!Double.isFinite(p.getScore())) {
+                    reject(id, "NOT_FINITE", "prediction score is " + p.getScore(), record.timestamp());
+                } else {
+                    served(id, null, p, record.timestamp());
+                }
+            }
+        } else if (value instanceof Feedback f) {
+            if (sameId(id, f.getEventId(), record)) {
+                if (!Double.isFinite(f.getLabel())) {
+                    reject(id, "NOT_FINITE", "feedback label is " + f.getLabel(), record.timestamp());
+                } else {
+                    feedback(id, f, record.timestamp());
+                }
+            }
+        } else {
+            reject(id, "UNEXPECTED_TYPE", "unexpected record type " + value.getClass().getSimpleName(), record.timestamp());
+        }
+    }
+
+    private boolean sameId(String key, String valueId, Record<String, Object> record) {
+        if (key.equals(valueId)) {
+            return true;
+        }
+        reject(key, "KEY_MISMATCH", "key '" + key + "' differs from the record's event id '" + valueId + "'", record.timestamp());
+        return false;
+    }
+
+    /** A feature vector or a prediction arrived. */
+    private void served(String id, FeatureVector features, Prediction prediction, long timestamp) {
+        JoinState state = joins.get(id);
+        if (state == null) {
+            state = new JoinState();
+        } else if (state.status == JoinState.Status.CLOSED) {
+            log.debug("Ignoring {} for event {}: its window has closed", features != null ? "features" : "prediction", id);
+            metrics.ignored.increment();
+            return;
+        }
+        long before = state.eventTime();
+        if (features != null && state.features == null) {
+            state.features = features;
+        } else if (prediction != null && state.prediction == null) {
+            state.prediction = prediction;
+            forwardOutcome(Outcome.served(prediction.getModelName(), prediction.getModelVersion(),
+                    prediction.getEventTime().toEpochMilli()), timestamp);
+        } else {
+            // A duplicate (the scorer may write one twice); the first is what was served.
+            metrics.ignored.increment();
+            return;
+        }
+        if (before == JoinState.UNKNOWN) {
+            dropFeedbackAfterWindow(id, state, timestamp);
+        }
+        if (!emitEarlyIfFinal(id, state, timestamp)) {
+            reschedule(id, state, closingTime(state));
+        }
+        joins.put(id, state);
+    }
+
+    /** Once the event time is known, feedback that came before it but lies after its window is late. */
+    private void dropFeedbackAfterWindow(String id, JoinState state, long timestamp) {
+        long windowEnd = state.eventTime() + window;
+        Iterator<ReceivedFeedback> it = state.feedback.iterator();
+        while (it.hasNext()) {
+            ReceivedFeedback f = it.next();
+            if (f.time() > windowEnd) {
+                it.remove();
+                sendLate(id, f.toFeedback(id), LateReason.LATE, state, timestamp);
+            }
+        }
+    }
+
+    private void feedback(String id, Feedback feedback, long timestamp) {
+        JoinState state = joins.get(id);
+        long time = feedback.getFeedbackTime().toEpochMilli();
+        if (state == null) {
+            if (time + window + grace < context.currentStreamTimeMs()) {
+                // Any event this label could belong to has had its window closed already.
+                sendLate(id, feedback, LateReason.UNMATCHED, null, timestamp);
+                return;
+            }
+            state = new JoinState();
+        }
+        switch (state.status) {
+            case CLOSED -> sendLate(id, feedback, LateReason.LATE, state, timestamp);
+            case DONE -> metrics.ignored.increment();
+            case OPEN -> {
+                if (state.eventTime() != JoinState.UNKNOWN && time > state.eventTime() + window) {
+                    sendLate(id, feedback, LateReason.LATE, state, timestamp);
+                    return;
+                }
+                state.feedback.add(ReceivedFeedback.of(feedback));
+                if (!emitEarlyIfFinal(id, state, timestamp)) {
+                    reschedule(id, state, closingTime(state));
+                }
+                joins.put(id, state);
+            }
+        }
+    }
+
+    /**
+     * Under FIRST the first joined label is final: emit at once instead of waiting for the window, but
+     * only once the prediction is in too, so the example carries what was served.
+     */
+    private boolean emitEarlyIfFinal(String id, JoinState state, long timestamp) {
+        FeedbackPolicy policy = settings.policies().forModel(state.modelName());
+        if (policy.combine() != Combine.FIRST || state.features == null || state.prediction == null
+                || state.feedback.isEmpty()) {
+            return false;
+        }
+        emit(id, state, policy, Optional.of(Combine.FIRST.apply(state.feedback)), timestamp);
+        state.status = JoinState.Status.DONE;
+        state.features = null;
+        state.feedback.clear();
+        reschedule(id, state, closingTime(state));
+        return true;
+    }
+
+    /** When the window of this event closes, in stream time. */
+    private long closingTime(JoinState state) {
+        long eventTime = state.eventTime();
+        long windowEnd = eventTime != JoinState.UNKNOWN ? eventTime + window
+                // Only feedback so far: the event cannot be older than the label minus the window.
+                : state.feedback.stream().mapToLong(ReceivedFeedback::time).min().orElseThrow() + window;
+        return windowEnd + grace;
+    }
+
+    private void closeDue(long streamTime) {
+        List<String> dueKeys = new ArrayList<>();
+        // Keys sort by due time; everything before "<streamTime>|" is due.
+        try (KeyValueIterator<String, String> it = due.range(dueKey(0, ""), dueKey(streamTime, ""))) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                if (dueTime(key) < streamTime) {
+                    dueKeys.add(key);
+                }
+            }
+        }
+        for (String key : dueKeys) {
+            due.delete(key);
+            String id = eventId(key);
+            JoinState state = joins.get(id);
+            if (state == null || !dueKey(state.due, id).equals(key)) {
+                continue;
+            }
+            close(id, state, dueTime(key));
+        }
+    }
+
+    private void close(String id, JoinState state, long closedAt) {
+        if (state.status == JoinState.Status.CLOSED) {
+            joins.delete(id);
+            return;
+        }
+        if (state.status == JoinState.Status.OPEN) {
+            FeedbackPolicy policy = settings.policies().forModel(state.modelName());
+            long windowEnd = closedAt - grace;
+            if (state.feedback.isEmpty()) {
+                metrics.expired.increment();
+            }
+            if (state.features == null && !state.feedback.isEmpty()) {
+                for (ReceivedFeedback f : state.feedback) {
+                    sendLate(id, f.toFeedback(id), LateReason.UNMATCHED, state, closedAt);
+                }
+            }
+            emit(id, state, policy, policy.label(state.feedback, windowEnd), closedAt);
+        }
+        if (lateRetention == 0 || state.eventTime() == JoinState.UNKNOWN) {
+            joins.delete(id);
+            return;
+        }
+        state.status = JoinState.Status.CLOSED;
+        state.features = null;
+        state.feedback.clear();
+        reschedule(id, state, closedAt + lateRetention);
+        joins.put(id, state);
+    }
+
+    /** Emits the example (when there are features and a label) and the prediction's outcome. */
+    private void emit(String id, JoinState state, FeedbackPolicy policy, Optional<Label> label, long timestamp) {
+        Prediction p = state.prediction;
+        boolean defaulted = state.feedback.isEmpty();
+        if (label.isPresent() && state.features != null) {
+            Label l = label.get();
+            LabeledExample example = LabeledExample.newBuilder()
+                    .setEventId(id).setFeatures(state.features)
+                    .setLabel(l.value()).setLabelTime(Instant.ofEpochMilli(l.time()))
+                    .setLabelSource(defaulted ? FeedbackPolicy.DEFAULT_SOURCE : "feedback")
+                    .setServedScore(p == null ? null : p.getScore())
+                    .setModelName(p == null ? null : p.getModelName())
+                    .setModelVersion(p == null ? null : p.getModelVersion())
+                    .build();
+            context.forward(new Record<>(id, (Object) example, timestamp));
+            (defaulted ? metrics.examplesFromDefault : metrics.examplesFromFeedback).increment();
+        }
+        if (p != null) {
+            long eventTime = p.getEventTime().toEpochMilli();
+            Outcome outcome = label.map(l -> Outcome.judged(p.getModelName(), p.getModelVersion(), p.getScore(),
+                            l.value(), eventTime, l.time(), defaulted))
+                    .orElseGet(() -> Outcome.expired(p.getModelName(), p.getModelVersion(), eventTime,
+                            eventTime + window));
+            forwardOutcome(outcome, timestamp);
+        }
+    }
+
+    private void sendLate(String id, Feedback feedback, String reason, JoinState state, long timestamp) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(LateReason.HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(id, (Object) feedback, timestamp, headers));
+        (LateReason.LATE.equals(reason) ? metrics.late : metrics.unmatched).increment();
+        if (state != null && state.prediction != null && LateReason.LATE.equals(reason)) {
+            Prediction p = state.prediction;
+            forwardOutcome(Outcome.late(p.getModelName(), p.getModelVersion(), p.getEventTime().toEpochMilli(),
+                    feedback.getFeedbackTime().toEpochMilli()), timestamp);
+        }
+    }
+
+    private void forwardOutcome(Outcome outcome, long timestamp) {
+        context.forward(new Record<>(outcome.modelKey(), (Object) outcome, timestamp));
+    }
+
+    private void reject(String id, String code, String reason, long timestamp) {
+        reject(id, code, reason, null, timestamp);
+    }
+
+    private void reject(String id, String code, String reason, byte[] original, long timestamp) {
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        Rejected rejected = Rejected.newBuilder()
+                .setEventId(id).setReasonCode(code).setReason(reason)
+                .setSourceTopic(source == null ? "" : source.topic())
+                .setSourcePartition(source == null ? -1 : source.partition())
+                .setSourceOffset(source == null ? -1L : source.offset())
+                .setOriginal(original == null ? null : java.nio.ByteBuffer.wrap(original))
+                .setRejectedAt(Instant.now())
+                .setRejectedBy(applicationId)
+                .build();
+        log.warn("Dead-lettering record {} from {}: {} ({})", id, source == null ? "?" : source.topic() + "-"
+                + source.partition() + "@" + source.offset(), code, reason);
+        metrics.deadLetter(code);
+        context.forward(new Record<>(id, (Object) rejected, timestamp));
+    }
+
+    private void reschedule(String id, JoinState state, long dueAt) {
+        String newKey = dueKey(dueAt, id);
+        if (state.due != JoinState.UNKNOWN && state.due != dueAt) {
+            due.delete(dueKey(state.due, id));
+        }
+        state.due = dueAt;
+        due.put(newKey, id);
+    }
+
+    /** Index key: the due time, zero-padded so that byte order is time order, then the event id. */
+    static String dueKey(long dueAt, String id) {
+        return String.format("%019d|%s", Math.max(0, dueAt), id);
+    }
+
+    private static long dueTime(String key) {
+        return Long.parseLong(key.substring(0, 19));
+    }
+
+    private static String eventId(String key) {
+        return key.substring(20);
+    }
+}

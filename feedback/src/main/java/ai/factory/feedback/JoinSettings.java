@@ -1,0 +1,26 @@
+package ai.factory.feedback;
+
+import java.time.Duration;
+
+import ai.factory.feedback.policy.FeedbackPolicies;
+
+/**
+ * How the join waits for labels.
+ *
+ * @param window        feedback counts when its time is at most this long after the event time
+ * @param grace         how much further stream time must pass before a window closes (out-of-order input)
+ * @param lateRetention how long a closed event is remembered, so feedback arriving later is recognized as late
+ *                      and attributed to the model version that served it
+ * @param policies      feedback policy per model
+ */
+public record JoinSettings(Duration window, Duration grace, Duration lateRetention, FeedbackPolicies policies) {
+
+    public JoinSettings {
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("window must be positive");
+        }
+        if (grace.isNegative() || lateRetention.isNegative()) {
+            throw new IllegalArgumentException("grace and late retention must not be negative");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package ai.factory.feedback.quality;
+
+import java.time.Duration;
+
+/**
+ * How online quality is measured.
+ *
+ * @param countWindow     judged predictions per count window (a report every so many)
+ * @param timeWindow      length of the event-time windows (by label time), aligned to the epoch
+ * @param threshold       score at or above which a prediction counts as positive for accuracy
+ * @param aucBins         score bins of the streaming AUC (more bins, smaller error bound)
+ * @param calibrationBins equal-width score bins of the calibration table
+ * @param driftDelta      Page-Hinkley tolerance: loss changes smaller than this per example are ignored
+ * @param driftLambda     Page-Hinkley alarm threshold on the cumulative deviation
+ * @param driftMinSamples examples the detector sees before it may fire
+ */
+public record QualitySettings(int countWindow, Duration timeWindow, double threshold, int aucBins, int calibrationBins,
+                              double driftDelta, double driftLambda, int driftMinSamples) {
+
+    public QualitySettings {
+        if (countWindow < 1 || aucBins < 1 || calibrationBins < 1 || driftMinSamples < 0) {
+            throw new IllegalArgumentException("count window and bins must be positive");
+        }
+        if (timeWindow.isNegative() || timeWindow.isZero()) {
+            throw new IllegalArgumentException("time window must be positive");
+        }
+    }
+
+    /** A report every 1000 judged predictions and every hour; 1000 AUC bins; drift on a 0.05 / 50 Page-Hinkley test. */
+    public static QualitySettings defaults() {
+        return new QualitySettings(1000, Duration.ofHours(1), 0.5, 1000, 10, 0.05, 50.0, 30);
+    }
+
+    public QualitySettings withCountWindow(int n) {
+        return new QualitySettings(n, timeWindow, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples);
+    }
+
+    public QualitySettings withTimeWindow(Duration d) {
+        return new QualitySettings(countWindow, d, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples);
+    }
+
+    public QualitySettings withDrift(double delta, double lambda, int minSamples) {
+        return new QualitySettings(countWindow, timeWindow, threshold, aucBins, calibrationBins, delta, lambda, minSamples);
+    }
+}

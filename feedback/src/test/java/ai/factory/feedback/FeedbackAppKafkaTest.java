@@ -1,0 +1,94 @@
+package ai.factory.feedback;
+
+import static ai.factory.feedback.Records.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.factory.broker.KafkaExtension;
+import ai.factory.broker.TestKafka;
+import ai.factory.feedback.policy.FeedbackPolicies;
+import ai.factory.feedback.policy.FeedbackPolicy;
+import ai.factory.feedback.quality.QualitySettings;
+import ai.factory.records.FeatureVector;
+import ai.factory.records.Feedback;
+import ai.factory.records.LabeledExample;
+import ai.factory.records.Prediction;
+import ai.factory.records.QualityReport;
+import ai.factory.records.Rejected;
+import ai.factory.serde.AvroSerde;
+import ai.factory.serde.InMemorySchemaRegistry;
+import ai.factory.topics.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(KafkaExtension.class)
+class FeedbackAppKafkaTest {
+
+    @TempDir
+    Path state;
+
+    @Test
+    void joinsOnARealBrokerDeadLettersGarbageAndWritesQuality(TestKafka kafka) {
+        String prefix = TestKafka.uniquePrefix("feedback-app");
+        Topics topics = new Topics(prefix);
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        FeedbackOptions options = FeedbackOptions.defaults(kafka.bootstrapServers()).withTopicPrefix(prefix)
+                .withApplicationId(prefix + "app")
+                .withJoin(new JoinSettings(Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1),
+                        FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
+                .withQuality(QualitySettings.defaults().withCountWindow(10))
+                .withState(state, false);
+        int n = 30;
+        try (FeedbackApp app = FeedbackApp.start(options, registry, new SimpleMeterRegistry());
+             var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer());
+             var examples = new CommittedReader<>(kafka.bootstrapServers(), topics.examples(),
+                     AvroSerde.of(LabeledExample.class, registry));
+             var deadLetters = new CommittedReader<>(kafka.bootstrapServers(), options.deadLetterTopicName(),
+                     AvroSerde.of(Rejected.class, registry));
+             var quality = new CommittedReader<>(kafka.bootstrapServers(), topics.quality(),
+                     AvroSerde.of(QualityReport.class, registry))) {
+            var fv = AvroSerde.of(FeatureVector.class, registry);
+            var pr = AvroSerde.of(Prediction.class, registry);
+            var fb = AvroSerde.of(Feedback.class, registry);
+            producer.send(new ProducerRecord<>(topics.feedback(), "garbage", "not avro".getBytes(StandardCharsets.UTF_8)));
+            for (int i = 0; i < n; i++) {
+                String id = "e" + i;
+                long t = T0 + i * 1000L;
+                producer.send(new ProducerRecord<>(topics.features(), id, fv.serialize(null, Records.features(id, t))));
+                producer.send(new ProducerRecord<>(topics.predictions(), id,
+                        pr.serialize(null, Records.prediction(id, t, 0.6, "m", 1))));
+                producer.send(new ProducerRecord<>(topics.feedback(), id, fb.serialize(null, Records.feedback(id, 1.0, t + 60_000, "app"))));
+            }
+            producer.flush();
+
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> examples.poll().size() >= n);
+            assertThat(examples.poll()).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(n);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !deadLetters.poll().isEmpty());
+            Rejected rejected = deadLetters.poll().get(0).value();
+            assertThat(rejected.getReasonCode()).isEqualTo("BAD_HEADER");
+            assertThat(rejected.getSourceTopic()).isEqualTo(topics.feedback());
+            assertThat(rejected.getSourceOffset()).isGreaterThanOrEqualTo(0L);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> quality.poll().size() >= 3);
+            List<QualityReport> reports = quality.poll().stream().map(ConsumerRecord::value).toList();
+            assertThat(reports).allSatisfy(r -> assertThat(r.getCount()).isEqualTo(10L));
+            assertThat(quality.poll()).extracting(ConsumerRecord::key).containsOnly("m/1");
+            assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        }
+    }
+}

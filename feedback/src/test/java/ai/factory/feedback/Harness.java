@@ -1,0 +1,91 @@
+package ai.factory.feedback;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+import ai.factory.feedback.policy.FeedbackPolicies;
+import ai.factory.feedback.quality.QualitySettings;
+import ai.factory.records.FeatureVector;
+import ai.factory.records.Feedback;
+import ai.factory.records.LabeledExample;
+import ai.factory.records.Prediction;
+import ai.factory.records.QualityReport;
+import ai.factory.records.Rejected;
+import ai.factory.serde.AvroSerde;
+import ai.factory.serde.InMemorySchemaRegistry;
+import ai.factory.topics.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The feedback topology on a TopologyTestDriver, with typed topics in and out. */
+final class Harness implements AutoCloseable {
+
+    static final Duration WINDOW = Duration.ofHours(1);
+
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, FeatureVector> features;
+    final TestInputTopic<String, Prediction> predictions;
+    final TestInputTopic<String, Feedback> feedback;
+    final TestInputTopic<String, byte[]> rawFeedback;
+    final TestOutputTopic<String, LabeledExample> examples;
+    final TestOutputTopic<String, Feedback> late;
+    final TestOutputTopic<String, Rejected> deadLetters;
+    final TestOutputTopic<String, QualityReport> quality;
+
+    Harness(Path stateDir, FeedbackPolicies policies, QualitySettings qualitySettings) {
+        this(stateDir, new JoinSettings(WINDOW, Duration.ZERO, WINDOW, policies), qualitySettings);
+    }
+
+    Harness(Path stateDir, JoinSettings join, QualitySettings qualitySettings) {
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        FeedbackOptions options = FeedbackOptions.defaults("unused:9092").withJoin(join).withQuality(qualitySettings)
+                .withPunctuateEvery(Duration.ofMillis(1)).withState(stateDir, true);
+        FeedbackMetrics metrics = new FeedbackMetrics(meters);
+        Properties props = FeedbackTopology.streamsConfig(options);
+        // The driver has no wall clock to end the wait for an input with no data: process what is there.
+        props.put("max.task.idle.ms", "-1");
+        driver = new TopologyTestDriver(FeedbackTopology.build(options, registry, metrics), props);
+        Topics topics = options.topics();
+        StringSerializer keys = new StringSerializer();
+        features = driver.createInputTopic(topics.features(), keys, AvroSerde.of(FeatureVector.class, registry));
+        predictions = driver.createInputTopic(topics.predictions(), keys, AvroSerde.of(Prediction.class, registry));
+        feedback = driver.createInputTopic(topics.feedback(), keys, AvroSerde.of(Feedback.class, registry));
+        rawFeedback = driver.createInputTopic(topics.feedback(), keys, new ByteArraySerializer());
+        StringDeserializer keysOut = new StringDeserializer();
+        examples = driver.createOutputTopic(topics.examples(), keysOut, AvroSerde.of(LabeledExample.class, registry));
+        late = driver.createOutputTopic(topics.feedbackLate(), keysOut, AvroSerde.of(Feedback.class, registry));
+        deadLetters = driver.createOutputTopic(options.deadLetterTopicName(), keysOut, AvroSerde.of(Rejected.class, registry));
+        quality = driver.createOutputTopic(topics.quality(), keysOut, AvroSerde.of(QualityReport.class, registry));
+    }
+
+    void served(String id, long eventTime, double score, String model, long version) {
+        features.pipeInput(id, Records.features(id, eventTime));
+        predictions.pipeInput(id, Records.prediction(id, eventTime, score, model, version));
+    }
+
+    void label(String id, double label, long time) {
+        feedback.pipeInput(id, Records.feedback(id, label, time, "app"));
+    }
+
+    /** Moves stream time to {@code time} with a record of an unrelated event. */
+    void advanceTo(long time) {
+        features.pipeInput("clock-" + time, Records.features("clock-" + time, time));
+    }
+
+    double counter(String name, String... tags) {
+        var counter = meters.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

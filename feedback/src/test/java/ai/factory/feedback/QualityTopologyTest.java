@@ -1,0 +1,166 @@
+package ai.factory.feedback;
+
+import static ai.factory.feedback.Records.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import ai.factory.feedback.drift.PageHinkley;
+import ai.factory.feedback.policy.FeedbackPolicies;
+import ai.factory.feedback.policy.FeedbackPolicy;
+import ai.factory.feedback.quality.LogLoss;
+import ai.factory.feedback.quality.QualitySettings;
+import ai.factory.records.CalibrationBin;
+import ai.factory.records.QualityReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QualityTopologyTest {
+
+    private static final long MINUTE = 60_000;
+
+    @TempDir
+    Path state;
+
+    /** One judged prediction as the test made it. */
+    private record Pair(double score, double label, long delay) {
+    }
+
+    @Test
+    void countWindowReportEqualsADirectComputationOverTheSamePairs() {
+        int n = 500;
+        Random random = new Random(7);
+        List<Pair> pairs = new ArrayList<>();
+        try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")),
+                QualitySettings.defaults().withCountWindow(n))) {
+            for (int i = 0; i < n; i++) {
+                double score = random.nextDouble();
+                double label = random.nextDouble() < score ? 1.0 : 0.0;
+                long delay = 1 + random.nextInt((int) (30 * MINUTE));
+                long eventTime = T0 + i * 1000L;
+                h.served("e" + i, eventTime, score, "m", 7);
+                h.label("e" + i, label, eventTime + delay);
+                pairs.add(new Pair(score, label, delay));
+            }
+            List<QualityReport> reports = h.quality.readValuesToList();
+            assertThat(reports).hasSize(1);
+            QualityReport r = reports.get(0);
+            assertThat(r.getModelName()).isEqualTo("m");
+            assertThat(r.getModelVersion()).isEqualTo(7L);
+            assertThat(r.getWindow()).isEqualTo("count:" + n);
+            assertThat(r.getCount()).isEqualTo((long) n);
+            assertThat(r.getLogloss()).isCloseTo(pairs.stream().mapToDouble(p -> LogLoss.of(p.score, p.label)).average()
+                    .orElseThrow(), within(1e-9));
+            assertThat(r.getAccuracy()).isEqualTo(pairs.stream().filter(p -> (p.score >= 0.5) == (p.label == 1.0)).count()
+                    / (double) n);
+            double exactAuc = exactAuc(pairs);
+            assertThat(r.getAucError()).isLessThan(0.01);
+            assertThat(Math.abs(r.getAuc() - exactAuc)).isLessThanOrEqualTo(r.getAucError());
+            assertThat(r.getCalibration()).isEqualTo(calibration(pairs, 10));
+            long[] delays = pairs.stream().mapToLong(Pair::delay).sorted().toArray();
+            long p50 = delays[(int) Math.ceil(0.5 * n) - 1];
+            long p99 = delays[(int) Math.ceil(0.99 * n) - 1];
+            assertThat(r.getLabelDelayP50Ms()).isBetween(p50, (long) (p50 * 1.02) + 1);
+            assertThat(r.getLabelDelayP99Ms()).isBetween(p99, (long) (p99 * 1.02) + 1);
+            assertThat(r.getPending()).isZero();
+            assertThat(r.getDrift()).isNull();
+        }
+    }
+
+    @Test
+    void timeWindowsReportOncePastTheirEndAndTheJoinWindow() {
+        QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000).withTimeWindow(Duration.ofHours(1));
+        try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")), settings)) {
+            // 30 labels in the first hour, 10 in the second.
+            for (int i = 0; i < 40; i++) {
+                long eventTime = T0 + i * 2 * MINUTE;
+                h.served("e" + i, eventTime, 0.7, "m", 1);
+                h.label("e" + i, i % 2, eventTime + MINUTE);
+            }
+            assertThat(h.quality.isEmpty()).as("the first hour may still receive judgements").isTrue();
+            // The join window is one hour: the first time window closes once stream time passes 2 h.
+            h.served("tick", T0 + 2 * Harness.WINDOW.toMillis() + 1, 0.5, "m", 1);
+            List<QualityReport> reports = h.quality.readValuesToList();
+            assertThat(reports).extracting(QualityReport::getWindow).containsExactly("time:PT1H");
+            QualityReport first = reports.get(0);
+            assertThat(first.getCount()).isEqualTo(30L);
+            assertThat(first.getWindowEnd().toEpochMilli()).isEqualTo(T0 + Harness.WINDOW.toMillis());
+            assertThat(first.getAccuracy()).isEqualTo(0.5);
+            assertThat(first.getLogloss()).isCloseTo(0.5 * LogLoss.of(0.7, 1) + 0.5 * LogLoss.of(0.7, 0), within(1e-12));
+        }
+    }
+
+    @Test
+    void anAbruptChangeOfTheLabelRateRaisesADriftReportWithinABoundedNumberOfExamples() {
+        int before = 1500;
+        int bound = 150;
+        QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000);
+        Random random = new Random(11);
+        try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")), settings)) {
+            for (int i = 0; i < before + bound; i++) {
+                double rate = i < before ? 0.2 : 0.8;
+                long eventTime = T0 + i * 1000L;
+                h.served("e" + i, eventTime, 0.2, "m", 1);
+                h.label("e" + i, random.nextDouble() < rate ? 1.0 : 0.0, eventTime + 10);
+            }
+            List<QualityReport> drift = h.quality.readValuesToList().stream().filter(r -> r.getDrift() != null).toList();
+            assertThat(drift).isNotEmpty();
+            QualityReport first = drift.get(0);
+            assertThat(first.getWindow()).isEqualTo("drift");
+            assertThat(first.getDrift().getDetector()).isEqualTo(PageHinkley.UP);
+            assertThat(first.getDrift().getDetectedAtCount()).isGreaterThan(before).isLessThanOrEqualTo(before + bound);
+            assertThat(first.getDrift().getStatistic()).isGreaterThan(settings.driftLambda());
+        }
+    }
+
+    private static double exactAuc(List<Pair> pairs) {
+        double wins = 0;
+        long positives = 0;
+        long negatives = 0;
+        for (Pair p : pairs) {
+            if (p.label == 1.0) {
+                positives++;
+            } else {
+                negatives++;
+            }
+        }
+        for (Pair p : pairs) {
+            if (p.label != 1.0) {
+                continue;
+            }
+            for (Pair q : pairs) {
+                if (q.label == 1.0) {
+                    continue;
+                }
+                wins += p.score > q.score ? 1 : p.score == q.score ? 0.5 : 0;
+            }
+        }
+        return wins / ((double) positives * negatives);
+    }
+
+    private static List<CalibrationBin> calibration(List<Pair> pairs, int bins) {
+        long[] count = new long[bins];
+        double[] scores = new double[bins];
+        double[] positives = new double[bins];
+        for (Pair p : pairs) {
+            int b = Math.min(bins - 1, (int) Math.floor(p.score * bins));
+            count[b]++;
+            scores[b] += p.score;
+            positives[b] += p.label;
+        }
+        List<CalibrationBin> out = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            if (count[b] > 0) {
+                out.add(new CalibrationBin((double) b / bins, (double) (b + 1) / bins, count[b], scores[b] / count[b],
+                        positives[b] / count[b]));
+            }
+        }
+        return out;
+    }
+
+}
