@@ -44,6 +44,11 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Partitions of each data topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--retention", defaultValue = "forever", paramLabel = "DURATION", converter = RetentionOption.class,
+            description = {"Retention of the data topics it creates, e.g. 7d or forever (default: ${DEFAULT-VALUE}:",
+                    "replays of historic data carry old record times, which a time limit would delete at once)."})
+    java.time.Duration retention;
+
     @Option(names = "--no-topics", description = "Do not create the factory's topics.")
     boolean noTopics;
 
@@ -63,7 +68,7 @@ final class BrokerCommand implements Callable<Integer> {
         out.flush();
         if (!noTopics) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                List<TopicAdmin.Outcome> outcomes = TopicAdmin.ensure(admin, TopicCatalog.of(new Topics(prefix), partitions));
+                List<TopicAdmin.Outcome> outcomes = TopicAdmin.ensure(admin, TopicCatalog.of(new Topics(prefix), partitions, retention));
                 TopicTable.print(out, outcomes);
             }
         }

@@ -37,13 +37,20 @@ final class TopicsCommand {
                 description = "Partitions of each data topic (default: ${DEFAULT-VALUE}); models, quality and schemas have one.")
         int partitions;
 
+        @Option(names = "--retention", defaultValue = "7d", paramLabel = "DURATION", converter = RetentionOption.class,
+                description = {"How long data topics keep records, e.g. 7d, 12h or forever (default: ${DEFAULT-VALUE});",
+                        "dead letters, late feedback and quality keep four times as long.",
+                        "Kafka deletes by record time: replays of historic data need 'forever'."})
+        java.time.Duration retention;
+
         @Override
         public Integer call() {
             if (partitions < 1) {
                 throw new IllegalArgumentException("--partitions must be at least 1");
             }
             try (Admin admin = Admin.create(kafka.adminConfig())) {
-                TopicTable.print(spec.commandLine().getOut(), TopicAdmin.ensure(admin, TopicCatalog.of(kafka.topics(), partitions)));
+                TopicTable.print(spec.commandLine().getOut(),
+                        TopicAdmin.ensure(admin, TopicCatalog.of(kafka.topics(), partitions, retention)));
             }
             return 0;
         }

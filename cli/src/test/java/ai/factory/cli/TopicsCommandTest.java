@@ -32,11 +32,11 @@ class TopicsCommandTest {
         String prefix = TestKafka.uniquePrefix("cli");
         Result first = run("topics", "create", "--bootstrap", kafka.bootstrapServers(), "--prefix", prefix, "--partitions", "2");
         assertThat(first.exitCode()).isZero();
-        assertThat(first.out()).contains("created  " + prefix + "events").contains("11 created, 0 already existed");
+        assertThat(first.out()).contains("created  " + prefix + "events").contains("12 created, 0 already existed");
 
         Result second = run("topics", "create", "-b", kafka.bootstrapServers(), "--prefix", prefix, "--partitions", "2");
         assertThat(second.exitCode()).isZero();
-        assertThat(second.out()).contains("0 created, 11 already existed").doesNotContain("created  ");
+        assertThat(second.out()).contains("0 created, 12 already existed").doesNotContain("created  ");
 
         Result list = run("topics", "list", "-b", kafka.bootstrapServers(), "--prefix", prefix);
         assertThat(list.exitCode()).isZero();
@@ -60,6 +60,10 @@ class TopicsCommandTest {
         Result prefix = run("topics", "create", "--prefix", "has space");
         assertThat(prefix.exitCode()).isEqualTo(1);
         assertThat(prefix.err()).contains("topic prefix may hold only");
+
+        Result retention = run("topics", "create", "--retention", "a while");
+        assertThat(retention.exitCode()).isEqualTo(2);
+        assertThat(retention.err()).contains("retention must look like");
 
         Result unknown = run("topics", "frobnicate");
         assertThat(unknown.exitCode()).isEqualTo(2);

@@ -35,7 +35,10 @@ public final class TopicAdmin {
     public record Outcome(String topic, Action action, int partitions, String note) {
     }
 
-    /** Creates every topic of {@code specs} that does not exist yet; existing topics are reported, never changed. */
+    /**
+     * Creates every topic of {@code specs} that does not exist yet; existing topics are reported, never changed.
+     * Returns when every topic can be described.
+     */
     public static List<Outcome> ensure(Admin admin, List<TopicSpec> specs) {
         List<Outcome> outcomes = new ArrayList<>();
         for (TopicSpec spec : specs) {
@@ -44,6 +47,8 @@ public final class TopicAdmin {
                     .configs(spec.configs());
             try {
                 admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                // Return only once the topic can be used, so callers never race the metadata propagation.
+                describe(admin, spec.name());
                 outcomes.add(new Outcome(spec.name(), Action.CREATED, spec.partitions(), ""));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {

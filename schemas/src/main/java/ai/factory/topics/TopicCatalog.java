@@ -22,17 +22,26 @@ public final class TopicCatalog {
     /** Model releases carry ONNX bytes: allow 64 MiB per record on the models topic. */
     public static final int MODELS_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-    private static final String WEEK = String.valueOf(Duration.ofDays(7).toMillis());
-    private static final String MONTH = String.valueOf(Duration.ofDays(30).toMillis());
+    /** Data topics keep a week by default; dead letters, late feedback and quality reports a month. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
     private TopicCatalog() {
     }
 
-    /** The catalog of {@code topics} with {@code partitions} partitions per data topic. */
+    /** The catalog of {@code topics} with {@code partitions} partitions per data topic and the default retention. */
     public static List<TopicSpec> of(Topics topics, int partitions) {
+        return of(topics, partitions, DEFAULT_RETENTION);
+    }
+
+    /**
+     * The catalog with {@code retention} for data topics (four times as long for dead letters, late feedback and
+     * quality), or unlimited retention when it is null. Kafka deletes by record timestamp: a replay of historic data
+     * (record time = event time) needs unlimited retention, or its records are deleted within minutes.
+     */
+    public static List<TopicSpec> of(Topics topics, int partitions, Duration retention) {
         short rf = -1;
-        Map<String, String> week = Map.of("retention.ms", WEEK);
-        Map<String, String> month = Map.of("retention.ms", MONTH);
+        Map<String, String> week = Map.of("retention.ms", retention == null ? "-1" : String.valueOf(retention.toMillis()));
+        Map<String, String> month = Map.of("retention.ms", retention == null ? "-1" : String.valueOf(retention.multipliedBy(4).toMillis()));
         return List.of(
                 new TopicSpec(topics.events(), partitions, rf, week, Event.class, "raw events from producers"),
                 new TopicSpec(topics.eventsDlq(), partitions, rf, month, Rejected.class, "events that could not be read or failed validation"),
@@ -41,6 +50,7 @@ public final class TopicCatalog {
                 new TopicSpec(topics.predictionsShadow(), partitions, rf, week, Prediction.class, "scores of challenger models (shadow)"),
                 new TopicSpec(topics.feedback(), partitions, rf, week, Feedback.class, "labels observed after the fact"),
                 new TopicSpec(topics.feedbackLate(), partitions, rf, month, Feedback.class, "feedback that arrived after its join window"),
+                new TopicSpec(topics.feedbackDlq(), partitions, rf, month, Rejected.class, "feedback-side records that could not be read or joined"),
                 new TopicSpec(topics.examples(), partitions, rf, week, LabeledExample.class, "served features joined with their labels"),
                 new TopicSpec(topics.models(), 1, rf,
                         Map.of("cleanup.policy", "compact", "retention.ms", "-1",

@@ -47,6 +47,10 @@ public record Topics(String prefix) {
         return prefix + "feedback";
     }
 
+    public String feedbackDlq() {
+        return prefix + "feedback.dlq";
+    }
+
     public String feedbackLate() {
         return prefix + "feedback.late";
     }

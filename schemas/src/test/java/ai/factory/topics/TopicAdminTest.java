@@ -56,6 +56,21 @@ class TopicAdminTest {
     }
 
     @Test
+    void retentionIsSetAsAskedOrUnlimited(TestKafka kafka) throws Exception {
+        Topics limited = new Topics(TestKafka.uniquePrefix("ret"));
+        Topics forever = new Topics(TestKafka.uniquePrefix("forever"));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, TopicCatalog.of(limited, 1, java.time.Duration.ofHours(12)));
+            TopicAdmin.ensure(admin, TopicCatalog.of(forever, 1, null));
+            Map<String, Map<String, String>> configs = overriddenConfigs(admin, TopicCatalog.of(limited, 1));
+            assertThat(configs.get(limited.events())).containsEntry("retention.ms", String.valueOf(12 * 3600_000L));
+            assertThat(configs.get(limited.eventsDlq())).containsEntry("retention.ms", String.valueOf(48 * 3600_000L));
+            assertThat(overriddenConfigs(admin, TopicCatalog.of(forever, 1)).get(forever.events()))
+                    .containsEntry("retention.ms", "-1");
+        }
+    }
+
+    @Test
     void aPrefixWithIllegalCharactersIsRefused() {
         assertThatThrownBy(() -> new Topics("my factory/")).isInstanceOf(IllegalArgumentException.class);
         assertThat(new Topics("prod.").events()).isEqualTo("prod.events");
