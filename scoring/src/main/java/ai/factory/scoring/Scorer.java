@@ -1,0 +1,215 @@
+package ai.factory.scoring;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import ai.factory.records.FeatureVector;
+import ai.factory.records.ModelRelease;
+import ai.factory.records.Prediction;
+import ai.factory.records.Rejected;
+import ai.factory.scoring.model.Device;
+import ai.factory.scoring.model.ReleaseLoader;
+import ai.factory.scoring.model.SeenShapes;
+import ai.factory.scoring.model.ServingModels;
+import ai.factory.scoring.model.SessionFactory;
+import ai.factory.scoring.service.LoopSettings;
+import ai.factory.scoring.service.ModelsWatcher;
+import ai.factory.scoring.service.ScoringLoop;
+import ai.factory.scoring.service.ScoringMetrics;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.topics.TopicCatalog;
+import ai.factory.topics.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running scorer instance: features in, predictions out, champions hot-swapped from the models topic.
+ * Start several with the same group id to split the features partitions; close to leave the group cleanly.
+ */
+public final class Scorer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Scorer.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ScorerOptions options;
+    private final SchemaRegistry ownedRegistry;
+    private final SessionFactory sessions;
+    private final ServingModels models;
+    private final ModelsWatcher watcher;
+    private final ScoringLoop loop;
+    private final Thread watcherThread;
+    private final Thread loopThread;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    private Scorer(ScorerOptions options, SchemaRegistry registry, SchemaRegistry ownedRegistry, MeterRegistry meters) {
+        this.options = options;
+        this.ownedRegistry = ownedRegistry;
+        Topics topics = options.topics();
+        ScoringMetrics metrics = new ScoringMetrics(meters);
+        this.sessions = new SessionFactory(options.sessionSettings());
+        this.models = new ServingModels(meters);
+        SeenShapes shapes = new SeenShapes();
+        ReleaseLoader loader = new ReleaseLoader(sessions, options.maxBatchSize());
+        this.watcher = new ModelsWatcher(modelsConsumer(options), topics.models(), options.modelName(), options.shadow(),
+                AvroCodec.of(ModelRelease.class, registry), loader, models, shapes, metrics);
+        LoopSettings settings = new LoopSettings(topics.features(), topics.predictions(), topics.predictionsShadow(),
+                topics.eventsDlq(), options.maxBatchSize(), options.maxWait(), options.maxPendingPerPartition(),
+                options.commitInterval(), options.shadow());
+        this.loop = new ScoringLoop(settings, featuresConsumer(options), producer(options),
+                AvroCodec.of(FeatureVector.class, registry), AvroCodec.of(Prediction.class, registry),
+                AvroCodec.of(Rejected.class, registry), models, shapes, metrics);
+        this.watcherThread = thread(watcher, options.instanceId() + "-models");
+        this.loopThread = thread(loop, options.instanceId() + "-scoring");
+    }
+
+    /** Starts a scorer with the schema registry kept in the cluster's schemas topic. */
+    public static Scorer start(ScorerOptions options, MeterRegistry meters) {
+        SchemaRegistry registry = new KafkaSchemaRegistry(options.bootstrapServers(), options.topics().schemas());
+        return start(options, registry, registry, meters);
+    }
+
+    /** Starts a scorer with a schema registry the caller owns (and closes). */
+    public static Scorer start(ScorerOptions options, SchemaRegistry registry, MeterRegistry meters) {
+        return start(options, registry, null, meters);
+    }
+
+    private static Scorer start(ScorerOptions options, SchemaRegistry registry, SchemaRegistry owned, MeterRegistry meters) {
+        Scorer scorer = new Scorer(options, registry, owned, meters);
+        scorer.watcherThread.start();
+        try {
+            if (!scorer.watcher.awaitCaughtUp(options.startupTimeout())) {
+                log.warn("Models topic not read within {}; scoring starts and waits for champions", options.startupTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            scorer.close();
+            throw new IllegalStateException("interrupted while reading the models topic", e);
+        }
+        scorer.loopThread.start();
+        log.info("Scorer {} serving model {} on {} (group {}, batches of {} within {} ms{})", options.instanceId(),
+                options.modelName(), scorer.device(), options.groupId(), options.maxBatchSize(), options.maxWait().toMillis(),
+                options.shadow() ? ", shadow scoring on" : "");
+        return scorer;
+    }
+
+    /** The device sessions actually run on (the CPU when CUDA was asked for but could not load). */
+    public Device device() {
+        return sessions.device();
+    }
+
+    public ScorerOptions options() {
+        return options;
+    }
+
+    /** The sessions serving now. */
+    public ServingModels models() {
+        return models;
+    }
+
+    /** The features partitions this instance owns now. */
+    public java.util.Set<org.apache.kafka.common.TopicPartition> assignment() {
+        return loop.assignment();
+    }
+
+    /** Whether both threads still run. */
+    public boolean isRunning() {
+        return loopThread.isAlive() && watcherThread.isAlive() && failure.get() == null;
+    }
+
+    /** What stopped a thread unexpectedly, if anything. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    /** Waits up to {@code timeout} for the scorer to stop (closed by another thread, or failed). */
+    public void awaitTermination(Duration timeout) throws InterruptedException {
+        loopThread.join(timeout.toMillis());
+    }
+
+    @Override
+    public void close() {
+        loop.stop();
+        join(loopThread);
+        watcher.stop();
+        join(watcherThread);
+        models.close();
+        if (ownedRegistry != null) {
+            ownedRegistry.close();
+        }
+        log.info("Scorer {} stopped", options.instanceId());
+    }
+
+    private void join(Thread thread) {
+        if (thread.getState() == Thread.State.NEW) {
+            return;
+        }
+        try {
+            thread.join(STOP_TIMEOUT.toMillis());
+            if (thread.isAlive()) {
+                log.warn("{} did not stop within {}", thread.getName(), STOP_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Thread thread(Runnable body, String name) {
+        Thread thread = new Thread(() -> {
+            try {
+                body.run();
+            } catch (RuntimeException | Error e) {
+                failure.compareAndSet(null, e);
+                log.error("{} failed", Thread.currentThread().getName(), e);
+            }
+        }, name);
+        thread.setDaemon(false);
+        return thread;
+    }
+
+    private static KafkaConsumer<String, byte[]> featuresConsumer(ScorerOptions options) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, options.instanceId() + "-features");
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.startFromEarliest() ? "earliest" : "latest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(options.maxBatchSize(), 500));
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaConsumer<String, byte[]> modelsConsumer(ScorerOptions options) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, options.instanceId() + "-models");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaProducer<String, byte[]> producer(ScorerOptions options) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, options.instanceId() + "-predictions");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+}

@@ -1,0 +1,90 @@
+package ai.factory.scoring;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import ai.factory.scoring.model.Device;
+import ai.factory.scoring.model.SessionSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code score}: runs one scorer instance until the process is stopped. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = "Scores feature vectors with the champion model from the models topic and writes predictions.")
+public final class ScorerCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ScorerCommand.class);
+
+    @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    String bootstrap;
+
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the factory's topic names")
+    String topicPrefix;
+
+    @Option(names = "--model", required = true, description = "Model name whose champions to serve")
+    String model;
+
+    @Option(names = "--group", defaultValue = ScorerOptions.DEFAULT_GROUP, description = "Consumer group of the scorer instances (default: ${DEFAULT-VALUE})")
+    String group;
+
+    @Option(names = "--instance", description = "Name of this instance in client ids and logs (default: scorer-<pid>)")
+    String instance;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N; CUDA falls back to the CPU with a warning")
+    String device;
+
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads per session (default: half the cores)")
+    Integer threads;
+
+    @Option(names = "--spinning", description = "Let idle ONNX Runtime threads spin (off by default)")
+    boolean spinning;
+
+    @Option(names = "--max-batch", defaultValue = "256", description = "Most vectors per ONNX Runtime run (default: ${DEFAULT-VALUE})")
+    int maxBatch;
+
+    @Option(names = "--max-wait-ms", defaultValue = "5", description = "Longest a vector waits for its batch to fill (default: ${DEFAULT-VALUE})")
+    long maxWaitMs;
+
+    @Option(names = "--max-pending", description = "Unscored vectors per partition before it is paused (default: 4 x max batch)")
+    Integer maxPending;
+
+    @Option(names = "--commit-interval-ms", defaultValue = "1000", description = "How often handled offsets are committed (default: ${DEFAULT-VALUE})")
+    long commitIntervalMs;
+
+    @Option(names = "--shadow", description = "Also score with the challenger and write to predictions.shadow")
+    boolean shadow;
+
+    @Option(names = "--from-latest", description = "A new group starts at the end of the features topic instead of its beginning")
+    boolean fromLatest;
+
+    /** The options these arguments describe. */
+    public ScorerOptions options() {
+        ScorerOptions defaults = ScorerOptions.defaults(bootstrap, model);
+        return new ScorerOptions(bootstrap, topicPrefix, model, group,
+                instance != null ? instance : defaults.instanceId(), Device.parse(device),
+                threads != null ? threads : SessionSettings.defaultThreads(), spinning, maxBatch,
+                Duration.ofMillis(maxWaitMs), maxPending != null ? maxPending : 4 * maxBatch,
+                Duration.ofMillis(commitIntervalMs), shadow, !fromLatest, defaults.startupTimeout());
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        MeterRegistry meters = new SimpleMeterRegistry();
+        Scorer scorer = Scorer.start(options(), meters);
+        Runtime.getRuntime().addShutdownHook(new Thread(scorer::close, "scorer-shutdown"));
+        while (scorer.isRunning()) {
+            scorer.awaitTermination(Duration.ofSeconds(30));
+            log.info("served {} predictions so far", (long) meters.get("factory.scoring.predictions").counter().count());
+        }
+        return scorer.failure() == null ? 0 : 1;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ScorerCommand()).execute(args));
+    }
+}

@@ -1,0 +1,95 @@
+package ai.factory.scoring;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import ai.factory.scoring.model.Device;
+import ai.factory.scoring.model.SessionSettings;
+import ai.factory.topics.Topics;
+
+/**
+ * Everything a scorer instance needs to know.
+ *
+ * @param bootstrapServers       Kafka bootstrap servers
+ * @param topicPrefix            prefix of the factory's topic names ("" for the defaults)
+ * @param modelName              the model whose champions this scorer serves
+ * @param groupId                consumer group shared by the instances that split the features partitions
+ * @param instanceId             this instance's name in client ids and logs
+ * @param device                 {@code cpu} or {@code cuda[:N]}; CUDA falls back to the CPU with a warning
+ * @param intraOpThreads         ONNX Runtime intra-op threads per session
+ * @param allowSpinning          let idle ORT threads spin (off: spinning burns cores others need)
+ * @param maxBatchSize           most vectors per ONNX Runtime run
+ * @param maxWait                longest a vector waits for its batch to fill
+ * @param maxPendingPerPartition unscored vectors per partition above which it is paused
+ * @param commitInterval         how often handled offsets are committed
+ * @param shadow                 also score with the challenger into the shadow topic
+ * @param startFromEarliest      where a group without committed offsets starts: earliest (true) or latest
+ * @param startupTimeout         how long start() waits for the models topic to be read
+ */
+public record ScorerOptions(String bootstrapServers, String topicPrefix, String modelName, String groupId,
+                            String instanceId, Device device, int intraOpThreads, boolean allowSpinning,
+                            int maxBatchSize, Duration maxWait, int maxPendingPerPartition, Duration commitInterval,
+                            boolean shadow, boolean startFromEarliest, Duration startupTimeout) {
+
+    public static final String DEFAULT_GROUP = "factory-scoring";
+    public static final int DEFAULT_MAX_BATCH = 256;
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(5);
+
+    public ScorerOptions {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(topicPrefix, "topicPrefix");
+        Objects.requireNonNull(modelName, "modelName");
+        Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(device, "device");
+        if (maxBatchSize < 1 || maxPendingPerPartition < 1 || intraOpThreads < 1) {
+            throw new IllegalArgumentException("batch size, pending limit and threads must be positive");
+        }
+    }
+
+    /** Defaults: group {@value #DEFAULT_GROUP}, CPU, batches of 256 within 5 ms, commit every second. */
+    public static ScorerOptions defaults(String bootstrapServers, String modelName) {
+        return new ScorerOptions(bootstrapServers, "", modelName, DEFAULT_GROUP, "scorer-" + ProcessHandle.current().pid(),
+                Device.CPU, SessionSettings.defaultThreads(), false, DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT,
+                4 * DEFAULT_MAX_BATCH, Duration.ofSeconds(1), false, true, Duration.ofSeconds(60));
+    }
+
+    public Topics topics() {
+        return new Topics(topicPrefix);
+    }
+
+    public SessionSettings sessionSettings() {
+        return new SessionSettings(device, intraOpThreads, allowSpinning);
+    }
+
+    public ScorerOptions withTopicPrefix(String prefix) {
+        return new ScorerOptions(bootstrapServers, prefix, modelName, groupId, instanceId, device, intraOpThreads,
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout);
+    }
+
+    public ScorerOptions withGroup(String group, String instance) {
+        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, group, instance, device, intraOpThreads,
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout);
+    }
+
+    public ScorerOptions withDevice(Device newDevice, int threads) {
+        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, newDevice, threads,
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout);
+    }
+
+    /** Batching with a pending limit of four batches per partition. */
+    public ScorerOptions withBatching(int batchSize, Duration wait) {
+        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
+                allowSpinning, batchSize, wait, 4 * batchSize, commitInterval, shadow, startFromEarliest, startupTimeout);
+    }
+
+    public ScorerOptions withShadow(boolean enabled) {
+        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, enabled, startFromEarliest, startupTimeout);
+    }
+
+    public ScorerOptions withCommitInterval(Duration interval) {
+        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, interval, shadow, startFromEarliest, startupTimeout);
+    }
+}

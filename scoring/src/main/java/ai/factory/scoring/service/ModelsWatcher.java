@@ -1,0 +1,227 @@
+package ai.factory.scoring.service;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import ai.factory.records.ModelRelease;
+import ai.factory.scoring.model.ModelSession;
+import ai.factory.scoring.model.ReleaseLoader;
+import ai.factory.scoring.model.ReleaseRejectedException;
+import ai.factory.scoring.model.SeenShapes;
+import ai.factory.scoring.model.ServingModels;
+import ai.factory.scoring.release.ReleaseBook;
+import ai.factory.scoring.release.ReleaseKey;
+import ai.factory.scoring.release.SpecKey;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.UndecodableRecordException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the compacted models topic from its beginning and keeps {@link ServingModels} on the best release of
+ * one model name per feature spec: the champion (and, with shadow scoring, the challenger). A new release is
+ * loaded, validated and warmed up here, beside the session still serving, and then swapped in; a release that
+ * fails validation is counted, logged and remembered, and the model before it keeps serving.
+ */
+public final class ModelsWatcher implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelsWatcher.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Consumer<String, byte[]> consumer;
+    private final String topic;
+    private final String modelName;
+    private final boolean shadow;
+    private final AvroCodec<ModelRelease> codec;
+    private final ReleaseLoader loader;
+    private final ServingModels models;
+    private final SeenShapes shapes;
+    private final ScoringMetrics metrics;
+    private final ReleaseBook book = new ReleaseBook();
+    private final Set<ReleaseKey> rejected = new HashSet<>();
+    private final Set<SpecKey> servedSpecs = new HashSet<>();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile boolean stopping;
+
+    /** @param consumer a consumer without a group; this watcher assigns it the models topic and owns it */
+    public ModelsWatcher(Consumer<String, byte[]> consumer, String topic, String modelName, boolean shadow,
+                         AvroCodec<ModelRelease> codec, ReleaseLoader loader, ServingModels models, SeenShapes shapes,
+                         ScoringMetrics metrics) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.modelName = modelName;
+        this.shadow = shadow;
+        this.codec = codec;
+        this.loader = loader;
+        this.models = models;
+        this.shapes = shapes;
+        this.metrics = metrics;
+    }
+
+    /** Waits until the releases present at start have been read and the champions among them loaded. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void stop() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        try {
+            Map<TopicPartition, Long> end = assign();
+            boolean initial = true;
+            while (!stopping) {
+                boolean changed = false;
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    changed |= apply(record);
+                }
+                if (initial && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    reconcile();
+                    initial = false;
+                    caughtUp.countDown();
+                    log.info("Read the models topic {}: {}", topic, servingSummary());
+                } else if (!initial && changed) {
+                    reconcile();
+                }
+            }
+        } catch (WakeupException e) {
+            if (!stopping) {
+                throw e;
+            }
+        } finally {
+            caughtUp.countDown();
+            consumer.close();
+        }
+    }
+
+    /** Assigns every partition of the models topic from the beginning; returns their end offsets at start. */
+    private Map<TopicPartition, Long> assign() {
+        boolean reported = false;
+        while (true) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (infos != null && !infos.isEmpty()) {
+                List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                return consumer.endOffsets(partitions);
+            }
+            if (!reported) {
+                log.info("Models topic {} does not exist yet; waiting for it", topic);
+                reported = true;
+                caughtUp.countDown();
+            }
+            if (stopping) {
+                throw new WakeupException();
+            }
+            consumer.poll(POLL);
+        }
+    }
+
+    /** Records one release in the book; true when it concerns this scorer's model. */
+    private boolean apply(ConsumerRecord<String, byte[]> record) {
+        ReleaseKey key;
+        try {
+            key = ReleaseKey.parse(record.key());
+        } catch (IllegalArgumentException e) {
+            log.warn("Ignoring models record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            return false;
+        }
+        if (!key.modelName().equals(modelName)) {
+            return false;
+        }
+        if (record.value() == null) {
+            book.apply(key, null);
+            return true;
+        }
+        try {
+            ModelRelease release = codec.decode(record);
+            if (!release.getModelName().equals(key.modelName()) || release.getVersion() != key.version()) {
+                log.warn("Ignoring models record {} whose value names {}/{}", key, release.getModelName(), release.getVersion());
+                return false;
+            }
+            book.apply(key, release);
+            return true;
+        } catch (UndecodableRecordException e) {
+            log.warn("Ignoring unreadable release {}: {}", key, e.getMessage());
+            metrics.releaseRejected("UNREADABLE");
+            return false;
+        }
+    }
+
+    /** Brings the installed sessions in line with the book. */
+    private void reconcile() {
+        Set<SpecKey> specs = book.specs(modelName);
+        for (SpecKey spec : specs) {
+            reconcile(spec, ServingModels.Role.CHAMPION, book.championsNewestFirst(modelName, spec));
+            if (shadow) {
+                reconcile(spec, ServingModels.Role.CHALLENGER, book.challenger(modelName, spec).map(List::of).orElse(List.of()));
+            }
+        }
+        for (SpecKey gone : Set.copyOf(servedSpecs)) {
+            if (!specs.contains(gone)) {
+                models.remove(gone, ServingModels.Role.CHAMPION);
+                models.remove(gone, ServingModels.Role.CHALLENGER);
+                servedSpecs.remove(gone);
+            }
+        }
+    }
+
+    /** Serves the first of {@code candidates} (best first) that validates; keeps the current one if it comes first. */
+    private void reconcile(SpecKey spec, ServingModels.Role role, List<ModelRelease> candidates) {
+        Optional<ReleaseKey> current = models.installed(spec, role);
+        for (ModelRelease release : candidates) {
+            ReleaseKey key = new ReleaseKey(release.getModelName(), release.getVersion());
+            if (rejected.contains(key)) {
+                continue;
+            }
+            if (current.isPresent() && current.get().equals(key)) {
+                return;
+            }
+            try {
+                ModelSession session = loader.load(release, shapes.of(spec));
+                models.install(session, role);
+                servedSpecs.add(spec);
+                metrics.releaseLoaded();
+                return;
+            } catch (ReleaseRejectedException e) {
+                rejected.add(key);
+                metrics.releaseRejected(e.reason().name());
+                log.warn("Rejected release {} as {}: {}; {} keeps serving", key, role, e.getMessage(),
+                        current.map(ReleaseKey::toString).orElse("nothing"));
+            } catch (RuntimeException e) {
+                // Not a verdict on the release but still not servable: remember it so it is not retried in a loop.
+                rejected.add(key);
+                metrics.releaseRejected("ERROR");
+                log.warn("Could not load release {} as {}: {}; {} keeps serving", key, role, e.toString(),
+                        current.map(ReleaseKey::toString).orElse("nothing"));
+            }
+        }
+        if (current.isPresent()) {
+            models.remove(spec, role);
+        }
+    }
+
+    private String servingSummary() {
+        StringBuilder summary = new StringBuilder();
+        for (SpecKey spec : book.specs(modelName)) {
+            summary.append(spec).append(" -> ")
+                    .append(models.installed(spec, ServingModels.Role.CHAMPION).map(ReleaseKey::toString).orElse("no champion"))
+                    .append("; ");
+        }
+        return summary.length() == 0 ? "no release of " + modelName + " yet" : summary.toString();
+    }
+}

@@ -1,0 +1,177 @@
+package ai.factory.scoring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import ai.factory.broker.TestKafka;
+import ai.factory.records.FeatureVector;
+import ai.factory.records.ModelRelease;
+import ai.factory.records.Prediction;
+import ai.factory.records.Rejected;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.topics.TopicAdmin;
+import ai.factory.topics.TopicCatalog;
+import ai.factory.topics.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** One test's factory topics on the shared test broker, with helpers to feed and read them. */
+public final class KafkaHarness implements AutoCloseable {
+
+    private final TestKafka kafka;
+    private final Topics topics;
+    private final SchemaRegistry registry;
+    private final KafkaProducer<String, byte[]> producer;
+    private final AvroCodec<FeatureVector> vectors;
+    private final AvroCodec<ModelRelease> releases;
+    private final AvroCodec<Prediction> predictions;
+    private final AvroCodec<Rejected> rejections;
+
+    public KafkaHarness(TestKafka kafka, String name, int partitions) {
+        this.kafka = kafka;
+        this.topics = new Topics(TestKafka.uniquePrefix(name));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, TopicCatalog.of(topics, partitions));
+        }
+        this.registry = new KafkaSchemaRegistry(kafka.bootstrapServers(), topics.schemas());
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.vectors = AvroCodec.of(FeatureVector.class, registry);
+        this.releases = AvroCodec.of(ModelRelease.class, registry);
+        this.predictions = AvroCodec.of(Prediction.class, registry);
+        this.rejections = AvroCodec.of(Rejected.class, registry);
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    /** Scorer options for this harness's topics: small batches, frequent commits. */
+    public ScorerOptions options(String instance) {
+        return ScorerOptions.defaults(kafka.bootstrapServers(), Fixtures.MODEL)
+                .withTopicPrefix(topics.prefix())
+                .withGroup("scorers-" + topics.prefix(), instance)
+                .withDevice(ai.factory.scoring.model.Device.CPU, 1)
+                .withBatching(64, Duration.ofMillis(5))
+                .withCommitInterval(Duration.ofMillis(200));
+    }
+
+    public Scorer start(ScorerOptions options, MeterRegistry meters) {
+        return Scorer.start(options, registry, meters);
+    }
+
+    public void produce(List<FeatureVector> batch) {
+        for (FeatureVector vector : batch) {
+            producer.send(new ProducerRecord<>(topics.features(), vector.getEventId(), vectors.encode(vector)));
+        }
+        producer.flush();
+    }
+
+    /** Writes raw bytes to the features topic, as a broken producer would. */
+    public void produceRaw(String key, byte[] value) {
+        send(new ProducerRecord<>(topics.features(), key, value));
+    }
+
+    public void publish(ModelRelease release) {
+        send(new ProducerRecord<>(topics.models(), release.getModelName() + "/" + release.getVersion(), releases.encode(release)));
+    }
+
+    private void send(ProducerRecord<String, byte[]> record) {
+        try {
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot write to " + record.topic(), e);
+        }
+    }
+
+    /** A reader that accumulates everything written to a topic, from the beginning. */
+    public TopicReader<Prediction> predictions() {
+        return new TopicReader<>(topics.predictions(), predictions::decode);
+    }
+
+    public TopicReader<Prediction> shadowPredictions() {
+        return new TopicReader<>(topics.predictionsShadow(), predictions::decode);
+    }
+
+    public TopicReader<Rejected> deadLetters() {
+        return new TopicReader<>(topics.eventsDlq(), rejections::decode);
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+        registry.close();
+    }
+
+    /** Decodes one consumed record. */
+    public interface Decoder<T> {
+        T decode(ConsumerRecord<String, byte[]> record);
+    }
+
+    /** A record read back, with where it was. */
+    public record Read<T>(String key, int partition, long offset, T value) {
+    }
+
+    /** Reads a topic from its beginning; each {@link #poll()} adds what arrived since. */
+    public final class TopicReader<T> implements AutoCloseable {
+
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Decoder<T> decoder;
+        private final List<Read<T>> read = new ArrayList<>();
+
+        TopicReader(String topic, Decoder<T> decoder) {
+            Map<String, Object> props = new HashMap<>();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            this.decoder = decoder;
+        }
+
+        /** Everything read so far, after reading what arrived since the last call. */
+        public List<Read<T>> poll() {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                read.add(new Read<>(record.key(), record.partition(), record.offset(), decoder.decode(record)));
+            }
+            return read;
+        }
+
+        public List<T> values() {
+            return poll().stream().map(Read::value).toList();
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package ai.factory.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import ai.factory.scoring.model.Device;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line of {@code factory score}. */
+class ScorerCommandTest {
+
+    @Test
+    void argumentsBecomeOptions() {
+        ScorerCommand command = new ScorerCommand();
+        new CommandLine(command).parseArgs("--bootstrap", "k:9092", "--model", "delay", "--device", "cuda:1",
+                "--threads", "3", "--max-batch", "128", "--max-wait-ms", "2", "--shadow", "--topic-prefix", "p.");
+        ScorerOptions options = command.options();
+        assertThat(options.bootstrapServers()).isEqualTo("k:9092");
+        assertThat(options.device()).isEqualTo(new Device(true, 1));
+        assertThat(options.intraOpThreads()).isEqualTo(3);
+        assertThat(options.maxBatchSize()).isEqualTo(128);
+        assertThat(options.maxPendingPerPartition()).isEqualTo(512);
+        assertThat(options.maxWait()).isEqualTo(Duration.ofMillis(2));
+        assertThat(options.shadow()).isTrue();
+        assertThat(options.allowSpinning()).isFalse();
+        assertThat(options.topics().features()).isEqualTo("p.features");
+        assertThat(options.groupId()).isEqualTo(ScorerOptions.DEFAULT_GROUP);
+        assertThat(options.startFromEarliest()).isTrue();
+    }
+}
