@@ -1,0 +1,217 @@
+package ai.factory.ingest.job;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+import ai.factory.ingest.features.FeatureLayout;
+import ai.factory.ingest.features.FeatureLayout.Stage;
+import ai.factory.ingest.features.PartialVector;
+import ai.factory.ingest.spec.FeatureSpec;
+import ai.factory.ingest.spec.FeatureSpecParser;
+import ai.factory.serde.SchemaRegistryAddress;
+import ai.factory.topics.TopicAdmin;
+import ai.factory.topics.TopicCatalog;
+import ai.factory.topics.TopicSpec;
+import ai.factory.topics.Topics;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The feature-preparation job: {@code events} (+ {@code feedback}) → validate → de-duplicate → keyed
+ * feature stages → {@code features}; rejects → {@code events.dlq}.
+ */
+public final class IngestJob {
+
+    public static final String NAME = "factory-stream-ingest";
+    private static final Logger log = LoggerFactory.getLogger(IngestJob.class);
+
+    /** Kafka's broker default for {@code transaction.max.timeout.ms} is 15 min; stay below it. */
+    private static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private IngestJob() {
+    }
+
+    /** The Flink settings implied by {@code options}: checkpoints, restarts, recovery, serializers. */
+    public static Configuration configuration(IngestOptions options) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                options.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+        if (options.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDir());
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, options.restartAttempts());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, options.restartDelay());
+        if (options.restoreFrom() != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, options.restoreFrom());
+        }
+        // Every record type of the job has a Flink serializer; falling back to Kryo would be a bug.
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        return conf;
+    }
+
+    /** Adds the job to {@code env} (and applies {@link #configuration}); returns the layout of the vectors it writes. */
+    public static FeatureLayout build(StreamExecutionEnvironment env, IngestOptions options) {
+        FeatureSpec spec = FeatureSpecParser.load(options.specLocation());
+        FeatureLayout layout = FeatureLayout.of(spec);
+        env.configure(configuration(options));
+        env.setParallelism(options.parallelism());
+
+        Topics topics = options.topics();
+        SchemaRegistryAddress registry = options.registryAddress();
+        boolean needsFeedback = layout.stages().stream().anyMatch(Stage::hasFeedbackWindows);
+
+        DataStream<Incoming> incoming = env.fromSource(
+                source(options, topics.events(), new KafkaRecordIntake(KafkaRecordIntake.Kind.EVENTS, layout, registry)),
+                watermarks(options), "events").uid("source-events");
+        if (needsFeedback) {
+            incoming = incoming.union(env.fromSource(
+                    source(options, topics.feedback(), new KafkaRecordIntake(KafkaRecordIntake.Kind.FEEDBACK, layout, registry)),
+                    watermarks(options), "feedback").uid("source-feedback"));
+        }
+        SingleOutputStreamOperator<StageInput> accepted = incoming
+                .process(new IncomingRouter(), TypeInformation.of(StageInput.class)).uid("validate").name("validate");
+        accepted.getSideOutput(IncomingRouter.REJECTED)
+                .sinkTo(sink(options, "dlq", new RejectedRecords(topics.eventsDlq(), NAME + " " + spec.label(), registry)))
+                .uid("sink-dlq").name("events.dlq");
+
+        DataStream<StageInput> stream = accepted
+                .keyBy(new StageKey(StageKey.DEDUPLICATION), Types.STRING)
+                .process(new DeduplicateAndAttribute(layout, options.dedupTtl()), TypeInformation.of(StageInput.class))
+                .uid("deduplicate").name("deduplicate");
+        for (Stage stage : layout.stages()) {
+            String label = stage.global() ? "global" : stage.keyAttribute();
+            stream = stream.keyBy(new StageKey(stage.index()), Types.STRING)
+                    .process(new KeyedFeatureStage(stage), TypeInformation.of(StageInput.class))
+                    .uid("stage-" + label).name("features by " + label);
+        }
+        stream.flatMap(new VectorsOnly(), TypeInformation.of(PartialVector.class)).uid("vectors").name("vectors")
+                .sinkTo(sink(options, "features", new FeatureVectorRecords(topics.features(), spec, registry)))
+                .uid("sink-features").name("features");
+        log.info("Feature spec {}: {} dense + {} sparse slots, {} keyed stage(s), {}", spec.label(), layout.denseSize(),
+                layout.sparseWidth(), layout.stages().size(), options.exactlyOnce() ? "exactly-once" : "at-least-once");
+        return layout;
+    }
+
+    /** Creates the topics if needed and runs the job in this process; closing the handle cancels it. */
+    public static IngestHandle start(IngestOptions options) throws Exception {
+        ensureTopics(options);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(configuration(options));
+        FeatureLayout layout = build(env, options);
+        JobClient client = env.executeAsync(NAME);
+        return new IngestHandle(client, layout);
+    }
+
+    /** Creates every topic of the factory that does not exist yet. */
+    public static void ensureTopics(IngestOptions options) {
+        try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", options.bootstrapServers()))) {
+            List<TopicSpec> specs = TopicCatalog.of(options.topics(), TopicCatalog.DEFAULT_PARTITIONS);
+            TopicAdmin.ensure(admin, specs);
+            awaitMetadata(admin, specs.stream().map(TopicSpec::name).toList());
+        }
+    }
+
+    /**
+     * Waits until freshly created topics can be described: until then a second {@code TopicAdmin.ensure}
+     * (e.g. by the schema registry) meets "topic exists" but cannot describe it.
+     */
+    private static void awaitMetadata(Admin admin, List<String> names) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new KafkaException("topics not visible: " + names, e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while waiting for topics", e);
+            } catch (TimeoutException e) {
+                throw new KafkaException("timed out describing topics " + names, e);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    /** Entry point of the job jar ({@code flink run}) and of a plain {@code java -cp} start. */
+    public static void main(String[] args) throws Exception {
+        IngestOptions options = IngestArguments.parse(args);
+        ensureTopics(options);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
+        build(env, options);
+        env.execute(NAME);
+    }
+
+    private static KafkaSource<Incoming> source(IngestOptions options, String topic, KafkaRecordIntake intake) {
+        var builder = KafkaSource.<Incoming>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setTopics(List.of(topic))
+                .setGroupId(options.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(intake)
+                // Upstream writers may be transactional: never featurize what they aborted.
+                .setProperty("isolation.level", "read_committed");
+        if (options.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    private static WatermarkStrategy<Incoming> watermarks(IngestOptions options) {
+        return WatermarkStrategy.<Incoming>forBoundedOutOfOrderness(options.maxOutOfOrderness())
+                .withTimestampAssigner((in, kafkaTimestamp) -> in.timestamp())
+                .withIdleness(options.sourceIdleness());
+    }
+
+    private static <T> KafkaSink<T> sink(IngestOptions options, String name,
+                                         org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(options.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+                .setTransactionalIdPrefix(options.groupId() + "-" + options.topicPrefix() + name)
+                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+
+    /** Drops anything but vectors at the end of the stages (every fact was consumed by its stage). */
+    private static final class VectorsOnly implements FlatMapFunction<StageInput, PartialVector> {
+        @Override
+        public void flatMap(StageInput in, Collector<PartialVector> out) {
+            if (in.isVector()) {
+                out.collect(in.vector());
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package ai.factory.ingest.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import ai.factory.ingest.features.FeatureLayout;
+import ai.factory.ingest.spec.FeatureDefinition.FeedbackAggregate;
+import ai.factory.ingest.spec.FeatureDefinition.WindowAggregate;
+import org.junit.jupiter.api.Test;
+
+class FeatureSpecParserTest {
+
+    @Test
+    void theShippedFlightsSpecDescribesTheFlightFeatures() {
+        FeatureSpec spec = FeatureSpecParser.load("classpath:specs/flights.json");
+        FeatureLayout layout = FeatureLayout.of(spec);
+
+        assertThat(spec.label()).isEqualTo("flights v1");
+        assertThat(layout.denseNames()).containsExactly("distance", "departure_hour.sin", "departure_hour.cos",
+                "departure_weekday.sin", "departure_weekday.cos", "origin_departures_60m", "origin_late_share_2h",
+                "origin_landed_2h");
+        assertThat(layout.sparseNames()).containsExactly("origin", "destination", "route", "hour", "weekday");
+        assertThat(spec.feature("origin_departures_60m"))
+                .isEqualTo(new WindowAggregate("origin_departures_60m", "origin", Duration.ofMinutes(60),
+                        FeatureDefinition.Aggregate.COUNT, null));
+        assertThat(spec.feature("origin_late_share_2h"))
+                .isEqualTo(new FeedbackAggregate("origin_late_share_2h", "origin", Duration.ofHours(2),
+                        FeatureDefinition.Aggregate.MEAN));
+        // One stage keyed by origin (window + feedback aggregates), then the global standardization stage.
+        assertThat(layout.stages()).extracting(FeatureLayout.Stage::keyAttribute).containsExactly("origin", null);
+    }
+
+    @Test
+    void aMinimalSpecGetsDefaults() {
+        FeatureSpec spec = FeatureSpecParser.parse("""
+                {"name": "m", "version": 2, "attributes": {"a": {"type": "string"}},
+                 "features": [{"name": "a", "kind": "categorical", "attribute": "a"}]}""");
+        assertThat(spec.sparseBuckets()).isEqualTo(1 << 18);
+        assertThat(spec.limits()).isEqualTo(Limits.defaults());
+        assertThat(FeatureLayout.of(spec).stages()).isEmpty();
+    }
+
+    @Test
+    void brokenSpecsFailWithTheReason() {
+        String head = "{\"name\":\"b\",\"version\":1,\"attributes\":{\"a\":{\"type\":\"string\"},\"n\":{\"type\":\"number\"}},\"features\":[";
+        assertThatThrownBy(() -> FeatureSpecParser.parse(head + "{\"name\":\"f\",\"kind\":\"magic\"}]}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("unknown kind 'magic'");
+        assertThatThrownBy(() -> FeatureSpecParser.parse(head
+                + "{\"name\":\"f\",\"kind\":\"numeric\",\"attribute\":\"n\",\"transforms\":[\"standardize\",\"log1p\"]}]}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("standardize must be the last");
+        assertThatThrownBy(() -> FeatureSpecParser.parse(head + "{\"name\":\"f\",\"kind\":\"numeric\",\"attribute\":\"zz\"}]}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("'zz' which spec.attributes does not declare");
+        assertThatThrownBy(() -> FeatureSpecParser.parse(head + "{\"name\":\"f\",\"kind\":\"numeric\",\"attribute\":\"a\"}]}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("cannot use STRING attribute 'a'");
+        assertThatThrownBy(() -> FeatureSpecParser.parse(head + "{\"name\":\"f\",\"kind\":\"numeric\",\"attribute\":\"n\"},"
+                + "{\"name\":\"x\",\"kind\":\"cross\",\"of\":[\"f\",\"f\"]}]}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("'f' is not a categorical feature");
+        assertThatThrownBy(() -> FeatureSpecParser.parse(head
+                + "{\"name\":\"w\",\"kind\":\"window\",\"key\":\"a\",\"window\":\"an hour\",\"aggregate\":\"count\"}]}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("ISO-8601 duration");
+        assertThatThrownBy(() -> FeatureSpecParser.parse(head
+                + "{\"name\":\"w\",\"kind\":\"window\",\"key\":\"a\",\"window\":\"PT1H\",\"aggregate\":\"sum\"}]}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("sum needs an attribute");
+        assertThatThrownBy(() -> FeatureSpecParser.parse("{\"name\":\"b\"}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("spec.version is required");
+        assertThatThrownBy(() -> FeatureSpecParser.parse("{not json"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("not valid JSON");
+    }
+}
