@@ -1,5 +1,7 @@
 package ai.factory.cli;
 
+import ai.factory.feedback.FeedbackCommand;
+import ai.factory.scoring.ScorerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,6 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = FactoryVersion.class,
         description = "Runs and inspects an AI Factory: Kafka topics in, continuously learning models out.",
         subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, SubscribeCommand.class,
+            ScorerCommand.class, FeedbackCommand.class,
             CommandLine.HelpCommand.class})
 public final class FactoryCli {
 

@@ -21,10 +21,10 @@ import picocli.CommandLine.Option;
         description = "Join delayed feedback with what was served; write training examples and online quality.")
 public final class FeedbackCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (${DEFAULT-VALUE}).")
+    @Option(names = {"-b", "--bootstrap"}, defaultValue = "${env:FACTORY_BOOTSTRAP:-127.0.0.1:9092}", description = "Kafka bootstrap servers (default: $FACTORY_BOOTSTRAP, else ${DEFAULT-VALUE})")
     String bootstrap;
 
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name.")
+    @Option(names = "--prefix", defaultValue = "${env:FACTORY_TOPIC_PREFIX:-}", description = "Prefix of every topic name (default: none)")
     String topicPrefix;
 
     @Option(names = "--application-id", defaultValue = "factory-feedback", description = "Kafka Streams application id (${DEFAULT-VALUE}).")

@@ -47,7 +47,7 @@ class ExactlyOnceRestartTest {
         String prefix = TestKafka.uniquePrefix("feedback-eos");
         Topics topics = new Topics(prefix);
         Path work = Files.createDirectories(Path.of("target", "eos-test", prefix));
-        List<String> args = List.of("--bootstrap", kafka.bootstrapServers(), "--topic-prefix", prefix,
+        List<String> args = List.of("--bootstrap", kafka.bootstrapServers(), "--prefix", prefix,
                 "--application-id", prefix + "app", "--window", "PT1H", "--policy", "first",
                 "--state-dir", work.resolve("state").toString(), "--partitions", "3",
                 // A dead member must leave the group quickly, so the restarted one gets its partitions.

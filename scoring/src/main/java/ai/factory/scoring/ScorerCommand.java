@@ -20,10 +20,10 @@ public final class ScorerCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ScorerCommand.class);
 
-    @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-b", "--bootstrap"}, defaultValue = "${env:FACTORY_BOOTSTRAP:-127.0.0.1:9092}", description = "Kafka bootstrap servers (default: $FACTORY_BOOTSTRAP, else ${DEFAULT-VALUE})")
     String bootstrap;
 
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the factory's topic names")
+    @Option(names = "--prefix", defaultValue = "${env:FACTORY_TOPIC_PREFIX:-}", description = "Prefix of every topic name (default: none)")
     String topicPrefix;
 
     @Option(names = "--model", required = true, description = "Model name whose champions to serve")

@@ -15,7 +15,7 @@ class ScorerCommandTest {
     void argumentsBecomeOptions() {
         ScorerCommand command = new ScorerCommand();
         new CommandLine(command).parseArgs("--bootstrap", "k:9092", "--model", "delay", "--device", "cuda:1",
-                "--threads", "3", "--max-batch", "128", "--max-wait-ms", "2", "--shadow", "--topic-prefix", "p.");
+                "--threads", "3", "--max-batch", "128", "--max-wait-ms", "2", "--shadow", "--prefix", "p.");
         ScorerOptions options = command.options();
         assertThat(options.bootstrapServers()).isEqualTo("k:9092");
         assertThat(options.device()).isEqualTo(new Device(true, 1));
