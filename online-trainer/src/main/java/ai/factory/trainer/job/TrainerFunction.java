@@ -1,0 +1,247 @@
+package ai.factory.trainer.job;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.factory.records.ModelRelease;
+import ai.factory.records.ReleaseStatus;
+import ai.factory.serde.AvroCodec;
+import ai.factory.trainer.model.Batch;
+import ai.factory.trainer.model.FloatTensor;
+import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.TrainingState;
+import ai.factory.trainer.release.ModelCatalog;
+import ai.factory.trainer.release.PromotionGate;
+import ai.factory.trainer.release.ReleaseFactory;
+import ai.factory.trainer.runtime.EvaluationSession;
+import ai.factory.trainer.runtime.TrainingSession;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one model on its stream of examples: fills mini-batches, runs the training-step graph on ONNX Runtime,
+ * cuts a release every N examples or T seconds, evaluates it on the next examples it has not trained on, and
+ * publishes it with the promotion gate's decision. Keyed by model name (for timers); weights, optimizer state and
+ * the unfinished batch are operator state, written at each checkpoint, so a restart neither skips nor repeats an example.
+ */
+public final class TrainerFunction extends KeyedProcessFunction<String, TrainingExample, KeyedBytes> implements CheckpointedFunction {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerFunction.class);
+
+    private final TrainerOptions options;
+    private final StartingPoint start;
+    private final PromotionGate gate;
+
+    private transient ListState<byte[]> checkpointed;
+    private transient TrainerProgress progress;
+    private transient TrainingSession training;
+    private transient EvaluationSession evaluation;
+    private transient AvroCodec<ModelRelease> releases;
+    private transient boolean timerRegistered;
+    private transient Counter examplesCounter;
+    private transient Counter releasesCounter;
+
+    public TrainerFunction(TrainerOptions options, StartingPoint start) {
+        this.options = options;
+        this.start = start;
+        this.gate = new PromotionGate(options.tolerance());
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        checkpointed = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("trainer-progress", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        progress = null;
+        if (context.isRestored()) {
+            for (byte[] bytes : checkpointed.get()) {
+                progress = TrainerProgressCodec.decode(bytes);
+            }
+        }
+        if (progress == null) {
+            progress = fromStart();
+        } else {
+            LOG.info("restored {} from checkpoint: {} examples trained, {} buffered, next version {}",
+                    options.modelName(), progress.examplesTrained, progress.buffer.size(), progress.nextVersion);
+        }
+    }
+
+    private TrainerProgress fromStart() {
+        ModelConfig config = options.model();
+        TrainerProgress p = new TrainerProgress();
+        p.live = start.params() == null ? TrainingState.initial(config) : TrainingState.warm(config, start.params());
+        p.examplesTrained = start.ancestorExamples();
+        p.nextVersion = start.nextVersion();
+        p.parentVersion = start.parentVersion();
+        p.championVersion = start.championVersion();
+        p.championParams = start.championParams();
+        p.lastCutMillis = System.currentTimeMillis();
+        return p;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        checkpointed.update(List.of(TrainerProgressCodec.encode(progress)));
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        training = TrainingSession.open(options.model(), options.device(), options.threads());
+        evaluation = EvaluationSession.open(options.model(), options.device(), options.threads());
+        releases = AvroCodec.of(ModelRelease.class, options.registry().open());
+        examplesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_examples_trained");
+        releasesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_releases");
+        LOG.info("training {} ({}) on {}", options.modelName(), options.model().kind().label(), training.device());
+    }
+
+    @Override
+    public void processElement(TrainingExample example, Context ctx, Collector<KeyedBytes> out) throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        if (!timerRegistered) {
+            ctx.timerService().registerProcessingTimeTimer(now + options.publishEvery().toMillis());
+            timerRegistered = true;
+        }
+        progress.buffer.add(example);
+        if (progress.buffer.size() >= options.batchSize()) {
+            trainBuffered(now, out);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<KeyedBytes> out) throws Exception {
+        long every = options.publishEvery().toMillis();
+        if (progress.pending != null && timestamp - progress.pending.cutAtMillis >= every) {
+            // The stream went quiet before enough unseen examples arrived: decide on what there is.
+            finish(out);
+        }
+        if (progress.pending == null && progress.trainedSinceCut > 0 && timestamp - progress.lastCutMillis >= every) {
+            cut(timestamp, out);
+        }
+        ctx.timerService().registerProcessingTimeTimer(timestamp + Math.max(100, every / 2));
+    }
+
+    private void trainBuffered(long now, Collector<KeyedBytes> out) throws Exception {
+        List<TrainingExample> examples = new ArrayList<>(progress.buffer);
+        Batch batch = toBatch(examples);
+        if (progress.pending != null) {
+            evaluateHoldout(batch);
+            if (progress.pending.holdoutCount >= options.holdoutExamples()) {
+                finish(out);
+            }
+        }
+        TrainingSession.StepResult step = training.step(progress.live, batch);
+        progress.live = step.state();
+        progress.trained(examples, step.loss());
+        progress.buffer.clear();
+        examplesCounter.inc(examples.size());
+        if (progress.pending == null && progress.trainedSinceCut >= options.publishEveryExamples()) {
+            cut(now, out);
+        }
+    }
+
+    private void cut(long now, Collector<KeyedBytes> out) throws Exception {
+        TrainerProgress.Pending p = progress.cut(now);
+        if (!progress.live.isFinite() || options.holdoutExamples() == 0) {
+            finish(out);
+        } else {
+            LOG.info("cut {}: {} examples since v{}; evaluating on the next {} unseen examples",
+                    ModelCatalog.key(options.modelName(), p.version), p.trainedSinceParent, p.parentVersion, options.holdoutExamples());
+        }
+    }
+
+    private void evaluateHoldout(Batch batch) throws Exception {
+        TrainerProgress.Pending p = progress.pending;
+        float[] candidate = evaluation.score(p.params, batch);
+        float[] champion = progress.championParams == null ? null : evaluation.score(progress.championParams, batch);
+        for (int i = 0; i < batch.size(); i++) {
+            p.candidateLossSum += options.model().task().loss(candidate[i], batch.labels()[i]);
+            if (champion != null) {
+                p.championLossSum += options.model().task().loss(champion[i], batch.labels()[i]);
+            }
+        }
+        p.holdoutCount += batch.size();
+    }
+
+    private void finish(Collector<KeyedBytes> out) {
+        TrainerProgress.Pending p = progress.pending;
+        progress.pending = null;
+        boolean finite = p.params.values().stream().allMatch(FloatTensor::isFinite);
+        double candidateLoss = p.holdoutCount == 0 ? Double.NaN : p.candidateLossSum / p.holdoutCount;
+        Double championLoss = progress.championParams == null || p.holdoutCount == 0 ? null : p.championLossSum / p.holdoutCount;
+        PromotionGate.Decision decision = gate.decide(finite, candidateLoss, championLoss, p.holdoutCount);
+
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("training_loss", p.trainingLoss);
+        metrics.put("examples_since_parent", (double) p.trainedSinceParent);
+        metrics.put("holdout_examples", (double) p.holdoutCount);
+        if (p.holdoutCount > 0) {
+            metrics.put("holdout_loss", candidateLoss);
+            metrics.put(options.model().task() == ai.factory.trainer.model.Task.BINARY ? "holdout_logloss" : "holdout_mse", candidateLoss);
+        }
+        if (championLoss != null) {
+            metrics.put("champion_holdout_loss", championLoss);
+            metrics.put("champion_version", (double) progress.championVersion);
+        }
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put("device", training.device().toString());
+        provenance.put("requested_device", options.device().toString());
+        provenance.put("batch_size", String.valueOf(options.batchSize()));
+        provenance.put("source_topic", options.topics().examples());
+        ReleaseFactory.Lineage lineage = new ReleaseFactory.Lineage(p.version, p.parentVersion, p.examplesTrained,
+                p.throughEventTime, options.topics().examples(), p.ranges);
+        ModelRelease release = ReleaseFactory.build(options.modelName(), options.specName(), options.specVersion(),
+                options.model(), p.params, lineage, decision, metrics, provenance);
+        out.collect(new KeyedBytes(ModelCatalog.key(options.modelName(), p.version), releases.encode(release)));
+        releasesCounter.inc();
+        LOG.info("published {} as {}: {}", ModelCatalog.key(options.modelName(), p.version), decision.status(), decision.reason());
+
+        if (decision.status() == ReleaseStatus.CHAMPION) {
+            progress.championVersion = p.version;
+            progress.championParams = p.params;
+        } else if (!finite) {
+            // Training diverged: continue from the champion (or afresh) rather than from NaN.
+            progress.live = progress.championParams == null ? TrainingState.initial(options.model())
+                    : TrainingState.warm(options.model(), progress.championParams);
+            progress.parentVersion = progress.championVersion;
+            LOG.warn("{} diverged; training continues from {}", ModelCatalog.key(options.modelName(), p.version),
+                    progress.championVersion == null ? "fresh weights" : "champion v" + progress.championVersion);
+        }
+    }
+
+    private Batch toBatch(List<TrainingExample> examples) {
+        ModelConfig c = options.model();
+        int n = examples.size();
+        float[] dense = new float[n * c.denseSize()];
+        long[] sparse = new long[n * c.sparseWidth()];
+        float[] labels = new float[n];
+        for (int i = 0; i < n; i++) {
+            TrainingExample e = examples.get(i);
+            System.arraycopy(e.dense(), 0, dense, i * c.denseSize(), c.denseSize());
+            System.arraycopy(e.sparse(), 0, sparse, i * c.sparseWidth(), c.sparseWidth());
+            labels[i] = e.label();
+        }
+        return new Batch(n, c.denseSize(), c.sparseWidth(), dense, sparse, labels);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (training != null) {
+            training.close();
+        }
+        if (evaluation != null) {
+            evaluation.close();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package ai.factory.trainer.job;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+import ai.factory.records.ModelRelease;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.OnnxWeights;
+import ai.factory.trainer.release.ModelCatalog;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The online-trainer Flink job: {@code examples} → validated examples (bad ones to the dead-letter topic) →
+ * {@link TrainerFunction} → model releases on {@code models}, written with Kafka transactions so each release
+ * appears exactly once even when the job restarts from a checkpoint.
+ */
+public final class TrainerJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerJob.class);
+
+    private TrainerJob() {
+    }
+
+    /** Decides the starting weights and versions of a job without a checkpoint, from the models topic. */
+    public static StartingPoint startingPoint(TrainerOptions options) {
+        try (SchemaRegistry registry = options.registry().open();
+             ModelCatalog catalog = new ModelCatalog(options.bootstrapServers(), options.topics().models(), registry)) {
+            var releases = catalog.list(options.modelName());
+            long next = releases.stream().mapToLong(ModelRelease::getVersion).max().orElse(0L) + 1;
+            Optional<ModelRelease> champion = releases.stream()
+                    .filter(r -> r.getStatus() == ai.factory.records.ReleaseStatus.CHAMPION)
+                    .max(java.util.Comparator.comparingLong(ModelRelease::getVersion));
+            var championParams = champion.map(r -> weightsOf(r, options.model())).orElse(null);
+            Long championVersion = champion.map(ModelRelease::getVersion).orElse(null);
+            Optional<ModelRelease> warm = switch (options.warmStart()) {
+                case NONE -> Optional.empty();
+                case CHAMPION -> champion;
+                case VERSION -> Optional.of(releases.stream().filter(r -> r.getVersion() == options.warmStartVersion()).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no release "
+                                + ModelCatalog.key(options.modelName(), options.warmStartVersion()) + " to warm-start from")));
+            };
+            if (warm.isEmpty()) {
+                LOG.info("{}: starting from fresh weights as version {}", options.modelName(), next);
+                return new StartingPoint(null, next, null, 0, championVersion, championParams);
+            }
+            ModelRelease from = warm.get();
+            LOG.info("{}: warm start from v{} ({} examples), first release will be v{}", options.modelName(),
+                    from.getVersion(), from.getExamplesTrained(), next);
+            return new StartingPoint(weightsOf(from, options.model()), next, from.getVersion(), from.getExamplesTrained(),
+                    championVersion, championParams);
+        }
+    }
+
+    private static java.util.Map<String, ai.factory.trainer.model.FloatTensor> weightsOf(ModelRelease release, ModelConfig config) {
+        OnnxWeights.Loaded loaded = OnnxWeights.read(release.getOnnx().array());
+        ModelConfig c = loaded.config();
+        if (c.kind() != config.kind() || c.denseSize() != config.denseSize() || c.sparseWidth() != config.sparseWidth()
+                || c.buckets() != config.buckets() || c.embeddingDim() != config.embeddingDim() || !c.hidden().equals(config.hidden())) {
+            throw new IllegalArgumentException("release v" + release.getVersion() + " is a " + c.toProperties()
+                    + " model; the trainer is configured for " + config.toProperties());
+        }
+        return loaded.params();
+    }
+
+    /**
+     * Adds the job to {@code env}. {@code tap} sees the validated examples before the trainer (identity in
+     * production; tests use it to inject a failure).
+     */
+    public static void build(StreamExecutionEnvironment env, TrainerOptions options, StartingPoint start,
+                             UnaryOperator<DataStream<TrainingExample>> tap) {
+        String jobName = "online-trainer-" + options.modelName();
+        KafkaSource<ReadResult> source = KafkaSource.<ReadResult>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setTopics(options.topics().examples())
+                .setGroupId(options.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new ExampleReader(options.registry(), options.specName(), options.specVersion(),
+                        options.model(), jobName))
+                .setProperty("isolation.level", "read_committed")
+                .build();
+        DataStream<ReadResult> read = env.fromSource(source, WatermarkStrategy.noWatermarks(), "examples");
+
+        DataStream<TrainingExample> accepted = read.filter(ReadResult::isAccepted).name("accepted")
+                .map(ReadResult::example).returns(TypeInformation.of(TrainingExample.class)).name("example");
+        String modelName = options.modelName();
+        tap.apply(accepted)
+                .keyBy(e -> modelName, Types.STRING)
+                .process(new TrainerFunction(options, start)).returns(TypeInformation.of(KeyedBytes.class))
+                .name("train " + modelName).uid("trainer").setParallelism(1).setMaxParallelism(1)
+                .sinkTo(sink(options, options.topics().models(), DeliveryGuarantee.EXACTLY_ONCE, jobName + "-models"))
+                .name("models").uid("models-sink").setParallelism(1);
+
+        read.filter(r -> !r.isAccepted()).name("rejected")
+                .map(ReadResult::rejected).returns(TypeInformation.of(KeyedBytes.class)).name("dead letter")
+                .sinkTo(sink(options, options.dlqTopic(), DeliveryGuarantee.AT_LEAST_ONCE, jobName + "-dlq"))
+                .name("dead-letter").uid("dlq-sink");
+    }
+
+    private static KafkaSink<KeyedBytes> sink(TrainerOptions options, String topic, DeliveryGuarantee guarantee, String txPrefix) {
+        KafkaRecordSerializationSchema<KeyedBytes> serializer = KafkaRecordSerializationSchema.<KeyedBytes>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema(new KeyedBytesSchemas.Key())
+                .setValueSerializationSchema(new KeyedBytesSchemas.Value())
+                .build();
+        return KafkaSink.<KeyedBytes>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(guarantee)
+                .setTransactionalIdPrefix(txPrefix)
+                .setProperty("transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
+                .setProperty("max.request.size", String.valueOf(64 * 1024 * 1024))
+                .build();
+    }
+
+    /** Flink settings for the job: exactly-once checkpoints and a bounded restart strategy. */
+    public static Configuration flinkConfiguration(TrainerOptions options) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        if (options.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDir());
+        }
+        return conf;
+    }
+
+    /** Enables exactly-once checkpointing on {@code env} as the options say. */
+    public static void configureCheckpoints(StreamExecutionEnvironment env, TrainerOptions options) {
+        env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+
+    /** A running trainer; closing it cancels the job. */
+    public record Running(JobClient client) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            client.cancel().get();
+        }
+    }
+
+    /** Submits the job to the environment Flink provides (a local MiniCluster when run in-process). */
+    public static Running start(TrainerOptions options) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(options));
+        configureCheckpoints(env, options);
+        build(env, options, startingPoint(options), UnaryOperator.identity());
+        return new Running(env.executeAsync("online-trainer-" + options.modelName()));
+    }
+}

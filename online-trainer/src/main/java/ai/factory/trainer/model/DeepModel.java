@@ -1,0 +1,63 @@
+package ai.factory.trainer.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import ai.factory.trainer.graph.GraphBuilder;
+import ai.factory.trainer.graph.Value;
+
+/** Embeddings of the sparse ids, concatenated with the dense features, through ReLU layers to one output. */
+public final class DeepModel implements ModelDefinition {
+
+    public static final String EMBEDDING = "deep.embedding";
+    /** Prefix of the output layer's parameters: freeze everything else to train only the head. */
+    public static final String HEAD = "deep.head.";
+
+    private final ModelConfig config;
+
+    public DeepModel(ModelConfig config) {
+        this.config = config;
+    }
+
+    static String layerWeights(int layer) {
+        return "deep.layer" + layer + ".w";
+    }
+
+    static String layerBias(int layer) {
+        return "deep.layer" + layer + ".b";
+    }
+
+    private long inputWidth() {
+        return (long) config.sparseWidth() * config.embeddingDim() + config.denseSize();
+    }
+
+    @Override
+    public List<ParamSpec> params() {
+        List<ParamSpec> p = new ArrayList<>();
+        p.add(new ParamSpec(EMBEDDING, new long[] {config.buckets(), config.embeddingDim()}, 0.05, true));
+        long in = inputWidth();
+        for (int i = 0; i < config.hidden().size(); i++) {
+            long out = config.hidden().get(i);
+            p.add(new ParamSpec(layerWeights(i), new long[] {in, out}, Math.sqrt(2.0 / in), true)); // He init for ReLU
+            p.add(new ParamSpec(layerBias(i), new long[] {out}, 0, false));
+            in = out;
+        }
+        p.add(new ParamSpec(HEAD + "w", new long[] {in, 1}, Math.sqrt(1.0 / in), true));
+        p.add(new ParamSpec(HEAD + "b", new long[] {1}, 0, false));
+        return p;
+    }
+
+    @Override
+    public Value forward(GraphBuilder g, Value dense, Value sparse, Map<String, Value> params) {
+        long embedded = (long) config.sparseWidth() * config.embeddingDim();
+        Value x = g.reshape(g.gather(params.get(EMBEDDING), sparse), -1, embedded);   // [N, S*k]
+        if (config.denseSize() > 0) {
+            x = g.concat(1, List.of(x, dense));
+        }
+        for (int i = 0; i < config.hidden().size(); i++) {
+            x = g.relu(g.add(g.matMul(x, params.get(layerWeights(i))), params.get(layerBias(i))));
+        }
+        return g.add(g.matMul(x, params.get(HEAD + "w")), params.get(HEAD + "b"));
+    }
+}

@@ -1,0 +1,113 @@
+package ai.factory.trainer.model;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Everything that defines a model and how it learns: shapes, architecture, optimizer and its
+ * hyper-parameters. One config yields both the inference graph and the training-step graph.
+ *
+ * @param denseSize    D, the length of the dense input
+ * @param sparseWidth  S, hashed ids per example
+ * @param buckets      size of the hashed id space
+ * @param embeddingDim embedding width per sparse id (deep model)
+ * @param hidden       hidden layer widths (deep model)
+ * @param l2           L2 penalty on weights (not biases), added to the loss as l2/2 * sum(w^2)
+ * @param frozen       parameter names, or name prefixes ending in '.', that are not updated
+ */
+public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWidth, int buckets,
+                          int embeddingDim, List<Integer> hidden, OptimizerKind optimizer,
+                          double learningRate, double l2, long seed, Set<String> frozen) implements Serializable {
+
+    public ModelConfig {
+        hidden = List.copyOf(hidden);
+        frozen = Set.copyOf(frozen);
+        if (denseSize < 0 || sparseWidth < 1 || buckets < 1) {
+            throw new IllegalArgumentException("need denseSize >= 0, sparseWidth >= 1 and buckets >= 1");
+        }
+        if (kind == ModelKind.DEEP && (embeddingDim < 1 || hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1))) {
+            throw new IllegalArgumentException("a deep model needs embeddingDim >= 1 and at least one hidden layer");
+        }
+    }
+
+    /** Logistic regression with Adagrad, learning rate 0.1 and a light L2. */
+    public static ModelConfig logistic(int denseSize, int sparseWidth, int buckets) {
+        return new ModelConfig(ModelKind.LOGISTIC, Task.BINARY, denseSize, sparseWidth, buckets, 0, List.of(),
+                OptimizerKind.ADAGRAD, 0.1, 1e-6, 42L, Set.of());
+    }
+
+    /** Embeddings of width 8 and one hidden layer of 64, with Adam at 0.001. */
+    public static ModelConfig deep(int denseSize, int sparseWidth, int buckets) {
+        return new ModelConfig(ModelKind.DEEP, Task.BINARY, denseSize, sparseWidth, buckets, 8, List.of(64),
+                OptimizerKind.ADAM, 1e-3, 1e-6, 42L, Set.of());
+    }
+
+    public ModelConfig withTask(Task t) {
+        return new ModelConfig(kind, t, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen);
+    }
+
+    public ModelConfig withOptimizer(OptimizerKind o, double lr) {
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, o, lr, l2, seed, frozen);
+    }
+
+    public ModelConfig withLearningRate(double lr) {
+        return withOptimizer(optimizer, lr);
+    }
+
+    public ModelConfig withL2(double penalty) {
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, penalty, seed, frozen);
+    }
+
+    public ModelConfig withSeed(long s) {
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, s, frozen);
+    }
+
+    public ModelConfig withArchitecture(int embedding, List<Integer> layers) {
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embedding, layers, optimizer, learningRate, l2, seed, frozen);
+    }
+
+    public ModelConfig withFrozen(Set<String> names) {
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, names);
+    }
+
+    /** Whether the parameter called {@code name} is frozen. */
+    public boolean isFrozen(String name) {
+        return frozen.stream().anyMatch(f -> f.equals(name) || (f.endsWith(".") && name.startsWith(f)));
+    }
+
+    /** The config as flat strings, stored in the ONNX metadata and release provenance. */
+    public Map<String, String> toProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("model_kind", kind.label());
+        p.put("task", task.name().toLowerCase());
+        p.put("dense_size", String.valueOf(denseSize));
+        p.put("sparse_width", String.valueOf(sparseWidth));
+        p.put("sparse_buckets", String.valueOf(buckets));
+        p.put("embedding_dim", String.valueOf(embeddingDim));
+        p.put("hidden", hidden.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        p.put("optimizer", optimizer.name().toLowerCase());
+        p.put("learning_rate", String.valueOf(learningRate));
+        p.put("l2", String.valueOf(l2));
+        p.put("seed", String.valueOf(seed));
+        p.put("frozen", String.join(",", new TreeSet<>(frozen)));
+        return p;
+    }
+
+    /** Reads a config written by {@link #toProperties()}. */
+    public static ModelConfig fromProperties(Map<String, String> p) {
+        String hidden = p.getOrDefault("hidden", "");
+        String frozen = p.getOrDefault("frozen", "");
+        return new ModelConfig(ModelKind.parse(p.get("model_kind")), Task.valueOf(p.get("task").toUpperCase()),
+                Integer.parseInt(p.get("dense_size")), Integer.parseInt(p.get("sparse_width")),
+                Integer.parseInt(p.get("sparse_buckets")), Integer.parseInt(p.getOrDefault("embedding_dim", "0")),
+                hidden.isBlank() ? List.of() : java.util.Arrays.stream(hidden.split(",")).map(Integer::valueOf).toList(),
+                OptimizerKind.parse(p.get("optimizer")), Double.parseDouble(p.get("learning_rate")),
+                Double.parseDouble(p.get("l2")), Long.parseLong(p.get("seed")),
+                frozen.isBlank() ? Set.of() : Set.of(frozen.split(",")));
+    }
+}

@@ -1,0 +1,198 @@
+package ai.factory.trainer.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import ai.factory.broker.KafkaExtension;
+import ai.factory.broker.TestKafka;
+import ai.factory.records.ModelRelease;
+import ai.factory.records.OffsetRange;
+import ai.factory.records.Rejected;
+import ai.factory.records.ReleaseStatus;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.RecordSource;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.topics.TopicAdmin;
+import ai.factory.topics.TopicCatalog;
+import ai.factory.topics.Topics;
+import ai.factory.trainer.bench.SyntheticData;
+import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.OnnxWeights;
+import ai.factory.trainer.release.ModelCatalog;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer job on a local Flink MiniCluster against the embedded Kafka broker. */
+@ExtendWith(KafkaExtension.class)
+class TrainerJobTest {
+
+    private static final ModelConfig MODEL = ModelConfig.logistic(4, 3, 64).withLearningRate(0.2);
+
+    @TempDir
+    Path checkpoints;
+
+    /** Throws once, on the first example it sees after the test arms it. */
+    static final class FailWhenArmed extends RichMapFunction<TrainingExample, TrainingExample> implements CheckpointListener {
+        static final AtomicBoolean ARMED = new AtomicBoolean();
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicInteger CHECKPOINTS = new AtomicInteger();
+
+        @Override
+        public TrainingExample map(TrainingExample e) {
+            if (ARMED.get() && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure after a completed checkpoint");
+            }
+            return e;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            CHECKPOINTS.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aRestartFromACheckpointTrainsEveryExampleExactlyOnce(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("trainer-eo"));
+        TrainerOptions options = options(kafka, topics, "delay", MODEL);
+        try (SchemaRegistry registry = options.registry().open();
+             ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
+            // Three bad records first in partition 0: they go to the dead-letter topic, never into training.
+            ExampleTopic.produceRaw(kafka.bootstrapServers(), topics.examples(), 0, "bad-1", "not avro".getBytes());
+            SyntheticData data = new SyntheticData(4, 3, 64, 0.5, 99);
+            var wrongSpec = ExampleTopic.example("bad-2", data.next(1).batch(), 0, "other-spec", 0);
+            var outOfRange = ExampleTopic.example("bad-3", data.next(1).batch(), 0, ExampleTopic.SPEC, 0);
+            outOfRange.getFeatures().getSparse().set(0, 64);
+            var codec = AvroCodec.of(ai.factory.records.LabeledExample.class, registry);
+            ExampleTopic.produceRaw(kafka.bootstrapServers(), topics.examples(), 0, "bad-2", codec.encode(wrongSpec));
+            ExampleTopic.produceRaw(kafka.bootstrapServers(), topics.examples(), 0, "bad-3", codec.encode(outOfRange));
+
+            Map<Integer, Integer> valid = new HashMap<>(ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(),
+                    registry, data, 630, 2, 0));
+            FailWhenArmed.ARMED.set(false);
+            FailWhenArmed.FAILED.set(false);
+            JobClient job = startJob(options, true);
+            try {
+                // A committed release means a checkpoint completed after training started.
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> !catalog.list(options.modelName()).isEmpty());
+                FailWhenArmed.ARMED.set(true);
+                ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, data, 570, 2, 630)
+                        .forEach((p, n) -> valid.merge(p, n, Integer::sum));
+                Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> catalog.list(options.modelName()).stream().anyMatch(r -> r.getExamplesTrained() == 1200));
+            } finally {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+            assertThat(FailWhenArmed.FAILED).as("the failure was injected").isTrue();
+
+            // Each version was published exactly once (the aborted transaction's records are invisible) ...
+            var raw = ExampleTopic.readCommitted(kafka.bootstrapServers(), topics.models());
+            Map<String, Long> perKey = raw.stream().collect(Collectors.groupingBy(r -> r.key(), Collectors.counting()));
+            assertThat(perKey.values()).containsOnly(1L);
+            List<ModelRelease> releases = catalog.list(options.modelName());
+            for (int i = 0; i < releases.size(); i++) {
+                ModelRelease r = releases.get(i);
+                assertThat(r.getVersion()).isEqualTo(i + 1L);
+                assertThat(r.getParentVersion()).isEqualTo(i == 0 ? null : (long) i);
+                assertThat(OnnxWeights.read(r.getOnnx().array()).params().values()).allMatch(t -> t.isFinite());
+            }
+            assertThat(releases.get(0).getStatus()).isEqualTo(ReleaseStatus.CHAMPION);
+            assertThat(releases.get(0).getMetrics()).containsKeys("training_loss", "holdout_logloss");
+            ModelRelease last = releases.get(releases.size() - 1);
+            assertThat(last.getExamplesTrained()).isEqualTo(1200L);
+
+            // ... and the offset ranges of all releases tile each partition without gap or overlap.
+            Map<Integer, List<OffsetRange>> byPartition = releases.stream().flatMap(r -> r.getTrainingData().stream())
+                    .collect(Collectors.groupingBy(OffsetRange::getPartition));
+            assertThat(byPartition).containsOnlyKeys(0, 1);
+            for (var e : byPartition.entrySet()) {
+                List<OffsetRange> ranges = new ArrayList<>(e.getValue());
+                ranges.sort(Comparator.comparingLong(OffsetRange::getFromOffset));
+                long covered = 0;
+                for (int i = 0; i < ranges.size(); i++) {
+                    if (i > 0) {
+                        assertThat(ranges.get(i).getFromOffset()).isEqualTo(ranges.get(i - 1).getToOffset() + 1);
+                    }
+                    covered += ranges.get(i).getToOffset() - ranges.get(i).getFromOffset() + 1;
+                }
+                long firstValid = e.getKey() == 0 ? 3 : 0;
+                assertThat(ranges.get(0).getFromOffset()).isEqualTo(firstValid);
+                assertThat(covered).as("partition %d trained once each", e.getKey()).isEqualTo((long) valid.get(e.getKey()));
+            }
+            double sinceParent = releases.stream().mapToDouble(r -> r.getMetrics().get("examples_since_parent")).sum();
+            assertThat(sinceParent).isEqualTo(1200.0);
+
+            AvroCodec<Rejected> rejected = AvroCodec.of(Rejected.class, registry);
+            List<String> codes = ExampleTopic.readCommitted(kafka.bootstrapServers(), topics.eventsDlq()).stream()
+                    .map(r -> rejected.decode(new RecordSource(r.topic(), r.partition(), r.offset()), r.value()).getReasonCode())
+                    .toList();
+            assertThat(codes).containsExactlyInAnyOrder("UNDECODABLE", "SPEC_MISMATCH", "OUT_OF_RANGE");
+        }
+    }
+
+    @Test
+    void aNanProducingLearningRateLeadsToRejectedReleasesNotAChampion(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("trainer-nan"));
+        TrainerOptions options = options(kafka, topics, "diverging", MODEL.withLearningRate(Double.NaN));
+        try (SchemaRegistry registry = options.registry().open();
+             ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
+            ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, new SyntheticData(4, 3, 64, 0.5, 5), 400, 2, 0);
+            JobClient job = startJob(options, false);
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> catalog.list(options.modelName()).size() >= 2);
+            } finally {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+            List<ModelRelease> releases = catalog.list(options.modelName());
+            assertThat(releases).allSatisfy(r -> {
+                assertThat(r.getStatus()).isEqualTo(ReleaseStatus.REJECTED);
+                assertThat(r.getStatusReason()).contains("non-finite weights");
+            });
+            assertThat(catalog.champion(options.modelName())).isEmpty();
+        }
+    }
+
+    private TrainerOptions options(TestKafka kafka, Topics topics, String model, ModelConfig config) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, TopicCatalog.of(topics, 2));
+            // Topic metadata reaches every listener a moment after creation.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                    admin.describeTopics(List.of(topics.schemas(), topics.examples(), topics.models())).allTopicNames()
+                            .get(5, TimeUnit.SECONDS).size() == 3);
+        }
+        return TrainerOptions.defaults(kafka.bootstrapServers(), topics, model, ExampleTopic.SPEC, 1, config)
+                .withBatching(50, 300, Duration.ofSeconds(1), 100)
+                .withCheckpoints(Duration.ofMillis(300), checkpoints.toUri().toString())
+                .withDevice(ai.factory.trainer.runtime.Device.CPU, 1);
+    }
+
+    private static JobClient startJob(TrainerOptions options, boolean injectFailure) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, TrainerJob.flinkConfiguration(options));
+        TrainerJob.configureCheckpoints(env, options);
+        TrainerJob.build(env, options, TrainerJob.startingPoint(options), stream -> injectFailure
+                ? stream.map(new FailWhenArmed()).returns(TypeInformation.of(TrainingExample.class)).name("fail once")
+                : stream);
+        return env.executeAsync("trainer-test-" + options.modelName());
+    }
+}

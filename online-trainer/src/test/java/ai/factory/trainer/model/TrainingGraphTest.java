@@ -1,0 +1,141 @@
+package ai.factory.trainer.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ai.factory.trainer.bench.SyntheticData;
+import ai.factory.trainer.runtime.Device;
+import ai.factory.trainer.runtime.InferenceSession;
+import ai.factory.trainer.runtime.TrainingSession;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.TensorInfo;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Training-step and inference graphs of both model kinds, run on ONNX Runtime (float32). */
+class TrainingGraphTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingGraphTest.class);
+
+    private static final ModelConfig LOGISTIC = ModelConfig.logistic(4, 3, 64);
+    private static final ModelConfig DEEP = ModelConfig.deep(4, 3, 64).withArchitecture(4, List.of(16, 8));
+
+    @Test
+    void inferenceGraphFollowsTheContract() throws Exception {
+        for (ModelConfig config : List.of(LOGISTIC, DEEP)) {
+            byte[] onnx = ModelGraphs.inference(config, TrainingState.initial(config).params(), Map.of()).toByteArray();
+            try (InferenceSession session = new InferenceSession(onnx, Device.CPU, 1)) {
+                Map<String, NodeInfo> inputs = session.session().getInputInfo();
+                assertThat(inputs).containsOnlyKeys("dense", "sparse");
+                assertTensor(inputs.get("dense"), OnnxJavaType.FLOAT, -1, config.denseSize());
+                assertTensor(inputs.get("sparse"), OnnxJavaType.INT64, -1, config.sparseWidth());
+                Map<String, NodeInfo> outputs = session.session().getOutputInfo();
+                assertThat(outputs).containsOnlyKeys("score");
+                assertTensor(outputs.get("score"), OnnxJavaType.FLOAT, -1, 1);
+            }
+        }
+    }
+
+    @Test
+    void exportedInferenceGraphScoresExactlyLikeTheTrainingForwardPass() throws Exception {
+        for (ModelConfig config : List.of(LOGISTIC, DEEP)) {
+            SyntheticData data = new SyntheticData(config.denseSize(), config.sparseWidth(), config.buckets(), 1.0, 11);
+            try (TrainingSession training = TrainingSession.open(config, Device.CPU, 1)) {
+                TrainingState state = TrainingState.initial(config);
+                for (int i = 0; i < 20; i++) {
+                    state = training.step(state, data.next(128).batch()).state();
+                }
+                Batch probe = data.next(300).batch();
+                float[] fromTraining = training.step(state, probe).scores();
+                byte[] onnx = ModelGraphs.inference(config, state.params(), Map.of()).toByteArray();
+                try (InferenceSession inference = new InferenceSession(onnx, Device.CPU, 1)) {
+                    float[] fromInference = inference.score(probe);
+                    assertThat(fromInference).as(config.kind().label()).containsExactly(fromTraining);
+                    for (float s : fromInference) {
+                        assertThat(s).as("scores are probabilities").isBetween(0f, 1f);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFixedSeedGivesIdenticalWeights() throws Exception {
+        for (ModelConfig config : List.of(LOGISTIC, DEEP)) {
+            TrainingState first = train(config, 7, 30);
+            TrainingState second = train(config, 7, 30);
+            assertThat(second.params()).as(config.kind().label()).isEqualTo(first.params());
+            assertThat(second.optimizer()).isEqualTo(first.optimizer());
+        }
+        TrainingState otherSeed = train(DEEP.withSeed(43), 7, 30);
+        assertThat(otherSeed.params()).isNotEqualTo(train(DEEP, 7, 30).params());
+    }
+
+    @Test
+    void progressiveLogLossApproachesTheKnownOptimum() throws Exception {
+        ModelConfig config = ModelConfig.logistic(4, 3, 50).withLearningRate(0.2);
+        SyntheticData data = new SyntheticData(config.denseSize(), config.sparseWidth(), config.buckets(), 0.5, 2024);
+        int batches = 3000;
+        int batchSize = 64;
+        double progressive = 0;
+        double optimum = 0;
+        try (TrainingSession training = TrainingSession.open(config, Device.CPU, 1)) {
+            TrainingState state = TrainingState.initial(config);
+            for (int i = 0; i < batches; i++) {
+                SyntheticData.Sample sample = data.next(batchSize);
+                TrainingSession.StepResult step = training.step(state, sample.batch());
+                // The scores come from the weights before this batch's update: a prediction on unseen data.
+                for (int k = 0; k < batchSize; k++) {
+                    progressive += Task.BINARY.loss(step.scores()[k], sample.batch().labels()[k]);
+                }
+                optimum += sample.optimalLogLoss() * batchSize;
+                state = step.state();
+            }
+        }
+        double n = (double) batches * batchSize;
+        LOG.info("progressive log loss {} vs optimum {} over {} examples", progressive / n, optimum / n, (long) n);
+        assertThat(progressive / n - optimum / n).isLessThan(0.005).isGreaterThan(0);
+    }
+
+    @Test
+    void frozenParametersStayPutWhileTheHeadLearns() throws Exception {
+        ModelConfig headOnly = DEEP.withFrozen(Set.of(DeepModel.EMBEDDING, "deep.layer0.", "deep.layer1."));
+        TrainingState before = TrainingState.initial(headOnly);
+        TrainingState after = train(headOnly, 3, 10);
+        assertThat(after.params().get(DeepModel.EMBEDDING)).isEqualTo(before.params().get(DeepModel.EMBEDDING));
+        assertThat(after.params().get("deep.layer1.w")).isEqualTo(before.params().get("deep.layer1.w"));
+        assertThat(after.params().get(DeepModel.HEAD + "w")).isNotEqualTo(before.params().get(DeepModel.HEAD + "w"));
+        assertThat(after.optimizer().keySet()).containsExactlyInAnyOrder(Adam.STEP,
+                Adam.firstMoment(DeepModel.HEAD + "w"), Adam.secondMoment(DeepModel.HEAD + "w"),
+                Adam.firstMoment(DeepModel.HEAD + "b"), Adam.secondMoment(DeepModel.HEAD + "b"));
+    }
+
+    @Test
+    void aHugeLearningRateMakesWeightsNonFinite() throws Exception {
+        ModelConfig config = LOGISTIC.withLearningRate(Double.POSITIVE_INFINITY);
+        assertThat(train(config, 5, 3).isFinite()).isFalse();
+        assertThat(train(LOGISTIC, 5, 3).isFinite()).isTrue();
+    }
+
+    private static TrainingState train(ModelConfig config, long dataSeed, int steps) throws Exception {
+        SyntheticData data = new SyntheticData(config.denseSize(), config.sparseWidth(), config.buckets(), 1.0, dataSeed);
+        try (TrainingSession training = TrainingSession.open(config, Device.CPU, 1)) {
+            TrainingState state = TrainingState.initial(config);
+            for (int i = 0; i < steps; i++) {
+                state = training.step(state, data.next(64).batch()).state();
+            }
+            return state;
+        }
+    }
+
+    private static void assertTensor(NodeInfo info, OnnxJavaType type, long... shape) {
+        TensorInfo t = (TensorInfo) info.getInfo();
+        assertThat(t.type).isEqualTo(type);
+        assertThat(t.getShape()).containsExactly(shape);
+    }
+}
