@@ -44,7 +44,7 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Partitions of each data topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--retention", defaultValue = "forever", paramLabel = "DURATION", converter = RetentionOption.class,
+    @Option(names = "--retention", defaultValue = "forever", paramLabel = "DURATION", converter = DurationOption.class,
             description = {"Retention of the data topics it creates, e.g. 7d or forever (default: ${DEFAULT-VALUE}:",
                     "replays of historic data carry old record times, which a time limit would delete at once)."})
     java.time.Duration retention;

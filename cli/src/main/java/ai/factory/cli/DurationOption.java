@@ -7,10 +7,13 @@ import java.util.regex.Pattern;
 
 import picocli.CommandLine;
 
-/** Reads a retention such as {@code 7d}, {@code 12h}, {@code 30m}, {@code PT6H} or {@code forever} (null). */
-final class RetentionOption implements CommandLine.ITypeConverter<Duration> {
+/**
+ * Reads a duration such as {@code 7d}, {@code 12h}, {@code 30m}, {@code 10s}, {@code PT6H}, or {@code forever}
+ * (null: no limit) for retentions.
+ */
+final class DurationOption implements CommandLine.ITypeConverter<Duration> {
 
-    private static final Pattern SHORT = Pattern.compile("(\\d+)([dhm])");
+    private static final Pattern SHORT = Pattern.compile("(\\d+)([dhms])");
 
     @Override
     public Duration convert(String value) {
@@ -27,13 +30,14 @@ final class RetentionOption implements CommandLine.ITypeConverter<Duration> {
             return switch (m.group(2)) {
                 case "d" -> Duration.ofDays(n);
                 case "h" -> Duration.ofHours(n);
+                case "s" -> Duration.ofSeconds(n);
                 default -> Duration.ofMinutes(n);
             };
         }
         try {
             return Duration.parse(value);
         } catch (DateTimeParseException e) {
-            throw new CommandLine.TypeConversionException("retention must look like 7d, 12h, 30m, PT6H or forever, was '" + value + "'");
+            throw new CommandLine.TypeConversionException("a duration must look like 7d, 12h, 30m, 10s, PT6H or forever, was '" + value + "'");
         }
     }
 }

@@ -37,7 +37,7 @@ final class TopicsCommand {
                 description = "Partitions of each data topic (default: ${DEFAULT-VALUE}); models, quality and schemas have one.")
         int partitions;
 
-        @Option(names = "--retention", defaultValue = "7d", paramLabel = "DURATION", converter = RetentionOption.class,
+        @Option(names = "--retention", defaultValue = "7d", paramLabel = "DURATION", converter = DurationOption.class,
                 description = {"How long data topics keep records, e.g. 7d, 12h or forever (default: ${DEFAULT-VALUE});",
                         "dead letters, late feedback and quality keep four times as long.",
                         "Kafka deletes by record time: replays of historic data need 'forever'."})

@@ -63,7 +63,7 @@ class TopicsCommandTest {
 
         Result retention = run("topics", "create", "--retention", "a while");
         assertThat(retention.exitCode()).isEqualTo(2);
-        assertThat(retention.err()).contains("retention must look like");
+        assertThat(retention.err()).contains("a duration must look like");
 
         Result unknown = run("topics", "frobnicate");
         assertThat(unknown.exitCode()).isEqualTo(2);

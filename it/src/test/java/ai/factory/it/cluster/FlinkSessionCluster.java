@@ -82,8 +82,15 @@ public final class FlinkSessionCluster implements AutoCloseable {
                 "io.tmp.dirs: " + home.resolve("tmp"),
                 ""));
         Files.createDirectories(home.resolve("uploads"));
+        Files.writeString(home.resolve("logback.xml"), String.join("\n",
+                "<configuration>",
+                "  <appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\">",
+                "    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n</pattern></encoder>",
+                "  </appender>",
+                "  <root level=\"INFO\"><appender-ref ref=\"OUT\"/></root>",
+                "</configuration>", ""));
         Files.createDirectories(home.resolve("tmp"));
-        String classPath = System.getProperty("java.class.path");
+        String classPath = clusterClassPath();
         Process jm = launch(home, configDir, classPath, "jobmanager",
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "GET_JM_RESOURCE_PARAMS");
         FlinkSessionCluster cluster = new FlinkSessionCluster(home, configDir, restPort, classPath, jm);
@@ -97,6 +104,18 @@ public final class FlinkSessionCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * This JVM's class path without the factory's own modules: like a Flink distribution, the cluster knows nothing
+     * of the jobs, which must bring their code in their job jar.
+     */
+    private static String clusterClassPath() {
+        String sep = java.io.File.pathSeparator;
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.util.regex.Pattern.quote(sep)))
+                .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("factory-")
+                        && !entry.contains(java.io.File.separator + "target" + java.io.File.separator))
+                .collect(java.util.stream.Collectors.joining(sep));
     }
 
     /** Starts one more TaskManager process. */
@@ -203,7 +222,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
         cmd.addAll(splitArgs(resources.get(0)));
         cmd.addAll(JAVA17_OPENS);
         cmd.add("-Dlog.file=" + home.resolve(name + ".log"));
-        cmd.add("-Dlogback.configurationFile=logback.xml");
+        cmd.add("-Dlogback.configurationFile=" + home.resolve("logback.xml"));
         cmd.add("-Djava.io.tmpdir=" + home.resolve("tmp"));
         cmd.add("-cp");
         cmd.add(classPath);

@@ -1,10 +1,7 @@
 package ai.factory.ingest.job;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.features.FeatureLayout.Stage;
@@ -14,7 +11,6 @@ import ai.factory.ingest.spec.FeatureSpecParser;
 import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.topics.TopicAdmin;
 import ai.factory.topics.TopicCatalog;
-import ai.factory.topics.TopicSpec;
 import ai.factory.topics.Topics;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
@@ -38,8 +34,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,33 +128,7 @@ public final class IngestJob {
     /** Creates every topic of the factory that does not exist yet. */
     public static void ensureTopics(IngestOptions options) {
         try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", options.bootstrapServers()))) {
-            List<TopicSpec> specs = TopicCatalog.of(options.topics(), TopicCatalog.DEFAULT_PARTITIONS);
-            TopicAdmin.ensure(admin, specs);
-            awaitMetadata(admin, specs.stream().map(TopicSpec::name).toList());
-        }
-    }
-
-    /**
-     * Waits until freshly created topics can be described: until then a second {@code TopicAdmin.ensure}
-     * (e.g. by the schema registry) meets "topic exists" but cannot describe it.
-     */
-    private static void awaitMetadata(Admin admin, List<String> names) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-                return;
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw new KafkaException("topics not visible: " + names, e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KafkaException("interrupted while waiting for topics", e);
-            } catch (TimeoutException e) {
-                throw new KafkaException("timed out describing topics " + names, e);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            TopicAdmin.ensure(admin, TopicCatalog.of(options.topics(), TopicCatalog.DEFAULT_PARTITIONS));
         }
     }
 
@@ -189,7 +157,10 @@ public final class IngestJob {
     }
 
     private static WatermarkStrategy<Incoming> watermarks(IngestOptions options) {
-        return WatermarkStrategy.<Incoming>forBoundedOutOfOrderness(options.maxOutOfOrderness())
+        Duration outOfOrderness = options.maxOutOfOrderness();
+        // Quiet for half the idleness: catch up first, then (at the idleness) stop holding back other partitions.
+        Duration quiet = options.sourceIdleness().dividedBy(2);
+        return WatermarkStrategy.<Incoming>forGenerator(context -> new QuietSourceWatermarks<>(outOfOrderness, quiet))
                 .withTimestampAssigner((in, kafkaTimestamp) -> in.timestamp())
                 .withIdleness(options.sourceIdleness());
     }
