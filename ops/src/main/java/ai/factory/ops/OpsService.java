@@ -1,0 +1,163 @@
+package ai.factory.ops;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import ai.factory.ops.freshness.FreshnessRow;
+import ai.factory.ops.freshness.FreshnessView;
+import ai.factory.ops.lag.LagMonitor;
+import ai.factory.ops.lag.LagSampler;
+import ai.factory.ops.lag.LagSnapshot;
+import ai.factory.ops.metrics.OpsMetrics;
+import ai.factory.ops.models.ModelsView;
+import ai.factory.ops.pipeline.PipelineView;
+import ai.factory.ops.pipeline.Stage;
+import ai.factory.ops.quality.QualityView;
+import ai.factory.ops.status.StatusEvaluator;
+import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.topics.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every view fresh: one background thread samples lag, topic sizes, models, quality and freshness once
+ * per sampling interval. A failing view logs, counts and keeps its last state; it never stops the others.
+ */
+public final class OpsService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OpsService.class);
+    private static final Duration TAIL_WAIT = Duration.ofMillis(200);
+
+    private final OpsOptions options;
+    private final Topics topics;
+    private final SchemaRegistry registry;
+    private final LagSampler sampler;
+    private final LagMonitor monitor;
+    private final PipelineView pipeline;
+    private final ModelsView models;
+    private final QualityView quality;
+    private final FreshnessView freshness;
+    private final OpsMetrics metrics;
+    private final ScheduledExecutorService scheduler;
+    private volatile List<FreshnessRow> freshnessRows = List.of();
+    private final Object refreshLock = new Object();
+
+    public OpsService(OpsOptions options, MeterRegistry meters) {
+        this.options = options;
+        this.topics = new Topics(options.topicPrefix());
+        this.registry = new KafkaSchemaRegistry(options.bootstrapServers(), topics.schemas());
+        this.sampler = new LagSampler(options.bootstrapServers());
+        this.monitor = new LagMonitor(new StatusEvaluator(options.windowSize()), options.samplingInterval().toMillis());
+        this.pipeline = new PipelineView(Stage.of(topics), options.windowSize());
+        this.models = new ModelsView(options.bootstrapServers(), topics.models(), registry);
+        this.quality = new QualityView(options.bootstrapServers(), topics.quality(), registry);
+        this.freshness = new FreshnessView(options.bootstrapServers(), topics.predictions(), registry);
+        this.metrics = new OpsMetrics(meters);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "factory-ops-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts refreshing every sampling interval, the first time right away. */
+    public void start() {
+        long interval = options.samplingInterval().toMillis();
+        // Fixed rate keeps samples evenly spaced; a refresh that overruns delays the next, never overlaps it.
+        scheduler.scheduleAtFixedRate(this::refreshQuietly, 0, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** Refreshes every view now, in the caller's thread. */
+    public void refresh() {
+        synchronized (refreshLock) {
+            long start = System.nanoTime();
+            try {
+                LagSnapshot lag = monitor.accept(sampler.sample());
+                metrics.lag(lag);
+            } catch (RuntimeException e) {
+                metrics.failed();
+                monitor.failed(e.getMessage());
+                log.warn("Lag refresh failed: {}", e.toString());
+            }
+            try {
+                pipeline.addTopicSample(System.currentTimeMillis(), sampler.topicEnds(pipeline.topics()));
+                metrics.pipeline(pipeline.stages(monitor.snapshot()), pipeline.topicRates());
+            } catch (RuntimeException e) {
+                metrics.failed();
+                log.warn("Pipeline refresh failed: {}", e.toString());
+            }
+            try {
+                models.refresh(TAIL_WAIT);
+                quality.refresh(TAIL_WAIT);
+                freshnessRows = freshness.refresh(models.versions(), TAIL_WAIT);
+                metrics.models(models.versions(), quality.latest());
+                metrics.unreadable(models.unreadable() + quality.unreadable() + freshness.unreadable());
+            } catch (RuntimeException e) {
+                metrics.failed();
+                log.warn("Model views refresh failed: {}", e.toString());
+            }
+            metrics.refreshed(System.nanoTime() - start, options.samplingInterval().toMillis());
+        }
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            // The scheduler drops a task that throws; log and keep sampling.
+            log.error("Refresh failed", e);
+        }
+    }
+
+    public OpsOptions options() {
+        return options;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public LagMonitor lag() {
+        return monitor;
+    }
+
+    public PipelineView pipeline() {
+        return pipeline;
+    }
+
+    public ModelsView models() {
+        return models;
+    }
+
+    public QualityView quality() {
+        return quality;
+    }
+
+    public List<FreshnessRow> freshness() {
+        return freshnessRows;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("Refresh thread did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (refreshLock) {
+            models.close();
+            quality.close();
+            freshness.close();
+            sampler.close();
+            registry.close();
+        }
+    }
+}

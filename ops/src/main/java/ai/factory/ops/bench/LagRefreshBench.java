@@ -1,0 +1,178 @@
+package ai.factory.ops.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import ai.factory.broker.EmbeddedKafka;
+import ai.factory.ops.lag.GroupView;
+import ai.factory.ops.lag.LagMonitor;
+import ai.factory.ops.lag.LagSampler;
+import ai.factory.ops.lag.LagSnapshot;
+import ai.factory.ops.status.StatusEvaluator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Does the lag view of 1,000 consumer groups refresh within its sampling interval?
+ *
+ * <p>Creates GROUPS groups with committed offsets on every partition of one topic on an embedded broker (or the
+ * cluster named by the first argument), then times full refreshes (sample + status evaluation) with a cold
+ * timestamp cache, a warm one, and with every group's offsets moved since the last refresh (cache misses, as with
+ * busy consumers). Baseline in the same run: the one-group-at-a-time approach (one offsets request per group,
+ * one listOffsets per group, one seek-and-poll per partition), timed on a slice of the groups and scaled up.
+ *
+ * <p>Usage: {@code LagRefreshBench [BOOTSTRAP|embedded] [GROUPS=1000] [INTERVAL_MS=5000]}.
+ */
+public final class LagRefreshBench {
+
+    private static final String TOPIC = "bench.lag.events";
+    private static final int PARTITIONS = 6;
+    private static final int RECORDS_PER_PARTITION = 10_000;
+    private static final int BASELINE_SLICE = 50;
+
+    private LagRefreshBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String target = args.length > 0 ? args[0] : "embedded";
+        int groups = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        long intervalMs = args.length > 2 ? Long.parseLong(args[2]) : 5000;
+        EmbeddedKafka embedded = target.equals("embedded") ? EmbeddedKafka.start() : null;
+        String bootstrap = embedded != null ? embedded.bootstrapServers() : target;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            String topic = TOPIC + "." + System.currentTimeMillis();
+            String groupPrefix = topic + ".g";
+            long setupStart = System.nanoTime();
+            setUp(admin, bootstrap, topic, groupPrefix, groups, 0);
+            System.out.printf(Locale.ROOT, "setup: %d groups x %d partitions, %d records, %.1f s%n", groups, PARTITIONS,
+                    PARTITIONS * RECORDS_PER_PARTITION, (System.nanoTime() - setupStart) / 1e9);
+
+            try (LagSampler sampler = new LagSampler(bootstrap)) {
+                LagMonitor monitor = new LagMonitor(new StatusEvaluator(10), intervalMs);
+                long cold = timeRefresh(sampler, monitor, groupPrefix, groups);
+                long[] warm = new long[5];
+                for (int i = 0; i < warm.length; i++) {
+                    warm[i] = timeRefresh(sampler, monitor, groupPrefix, groups);
+                }
+                commitOffsets(admin, topic, groupPrefix, groups, 1);
+                long moved = timeRefresh(sampler, monitor, groupPrefix, groups);
+                long warmMedian = median(warm);
+
+                long baselineNanos = baseline(admin, bootstrap, groupPrefix, Math.min(BASELINE_SLICE, groups));
+                double baselineFullMs = baselineNanos / 1e6 * groups / Math.min(BASELINE_SLICE, groups);
+
+                System.out.printf(Locale.ROOT, "refresh of %d groups: cold %d ms, warm median %d ms, all offsets moved %d ms%n",
+                        groups, cold, warmMedian, moved);
+                System.out.printf(Locale.ROOT, "sampling interval %d ms: worst refresh uses %.0f%% of it -> %s%n", intervalMs,
+                        100.0 * Math.max(cold, moved) / intervalMs, Math.max(cold, moved) < intervalMs ? "WITHIN" : "OVERRUN");
+                System.out.printf(Locale.ROOT, "baseline (one group at a time, %d groups timed, scaled to %d): %.0f ms%n",
+                        Math.min(BASELINE_SLICE, groups), groups, baselineFullMs);
+                System.out.printf(Locale.ROOT, "ratio baseline / batched: cold %.1fx, moved %.1fx, warm %.1fx%n",
+                        baselineFullMs / cold, baselineFullMs / moved, baselineFullMs / Math.max(1, warmMedian));
+            }
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    private static long timeRefresh(LagSampler sampler, LagMonitor monitor, String groupPrefix, int groups) {
+        long start = System.nanoTime();
+        LagSnapshot snapshot = monitor.accept(sampler.sample());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        List<GroupView> ours = snapshot.groups().stream().filter(g -> g.group().startsWith(groupPrefix)).toList();
+        long withSeconds = ours.stream().filter(g -> g.lagSeconds() != null).count();
+        if (ours.size() != groups || withSeconds != groups) {
+            throw new IllegalStateException("refresh saw " + ours.size() + " groups, " + withSeconds + " with time lag; expected " + groups);
+        }
+        return ms;
+    }
+
+    private static void setUp(Admin admin, String bootstrap, String topic, String groupPrefix, int groups, int shift)
+            throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty()))).all().get(60, TimeUnit.SECONDS);
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        long t0 = System.currentTimeMillis() - PARTITIONS * (long) RECORDS_PER_PARTITION;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            for (int p = 0; p < PARTITIONS; p++) {
+                for (int i = 0; i < RECORDS_PER_PARTITION; i++) {
+                    producer.send(new ProducerRecord<>(topic, p, t0 + i * 10L, "k" + i, "value-" + i));
+                }
+            }
+            producer.flush();
+        }
+        commitOffsets(admin, topic, groupPrefix, groups, shift);
+    }
+
+    /** Every group commits a different offset on every partition, spread over the log, never at the end. */
+    private static void commitOffsets(Admin admin, String topic, String groupPrefix, int groups, int shift) throws Exception {
+        for (int g = 0; g < groups; g++) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                long offset = ((long) g * 9 + p * 131L + shift) % (RECORDS_PER_PARTITION - 10);
+                offsets.put(new TopicPartition(topic, p), new OffsetAndMetadata(offset));
+            }
+            admin.alterConsumerGroupOffsets(groupPrefix + g, offsets).all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The naive way: per group, its offsets, its partitions' end offsets and one seek-and-poll per partition. */
+    private static long baseline(Admin admin, String bootstrap, String groupPrefix, int groups) throws Exception {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        long start = System.nanoTime();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            for (int g = 0; g < groups; g++) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupPrefix + g)
+                        .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+                admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS);
+                admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(60, TimeUnit.SECONDS);
+                for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : committed.entrySet()) {
+                    consumer.assign(List.of(entry.getKey()));
+                    consumer.seek(entry.getKey(), entry.getValue().offset());
+                    List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (got.isEmpty() && System.nanoTime() < deadline) {
+                        consumer.poll(Duration.ofMillis(100)).forEach(got::add);
+                    }
+                }
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}

@@ -1,0 +1,140 @@
+package ai.factory.ops.freshness;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import ai.factory.ops.kafka.FoundRecord;
+import ai.factory.ops.kafka.PositionReader;
+import ai.factory.ops.kafka.ReadRequest;
+import ai.factory.ops.kafka.TopicTail;
+import ai.factory.ops.models.ModelVersionView;
+import ai.factory.records.LabeledExample;
+import ai.factory.records.Prediction;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.RecordSource;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.serde.UndecodableRecordException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The freshness chain of every release: the newest feedback it trained on → its release → its first prediction.
+ *
+ * <p>A release's training ranges hold exactly the examples it learned since its parent, so the examples at the
+ * ends of those ranges carry the newest feedback time it is the first release to include. First predictions
+ * come from following the predictions topic from the earliest release's creation time on.
+ */
+public final class FreshnessView implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FreshnessView.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final String bootstrapServers;
+    private final String predictionsTopic;
+    private final AvroCodec<LabeledExample> examples;
+    private final AvroCodec<Prediction> predictions;
+    private final PositionReader reader;
+    private final Map<String, Long> newestFeedback = new HashMap<>();
+    private final Map<String, Long> firstPrediction = new HashMap<>();
+    private TopicTail predictionTail;
+    private long unreadable;
+
+    public FreshnessView(String bootstrapServers, String predictionsTopic, SchemaRegistry registry) {
+        this.bootstrapServers = bootstrapServers;
+        this.predictionsTopic = predictionsTopic;
+        this.examples = AvroCodec.of(LabeledExample.class, registry);
+        this.predictions = AvroCodec.of(Prediction.class, registry);
+        this.reader = new PositionReader(bootstrapServers, 8 << 20);
+    }
+
+    /** Updates the chain for {@code releases} and returns one row per release, newest first per model. */
+    public synchronized List<FreshnessRow> refresh(List<ModelVersionView> releases, Duration wait) {
+        resolveFeedback(releases);
+        followPredictions(releases, wait);
+        List<FreshnessRow> rows = new ArrayList<>();
+        for (ModelVersionView r : releases) {
+            Long feedback = newestFeedback.get(r.key());
+            Long prediction = firstPrediction.get(r.key());
+            rows.add(new FreshnessRow(r.name(), r.version(), r.status(), feedback, r.trainedThroughEventTime(),
+                    r.createdAt(), prediction,
+                    feedback == null ? null : r.createdAt() - feedback,
+                    prediction == null ? null : prediction - r.createdAt(),
+                    feedback == null || prediction == null ? null : prediction - feedback));
+        }
+        return rows;
+    }
+
+    /** Records that could not be decoded so far. */
+    public synchronized long unreadable() {
+        return unreadable;
+    }
+
+    private void resolveFeedback(List<ModelVersionView> releases) {
+        Map<ReadRequest, String> requests = new HashMap<>();
+        for (ModelVersionView r : releases) {
+            if (newestFeedback.containsKey(r.key())) {
+                continue;
+            }
+            for (ModelVersionView.TrainingRange range : r.trainingData()) {
+                TopicPartition tp = new TopicPartition(range.topic(), range.partition());
+                requests.put(new ReadRequest(tp, range.toOffset(), range.toOffset() + 1), r.key());
+            }
+        }
+        if (requests.isEmpty()) {
+            return;
+        }
+        Map<ReadRequest, Optional<FoundRecord>> found = reader.read(requests.keySet(), TIMEOUT);
+        for (Map.Entry<ReadRequest, Optional<FoundRecord>> entry : found.entrySet()) {
+            if (entry.getValue().isEmpty()) {
+                continue;
+            }
+            ReadRequest request = entry.getKey();
+            FoundRecord record = entry.getValue().get();
+            try {
+                LabeledExample example = examples.decode(new RecordSource(request.partition().topic(),
+                        request.partition().partition(), record.offset()), record.value());
+                newestFeedback.merge(requests.get(request), example.getLabelTime().toEpochMilli(), Math::max);
+            } catch (UndecodableRecordException e) {
+                unreadable++;
+                log.warn("Cannot read the example a release names: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void followPredictions(List<ModelVersionView> releases, Duration wait) {
+        if (releases.isEmpty()) {
+            return;
+        }
+        if (predictionTail == null) {
+            long earliest = releases.stream().mapToLong(ModelVersionView::createdAt).min().orElseThrow();
+            // Predictions are served after their release is built; start a minute early for clock skew.
+            predictionTail = new TopicTail(bootstrapServers, predictionsTopic, Math.max(1, earliest - 60_000), 8 << 20);
+        }
+        for (ConsumerRecord<byte[], byte[]> record : predictionTail.poll(wait, 100_000)) {
+            if (record.value() == null) {
+                continue;
+            }
+            try {
+                Prediction p = predictions.decode(record);
+                firstPrediction.merge(p.getModelName() + "/" + p.getModelVersion(), p.getServedAt().toEpochMilli(), Math::min);
+            } catch (UndecodableRecordException e) {
+                unreadable++;
+                log.debug("Skipping unreadable prediction: {}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (predictionTail != null) {
+            predictionTail.close();
+        }
+        reader.close();
+    }
+}

@@ -1,0 +1,168 @@
+package ai.factory.ops.kafka;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the records at given offsets with one read_committed consumer and no group, many partitions at once.
+ *
+ * <p>Requests on one partition are answered by one forward scan when they lie close together and by a seek
+ * when the next one is far ahead, so a thousand groups with nearby committed offsets cost a few fetches,
+ * not a thousand. Not thread-safe: one caller at a time.
+ */
+public final class PositionReader implements AutoCloseable {
+
+    /** Read through gaps up to this many offsets instead of seeking. */
+    private static final long SCAN_GAP = 2_000;
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+
+    /** A reader on {@code bootstrapServers}; {@code maxRecordBytes} bounds the largest record it must fetch. */
+    public PositionReader(String bootstrapServers, int maxRecordBytes) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Reading below the log start (retention) lands on the oldest record still there.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(maxRecordBytes, 1 << 20));
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(maxRecordBytes, 50 << 20));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "factory-ops-reader");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * The answer to each request: the record, or empty when its range holds no data record (only transaction
+     * markers or aborted records). A request without an entry could not be answered before {@code timeout}.
+     */
+    public Map<ReadRequest, Optional<FoundRecord>> read(Collection<ReadRequest> requests, Duration timeout) {
+        Map<TopicPartition, Deque<ReadRequest>> pending = new HashMap<>();
+        for (ReadRequest request : requests) {
+            if (request.offset() < request.bound()) {
+                pending.computeIfAbsent(request.partition(), tp -> new ArrayDeque<>()).add(request);
+            }
+        }
+        pending.replaceAll((tp, queue) -> sorted(queue));
+        Map<ReadRequest, Optional<FoundRecord>> found = new HashMap<>();
+        if (pending.isEmpty()) {
+            return found;
+        }
+        consumer.assign(pending.keySet());
+        pending.forEach((tp, queue) -> consumer.seek(tp, queue.peekFirst().offset()));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+            for (TopicPartition tp : records.partitions()) {
+                Deque<ReadRequest> queue = pending.get(tp);
+                if (queue == null) {
+                    continue;
+                }
+                for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                    answer(queue, record, found);
+                    if (queue.isEmpty()) {
+                        break;
+                    }
+                }
+            }
+            List<TopicPartition> done = new ArrayList<>();
+            for (Map.Entry<TopicPartition, Deque<ReadRequest>> entry : pending.entrySet()) {
+                TopicPartition tp = entry.getKey();
+                Deque<ReadRequest> queue = entry.getValue();
+                long position = consumer.position(tp);
+                // Requests whose range the consumer passed without a data record hold only markers.
+                while (!queue.isEmpty() && position >= queue.peekFirst().bound()
+                        && position > queue.peekFirst().offset()) {
+                    found.put(queue.pollFirst(), Optional.empty());
+                }
+                if (queue.isEmpty()) {
+                    done.add(tp);
+                } else if (queue.peekFirst().offset() > position + SCAN_GAP) {
+                    consumer.seek(tp, queue.peekFirst().offset());
+                }
+            }
+            done.forEach(pending::remove);
+            if (!done.isEmpty()) {
+                consumer.pause(done);
+            }
+        }
+        consumer.assign(List.of());
+        return found;
+    }
+
+    /** Answers every queued request this record settles: it is the first data record at or after each of them. */
+    private static void answer(Deque<ReadRequest> queue, ConsumerRecord<byte[], byte[]> record,
+                               Map<ReadRequest, Optional<FoundRecord>> found) {
+        while (!queue.isEmpty() && queue.peekFirst().offset() <= record.offset()) {
+            ReadRequest request = queue.pollFirst();
+            found.put(request, record.offset() < request.bound()
+                    ? Optional.of(new FoundRecord(record.offset(), record.timestamp(), record.value()))
+                    : Optional.empty());
+        }
+    }
+
+    private static Deque<ReadRequest> sorted(Collection<ReadRequest> requests) {
+        TreeMap<Long, List<ReadRequest>> byOffset = new TreeMap<>();
+        for (ReadRequest request : requests) {
+            byOffset.computeIfAbsent(request.offset(), o -> new ArrayList<>()).add(request);
+        }
+        Deque<ReadRequest> queue = new ArrayDeque<>();
+        byOffset.values().forEach(queue::addAll);
+        return queue;
+    }
+
+    /** The newest committed data record before {@code bound} at or after {@code floor}, looking back a few offsets. */
+    public Optional<FoundRecord> newest(TopicPartition partition, long floor, long bound, Duration timeout) {
+        return newest(Map.of(partition, new long[] {floor, bound}), timeout).values().stream().findFirst();
+    }
+
+    /**
+     * The newest committed data record before each partition's bound (value[1]) and at or after its floor (value[0]).
+     * A transactional log ends with a commit marker, so the reader looks back 2 offsets, then 64, then gives up.
+     */
+    public Map<TopicPartition, FoundRecord> newest(Map<TopicPartition, long[]> ranges, Duration timeout) {
+        Map<TopicPartition, FoundRecord> newest = new HashMap<>();
+        Map<TopicPartition, long[]> open = new HashMap<>(ranges);
+        for (long lookBack : new long[] {2, 64}) {
+            List<ReadRequest> requests = new ArrayList<>();
+            for (Map.Entry<TopicPartition, long[]> entry : open.entrySet()) {
+                long floor = entry.getValue()[0];
+                long bound = entry.getValue()[1];
+                for (long offset = Math.max(floor, bound - lookBack); offset < bound; offset++) {
+                    requests.add(new ReadRequest(entry.getKey(), offset, bound));
+                }
+            }
+            if (requests.isEmpty()) {
+                break;
+            }
+            for (Map.Entry<ReadRequest, Optional<FoundRecord>> entry : read(requests, timeout).entrySet()) {
+                entry.getValue().ifPresent(record -> newest.merge(entry.getKey().partition(), record,
+                        (a, b) -> a.offset() >= b.offset() ? a : b));
+            }
+            open.keySet().removeAll(newest.keySet());
+            open.entrySet().removeIf(e -> e.getValue()[1] - e.getValue()[0] <= lookBack);
+        }
+        return newest;
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,122 @@
+package ai.factory.ops.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import ai.factory.ops.lag.GroupView;
+import ai.factory.ops.lag.LagSnapshot;
+import ai.factory.ops.lag.PartitionView;
+import ai.factory.ops.models.ModelVersionView;
+import ai.factory.ops.pipeline.StageView;
+import ai.factory.ops.pipeline.TopicRate;
+import ai.factory.ops.quality.QualityPoint;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Publishes what the views show as Micrometer meters (names prefixed {@code factory.ops.}); rows that vanish
+ * (a deleted group, a retired model) are removed on the next update.
+ */
+public final class OpsMetrics {
+
+    private final MultiGauge partitionLag;
+    private final MultiGauge partitionLagSeconds;
+    private final MultiGauge groupLag;
+    private final MultiGauge groupLagSeconds;
+    private final MultiGauge groupStatus;
+    private final MultiGauge stageIn;
+    private final MultiGauge stageOut;
+    private final MultiGauge topicRecords;
+    private final MultiGauge champion;
+    private final MultiGauge logloss;
+    private final MultiGauge auc;
+    private final Timer refresh;
+    private final Counter overruns;
+    private final Counter failures;
+    private final AtomicLong unreadable = new AtomicLong();
+
+    public OpsMetrics(MeterRegistry registry) {
+        partitionLag = MultiGauge.builder("factory.ops.lag.records").description("records a group has yet to read").register(registry);
+        partitionLagSeconds = MultiGauge.builder("factory.ops.lag.seconds").description("time lag from record timestamps").baseUnit("seconds").register(registry);
+        groupLag = MultiGauge.builder("factory.ops.group.lag.records").description("records a group has yet to read, all partitions").register(registry);
+        groupLagSeconds = MultiGauge.builder("factory.ops.group.lag.seconds").description("largest time lag of a group's partitions").baseUnit("seconds").register(registry);
+        groupStatus = MultiGauge.builder("factory.ops.group.status").description("0 OK, 1 WARN, 2 STALL, 3 STOP, 4 ERROR").register(registry);
+        stageIn = MultiGauge.builder("factory.ops.stage.in.rate").description("records per second a stage consumes").register(registry);
+        stageOut = MultiGauge.builder("factory.ops.stage.out.rate").description("records per second a stage's output topics grow").register(registry);
+        topicRecords = MultiGauge.builder("factory.ops.topic.records").description("sum of a topic's end offsets").register(registry);
+        champion = MultiGauge.builder("factory.ops.model.champion.version").description("champion version per model").register(registry);
+        logloss = MultiGauge.builder("factory.ops.quality.logloss").description("latest windowed log loss per model version").register(registry);
+        auc = MultiGauge.builder("factory.ops.quality.auc").description("latest windowed AUC per model version").register(registry);
+        refresh = Timer.builder("factory.ops.refresh").description("time to refresh every view").register(registry);
+        overruns = Counter.builder("factory.ops.refresh.overruns").description("refreshes that took longer than the sampling interval").register(registry);
+        failures = Counter.builder("factory.ops.refresh.failures").description("view refreshes that failed").register(registry);
+        registry.gauge("factory.ops.unreadable.records", unreadable);
+    }
+
+    /** Updates the lag meters. */
+    public void lag(LagSnapshot snapshot) {
+        List<MultiGauge.Row<?>> partitions = new ArrayList<>();
+        List<MultiGauge.Row<?>> seconds = new ArrayList<>();
+        List<MultiGauge.Row<?>> groups = new ArrayList<>();
+        List<MultiGauge.Row<?>> groupSeconds = new ArrayList<>();
+        List<MultiGauge.Row<?>> statuses = new ArrayList<>();
+        for (GroupView g : snapshot.groups()) {
+            Tags group = Tags.of("group", g.group());
+            groups.add(MultiGauge.Row.of(group, g.lagRecords()));
+            statuses.add(MultiGauge.Row.of(group, g.status().ordinal()));
+            if (g.lagSeconds() != null) {
+                groupSeconds.add(MultiGauge.Row.of(group, g.lagSeconds()));
+            }
+            for (PartitionView p : g.partitions()) {
+                Tags tags = group.and("topic", p.topic(), "partition", Integer.toString(p.partition()));
+                partitions.add(MultiGauge.Row.of(tags, p.lagRecords()));
+                if (p.lagSeconds() != null) {
+                    seconds.add(MultiGauge.Row.of(tags, p.lagSeconds()));
+                }
+            }
+        }
+        partitionLag.register(partitions, true);
+        partitionLagSeconds.register(seconds, true);
+        groupLag.register(groups, true);
+        groupLagSeconds.register(groupSeconds, true);
+        groupStatus.register(statuses, true);
+    }
+
+    /** Updates the pipeline meters. */
+    public void pipeline(List<StageView> stages, List<TopicRate> topics) {
+        stageIn.register(stages.stream().<MultiGauge.Row<?>>map(s -> MultiGauge.Row.of(Tags.of("stage", s.name()), s.inRate())).toList(), true);
+        stageOut.register(stages.stream().<MultiGauge.Row<?>>map(s -> MultiGauge.Row.of(Tags.of("stage", s.name()), s.outRate())).toList(), true);
+        topicRecords.register(topics.stream().<MultiGauge.Row<?>>map(t -> MultiGauge.Row.of(Tags.of("topic", t.topic()), t.records())).toList(), true);
+    }
+
+    /** Updates the model and quality meters. */
+    public void models(List<ModelVersionView> versions, List<QualityPoint> latestQuality) {
+        champion.register(versions.stream().filter(ModelVersionView::champion)
+                .<MultiGauge.Row<?>>map(v -> MultiGauge.Row.of(Tags.of("model", v.name()), v.version())).toList(), true);
+        logloss.register(latestQuality.stream().<MultiGauge.Row<?>>map(q -> MultiGauge.Row.of(
+                Tags.of("model", q.model(), "version", Long.toString(q.version())), q.logloss())).toList(), true);
+        auc.register(latestQuality.stream().filter(q -> q.auc() != null).<MultiGauge.Row<?>>map(q -> MultiGauge.Row.of(
+                Tags.of("model", q.model(), "version", Long.toString(q.version())), q.auc())).toList(), true);
+    }
+
+    /** Records one refresh and whether it overran the interval. */
+    public void refreshed(long nanos, long intervalMs) {
+        refresh.record(nanos, TimeUnit.NANOSECONDS);
+        if (TimeUnit.NANOSECONDS.toMillis(nanos) > intervalMs) {
+            overruns.increment();
+        }
+    }
+
+    public void failed() {
+        failures.increment();
+    }
+
+    public void unreadable(long count) {
+        unreadable.set(count);
+    }
+}

@@ -1,0 +1,187 @@
+package ai.factory.ops.models;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import ai.factory.ops.kafka.PositionReader;
+import ai.factory.ops.kafka.TopicTail;
+import ai.factory.records.ModelRelease;
+import ai.factory.records.ReleaseStatus;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.RecordSource;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.serde.UndecodableRecordException;
+import ai.factory.topics.TopicCatalog;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the compacted {@code models} topic into a {@link ModelBook} and performs the two operator actions the
+ * contract defines: promote (publish a version as CHAMPION) and roll back (republish the champion as RETIRED, so
+ * the previous champion is current again). ONNX bytes are not kept in memory; an action re-reads its record.
+ */
+public final class ModelsView implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelsView.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final String bootstrapServers;
+    private final TopicTail tail;
+    private final AvroCodec<ModelRelease> codec;
+    private final ModelBook book = new ModelBook();
+    private final Object writeLock = new Object();
+    private KafkaProducer<String, byte[]> producer;
+    private PositionReader reader;
+    private long unreadable;
+
+    public ModelsView(String bootstrapServers, String modelsTopic, SchemaRegistry registry) {
+        this.bootstrapServers = bootstrapServers;
+        this.tail = new TopicTail(bootstrapServers, modelsTopic, 0, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+        this.codec = AvroCodec.of(ModelRelease.class, registry);
+    }
+
+    public ModelBook book() {
+        return book;
+    }
+
+    /** Records that could not be decoded so far (skipped and logged). */
+    public synchronized long unreadable() {
+        return unreadable;
+    }
+
+    /** Reads what arrived on the topic since the last call. */
+    public synchronized void refresh(Duration wait) {
+        for (ConsumerRecord<byte[], byte[]> record : tail.poll(wait, 10_000)) {
+            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            if (record.value() == null) {
+                if (key != null) {
+                    book.apply(key, null);
+                }
+                continue;
+            }
+            try {
+                ModelRelease release = codec.decode(record);
+                ModelVersionView view = ModelVersionView.of(release, record.partition(), record.offset());
+                book.apply(key != null ? key : view.key(), view);
+            } catch (UndecodableRecordException e) {
+                unreadable++;
+                log.warn("Skipping unreadable model release: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Publishes {@code name/version} as CHAMPION. Refused when a higher version is champion (roll back first). */
+    public ModelVersionView promote(String name, long version, String reason) {
+        synchronized (writeLock) {
+            ModelVersionView target = book.version(name, version)
+                    .orElseThrow(() -> new ModelActionException("no release " + name + "/" + version));
+            var champion = book.champion(name);
+            if (champion.isPresent() && champion.get().version() > version) {
+                throw new ModelActionException("version " + version + " is below the champion " + champion.get().version()
+                        + "; roll back first");
+            }
+            if (champion.isPresent() && champion.get().version() == version) {
+                throw new ModelActionException(name + "/" + version + " is already the champion");
+            }
+            if (target.status().equals("REJECTED")) {
+                throw new ModelActionException(name + "/" + version + " was rejected: " + target.statusReason());
+            }
+            return publish(target, ReleaseStatus.CHAMPION, reason);
+        }
+    }
+
+    /** Republishes the champion of {@code name} as RETIRED; refused when no earlier champion would take over. */
+    public ModelVersionView rollback(String name, String reason) {
+        synchronized (writeLock) {
+            ModelVersionView champion = book.champion(name)
+                    .orElseThrow(() -> new ModelActionException(name + " has no champion to roll back"));
+            boolean previous = book.versions().stream().anyMatch(v -> v.name().equals(name)
+                    && v.version() < champion.version() && v.status().equals("CHAMPION"));
+            if (!previous) {
+                throw new ModelActionException(name + "/" + champion.version()
+                        + " is the only champion; rolling back would leave the scorers without a model");
+            }
+            return publish(champion, ReleaseStatus.RETIRED, reason);
+        }
+    }
+
+    private ModelVersionView publish(ModelVersionView view, ReleaseStatus status, String reason) {
+        byte[] bytes = readerAt(view);
+        ModelRelease release = codec.decode(new RecordSource(tail.topic(), view.partition(), view.offset()), bytes);
+        release.setStatus(status);
+        release.setStatusReason(reason);
+        String key = view.key();
+        try {
+            var metadata = producer().send(new ProducerRecord<>(tail.topic(), key, codec.encode(release)))
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ModelVersionView updated = ModelVersionView.of(release, metadata.partition(), metadata.offset());
+            book.apply(key, updated);
+            log.info("Published {} as {} ({}) at offset {}", key, status, reason, metadata.offset());
+            return updated;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while publishing " + key, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaException("cannot publish " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] readerAt(ModelVersionView view) {
+        if (reader == null) {
+            reader = new PositionReader(bootstrapServers, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+        }
+        byte[] bytes = tail.readAt(reader, view.partition(), view.offset(), TIMEOUT);
+        if (bytes == null) {
+            throw new ModelActionException("release " + view.key() + " is no longer at offset " + view.offset()
+                    + "; refresh and try again");
+        }
+        return bytes;
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            Map<String, Object> props = new HashMap<>();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, "factory-ops-models");
+            producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+            if (reader != null) {
+                reader.close();
+            }
+        }
+        synchronized (this) {
+            tail.close();
+        }
+    }
+
+    /** All versions, newest first per model. */
+    public List<ModelVersionView> versions() {
+        return book.versions();
+    }
+}

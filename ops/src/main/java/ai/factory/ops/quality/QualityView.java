@@ -1,0 +1,92 @@
+package ai.factory.ops.quality;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import ai.factory.ops.kafka.TopicTail;
+import ai.factory.records.QualityReport;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.serde.UndecodableRecordException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Follows the {@code quality} topic and keeps the latest reports of every model version for charts. */
+public final class QualityView implements AutoCloseable {
+
+    /** Reports kept per model version. */
+    public static final int POINTS_PER_VERSION = 500;
+
+    private static final Logger log = LoggerFactory.getLogger(QualityView.class);
+
+    private final TopicTail tail;
+    private final AvroCodec<QualityReport> codec;
+    private final Map<String, Deque<QualityPoint>> series = new TreeMap<>();
+    private long unreadable;
+
+    public QualityView(String bootstrapServers, String qualityTopic, SchemaRegistry registry) {
+        this.tail = new TopicTail(bootstrapServers, qualityTopic, 0, 8 << 20);
+        this.codec = AvroCodec.of(QualityReport.class, registry);
+    }
+
+    /** Reads what arrived since the last call. */
+    public synchronized void refresh(Duration wait) {
+        for (ConsumerRecord<byte[], byte[]> record : tail.poll(wait, 50_000)) {
+            if (record.value() == null) {
+                continue;
+            }
+            try {
+                add(point(codec.decode(record)));
+            } catch (UndecodableRecordException e) {
+                unreadable++;
+                log.warn("Skipping unreadable quality report: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Records that could not be decoded so far. */
+    public synchronized long unreadable() {
+        return unreadable;
+    }
+
+    /** Every model version's series, by model then version. */
+    public synchronized List<QualitySeries> series() {
+        List<QualitySeries> out = new ArrayList<>();
+        for (Deque<QualityPoint> points : series.values()) {
+            QualityPoint first = points.peekFirst();
+            out.add(new QualitySeries(first.model(), first.version(), List.copyOf(points)));
+        }
+        return out;
+    }
+
+    /** The latest report of every model version. */
+    public synchronized List<QualityPoint> latest() {
+        return series.values().stream().map(Deque::peekLast).toList();
+    }
+
+    private void add(QualityPoint point) {
+        String key = point.model() + "/" + String.format("%020d", point.version());
+        Deque<QualityPoint> points = series.computeIfAbsent(key, k -> new ArrayDeque<>());
+        points.addLast(point);
+        while (points.size() > POINTS_PER_VERSION) {
+            points.removeFirst();
+        }
+    }
+
+    static QualityPoint point(QualityReport r) {
+        return new QualityPoint(r.getModelName(), r.getModelVersion(), r.getWindow(), r.getWindowEnd().toEpochMilli(),
+                r.getCount(), r.getLogloss(), r.getAuc(), r.getAccuracy(), r.getLabelDelayP50Ms(), r.getLabelDelayP99Ms(),
+                r.getPending(), r.getExpired(), r.getLate(), r.getDrift() == null ? null : r.getDrift().getDetector());
+    }
+
+    @Override
+    public synchronized void close() {
+        tail.close();
+    }
+}

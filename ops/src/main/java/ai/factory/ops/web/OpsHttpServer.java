@@ -1,0 +1,218 @@
+package ai.factory.ops.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import ai.factory.ops.OpsService;
+import ai.factory.ops.lag.LagSnapshot;
+import ai.factory.ops.models.ModelActionException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard page, its JSON API and the Prometheus endpoint, on the JDK's HTTP server.
+ *
+ * <p>GET {@code /}, {@code /api/lag}, {@code /api/lag/history?group=}, {@code /api/pipeline}, {@code /api/models},
+ * {@code /api/quality}, {@code /api/freshness}, {@code /api/health}, {@code /metrics}; POST
+ * {@code /api/models/promote?model=&version=} and {@code /api/models/rollback?model=} with header
+ * {@code X-Factory-Token}.
+ */
+public final class OpsHttpServer implements AutoCloseable {
+
+    /** Header that carries the admin token for model actions. */
+    public static final String TOKEN_HEADER = "X-Factory-Token";
+
+    private static final Logger log = LoggerFactory.getLogger(OpsHttpServer.class);
+    private static final String PAGE = "/ai/factory/ops/web/index.html";
+
+    private final OpsService service;
+    private final PrometheusMeterRegistry prometheus;
+    private final String adminToken;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    /** Binds to {@code host:port} (0 = a free port); call {@link #start()} to serve. */
+    public OpsHttpServer(OpsService service, PrometheusMeterRegistry prometheus, String host, int port, String adminToken)
+            throws IOException {
+        this.service = service;
+        this.prometheus = prometheus;
+        this.adminToken = adminToken;
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        this.executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "factory-ops-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            if (method.equals("POST")) {
+                handlePost(exchange, path, query);
+                return;
+            }
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                send(exchange, 405, "text/plain", "method not allowed");
+                return;
+            }
+            switch (path) {
+                case "/", "/index.html" -> sendPage(exchange);
+                case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape());
+                case "/api/health" -> sendJson(exchange, 200, Map.of("ok", true, "sampledAt", service.lag().snapshot().sampledAt()));
+                case "/api/lag" -> sendJson(exchange, 200, service.lag().snapshot());
+                case "/api/lag/history" -> history(exchange, query.get("group"));
+                case "/api/pipeline" -> pipeline(exchange);
+                case "/api/models" -> sendJson(exchange, 200, Map.of("versions", service.models().versions(),
+                        "actionsEnabled", adminToken != null));
+                case "/api/quality" -> sendJson(exchange, 200, Map.of("series", service.quality().series()));
+                case "/api/freshness" -> sendJson(exchange, 200, Map.of("releases", service.freshness()));
+                default -> send(exchange, 404, "text/plain", "not found: " + path);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Request {} failed: {}", exchange.getRequestURI(), e.toString());
+            sendQuietly(exchange, e);
+        }
+    }
+
+    private void history(HttpExchange exchange, String group) throws IOException {
+        if (group == null) {
+            sendJson(exchange, 400, Map.of("error", "missing ?group="));
+            return;
+        }
+        sendJson(exchange, 200, Map.of("group", group, "points", service.lag().history(group)));
+    }
+
+    private void pipeline(HttpExchange exchange) throws IOException {
+        LagSnapshot lag = service.lag().snapshot();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("sampledAt", lag.sampledAt());
+        body.put("stages", service.pipeline().stages(lag));
+        body.put("topics", service.pipeline().topicRates());
+        sendJson(exchange, 200, body);
+    }
+
+    private void handlePost(HttpExchange exchange, String path, Map<String, String> query) throws IOException {
+        if (adminToken == null) {
+            sendJson(exchange, 403, Map.of("error", "model actions are disabled: start ops with an admin token"));
+            return;
+        }
+        String given = exchange.getRequestHeaders().getFirst(TOKEN_HEADER);
+        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), adminToken.getBytes(StandardCharsets.UTF_8))) {
+            sendJson(exchange, 401, Map.of("error", "missing or wrong " + TOKEN_HEADER));
+            return;
+        }
+        String model = query.get("model");
+        if (model == null) {
+            sendJson(exchange, 400, Map.of("error", "missing ?model="));
+            return;
+        }
+        try {
+            switch (path) {
+                case "/api/models/promote" -> {
+                    long version = Long.parseLong(query.getOrDefault("version", ""));
+                    sendJson(exchange, 200, service.models().promote(model, version, "promoted by operator"));
+                }
+                case "/api/models/rollback" -> sendJson(exchange, 200, service.models().rollback(model, "rolled back"));
+                default -> send(exchange, 404, "text/plain", "not found: " + path);
+            }
+        } catch (ModelActionException e) {
+            sendJson(exchange, 409, Map.of("error", e.getMessage()));
+        } catch (NumberFormatException e) {
+            sendJson(exchange, 400, Map.of("error", "version must be a number"));
+        }
+    }
+
+    private void sendPage(HttpExchange exchange) throws IOException {
+        try (InputStream in = OpsHttpServer.class.getResourceAsStream(PAGE)) {
+            if (in == null) {
+                send(exchange, 500, "text/plain", "dashboard page missing from the jar");
+                return;
+            }
+            sendBytes(exchange, 200, "text/html; charset=utf-8", in.readAllBytes());
+        }
+    }
+
+    private void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        sendBytes(exchange, status, "application/json", json.writeValueAsBytes(body));
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        sendBytes(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void sendBytes(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
+        if (!head && body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private void sendQuietly(HttpExchange exchange, RuntimeException e) {
+        try {
+            sendJson(exchange, 500, Map.of("error", String.valueOf(e.getMessage())));
+        } catch (IOException | RuntimeException again) {
+            // Headers may already be out; the client sees a cut response, the log has the cause.
+            log.debug("Could not report the failure to the client: {}", again.toString());
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package ai.factory.ops.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ai.factory.broker.KafkaExtension;
+import ai.factory.broker.TestKafka;
+import ai.factory.ops.OpsOptions;
+import ai.factory.ops.OpsServer;
+import ai.factory.ops.lag.KafkaFixture;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A real browser on the real dashboard: headless Chromium renders the page of a running ops server on the
+ * embedded broker; the lag table and the history chart must show what the JSON API returns.
+ */
+@ExtendWith(KafkaExtension.class)
+class DashboardBrowserTest {
+
+    private static final Pattern ROW = Pattern.compile("<tr data-group=\"([^\"]+)\" data-status=\"([^\"]+)\" "
+            + "data-lag-records=\"(\\d+)\" data-lag-seconds=\"([^\"]*)\"[^>]*>(.*?)</tr>", Pattern.DOTALL);
+    private static final Pattern CELL = Pattern.compile("<td class=\"([^\"]+)\">(.*?)</td>", Pattern.DOTALL);
+    private static final Pattern CHART = Pattern.compile("<svg id=\"chart-lag-records\"[^>]*data-points=\"(\\d+)\" "
+            + "data-values=\"([^\"]*)\" data-last=\"([^\"]*)\"[^>]*>(.*?)</svg>", Pattern.DOTALL);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void theDashboardShowsTheNumbersTheApiReturns(TestKafka kafka) throws Exception {
+        assumeTrue(HeadlessChromium.available(), "skipped: " + HeadlessChromium.BINARY
+                + " is absent (apt-get install chromium chromium-driver to run the browser test)");
+        String prefix = TestKafka.uniquePrefix("browser");
+        String topic = prefix + "events";
+        String behind = prefix + "ingest-behind";
+        String caughtUp = prefix + "ingest-caught-up";
+        long t0 = System.currentTimeMillis() - 60_000;
+        try (KafkaFixture fx = new KafkaFixture(kafka.bootstrapServers())) {
+            fx.createTopic(topic, 1);
+            fx.produce(topic, 30, t0, 2_000);
+            fx.commit(behind, topic, 5);
+            fx.commit(caughtUp, topic, 30);
+
+            OpsOptions options = OpsOptions.defaults(kafka.bootstrapServers()).withPrefix(prefix).withHttp("127.0.0.1", 0)
+                    .withSampling(Duration.ofMillis(500), 3);
+            try (OpsServer server = new OpsServer(options).start()) {
+                String base = server.url();
+                await().atMost(Duration.ofSeconds(30)).until(() -> history(base, behind).size() >= 3);
+                JsonNode lag = get(base + "api/lag");
+                Map<String, JsonNode> apiGroups = new HashMap<>();
+                lag.get("groups").forEach(g -> apiGroups.put(g.get("group").asText(), g));
+                assertThat(apiGroups.get(behind).get("lagRecords").asLong()).isEqualTo(25);
+                assertThat(apiGroups.get(behind).get("lagSeconds").asDouble()).isEqualTo(48.0);
+                assertThat(apiGroups.get(behind).get("status").asText()).isEqualTo("STOP");
+
+                Path dir = Files.createDirectories(Path.of("target", "browser-test"));
+                HeadlessChromium chromium = new HeadlessChromium(dir);
+                String url = base + "#group=" + URLEncoder.encode(behind, StandardCharsets.UTF_8);
+                String dom = chromium.dumpDom(url, 5_000);
+                Files.writeString(dir.resolve("dashboard-dom.html"), dom);
+
+                Map<String, Map<String, String>> rows = rows(dom);
+                for (String group : List.of(behind, caughtUp)) {
+                    JsonNode api = apiGroups.get(group);
+                    Map<String, String> row = rows.get(group);
+                    assertThat(row).as("lag table row of " + group).isNotNull();
+                    assertThat(row.get("data-status")).isEqualTo(api.get("status").asText());
+                    assertThat(row.get("data-lag-records")).isEqualTo(api.get("lagRecords").asText());
+                    assertThat(row.get("num lag-records")).isEqualTo(api.get("lagRecords").asText());
+                    assertThat(row.get("num lag-seconds")).isEqualTo(String.format(Locale.ROOT, "%.1f", api.get("lagSeconds").asDouble()));
+                    assertThat(row.get("status-cell")).contains(">" + api.get("status").asText() + "<");
+                }
+                assertThat(rows.get(behind).get("num lag-records")).isEqualTo("25");
+
+                Matcher chart = CHART.matcher(dom);
+                assertThat(chart.find()).as("the lag history chart is rendered").isTrue();
+                assertThat(dom).contains("id=\"lag-charts\" data-group=\"" + behind + "\"");
+                List<Long> apiHistory = history(base, behind);
+                List<String> charted = Arrays.asList(chart.group(2).split(","));
+                assertThat(Integer.parseInt(chart.group(1))).isEqualTo(charted.size()).isBetween(1, apiHistory.size());
+                assertThat(charted).allSatisfy(v -> assertThat(Long.parseLong(v)).isIn(apiHistory));
+                assertThat(chart.group(3)).isEqualTo(String.valueOf(apiHistory.get(apiHistory.size() - 1)));
+                Matcher polyline = Pattern.compile("<polyline points=\"([^\"]+)\"").matcher(chart.group(4));
+                assertThat(polyline.find()).isTrue();
+                assertThat(polyline.group(1).trim().split(" ")).hasSize(charted.size());
+
+                Path screenshot = dir.resolve("dashboard.png");
+                chromium.screenshot(url, 5_000, screenshot);
+                assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+            }
+        }
+    }
+
+    /** Each lag table row's data attributes and cells by class. */
+    private static Map<String, Map<String, String>> rows(String dom) {
+        Map<String, Map<String, String>> rows = new HashMap<>();
+        Matcher row = ROW.matcher(dom);
+        while (row.find()) {
+            Map<String, String> values = new HashMap<>();
+            values.put("data-status", row.group(2));
+            values.put("data-lag-records", row.group(3));
+            values.put("data-lag-seconds", row.group(4));
+            Matcher cell = CELL.matcher(row.group(5));
+            while (cell.find()) {
+                values.put(cell.group(1), cell.group(2));
+            }
+            rows.put(row.group(1), values);
+        }
+        return rows;
+    }
+
+    private List<Long> history(String base, String group) throws Exception {
+        List<Long> values = new ArrayList<>();
+        get(base + "api/lag/history?group=" + URLEncoder.encode(group, StandardCharsets.UTF_8)).get("points")
+                .forEach(p -> values.add(p.get("lagRecords").asLong()));
+        return values;
+    }
+
+    private JsonNode get(String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return json.readTree(response.body());
+    }
+}

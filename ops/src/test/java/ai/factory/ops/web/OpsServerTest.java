@@ -1,0 +1,234 @@
+package ai.factory.ops.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import ai.factory.broker.KafkaExtension;
+import ai.factory.broker.TestKafka;
+import ai.factory.ops.OpsOptions;
+import ai.factory.ops.OpsServer;
+import ai.factory.records.Event;
+import ai.factory.records.FeatureVector;
+import ai.factory.records.LabeledExample;
+import ai.factory.records.ModelRelease;
+import ai.factory.records.OffsetRange;
+import ai.factory.records.Prediction;
+import ai.factory.records.QualityReport;
+import ai.factory.records.ReleaseStatus;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.topics.TopicAdmin;
+import ai.factory.topics.TopicCatalog;
+import ai.factory.topics.Topics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The ops server on the embedded broker: JSON API, model actions behind the token, freshness, quality, metrics. */
+@ExtendWith(KafkaExtension.class)
+class OpsServerTest {
+
+    private static final String TOKEN = "s3cret";
+    private static final Instant T = Instant.parse("2001-03-01T10:00:00Z");
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void servesEveryViewAndGuardsModelActionsWithTheToken(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("server"));
+        String bootstrap = kafka.bootstrapServers();
+        Instant served = Instant.now().minusSeconds(5);
+        examplesTopic = topics.examples();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+             SchemaRegistry registry = new KafkaSchemaRegistry(bootstrap, topics.schemas());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            TopicAdmin.ensure(admin, TopicCatalog.of(topics, 1));
+            // Five examples whose feedback arrived a minute apart; v1 trained on 0..2, v2 on 3..4.
+            for (int i = 0; i < 5; i++) {
+                send(producer, registry, topics.examples(), "e" + i, example("e" + i, T.plusSeconds(60L * i)));
+            }
+            send(producer, registry, topics.models(), "flights/1", release(1, null, ReleaseStatus.CHAMPION, served.minusSeconds(30), 0, 2));
+            send(producer, registry, topics.models(), "flights/2", release(2, 1L, ReleaseStatus.CANDIDATE, served.minusSeconds(10), 3, 4));
+            send(producer, registry, topics.predictions(), "e9", prediction("e9", 1, served));
+            send(producer, registry, topics.predictions(), "e10", prediction("e10", 1, served.plusSeconds(3)));
+            send(producer, registry, topics.quality(), "flights/1", quality(1, T, 0.52));
+            send(producer, registry, topics.quality(), "flights/1", quality(1, T.plusSeconds(600), 0.48));
+            producer.flush();
+            // An ingest group that stopped 2 records short of the end of events.
+            send(producer, registry, topics.events(), "x", event("x"));
+            send(producer, registry, topics.events(), "y", event("y"));
+            producer.flush();
+            String group = topics.prefix() + "ingest";
+            admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topics.events(), 0), new OffsetAndMetadata(0)))
+                    .all().get(30, TimeUnit.SECONDS);
+
+            OpsOptions options = OpsOptions.defaults(bootstrap).withPrefix(topics.prefix()).withHttp("127.0.0.1", 0)
+                    .withSampling(Duration.ofMillis(300), 3).withAdminToken(TOKEN);
+            try (OpsServer server = new OpsServer(options).start()) {
+                String base = server.url();
+                assertThat(base).startsWith("http://127.0.0.1:");
+
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    JsonNode lag = get(base + "api/lag");
+                    JsonNode ingest = find(lag.get("groups"), "group", group);
+                    assertThat(ingest).isNotNull();
+                    assertThat(ingest.get("lagRecords").asLong()).isEqualTo(2);
+                    assertThat(ingest.get("status").asText()).isEqualTo("STOP");
+                });
+                JsonNode stages = get(base + "api/pipeline").get("stages");
+                JsonNode ingestStage = find(stages, "name", "ingest");
+                assertThat(ingestStage.get("groups").toString()).contains(group);
+                assertThat(ingestStage.get("status").asText()).isEqualTo("STOP");
+                assertThat(get(base + "api/lag/history?group=" + group).get("points").size()).isPositive();
+
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    JsonNode row = find(get(base + "api/freshness").get("releases"), "version", "1");
+                    assertThat(row).isNotNull();
+                    assertThat(row.get("newestFeedbackMs").asLong()).isEqualTo(T.plusSeconds(120).toEpochMilli());
+                    assertThat(row.get("firstPredictionMs").asLong()).isEqualTo(served.toEpochMilli());
+                    assertThat(row.get("releaseToPredictionMs").asLong()).isEqualTo(30_000);
+                });
+                JsonNode series = get(base + "api/quality").get("series");
+                assertThat(series.get(0).get("points").size()).isEqualTo(2);
+                assertThat(series.get(0).get("points").get(1).get("logloss").asDouble()).isEqualTo(0.48);
+
+                assertThat(champion(base)).isEqualTo(1);
+                assertThat(post(base + "api/models/promote?model=flights&version=2", null).statusCode()).isEqualTo(401);
+                assertThat(post(base + "api/models/promote?model=flights&version=2", "wrong").statusCode()).isEqualTo(401);
+                HttpResponse<String> promoted = post(base + "api/models/promote?model=flights&version=2", TOKEN);
+                assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(30)).until(() -> champion(base) == 2);
+
+                HttpResponse<String> rolledBack = post(base + "api/models/rollback?model=flights", TOKEN);
+                assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(30)).until(() -> champion(base) == 1);
+                JsonNode v2 = find(get(base + "api/models").get("versions"), "version", "2");
+                assertThat(v2.get("status").asText()).isEqualTo("RETIRED");
+                assertThat(v2.get("statusReason").asText()).isEqualTo("rolled back");
+                assertThat(v2.get("onnxBytes").asInt()).isEqualTo(4);
+                HttpResponse<String> refused = post(base + "api/models/rollback?model=flights", TOKEN);
+                assertThat(refused.statusCode()).isEqualTo(409);
+                assertThat(refused.body()).contains("only champion");
+
+                String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).contains("factory_ops_group_lag_records{group=\"" + group + "\"} 2.0")
+                        .contains("factory_ops_group_status{group=\"" + group + "\"} 3.0")
+                        .contains("factory_ops_model_champion_version{model=\"flights\"} 1.0")
+                        .contains("factory_ops_refresh_seconds_count");
+                String page = http.send(HttpRequest.newBuilder(URI.create(base)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(page).contains("id=\"lag-table\"");
+            }
+        }
+    }
+
+    @Test
+    void modelActionsAreDisabledWithoutAToken(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("notoken"));
+        OpsOptions options = OpsOptions.defaults(kafka.bootstrapServers()).withPrefix(topics.prefix()).withHttp("127.0.0.1", 0)
+                .withSampling(Duration.ofMillis(500), 3);
+        try (OpsServer server = new OpsServer(options).start()) {
+            HttpResponse<String> response = post(server.url() + "api/models/rollback?model=x", "anything");
+            assertThat(response.statusCode()).isEqualTo(403);
+            assertThat(get(server.url() + "api/models").get("actionsEnabled").asBoolean()).isFalse();
+        }
+    }
+
+    private long champion(String base) throws Exception {
+        for (JsonNode v : get(base + "api/models").get("versions")) {
+            if (v.get("champion").asBoolean()) {
+                return v.get("version").asLong();
+            }
+        }
+        return -1;
+    }
+
+    private static JsonNode find(JsonNode array, String field, String value) {
+        for (JsonNode node : array) {
+            if (node.get(field).asText().equals(value)) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    private JsonNode get(String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + " " + response.body()).isEqualTo(200);
+        return json.readTree(response.body());
+    }
+
+    private HttpResponse<String> post(String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header(OpsHttpServer.TOKEN_HEADER, token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends SpecificRecord> void send(KafkaProducer<String, byte[]> producer, SchemaRegistry registry,
+                                                        String topic, String key, T record) throws Exception {
+        AvroCodec<T> codec = AvroCodec.of((Class<T>) record.getClass(), registry);
+        producer.send(new ProducerRecord<>(topic, key, codec.encode(record))).get(30, TimeUnit.SECONDS);
+    }
+
+    private static Event event(String id) {
+        return Event.newBuilder().setId(id).setEventTime(T).setEntity(null).setAttributes(Map.of()).build();
+    }
+
+    private static LabeledExample example(String id, Instant labelTime) {
+        FeatureVector features = FeatureVector.newBuilder().setEventId(id).setEventTime(T).setEntity(null)
+                .setDense(List.of(1f, 2f, 3f)).setSparse(List.of(1)).setSparseBuckets(16).setSpecName("flights")
+                .setSpecVersion(1).setLate(false).setPreparedAt(T).build();
+        return LabeledExample.newBuilder().setEventId(id).setFeatures(features).setLabel(1.0).setLabelTime(labelTime)
+                .setLabelSource("feedback").setServedScore(null).setModelName(null).setModelVersion(null).build();
+    }
+
+    private ModelRelease release(long version, Long parent, ReleaseStatus status, Instant created, long from, long to) {
+        return ModelRelease.newBuilder().setModelName("flights").setVersion(version).setParentVersion(parent)
+                .setStatus(status).setStatusReason("gate").setModelKind("logistic")
+                .setOnnx(ByteBuffer.wrap(new byte[] {8, 1, 18, 0})).setSpecName("flights").setSpecVersion(1)
+                .setDenseSize(3).setSparseBuckets(16).setCreatedAt(created).setExamplesTrained(to + 1)
+                .setTrainedThroughEventTime(T).setTrainingData(List.of(new OffsetRange(examplesTopic, 0, from, to)))
+                .setMetrics(Map.of("holdout_logloss", 0.5)).setProvenance(Map.of("device", "cpu")).build();
+    }
+
+    private String examplesTopic;
+
+    private static Prediction prediction(String id, long version, Instant servedAt) {
+        return Prediction.newBuilder().setEventId(id).setEventTime(T).setScore(0.3).setModelName("flights")
+                .setModelVersion(version).setSpecVersion(1).setServedAt(servedAt).build();
+    }
+
+    private static QualityReport quality(long version, Instant windowEnd, double logloss) {
+        return QualityReport.newBuilder().setModelName("flights").setModelVersion(version).setWindow("count:100")
+                .setWindowEnd(windowEnd).setCount(100L).setLogloss(logloss).setAuc(0.7).setAucError(0.0).setAccuracy(0.8)
+                .setThreshold(0.5).setCalibration(List.of()).setLabelDelayP50Ms(0L).setLabelDelayP99Ms(0L)
+                .setPending(0L).setExpired(0L).setLate(0L).setDrift(null).build();
+    }
+}
