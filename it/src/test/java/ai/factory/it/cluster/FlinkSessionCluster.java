@@ -106,15 +106,20 @@ public final class FlinkSessionCluster implements AutoCloseable {
         }
     }
 
+    /** Jars a Flink distribution does not have: the jobs bring them (shaded into their job jar) or do without. */
+    private static final List<String> NOT_IN_FLINK = List.of("factory-", "kafka", "flink-connector-kafka", "avro",
+            "flink-avro", "onnxruntime", "tribuo", "protobuf", "picocli", "micrometer", "rocksdbjni", "scala",
+            "junit", "assertj", "awaitility", "opentest4j", "byte-buddy");
+
     /**
-     * This JVM's class path without the factory's own modules: like a Flink distribution, the cluster knows nothing
-     * of the jobs, which must bring their code in their job jar.
+     * This JVM's class path less the factory's modules and the libraries jobs must bring themselves: like a Flink
+     * distribution, the cluster knows nothing of the jobs, which must carry their code in their job jar.
      */
     private static String clusterClassPath() {
         String sep = java.io.File.pathSeparator;
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.util.regex.Pattern.quote(sep)))
-                .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("factory-")
-                        && !entry.contains(java.io.File.separator + "target" + java.io.File.separator))
+                .filter(entry -> !entry.contains(java.io.File.separator + "target" + java.io.File.separator))
+                .filter(entry -> NOT_IN_FLINK.stream().noneMatch(Path.of(entry).getFileName().toString()::startsWith))
                 .collect(java.util.stream.Collectors.joining(sep));
     }
 
