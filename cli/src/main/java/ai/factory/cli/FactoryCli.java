@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         versionProvider = FactoryVersion.class,
         description = "Runs and inspects an AI Factory: Kafka topics in, continuously learning models out.",
         subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, SubscribeCommand.class,
-            IngestCommand.class, ScorerCommand.class, FeedbackCommand.class,
+            IngestCommand.class, ScorerCommand.class, FeedbackCommand.class, TrainCommand.class, ModelsCommand.class,
+            OpsCommand.class, LagCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class FactoryCli {
 

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Watches the loop from outside, as a subscriber would: reads predictions, examples and model releases (committed
  * records only, no consumer group) and keeps the numbers of the demo's live view and final report.
  */
-final class LoopObserver implements Runnable, AutoCloseable {
+public final class LoopObserver implements Runnable, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LoopObserver.class);
     /** One event in this many is followed for latency and freshness, so memory stays small on the full data. */
@@ -60,7 +60,7 @@ final class LoopObserver implements Runnable, AutoCloseable {
     private double aucValue = Double.NaN;
     private int aucAtCount;
 
-    LoopObserver(String bootstrap, Topics topics, SchemaRegistry registry) {
+    public LoopObserver(String bootstrap, Topics topics, SchemaRegistry registry) {
         this.topics = topics;
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -84,14 +84,14 @@ final class LoopObserver implements Runnable, AutoCloseable {
     }
 
     /** The replay wrote this event now (wall clock). */
-    void eventSent(String eventId, long wallMillis) {
+    public void eventSent(String eventId, long wallMillis) {
         if (sampled(eventId)) {
             eventSentAt.put(eventId, wallMillis);
         }
     }
 
     /** The replay wrote this event's feedback now (wall clock). */
-    void feedbackSent(String eventId, long wallMillis) {
+    public void feedbackSent(String eventId, long wallMillis) {
         if (sampled(eventId)) {
             feedbackSentAt.put(eventId, wallMillis);
         }
@@ -142,7 +142,7 @@ final class LoopObserver implements Runnable, AutoCloseable {
     }
 
     /** The numbers right now. */
-    synchronized Snapshot snapshot() {
+    public synchronized Snapshot snapshot() {
         long champion = latestByKey.values().stream().filter(r -> r.getStatus() == ReleaseStatus.CHAMPION)
                 .mapToLong(ModelRelease::getVersion).max().orElse(-1);
         return new Snapshot(predictionRecords, predictedIds.size(), exampleCount, latestByKey.size(), champion,
@@ -161,7 +161,7 @@ final class LoopObserver implements Runnable, AutoCloseable {
     }
 
     /** Exact AUC over every judged pair, for the final report. */
-    synchronized double finalAuc() {
+    public synchronized double finalAuc() {
         return progressive.count() == 0 ? Double.NaN : progressive.auc();
     }
 
@@ -205,7 +205,7 @@ final class LoopObserver implements Runnable, AutoCloseable {
     }
 
     /** What the observer has seen so far. */
-    record Snapshot(long predictionRecords, long predictedEvents, long examples, long releases, long championVersion,
+    public record Snapshot(long predictionRecords, long predictedEvents, long examples, long releases, long championVersion,
                     long judged, double logLoss, double auc, double accuracy, double latencyP50Ms, double latencyP99Ms,
                     Percentiles freshnessSeconds) {
     }

@@ -3,7 +3,7 @@ package ai.factory.cli.demo;
 import java.util.Arrays;
 
 /** Exact percentiles of a growing list of values (the demo keeps a sample, so it stays small). */
-final class Percentiles {
+public final class Percentiles {
 
     private double[] values = new double[256];
     private int count;
@@ -15,12 +15,12 @@ final class Percentiles {
         values[count++] = value;
     }
 
-    int count() {
+    public int count() {
         return count;
     }
 
     /** The q-quantile (0..1) by nearest rank; NaN when empty. */
-    double quantile(double q) {
+    public double quantile(double q) {
         if (count == 0) {
             return Double.NaN;
         }

@@ -1,0 +1,197 @@
+package ai.factory.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+import ai.factory.cli.demo.DemoReport;
+import ai.factory.cli.demo.EmbeddedFactory;
+import ai.factory.cli.demo.LiveView;
+import ai.factory.cli.demo.LoopObserver;
+import ai.factory.records.Event;
+import ai.factory.records.Feedback;
+import ai.factory.replay.Mapping;
+import ai.factory.replay.Replay;
+import ai.factory.serde.AvroCodec;
+import ai.factory.topics.Topics;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code factory demo}: the whole loop on one machine, on real data, with a live view and a final report. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {
+            "Runs the whole factory in this JVM - a Kafka broker, the stream-ingest and online-trainer Flink jobs, the",
+            "ONNX Runtime scorer, the feedback app and the ops dashboard - and replays a data set through it: each row an",
+            "event at its time, its label as feedback when it arrives, paced by event time. Shows live progress, drains",
+            "at the end and prints a summary (and --report FILE.json)."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "FILE",
+            description = "CSV or JSON Lines file, optionally gzipped (default: data/flights-200k.csv.gz of the project; "
+                    + "the full 3M flights are in ../shared/data/flights-3m.csv.gz).")
+    Path data;
+
+    @Option(names = "--mapping", paramLabel = "FILE", description = "How rows become events and feedback (default: data/flights.mapping.json).")
+    Path mapping;
+
+    @Option(names = "--speedup", defaultValue = "3600", paramLabel = "X",
+            description = "Replay X times faster than the data's clock, or 'max' (default: ${DEFAULT-VALUE}: an hour of flights a second).")
+    String speedup;
+
+    @Option(names = "--events", defaultValue = "0", paramLabel = "N", description = "Stop after N events (default: the whole file).")
+    long events;
+
+    @Option(names = "--report", paramLabel = "FILE.json", description = "Also write the summary as JSON.")
+    Path report;
+
+    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of an embedded broker.")
+    String bootstrap;
+
+    @Option(names = "--prefix", defaultValue = "", paramLabel = "PREFIX", description = "Prefix of every topic name (default: none).")
+    String prefix;
+
+    @Option(names = "--model", defaultValue = "flights", paramLabel = "NAME", description = "Model name (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", description = "logistic or deep (default: ${DEFAULT-VALUE}).")
+    String kind;
+
+    @Option(names = "--publish-every-examples", defaultValue = "10000", paramLabel = "N",
+            description = "The trainer publishes a release after this many new examples (default: ${DEFAULT-VALUE}).")
+    long publishEveryExamples;
+
+    @Option(names = "--ops-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "Dashboard port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int opsPort;
+
+    @Option(names = "--drain-timeout", defaultValue = "120s", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "After the replay, how long to wait for the last predictions and examples (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Option(names = "--stay", description = "Keep everything running after the summary (for the dashboard) until Ctrl-C.")
+    boolean stay;
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = Path.of(System.getProperty("factory.home", "."));
+        Path dataFile = data != null ? data : home.resolve("data/flights-200k.csv.gz");
+        Path mappingFile = mapping != null ? mapping : home.resolve("data/flights.mapping.json");
+        if (!Files.isReadable(dataFile)) {
+            throw new IllegalArgumentException("cannot read data file " + dataFile);
+        }
+        Mapping map = Mapping.read(mappingFile);
+        Topics topics = new Topics(prefix);
+        double pace = "max".equalsIgnoreCase(speedup) ? 0 : parsePositive(speedup);
+        PrintWriter out = spec.commandLine().getOut();
+        Path work = Files.createTempDirectory("factory-demo-");
+        long started = System.nanoTime();
+
+        out.println("Starting the factory (" + (bootstrap == null ? "embedded Kafka" : "Kafka at " + bootstrap)
+                + ", Flink in-process, ONNX Runtime on CPU)...");
+        out.flush();
+        try (EmbeddedFactory factory = EmbeddedFactory.start(
+                new EmbeddedFactory.Settings(bootstrap, topics, model, opsPort, work), this::trainerOptions);
+             LoopObserver observer = new LoopObserver(factory.bootstrapServers(), topics, factory.registry());
+             KafkaProducer<String, byte[]> producer = ProduceCommand.producer(factory.bootstrapServers())) {
+            Thread watcher = new Thread(observer, "demo-observer");
+            watcher.setDaemon(true);
+            watcher.start();
+            out.println("Dashboard: " + factory.dashboardUrl());
+            out.println("Replaying " + dataFile + (events > 0 ? " (first " + events + " events)" : "")
+                    + " at " + (pace == 0 ? "full speed" : pace + "x") + "...");
+            out.flush();
+
+            LiveView live = new LiveView(System.err, observer, factory.dashboardUrl());
+            Replay replay = new Replay(new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events),
+                    AvroCodec.of(Event.class, factory.registry()), AvroCodec.of(Feedback.class, factory.registry()));
+            Replay.Progress sent = replay.run(producer, new Replay.Listener() {
+                @Override
+                public void progress(Replay.Progress p) {
+                    live.show(p);
+                }
+
+                @Override
+                public void badLine(long lineNumber, String reason) {
+                    live.badLine(lineNumber, reason);
+                }
+
+                @Override
+                public void eventSent(Event event) {
+                    observer.eventSent(event.getId(), System.currentTimeMillis());
+                }
+
+                @Override
+                public void feedbackSent(Feedback feedback) {
+                    observer.feedbackSent(feedback.getEventId(), System.currentTimeMillis());
+                }
+            });
+            long replayEnded = System.nanoTime();
+            boolean drained = live.drain(sent, drainTimeout);
+            DemoReport summary = DemoReport.of(sent, observer, drained,
+                    (replayEnded - started) / 1e9, (System.nanoTime() - started) / 1e9);
+            summary.print(out);
+            if (report != null) {
+                writeJson(report, summary.toJson());
+                out.println("report written to " + report);
+            }
+            out.flush();
+            if (stay) {
+                out.println("Still running; dashboard at " + factory.dashboardUrl() + ". Ctrl-C stops everything.");
+                out.flush();
+                new CountDownLatch(1).await();
+            }
+            return drained ? 0 : 3;
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    /** The trainer's options for the loop: releases often enough to watch the model improve. */
+    private ai.factory.trainer.job.TrainerOptions trainerOptions(String kafka) {
+        return CommandLine.populateCommand(new TrainCommand(),
+                "--bootstrap", kafka, "--prefix", prefix, "--model", model, "--kind", kind,
+                "--batch-size", "256", "--publish-every-examples", String.valueOf(publishEveryExamples),
+                "--publish-every", "PT20S", "--holdout", "2000", "--checkpoint-interval", "PT10S").options();
+    }
+
+    private static double parsePositive(String text) {
+        try {
+            double x = Double.parseDouble(text);
+            if (x > 0 && Double.isFinite(x)) {
+                return x;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--speedup must be a positive number or 'max', was '" + text + "'");
+    }
+
+    private static void writeJson(Path file, Map<String, Object> json) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package ai.factory.cli.demo;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ai.factory.replay.Replay;
+
+/** The demo's closing numbers, printed and written as JSON in the shape the issue asks for. */
+public record DemoReport(long events, long feedback, long predictions, long predictionRecords, long examples,
+                         long releases, long championVersion, long judged, double logLoss, double auc, double accuracy,
+                         double throughputEventsPerSecond, double latencyP50Ms, double latencyP99Ms,
+                         double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained) {
+
+    /** The report of a finished replay, as the observer saw the loop. */
+    public static DemoReport of(Replay.Progress sent, LoopObserver observer, boolean drained, double replaySeconds,
+                                double wallSeconds) {
+        LoopObserver.Snapshot s = observer.snapshot();
+        Percentiles freshness = s.freshnessSeconds();
+        return new DemoReport(sent.events(), sent.feedback(), s.predictedEvents(), s.predictionRecords(), s.examples(),
+                s.releases(), s.championVersion(), s.judged(), s.logLoss(), observer.finalAuc(), s.accuracy(),
+                sent.events() / Math.max(1e-9, replaySeconds), s.latencyP50Ms(), s.latencyP99Ms(),
+                freshness.quantile(0.5), freshness.quantile(0.99), wallSeconds, drained);
+    }
+
+    public void print(PrintWriter out) {
+        out.println();
+        out.println("Summary");
+        out.printf("  events %,d, feedback %,d -> predictions %,d (distinct events; %,d records), examples %,d%n",
+                events, feedback, predictions, predictionRecords, examples);
+        out.printf("  model releases %d, champion %s%n", releases, championVersion < 0 ? "none" : "v" + championVersion);
+        out.printf("  online (progressive) over %,d labelled predictions: log loss %.4f, AUC %.4f, accuracy %.2f%%%n",
+                judged, logLoss, auc, accuracy * 100);
+        out.printf("  throughput %,.0f events/s; latency p50 %.0f ms, p99 %.0f ms; freshness p50 %.1f s, p99 %.1f s%n",
+                throughputEventsPerSecond, latencyP50Ms, latencyP99Ms, freshnessP50Seconds, freshnessP99Seconds);
+        out.printf("  wall %.1f s%s%n", wallSeconds, drained ? "" : "  (NOT drained: the loop had not caught up at the timeout)");
+    }
+
+    /** The JSON document of {@code --report}. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("events", events);
+        json.put("feedback", feedback);
+        json.put("predictions", predictions);
+        json.put("prediction_records", predictionRecords);
+        json.put("examples", examples);
+        json.put("model_releases", releases);
+        json.put("champion_version", championVersion < 0 ? null : championVersion);
+        json.put("progressive", object("logloss", finite(logLoss), "auc", finite(auc), "accuracy", finite(accuracy),
+                "judged", judged));
+        json.put("throughput_events_per_s", finite(throughputEventsPerSecond));
+        json.put("latency_ms", object("p50", finite(latencyP50Ms), "p99", finite(latencyP99Ms)));
+        json.put("freshness_s", object("p50", finite(freshnessP50Seconds), "p99", finite(freshnessP99Seconds)));
+        json.put("wall_s", wallSeconds);
+        json.put("drained", drained);
+        return json;
+    }
+
+    /** An ordered JSON object that may hold nulls (Map.of may not). */
+    private static Map<String, Object> object(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    /** JSON has no NaN: what could not be measured is null. */
+    private static Object finite(double x) {
+        return Double.isFinite(x) ? x : null;
+    }
+}

@@ -1,0 +1,144 @@
+package ai.factory.cli.demo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+import ai.factory.broker.EmbeddedKafka;
+import ai.factory.feedback.FeedbackApp;
+import ai.factory.feedback.FeedbackOptions;
+import ai.factory.feedback.JoinSettings;
+import ai.factory.feedback.policy.FeedbackPolicies;
+import ai.factory.feedback.policy.FeedbackPolicy;
+import ai.factory.ingest.job.IngestJob;
+import ai.factory.ingest.job.IngestOptions;
+import ai.factory.ops.OpsOptions;
+import ai.factory.ops.OpsServer;
+import ai.factory.scoring.Scorer;
+import ai.factory.scoring.ScorerOptions;
+import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.topics.TopicAdmin;
+import ai.factory.topics.TopicCatalog;
+import ai.factory.topics.Topics;
+import ai.factory.trainer.job.TrainerJob;
+import ai.factory.trainer.job.TrainerOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole factory in one JVM: a real Kafka broker (unless an external one is given), the stream-ingest and
+ * online-trainer Flink jobs on local MiniClusters, the scorer, the feedback app and the ops console. Parts start in
+ * the order data flows and stop in reverse.
+ */
+public final class EmbeddedFactory implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedFactory.class);
+
+    /**
+     * What to run.
+     *
+     * @param externalBootstrap a Kafka cluster to use, or null for an embedded broker
+     * @param workDir           folder for the embedded broker's storage and the feedback app's state
+     */
+    public record Settings(String externalBootstrap, Topics topics, String modelName, int opsPort, Path workDir) {
+    }
+
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final String bootstrap;
+    private final SchemaRegistry registry;
+    private final OpsServer ops;
+
+    private EmbeddedFactory(String bootstrap, SchemaRegistry registry, OpsServer ops) {
+        this.bootstrap = bootstrap;
+        this.registry = registry;
+        this.ops = ops;
+    }
+
+    /** Starts every part; on failure stops what had started and rethrows. */
+    public static EmbeddedFactory start(Settings s, TrainerOptionsFactory trainerOptions) throws Exception {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            String bootstrap = s.externalBootstrap();
+            if (bootstrap == null) {
+                EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(0, s.workDir().resolve("kafka"), Map.of()));
+                started.push(kafka);
+                bootstrap = kafka.bootstrapServers();
+            }
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                // The replay carries historic record times: a time-based retention would delete them at once.
+                TopicAdmin.ensure(admin, TopicCatalog.of(s.topics(), TopicCatalog.DEFAULT_PARTITIONS, null));
+            }
+            SchemaRegistry registry = new KafkaSchemaRegistry(bootstrap, s.topics().schemas());
+            started.push(registry);
+
+            log.info("starting stream-ingest (Flink)");
+            started.push(IngestJob.start(IngestOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())));
+
+            log.info("starting feedback (Kafka Streams)");
+            FeedbackOptions feedback = FeedbackOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())
+                    .withJoin(new JoinSettings(FeedbackOptions.DEFAULT_WINDOW, Duration.ZERO, FeedbackOptions.DEFAULT_WINDOW,
+                            // Each flight has one outcome: take it as soon as it is joined.
+                            FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
+                    .withState(Files.createDirectories(s.workDir().resolve("feedback-state")), true);
+            started.push(FeedbackApp.start(feedback, registry, new SimpleMeterRegistry()));
+
+            log.info("starting the scorer (ONNX Runtime)");
+            started.push(Scorer.start(ScorerOptions.defaults(bootstrap, s.modelName()).withTopicPrefix(s.topics().prefix()),
+                    registry, new SimpleMeterRegistry()));
+
+            log.info("starting online-trainer (Flink + ONNX Runtime)");
+            TrainerJob.Running trainer = TrainerJob.start(trainerOptions.create(bootstrap));
+            started.push(trainer);
+
+            OpsServer ops = new OpsServer(OpsOptions.defaults(bootstrap).withPrefix(s.topics().prefix())
+                    .withHttp(OpsOptions.DEFAULT_HOST, s.opsPort()).withSampling(Duration.ofSeconds(2), 10)).start();
+            started.push(ops);
+            EmbeddedFactory factory = new EmbeddedFactory(bootstrap, registry, ops);
+            factory.running.addAll(started);
+            return factory;
+        } catch (Exception | Error e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    /** Builds the trainer options once the bootstrap address is known. */
+    @FunctionalInterface
+    public interface TrainerOptionsFactory {
+        TrainerOptions create(String bootstrap) throws Exception;
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public SchemaRegistry registry() {
+        return registry;
+    }
+
+    public String dashboardUrl() {
+        return ops.url();
+    }
+
+    @Override
+    public void close() {
+        closeAll(running);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> parts) {
+        while (!parts.isEmpty()) {
+            AutoCloseable part = parts.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("Stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
