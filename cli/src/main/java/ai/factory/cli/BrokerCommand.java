@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
 /** {@code factory broker}: a real single-node Kafka broker in the foreground until Ctrl-C. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = {
-            "Runs a real single-node Kafka broker (KRaft, broker and controller in one JVM) on 127.0.0.1 in the foreground.",
-            "Prints 'bootstrap=HOST:PORT' on the first line of standard output, creates the factory's topics, and stops",
-            "cleanly on Ctrl-C, removing its storage unless --data-dir was given."})
+            "Runs a real single-node Kafka broker in the foreground.",
+            "KRaft, broker and controller in one JVM, on 127.0.0.1. Prints 'bootstrap=HOST:PORT' on the first line of "
+                + "standard output, creates the factory's topics, and stops cleanly on Ctrl-C, removing its storage "
+                + "unless --data-dir was given."})
 final class BrokerCommand implements Callable<Integer> {
 
     @Spec

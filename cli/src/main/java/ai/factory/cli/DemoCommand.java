@@ -33,10 +33,11 @@ import picocli.CommandLine.Spec;
 /** {@code factory demo}: the whole loop on one machine, on real data, with a live view and a final report. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-            "Runs the whole factory in this JVM - a Kafka broker, the stream-ingest and online-trainer Flink jobs, the",
-            "ONNX Runtime scorer, the feedback app and the ops dashboard - and replays a data set through it: each row an",
-            "event at its time, its label as feedback when it arrives, paced by event time. Shows live progress, drains",
-            "at the end and prints a summary (and --report FILE.json)."})
+            "Runs the whole loop in this JVM on a replayed data set.",
+            "Starts a Kafka broker, the stream-ingest and online-trainer Flink jobs, the ONNX Runtime scorer, the "
+                + "feedback app and the ops dashboard, then replays the data: each row an event at its time, its label "
+                + "as feedback when it arrives, paced by event time. Shows live progress, drains at the end and prints "
+                + "a summary (and --report FILE.json)."})
 final class DemoCommand implements Callable<Integer> {
 
     @Spec

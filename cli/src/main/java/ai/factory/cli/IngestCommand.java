@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 /** {@code factory ingest}: the feature-preparation Flink job, in this process (a local Flink MiniCluster). */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {
-            "Runs the stream-ingest Flink job in this process: events -> validate, de-duplicate, prepare features -> features;",
-            "rejects go to events.dlq. To run it on a Flink cluster instead, submit stream-ingest's job jar",
-            "(stream-ingest/target/*-job.jar) with the same options (see stream-ingest/README.md). Ctrl-C cancels the job."})
+            "Runs the stream-ingest Flink job (events -> features) in this process.",
+            "Validates, de-duplicates and featurizes events as the feature spec says; rejects go to events.dlq. To run "
+                + "it on a Flink cluster instead, submit stream-ingest's job jar (stream-ingest/target/*-job.jar) with the "
+                + "same options (see stream-ingest/README.md). Ctrl-C cancels the job."})
 final class IngestCommand implements Callable<Integer> {
 
     @Mixin

@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 /** {@code factory lag}: the consumer-lag table of the dashboard, in the terminal. */
 @Command(name = "lag", mixinStandardHelpOptions = true,
         description = {
-            "Prints the lag of every consumer group: committed offset, last stable offset, lag in records and seconds,",
-            "and a status (OK, WARN, STALL, STOP, ERROR) judged over the samples taken, with the reason."})
+            "Prints the lag of every consumer group.",
+            "Committed offset, last stable offset, lag in records and seconds, and a status (OK, WARN, STALL, STOP, "
+                + "ERROR) judged over the samples taken, with the reason."})
 final class LagCommand implements Callable<Integer> {
 
     @Spec

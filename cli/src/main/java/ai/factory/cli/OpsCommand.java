@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 /** {@code factory ops}: the operations dashboard, JSON API and Prometheus endpoint. */
 @Command(name = "ops", mixinStandardHelpOptions = true,
         description = {
-            "Serves the ops dashboard (consumer lag with status per group, pipeline, models, quality, freshness),",
-            "its JSON API under /api and Prometheus metrics at /metrics. Ctrl-C stops it."})
+            "Serves the ops dashboard, its JSON API and Prometheus metrics.",
+            "The dashboard shows consumer lag with a status per group, the pipeline, models, quality and freshness; "
+                + "the JSON API is under /api, Prometheus metrics at /metrics. Ctrl-C stops it."})
 final class OpsCommand implements Callable<Integer> {
 
     @Mixin

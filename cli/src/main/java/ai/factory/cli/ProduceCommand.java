@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
 /** {@code factory produce}: a CSV or JSON Lines file into the events and/or feedback topics. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = {
-            "Writes a CSV (with a header line) or JSON Lines file, optionally gzipped, to the events topic and/or, for rows",
-            "with a label, to the feedback topic at each label's arrival time - as the mapping file says.",
-            "Bad lines are reported with their line number and skipped; the run goes on."})
+            "Writes a CSV or JSON Lines file to the events and feedback topics.",
+            "The file (CSV with a header line, or JSON Lines; optionally gzipped) becomes events and, for rows with a "
+                + "label, feedback at each label's arrival time, as the mapping file says. Bad lines are reported with "
+                + "their line number and skipped; the run goes on."})
 final class ProduceCommand implements Callable<Integer> {
 
     enum Target { events, feedback, both }

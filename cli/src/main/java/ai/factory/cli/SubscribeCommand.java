@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
 /** {@code factory subscribe}: follows the prediction stream, filtered, as a table or JSON Lines. */
 @Command(name = "subscribe", mixinStandardHelpOptions = true,
         description = {
-            "Follows the predictions topic and prints each prediction (event id, score, model and version, times).",
-            "Reads without a consumer group, so it never shows up as lag. Ctrl-C stops it."})
+            "Follows the prediction stream.",
+            "Prints each prediction (event id, score, model and version, times), filtered. Reads without a consumer "
+                + "group, so it never shows up as lag. Ctrl-C stops it."})
 final class SubscribeCommand implements Callable<Integer> {
 
     enum Format { table, jsonl }

@@ -21,9 +21,10 @@ import picocli.CommandLine.Option;
 /** {@code factory train}: the online-trainer Flink job, in this process. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {
-            "Runs the online-trainer Flink job in this process: examples -> mini-batches -> ONNX training step on",
-            "ONNX Runtime -> model releases on the models topic, promoted to champion when they pass the gate.",
-            "Input sizes come from the feature spec. Ctrl-C cancels the job; a restart resumes from the champion."})
+            "Runs the online-trainer Flink job (examples -> model releases) in this process.",
+            "Mini-batches of examples go through an ONNX training-step graph on ONNX Runtime; releases are published on "
+                + "the models topic and promoted to champion when they pass the gate. Input sizes come from the feature "
+                + "spec. Ctrl-C cancels the job; a restart resumes from the champion."})
 final class TrainCommand implements Callable<Integer> {
 
     @Mixin
