@@ -58,9 +58,14 @@ final class BenchCommand {
         @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads, 0 for all cores (default: ${DEFAULT-VALUE}).")
         int threads;
 
+        @Option(names = "--steps-per-run", defaultValue = "8", split = ",",
+                description = "K values to compare with single-step runs (default: ${DEFAULT-VALUE}).")
+        java.util.List<Integer> stepsPerRun;
+
         @Override
         public Integer call() throws Exception {
-            TrainingBenchmark.main(new String[] {String.valueOf(seconds), device, String.valueOf(threads)});
+            TrainingBenchmark.main(new String[] {String.valueOf(seconds), device, String.valueOf(threads),
+                    String.join(",", stepsPerRun.stream().map(String::valueOf).toList())});
             return 0;
         }
     }

@@ -67,6 +67,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "1024", paramLabel = "N", description = "Examples per training step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--steps-per-run", defaultValue = "1", paramLabel = "K",
+            description = "Mini-batches per ONNX Runtime run (a Scan over K steps keeps the weights on the device) (default: ${DEFAULT-VALUE}).")
+    int stepsPerRun;
+
     @Option(names = "--publish-every-examples", defaultValue = "100000", paramLabel = "N",
             description = "Publish a release after this many new examples (default: ${DEFAULT-VALUE}) ...")
     long publishEveryExamples;
@@ -129,6 +133,7 @@ final class TrainCommand implements Callable<Integer> {
             a.put("freeze", String.join(",", freeze));
         }
         a.put("batch-size", String.valueOf(batchSize));
+        a.put("steps-per-run", String.valueOf(stepsPerRun));
         a.put("publish-every-examples", String.valueOf(publishEveryExamples));
         a.put("publish-every", publishEvery);
         a.put("holdout", String.valueOf(holdout));

@@ -7,8 +7,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
- * Stream time follows the records' own clocks (event time of what was served, feedback time of labels),
- * not the broker's append time, so replayed history closes windows as it happened.
+ * Record timestamps follow the records' own clocks (event time of what was served, feedback time of labels),
+ * not the broker's append time, so Kafka Streams interleaves the inputs in event-time order where it can. Join
+ * windows close on the {@link ServedClock}, which reads the served records' event times itself.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
 
@@ -25,7 +26,7 @@ public final class EventTimeExtractor implements TimestampExtractor {
             return f.getFeedbackTime().toEpochMilli();
         }
         // Unreadable or empty values still reach the join (which dead-letters them), but their broker
-        // timestamp says nothing about event time: they must not move stream time (and close windows).
+        // timestamp says nothing about event time: they must not move stream time.
         return Math.max(partitionTime, 0L);
     }
 }

@@ -33,7 +33,7 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "P1D", description = "Event-time window for feedback, ISO-8601 (${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = "--grace", defaultValue = "PT0S", description = "Extra stream time before a window closes (${DEFAULT-VALUE}).")
+    @Option(names = "--grace", defaultValue = "PT0S", description = "Extra served time (event time of features/predictions) before a window closes (${DEFAULT-VALUE}).")
     Duration grace;
 
     @Option(names = "--late-retention", description = "How long closed events are remembered to recognize late feedback (default: the window).")
@@ -63,7 +63,7 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--commit-interval", defaultValue = "PT0.1S", description = "Transaction commit interval (${DEFAULT-VALUE}).")
     Duration commitInterval;
 
-    @Option(names = "--punctuate-every", defaultValue = "PT1S", description = "Stream-time interval of window closing (${DEFAULT-VALUE}).")
+    @Option(names = "--punctuate-every", defaultValue = "PT1S", description = "Event-time interval between sweeps for closed join windows and quality windows (${DEFAULT-VALUE}).")
     Duration punctuateEvery;
 
     @Option(names = "--dead-letter-topic", description = "Dead-letter topic (default: <prefix>feedback.dlq).")

@@ -18,7 +18,8 @@ import ai.factory.topics.Topics;
  * @param applicationId    Kafka Streams application id (consumer group, transactional ids, internal topics)
  * @param join             window, grace, late retention and feedback policies
  * @param quality          how online quality is measured
- * @param punctuateEvery   stream-time interval at which closed windows are looked for
+ * @param punctuateEvery   event-time interval at which closed windows are looked for (join: on the served clock;
+ *                         quality: on the stream time of the outcomes)
  * @param deadLetterTopic  where undecodable or invalid input goes
  * @param stateDir         folder of the local state stores
  * @param inMemoryState    keep state in memory (restored from changelogs at start) instead of RocksDB

@@ -101,8 +101,8 @@ public final class FeedbackTopology {
         props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.threads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
-        // Records of the three inputs must be processed in event-time order across partitions; wait briefly
-        // for a lagging input rather than close windows on a partial view.
+        // Process the three inputs in event-time order where their records are already in Kafka: wait briefly for
+        // a lagging input. Records not written yet are the served clock's business (see ServedClock).
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 100L);
         props.putAll(options.extraConfig());
         return props;
@@ -125,6 +125,8 @@ public final class FeedbackTopology {
                 .withCachingEnabled();
         StoreBuilder<?> due = Stores.keyValueStoreBuilder(store(options, JoinProcessor.DUE_STORE), Serdes.String(), Serdes.String())
                 .withCachingEnabled();
+        StoreBuilder<?> clock = Stores.keyValueStoreBuilder(store(options, ServedClock.STORE), Serdes.String(), Serdes.Long())
+                .withCachingEnabled();
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, String, Object> get() {
@@ -133,7 +135,7 @@ public final class FeedbackTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(joins, due);
+                return Set.of(joins, due, clock);
             }
         };
     }

@@ -19,7 +19,6 @@ import ai.factory.records.LabeledExample;
 import ai.factory.records.Prediction;
 import ai.factory.records.Rejected;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,9 +32,17 @@ import org.slf4j.LoggerFactory;
  * Joins what was served for an event (feature vector, prediction) with the feedback that arrives for it
  * within the event-time window, and applies the model's feedback policy when the window closes.
  *
+ * <p>Windows close on the {@link ServedClock} (newest event time of the task's features and predictions),
+ * never on the feedback clock: labels may be written far ahead of the features they belong to, and must wait
+ * for them. Whether a label is late is decided by its own times ({@code feedback_time > event_time + window}),
+ * or because it came after its window had closed on the served clock.
+ *
  * <p>Emits {@link LabeledExample}s, late or unmatched {@link Feedback}, {@link Rejected} input and
- * {@link Outcome}s for the quality side. State lives in two stores: the join state by event id and an
- * index by closing time that stream-time punctuation walks to close windows in order.
+ * {@link Outcome}s for the quality side. State lives in three stores: the join state by event id, an index by
+ * due time, and the served clock. Windows are closed in {@code process} whenever the served clock moves (a sweep
+ * of the index, at most every {@code sweepEvery} of served time), and an event's own state is brought up to
+ * the clock whenever a record for it arrives, so each decision depends on the clock only, not on sweep timing.
+ * Everything happens while processing a record, inside the task's transaction.
  */
 final class JoinProcessor implements Processor<String, Object, String, Object> {
 
@@ -45,7 +52,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
     private static final Logger log = LoggerFactory.getLogger(JoinProcessor.class);
 
     private final JoinSettings settings;
-    private final Duration punctuateEvery;
+    private final long sweepEvery;
     private final String applicationId;
     private final FeedbackMetrics metrics;
     private final long window;
@@ -54,10 +61,16 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, JoinState> joins;
     private KeyValueStore<String, String> due;
+    private ServedClock clock;
+    /** Served time of the last sweep of this processor instance; only paces sweeps, decides nothing. */
+    private long lastSweep = ServedClock.UNKNOWN;
 
-    JoinProcessor(JoinSettings settings, Duration punctuateEvery, String applicationId, FeedbackMetrics metrics) {
+    /**
+     * @param sweepEvery how far the served clock moves between two sweeps of the due index
+     */
+    JoinProcessor(JoinSettings settings, Duration sweepEvery, String applicationId, FeedbackMetrics metrics) {
         this.settings = settings;
-        this.punctuateEvery = punctuateEvery;
+        this.sweepEvery = Math.max(1, sweepEvery.toMillis());
         this.applicationId = applicationId;
         this.metrics = metrics;
         this.window = settings.window().toMillis();
@@ -70,7 +83,8 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         this.context = context;
         this.joins = context.getStateStore(JOIN_STORE);
         this.due = context.getStateStore(DUE_STORE);
-        context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::closeDue);
+        this.clock = new ServedClock(context.getStateStore(ServedClock.STORE));
+        this.lastSweep = ServedClock.UNKNOWN;
     }
 
     @Override
@@ -122,13 +136,18 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         return false;
     }
 
-    /** A feature vector or a prediction arrived. */
+    /** A feature vector or a prediction arrived: it moves the served clock, then joins its event's state. */
     private void served(String id, FeatureVector features, Prediction prediction, long timestamp) {
-        JoinState state = joins.get(id);
+        long eventTime = (features != null ? features.getEventTime() : prediction.getEventTime()).toEpochMilli();
+        if (clock.advanceTo(eventTime)) {
+            sweepIfDue();
+        }
+        JoinState state = settle(id, joins.get(id));
         if (state == null) {
             state = new JoinState();
-        } else if (state.status == JoinState.Status.CLOSED) {
-            log.debug("Ignoring {} for event {}: its window has closed", features != null ? "features" : "prediction", id);
+        } else if (state.status != JoinState.Status.OPEN) {
+            // CLOSED: its window is over; DONE: features and prediction are both in, so this is a duplicate.
+            log.debug("Ignoring {} for event {}: {}", features != null ? "features" : "prediction", id, state.status);
             metrics.ignored.increment();
             return;
         }
@@ -147,10 +166,19 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         if (before == JoinState.UNKNOWN) {
             dropFeedbackAfterWindow(id, state, timestamp);
         }
+        update(id, state, timestamp);
+    }
+
+    /**
+     * Stores a changed state: emits it at once when its label is final, else (re)schedules its close. Served
+     * records that come after the clock has passed their window (far out of order) close it right away.
+     */
+    private void update(String id, JoinState state, long timestamp) {
         if (!emitEarlyIfFinal(id, state, timestamp)) {
             reschedule(id, state, closingTime(state));
         }
         joins.put(id, state);
+        settle(id, state);
     }
 
     /** Once the event time is known, feedback that came before it but lies after its window is late. */
@@ -167,11 +195,11 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
     }
 
     private void feedback(String id, Feedback feedback, long timestamp) {
-        JoinState state = joins.get(id);
+        JoinState state = settle(id, joins.get(id));
         long time = feedback.getFeedbackTime().toEpochMilli();
         if (state == null) {
-            if (time + window + grace < context.currentStreamTimeMs()) {
-                // Any event this label could belong to has had its window closed already.
+            if (clock.hasPassed(time + window + grace)) {
+                // The features of any event this label could belong to would have been served by now.
                 sendLate(id, feedback, LateReason.UNMATCHED, null, timestamp);
                 return;
             }
@@ -179,19 +207,27 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         }
         switch (state.status) {
             case CLOSED -> sendLate(id, feedback, LateReason.LATE, state, timestamp);
-            case DONE -> metrics.ignored.increment();
+            case DONE -> {
+                if (afterWindow(state, time)) {
+                    sendLate(id, feedback, LateReason.LATE, state, timestamp);
+                } else {
+                    metrics.ignored.increment();
+                }
+            }
             case OPEN -> {
-                if (state.eventTime() != JoinState.UNKNOWN && time > state.eventTime() + window) {
+                if (afterWindow(state, time)) {
                     sendLate(id, feedback, LateReason.LATE, state, timestamp);
                     return;
                 }
                 state.feedback.add(ReceivedFeedback.of(feedback));
-                if (!emitEarlyIfFinal(id, state, timestamp)) {
-                    reschedule(id, state, closingTime(state));
-                }
-                joins.put(id, state);
+                update(id, state, timestamp);
             }
         }
+    }
+
+    /** Late by the record's own times: the label came more than a window after the event. */
+    private boolean afterWindow(JoinState state, long feedbackTime) {
+        return state.eventTime() != JoinState.UNKNOWN && feedbackTime > state.eventTime() + window;
     }
 
     /**
@@ -212,22 +248,29 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         return true;
     }
 
-    /** When the window of this event closes, in stream time. */
+    /** When the window of this event closes, in served time. */
     private long closingTime(JoinState state) {
         long eventTime = state.eventTime();
         long windowEnd = eventTime != JoinState.UNKNOWN ? eventTime + window
-                // Only feedback so far: the event cannot be older than the label minus the window.
-                : state.feedback.stream().mapToLong(ReceivedFeedback::time).min().orElseThrow() + window;
+                // Only feedback so far: its event is no later than the newest label, so its features are due
+                // by then; a further window of served time allows for served records out of order.
+                : state.feedback.stream().mapToLong(ReceivedFeedback::time).max().orElseThrow() + window;
         return windowEnd + grace;
     }
 
-    private void closeDue(long streamTime) {
+    /** Sweeps the due index when the served clock has moved far enough since the last sweep. */
+    private void sweepIfDue() {
+        long now = clock.now();
+        if (lastSweep != ServedClock.UNKNOWN && now - lastSweep < sweepEvery) {
+            return;
+        }
+        lastSweep = now;
         List<String> dueKeys = new ArrayList<>();
-        // Keys sort by due time; everything before "<streamTime>|" is due.
-        try (KeyValueIterator<String, String> it = due.range(dueKey(0, ""), dueKey(streamTime, ""))) {
+        // Keys sort by due time; everything before "<now>|" is due.
+        try (KeyValueIterator<String, String> it = due.range(dueKey(0, ""), dueKey(now, ""))) {
             while (it.hasNext()) {
                 String key = it.next().key;
-                if (dueTime(key) < streamTime) {
+                if (dueTime(key) < now) {
                     dueKeys.add(key);
                 }
             }
@@ -239,37 +282,54 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
             if (state == null || !dueKey(state.due, id).equals(key)) {
                 continue;
             }
-            close(id, state, dueTime(key));
+            onDue(id, state, dueTime(key));
         }
     }
 
-    private void close(String id, JoinState state, long closedAt) {
+    /**
+     * Brings one event's state up to the served clock: acts on its due time if the clock has passed it and no
+     * sweep has yet. Returns the state afterwards (null when forgotten).
+     */
+    private JoinState settle(String id, JoinState state) {
+        while (state != null && state.due != JoinState.UNKNOWN && clock.hasPassed(state.due)) {
+            due.delete(dueKey(state.due, id));
+            state = onDue(id, state, state.due);
+        }
+        return state;
+    }
+
+    /**
+     * The served clock passed the state's due time: close its window (emit, expire, send unmatched feedback)
+     * or, once closed, forget it. Returns the state afterwards (null when forgotten).
+     */
+    private JoinState onDue(String id, JoinState state, long dueAt) {
         if (state.status == JoinState.Status.CLOSED) {
             joins.delete(id);
-            return;
+            return null;
         }
         if (state.status == JoinState.Status.OPEN) {
             FeedbackPolicy policy = settings.policies().forModel(state.modelName());
-            long windowEnd = closedAt - grace;
+            long windowEnd = dueAt - grace;
             if (state.feedback.isEmpty()) {
                 metrics.expired.increment();
             }
             if (state.features == null && !state.feedback.isEmpty()) {
                 for (ReceivedFeedback f : state.feedback) {
-                    sendLate(id, f.toFeedback(id), LateReason.UNMATCHED, state, closedAt);
+                    sendLate(id, f.toFeedback(id), LateReason.UNMATCHED, state, dueAt);
                 }
             }
-            emit(id, state, policy, policy.label(state.feedback, windowEnd), closedAt);
+            emit(id, state, policy, policy.label(state.feedback, windowEnd), dueAt);
         }
         if (lateRetention == 0 || state.eventTime() == JoinState.UNKNOWN) {
             joins.delete(id);
-            return;
+            return null;
         }
         state.status = JoinState.Status.CLOSED;
         state.features = null;
         state.feedback.clear();
-        reschedule(id, state, closedAt + lateRetention);
+        reschedule(id, state, dueAt + lateRetention);
         joins.put(id, state);
+        return state;
     }
 
     /** Emits the example (when there are features and a label) and the prediction's outcome. */
@@ -311,8 +371,13 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         }
     }
 
+    /**
+     * Outcomes carry the served clock as their timestamp: it drives the quality side's time windows, which must
+     * not close ahead of the judgements the join still owes them.
+     */
     private void forwardOutcome(Outcome outcome, long timestamp) {
-        context.forward(new Record<>(outcome.modelKey(), (Object) outcome, timestamp));
+        long at = clock.isKnown() ? clock.now() : timestamp;
+        context.forward(new Record<>(outcome.modelKey(), (Object) outcome, at));
     }
 
     private void reject(String id, String code, String reason, long timestamp) {

@@ -7,8 +7,11 @@ import ai.factory.feedback.policy.FeedbackPolicies;
 /**
  * How the join waits for labels.
  *
- * @param window        feedback counts when its time is at most this long after the event time
- * @param grace         how much further stream time must pass before a window closes (out-of-order input)
+ * @param window        feedback counts when its time is at most this long after the event time; feedback still
+ *                      waiting for its features expires once the served clock passes its time + window + grace
+ * @param grace         how much further the served clock (newest event time of features and predictions) must
+ *                      pass the window end before the window closes (out-of-order input, feedback behind the
+ *                      served path)
  * @param lateRetention how long a closed event is remembered, so feedback arriving later is recognized as late
  *                      and attributed to the model version that served it
  * @param policies      feedback policy per model

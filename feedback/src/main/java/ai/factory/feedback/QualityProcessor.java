@@ -11,7 +11,6 @@ import ai.factory.feedback.quality.Outcome;
 import ai.factory.feedback.quality.QualitySettings;
 import ai.factory.records.QualityReport;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,29 +19,39 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Online quality per model version: applies each {@link Outcome} (keyed by model version) to that
- * version's {@link ModelQuality} and emits the reports it completes; stream-time punctuation closes the
- * time windows once no more judgements can arrive for them.
+ * version's {@link ModelQuality} and emits the reports it completes; time windows close once no more
+ * judgements can arrive for them.
+ *
+ * <p>That is judged on the outcomes' timestamps, which are the join's served clock, rather than on the task's
+ * stream time: where the join runs in the same task (as in a test driver), stream time would follow the
+ * feedback input and close windows ahead of the judgements the join still owes.
  */
 final class QualityProcessor implements Processor<String, Outcome, String, QualityReport> {
 
     static final String STORE = "feedback-quality";
 
     private final QualitySettings settings;
-    private final Duration punctuateEvery;
+    private final long closeEvery;
     private final long lateness;
     private final FeedbackMetrics metrics;
     /** Deserialized states of this task; the store stays the source of truth (written on every change). */
     private final Map<String, ModelQuality> cache = new HashMap<>();
     private ProcessorContext<String, QualityReport> context;
     private KeyValueStore<String, ModelQuality> store;
+    /**
+     * Newest outcome timestamp this instance has seen, and that of its last sweep. Kept in memory: after a
+     * restart the clock starts again at the next outcome, which can only close windows later, never wrongly.
+     */
+    private long clock = Long.MIN_VALUE;
+    private long lastClose = Long.MIN_VALUE;
 
     /**
      * @param lateness how long after its label time a judgement can still arrive (the join's window and
      *                 grace: combined labels are only final when the event's window closes)
      */
-    QualityProcessor(QualitySettings settings, Duration punctuateEvery, Duration lateness, FeedbackMetrics metrics) {
+    QualityProcessor(QualitySettings settings, Duration closeEvery, Duration lateness, FeedbackMetrics metrics) {
         this.settings = settings;
-        this.punctuateEvery = punctuateEvery;
+        this.closeEvery = Math.max(1, closeEvery.toMillis());
         this.lateness = lateness.toMillis();
         this.metrics = metrics;
     }
@@ -52,7 +61,8 @@ final class QualityProcessor implements Processor<String, Outcome, String, Quali
         this.context = context;
         this.store = context.getStateStore(STORE);
         cache.clear();
-        context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::closeTimeWindows);
+        clock = Long.MIN_VALUE;
+        lastClose = Long.MIN_VALUE;
     }
 
     @Override
@@ -64,6 +74,13 @@ final class QualityProcessor implements Processor<String, Outcome, String, Quali
         store.put(key, quality);
         for (QualityReport report : reports) {
             send(key, report, record.timestamp());
+        }
+        if (record.timestamp() > clock) {
+            clock = record.timestamp();
+            if (lastClose == Long.MIN_VALUE || clock - lastClose >= closeEvery) {
+                lastClose = clock;
+                closeTimeWindows(clock);
+            }
         }
     }
 
@@ -79,8 +96,8 @@ final class QualityProcessor implements Processor<String, Outcome, String, Quali
         return quality;
     }
 
-    private void closeTimeWindows(long streamTime) {
-        long through = streamTime - lateness;
+    private void closeTimeWindows(long now) {
+        long through = now - lateness;
         List<KeyValue<String, ModelQuality>> open = new ArrayList<>();
         try (KeyValueIterator<String, ModelQuality> it = store.all()) {
             while (it.hasNext()) {

@@ -25,6 +25,8 @@ import ai.factory.serde.AvroSerde;
 import ai.factory.serde.InMemorySchemaRegistry;
 import ai.factory.topics.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -90,5 +92,64 @@ class FeedbackAppKafkaTest {
             assertThat(quality.poll()).extracting(ConsumerRecord::key).containsOnly("m/1");
             assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
+    }
+
+    /**
+     * The demo's skew on a real broker: the app reads and commits every label (its stream time ten hours
+     * ahead) before the first feature vector is written; every label still yields one example.
+     */
+    @Test
+    void labelsReadLongBeforeTheirFeaturesStillJoin(TestKafka kafka) throws Exception {
+        String prefix = TestKafka.uniquePrefix("feedback-skew");
+        Topics topics = new Topics(prefix);
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        String applicationId = prefix + "app";
+        FeedbackOptions options = FeedbackOptions.defaults(kafka.bootstrapServers()).withTopicPrefix(prefix)
+                .withApplicationId(applicationId)
+                .withJoin(new JoinSettings(Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1),
+                        FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
+                .withState(state, false);
+        int n = 30;
+        long spacing = Duration.ofMinutes(20).toMillis();
+        try (FeedbackApp app = FeedbackApp.start(options, registry, new SimpleMeterRegistry());
+             var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer());
+             var examples = new CommittedReader<>(kafka.bootstrapServers(), topics.examples(),
+                     AvroSerde.of(LabeledExample.class, registry));
+             var late = new CommittedReader<>(kafka.bootstrapServers(), topics.feedbackLate(),
+                     AvroSerde.of(Feedback.class, registry));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            var fv = AvroSerde.of(FeatureVector.class, registry);
+            var pr = AvroSerde.of(Prediction.class, registry);
+            var fb = AvroSerde.of(Feedback.class, registry);
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(topics.feedback(), "e" + i,
+                        fb.serialize(null, Records.feedback("e" + i, i % 2, T0 + i * spacing + 30 * 60_000L, "app"))));
+            }
+            producer.flush();
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> committed(admin, applicationId, topics.feedback()) == n);
+
+            for (int i = 0; i < n; i++) {
+                String id = "e" + i;
+                long t = T0 + i * spacing;
+                producer.send(new ProducerRecord<>(topics.features(), id, fv.serialize(null, Records.features(id, t))));
+                producer.send(new ProducerRecord<>(topics.predictions(), id,
+                        pr.serialize(null, Records.prediction(id, t, 0.6, "m", 1))));
+            }
+            producer.flush();
+
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> examples.poll().size() >= n);
+            assertThat(examples.poll()).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(n);
+            assertThat(examples.poll()).allSatisfy(r -> assertThat(r.value().getServedScore()).isEqualTo(0.6));
+            assertThat(late.poll()).isEmpty();
+        }
+    }
+
+    /** Offsets the app has committed on {@code topic}, summed over its partitions. */
+    private static long committed(Admin admin, String groupId, String topic) throws Exception {
+        return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
     }
 }

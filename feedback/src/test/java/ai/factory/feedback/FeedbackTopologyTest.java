@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
@@ -16,6 +18,7 @@ import ai.factory.records.Feedback;
 import ai.factory.records.LabeledExample;
 import ai.factory.records.QualityReport;
 import ai.factory.records.Rejected;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -259,6 +262,112 @@ class FeedbackTopologyTest {
             assertThat(new String(out.headers().lastHeader(LateReason.HEADER).value(), StandardCharsets.UTF_8))
                     .isEqualTo(LateReason.UNMATCHED);
             assertThat(h.late.isEmpty()).isTrue();
+        }
+    }
+
+    /**
+     * The demo's skew: every label is written before any of the features it belongs to, with label times up to
+     * ten hours (ten windows) ahead of the first event. Windows close on the served clock, so each label still
+     * joins: under FIRST at once when the prediction is in, or when the window closes without one (cold start).
+     */
+    @Test
+    void feedbackWrittenFarAheadOfTheFeaturesStillYieldsOneExamplePerLabel() {
+        int n = 300;
+        for (String policy : List.of("first", "last")) {
+            Random random = new Random(3);
+            Map<String, Double> labels = new LinkedHashMap<>();
+            try (Harness h = harness(policy)) {
+                for (int i = 0; i < n; i++) {
+                    long eventTime = T0 + i * 2 * 60_000L;
+                    double label = i % 3 == 0 ? 1.0 : 0.0;
+                    labels.put("e" + i, label);
+                    h.label("e" + i, label, eventTime + 1 + random.nextInt((int) HOUR - 1));
+                }
+                assertThat(h.late.isEmpty()).as(policy + ": labels wait for their features").isTrue();
+
+                for (int i = 0; i < n; i++) {
+                    long eventTime = T0 + i * 2 * 60_000L;
+                    h.features.pipeInput("e" + i, Records.features("e" + i, eventTime));
+                    // Every other event is never scored (the scorer waits for a first model).
+                    if (i % 2 == 1) {
+                        h.predictions.pipeInput("e" + i, Records.prediction("e" + i, eventTime, 0.25, "m", 1));
+                    }
+                }
+                h.advanceTo(T0 + (n - 1) * 2 * 60_000L + HOUR + 1);
+
+                List<LabeledExample> out = real(h.examples.readValuesToList());
+                assertThat(out).as(policy).extracting(LabeledExample::getEventId)
+                        .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(labels.keySet());
+                assertThat(out).as(policy).allSatisfy(e -> {
+                    assertThat(e.getLabel()).isEqualTo(labels.get(e.getEventId()));
+                    assertThat(e.getLabelSource()).isEqualTo("feedback");
+                    boolean scored = Integer.parseInt(e.getEventId().substring(1)) % 2 == 1;
+                    assertThat(e.getServedScore()).isEqualTo(scored ? 0.25 : null);
+                });
+                assertThat(h.late.isEmpty()).as(policy).isTrue();
+                assertThat(h.counter("factory.feedback.late", "reason", "unmatched")).isZero();
+            }
+        }
+    }
+
+    @Test
+    void coldStartUnderFirstEmitsWithoutAPredictionWhenTheWindowClosesOnTheServedClock() {
+        try (Harness h = harness("first")) {
+            h.features.pipeInput("e1", Records.features("e1", T0));
+            h.label("e1", 1.0, T0 + 5);
+            // Labels of events not featurized yet push the feedback clock ten hours ahead: no window closes.
+            h.label("ahead", 0.0, T0 + 10 * HOUR);
+            assertThat(h.examples.isEmpty()).as("the prediction may still come").isTrue();
+            h.advanceTo(T0 + HOUR);
+            assertThat(real(h.examples.readValuesToList())).isEmpty();
+            h.advanceTo(T0 + HOUR + 1);
+            List<LabeledExample> out = real(h.examples.readValuesToList());
+            assertThat(out).extracting(LabeledExample::getEventId).containsExactly("e1");
+            assertThat(out.get(0).getServedScore()).isNull();
+            assertThat(out.get(0).getModelVersion()).isNull();
+            assertThat(h.late.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void feedbackForFeaturesThatNeverArriveExpiresOnceTheServedClockPassesItsTimePlusWindowAndGrace() {
+        long grace = 5 * 60_000L;
+        JoinSettings join = new JoinSettings(Harness.WINDOW, Duration.ofMillis(grace), Harness.WINDOW,
+                FeedbackPolicies.of(FeedbackPolicy.parse("last")));
+        try (Harness h = new Harness(state, join, QualitySettings.defaults())) {
+            KeyValueStore<String, JoinState> joins = h.driver.getKeyValueStore(JoinProcessor.JOIN_STORE);
+            long first = T0 + 30 * 60_000L;
+            long second = T0 + 2 * HOUR;
+            h.label("ghost-1", 1.0, first);
+            h.label("ghost-2", 0.0, second);
+            h.served("real", T0, 0.4, "m", 1);
+            h.label("real", 1.0, T0 + 60_000);
+
+            h.advanceTo(first + HOUR + grace);
+            assertThat(h.late.isEmpty()).as("the served clock has not passed ghost-1's bound yet").isTrue();
+            assertThat(joins.get("ghost-1")).isNotNull();
+
+            h.advanceTo(first + HOUR + grace + 1);
+            TestRecord<String, Feedback> expired = h.late.readRecord();
+            assertThat(expired.key()).isEqualTo("ghost-1");
+            assertThat(expired.value()).isEqualTo(Records.feedback("ghost-1", 1.0, first, "app"));
+            assertThat(new String(expired.headers().lastHeader(LateReason.HEADER).value(), StandardCharsets.UTF_8))
+                    .isEqualTo(LateReason.UNMATCHED);
+            assertThat(h.late.isEmpty()).isTrue();
+            assertThat(joins.get("ghost-1")).as("state is bounded").isNull();
+            assertThat(joins.get("ghost-2")).as("ghost-2 still waits").isNotNull();
+            assertThat(h.counter("factory.feedback.late", "reason", "unmatched")).isEqualTo(1.0);
+            assertThat(real(h.examples.readValuesToList())).extracting(LabeledExample::getEventId).containsExactly("real");
+
+            // A label whose bound the served clock has already passed is unmatched at once.
+            h.label("ghost-3", 1.0, T0);
+            assertThat(h.late.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("ghost-3");
+
+            h.advanceTo(second + HOUR + grace + 1);
+            assertThat(h.late.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("ghost-2");
+            assertThat(joins.get("ghost-2")).isNull();
+            assertThat(h.counter("factory.feedback.late", "reason", "unmatched")).isEqualTo(3.0);
+            assertThat(h.counter("factory.feedback.late", "reason", "late")).isZero();
         }
     }
 

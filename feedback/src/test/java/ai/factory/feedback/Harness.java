@@ -74,7 +74,7 @@ final class Harness implements AutoCloseable {
         feedback.pipeInput(id, Records.feedback(id, label, time, "app"));
     }
 
-    /** Moves stream time to {@code time} with a record of an unrelated event. */
+    /** Moves the served clock (and stream time) to {@code time} with the features of an unrelated event. */
     void advanceTo(long time) {
         features.pipeInput("clock-" + time, Records.features("clock-" + time, time));
     }

@@ -96,6 +96,34 @@ class QualityTopologyTest {
     }
 
     @Test
+    void timeWindowsFollowTheServedClockNotFeedbackFarAhead() {
+        QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000).withTimeWindow(Duration.ofHours(1));
+        try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")), settings)) {
+            for (int i = 1; i <= 10; i++) {
+                h.served("e" + i, T0 + i * MINUTE, 0.7, "m", 1);
+            }
+            for (int i = 1; i <= 9; i++) {
+                h.label("e" + i, i % 2, T0 + 20 * MINUTE);
+            }
+            h.features.pipeInput("e11", Records.features("e11", T0 + 11 * MINUTE));
+            h.label("e11", 1.0, T0 + 30 * MINUTE);
+            // Three hours ahead and outside e10's window: late, and its outcome must not move quality's clock.
+            h.label("e10", 1.0, T0 + 3 * Harness.WINDOW.toMillis());
+            assertThat(h.quality.readValuesToList()).as("the first hour still owes e11's judgement").isEmpty();
+            // The scorer catches up: e11 is judged with a label time in the first hour.
+            h.predictions.pipeInput("e11", Records.prediction("e11", T0 + 11 * MINUTE, 0.7, "m", 1));
+            assertThat(h.quality.isEmpty()).isTrue();
+
+            h.served("tick", T0 + 2 * Harness.WINDOW.toMillis() + 1, 0.5, "m", 1);
+            List<QualityReport> reports = h.quality.readValuesToList();
+            assertThat(reports).extracting(QualityReport::getWindow).containsExactly("time:PT1H");
+            assertThat(reports.get(0).getWindowEnd().toEpochMilli()).isEqualTo(T0 + Harness.WINDOW.toMillis());
+            assertThat(reports.get(0).getCount()).isEqualTo(10L);
+            assertThat(reports.get(0).getLate()).isEqualTo(1L);
+        }
+    }
+
+    @Test
     void anAbruptChangeOfTheLabelRateRaisesADriftReportWithinABoundedNumberOfExamples() {
         int before = 1500;
         int bound = 150;

@@ -5,15 +5,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import ai.factory.onnx.Device;
+import ai.factory.onnx.SessionFactory;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.Prediction;
 import ai.factory.records.Rejected;
-import ai.factory.scoring.model.Device;
 import ai.factory.scoring.model.ReleaseLoader;
 import ai.factory.scoring.model.SeenShapes;
 import ai.factory.scoring.model.ServingModels;
-import ai.factory.scoring.model.SessionFactory;
 import ai.factory.scoring.service.LoopSettings;
 import ai.factory.scoring.service.ModelsWatcher;
 import ai.factory.scoring.service.ScoringLoop;

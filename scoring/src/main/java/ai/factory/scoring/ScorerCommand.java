@@ -3,8 +3,7 @@ package ai.factory.scoring;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import ai.factory.scoring.model.Device;
-import ai.factory.scoring.model.SessionSettings;
+import ai.factory.onnx.Device;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
@@ -67,7 +66,7 @@ public final class ScorerCommand implements Callable<Integer> {
         ScorerOptions defaults = ScorerOptions.defaults(bootstrap, model);
         return new ScorerOptions(bootstrap, topicPrefix, model, group,
                 instance != null ? instance : defaults.instanceId(), Device.parse(device),
-                threads != null ? threads : SessionSettings.defaultThreads(), spinning, maxBatch,
+                threads != null ? threads : ScorerOptions.defaultThreads(), spinning, maxBatch,
                 Duration.ofMillis(maxWaitMs), maxPending != null ? maxPending : 4 * maxBatch,
                 Duration.ofMillis(commitIntervalMs), shadow, !fromLatest, defaults.startupTimeout());
     }

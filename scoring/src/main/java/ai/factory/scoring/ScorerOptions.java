@@ -3,8 +3,8 @@ package ai.factory.scoring;
 import java.time.Duration;
 import java.util.Objects;
 
-import ai.factory.scoring.model.Device;
-import ai.factory.scoring.model.SessionSettings;
+import ai.factory.onnx.Device;
+import ai.factory.onnx.SessionSettings;
 import ai.factory.topics.Topics;
 
 /**
@@ -50,8 +50,13 @@ public record ScorerOptions(String bootstrapServers, String topicPrefix, String 
     /** Defaults: group {@value #DEFAULT_GROUP}, CPU, batches of 256 within 5 ms, commit every second. */
     public static ScorerOptions defaults(String bootstrapServers, String modelName) {
         return new ScorerOptions(bootstrapServers, "", modelName, DEFAULT_GROUP, "scorer-" + ProcessHandle.current().pid(),
-                Device.CPU, SessionSettings.defaultThreads(), false, DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT,
+                Device.CPU, defaultThreads(), false, DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT,
                 4 * DEFAULT_MAX_BATCH, Duration.ofSeconds(1), false, true, Duration.ofSeconds(60));
+    }
+
+    /** Half the cores: the rest is for the Kafka clients of the scorer. */
+    public static int defaultThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     public Topics topics() {

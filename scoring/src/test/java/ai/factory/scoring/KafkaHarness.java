@@ -74,7 +74,7 @@ public final class KafkaHarness implements AutoCloseable {
         return ScorerOptions.defaults(kafka.bootstrapServers(), Fixtures.MODEL)
                 .withTopicPrefix(topics.prefix())
                 .withGroup("scorers-" + topics.prefix(), instance)
-                .withDevice(ai.factory.scoring.model.Device.CPU, 1)
+                .withDevice(ai.factory.onnx.Device.CPU, 1)
                 .withBatching(64, Duration.ofMillis(5))
                 .withCommitInterval(Duration.ofMillis(200));
     }

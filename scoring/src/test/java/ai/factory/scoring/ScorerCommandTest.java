@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
-import ai.factory.scoring.model.Device;
+import ai.factory.onnx.Device;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -18,7 +18,7 @@ class ScorerCommandTest {
                 "--threads", "3", "--max-batch", "128", "--max-wait-ms", "2", "--shadow", "--prefix", "p.");
         ScorerOptions options = command.options();
         assertThat(options.bootstrapServers()).isEqualTo("k:9092");
-        assertThat(options.device()).isEqualTo(new Device(true, 1));
+        assertThat(options.device()).isEqualTo(Device.cuda(1));
         assertThat(options.intraOpThreads()).isEqualTo(3);
         assertThat(options.maxBatchSize()).isEqualTo(128);
         assertThat(options.maxPendingPerPartition()).isEqualTo(512);

@@ -1,34 +1,52 @@
 package ai.factory.trainer.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import ai.factory.onnx.Device;
+import ai.factory.onnx.SessionFactory;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.TrainingState;
-import ai.factory.trainer.runtime.Device;
+import ai.factory.trainer.runtime.TrainerSessions;
 import ai.factory.trainer.runtime.TrainingSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Training examples per second of the ONNX Runtime training-step graph against the same step in plain Java
- * loops, in the same run, for both model kinds at batch sizes 256, 1024 and 4096.
- * Arguments: [seconds per measurement (default 2)] [device (default cpu)] [threads (default all cores)].
+ * loops, in the same run, for both model kinds at batch sizes 256, 1024 and 4096; plus rows with K mini-batches
+ * per ONNX Runtime run (the K-step Scan graph), compared with one mini-batch per run.
+ * Arguments: [seconds per measurement (default 2)] [device (default cpu)] [threads (default all cores)]
+ * [steps per run for the extra rows, comma-separated (default 8)].
  */
 public final class TrainingBenchmark {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingBenchmark.class);
     private static final int[] BATCH_SIZES = {256, 1024, 4096};
+    /** Distinct prepared batches a measurement cycles through. */
+    private static final int PREPARED_BATCHES = 8;
 
     private TrainingBenchmark() {
     }
 
-    /** One measured row. */
-    public record Row(String kind, int batch, double ortPerSecond, double javaPerSecond) {
+    /**
+     * One measured row.
+     *
+     * @param stepsPerRun     mini-batches per ONNX Runtime run (1 = the training-step graph)
+     * @param ortPerSecond    examples/s through ONNX Runtime with {@code stepsPerRun}
+     * @param javaPerSecond   examples/s of the plain-Java step (same for every K of a kind and batch size)
+     * @param onePerRunSecond examples/s through ONNX Runtime with one mini-batch per run, for the K ratio
+     */
+    public record Row(String kind, int batch, int stepsPerRun, double ortPerSecond, double javaPerSecond, double onePerRunSecond) {
         double ratio() {
             return ortPerSecond / javaPerSecond;
+        }
+
+        double ratioToOnePerRun() {
+            return ortPerSecond / onePerRunSecond;
         }
     }
 
@@ -36,81 +54,132 @@ public final class TrainingBenchmark {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2;
         Device device = args.length > 1 ? Device.parse(args[1]) : Device.CPU;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-        List<Row> rows = run(seconds, device, threads);
-        System.out.println(String.format(Locale.ROOT, "%-9s %6s %14s %14s %8s", "model", "batch", "ORT ex/s", "Java ex/s", "ORT/Java"));
+        int[] stepsPerRun = args.length > 3 ? Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {8};
+        List<Row> rows = run(seconds, device, threads, stepsPerRun);
+        System.out.println(String.format(Locale.ROOT, "%-9s %6s %4s %14s %14s %9s %9s",
+                "model", "batch", "K", "ORT ex/s", "Java ex/s", "ORT/Java", "vs K=1"));
         for (Row r : rows) {
-            System.out.println(String.format(Locale.ROOT, "%-9s %6d %14.0f %14.0f %8.2f", r.kind(), r.batch(), r.ortPerSecond(), r.javaPerSecond(), r.ratio()));
+            System.out.println(String.format(Locale.ROOT, "%-9s %6d %4d %14.0f %14.0f %9.2f %9.2f", r.kind(), r.batch(),
+                    r.stepsPerRun(), r.ortPerSecond(), r.javaPerSecond(), r.ratio(), r.ratioToOnePerRun()));
         }
     }
 
-    /** Measures every model kind and batch size for about {@code seconds} each per implementation. */
-    public static List<Row> run(double seconds, Device device, int threads) throws Exception {
+    /**
+     * Measures every model kind and batch size for about {@code seconds} each: plain Java, ONNX Runtime with one
+     * mini-batch per run, and ONNX Runtime with each of {@code stepsPerRun} (values above 1) per run.
+     */
+    public static List<Row> run(double seconds, Device device, int threads, int... stepsPerRun) throws Exception {
         List<Row> rows = new ArrayList<>();
         ModelConfig logistic = ModelConfig.logistic(16, 8, 4096);
         ModelConfig deep = ModelConfig.deep(16, 8, 4096).withArchitecture(8, List.of(64));
+        SessionFactory sessions = TrainerSessions.open(device, threads);
+        int[] extra = Arrays.stream(stepsPerRun).filter(k -> k > 1).distinct().toArray();
         for (ModelConfig config : List.of(logistic, deep)) {
-            try (TrainingSession session = TrainingSession.open(config, device, threads)) {
-                LOG.info("{} on {}", config.kind().label(), session.device());
+            List<TrainingSession> multi = new ArrayList<>();
+            try (TrainingSession single = TrainingSession.open(config, sessions)) {
+                for (int k : extra) {
+                    multi.add(TrainingSession.open(config, sessions, k));
+                }
+                LOG.info("{} on {}", config.kind().label(), single.device());
                 for (int batchSize : BATCH_SIZES) {
                     List<Batch> batches = batches(config, batchSize);
-                    double ort = measure(seconds, batchSize, new OrtLoop(session, TrainingState.initial(config)), batches);
                     JavaTrainer java = config == logistic ? new JavaLogisticTrainer(config, TrainingState.initial(config))
                             : new JavaDeepTrainer(config, TrainingState.initial(config));
-                    double plain = measure(seconds, batchSize, java::step, batches);
-                    rows.add(new Row(config.kind().label(), batchSize, ort, plain));
+                    double plain = measure(seconds, new JavaLoop(java, batches));
+                    double one = measure(seconds, new OrtLoop(single, TrainingState.initial(config), batches));
+                    rows.add(new Row(config.kind().label(), batchSize, 1, one, plain, one));
+                    for (TrainingSession session : multi) {
+                        double many = measure(seconds, new OrtLoop(session, TrainingState.initial(config), batches));
+                        rows.add(new Row(config.kind().label(), batchSize, session.stepsPerRun(), many, plain, one));
+                    }
+                }
+            } finally {
+                for (TrainingSession session : multi) {
+                    session.close();
                 }
             }
         }
         return rows;
     }
 
-    private interface Step {
-        double step(Batch b) throws Exception;
+    /** Trains on the next prepared batches; returns how many examples it trained on. */
+    private interface Workload {
+        long next() throws Exception;
     }
 
-    private static final class OrtLoop implements Step {
-        private final TrainingSession session;
-        private TrainingState state;
+    private static final class JavaLoop implements Workload {
+        private final JavaTrainer trainer;
+        private final List<Batch> batches;
+        private int next;
 
-        OrtLoop(TrainingSession session, TrainingState state) {
-            this.session = session;
-            this.state = state;
+        JavaLoop(JavaTrainer trainer, List<Batch> batches) {
+            this.trainer = trainer;
+            this.batches = batches;
         }
 
         @Override
-        public double step(Batch b) throws Exception {
-            TrainingSession.StepResult r = session.step(state, b);
+        public long next() {
+            Batch b = batches.get(next++ % batches.size());
+            warnIfNaN(trainer.step(b));
+            return b.size();
+        }
+    }
+
+    /** One ONNX Runtime call per {@link #next()}: one mini-batch, or the session's K of them. */
+    private static final class OrtLoop implements Workload {
+        private final TrainingSession session;
+        private final List<Batch> batches;
+        private TrainingState state;
+        private int next;
+
+        OrtLoop(TrainingSession session, TrainingState state, List<Batch> batches) {
+            this.session = session;
+            this.state = state;
+            this.batches = batches;
+        }
+
+        @Override
+        public long next() throws Exception {
+            List<Batch> window = new ArrayList<>(session.stepsPerRun());
+            long examples = 0;
+            for (int i = 0; i < session.stepsPerRun(); i++) {
+                Batch b = batches.get(next++ % batches.size());
+                window.add(b);
+                examples += b.size();
+            }
+            TrainingSession.StepsResult r = session.steps(state, window);
             state = r.state();
-            return r.loss();
+            warnIfNaN(r.losses()[r.losses().length - 1]);
+            return examples;
+        }
+    }
+
+    private static void warnIfNaN(double loss) {
+        if (Double.isNaN(loss)) {
+            LOG.warn("loss became NaN during the benchmark");
         }
     }
 
     private static List<Batch> batches(ModelConfig config, int batchSize) {
         SyntheticData data = new SyntheticData(config.denseSize(), config.sparseWidth(), config.buckets(), 0.5, batchSize);
         List<Batch> out = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < PREPARED_BATCHES; i++) {
             out.add(data.next(batchSize).batch());
         }
         return out;
     }
 
     /** Examples per second over about {@code seconds}, after a warm-up of a quarter of that. */
-    private static double measure(double seconds, int batchSize, Step step, List<Batch> batches) throws Exception {
+    private static double measure(double seconds, Workload workload) throws Exception {
         long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
-        int i = 0;
         while (System.nanoTime() < warmEnd) {
-            step.step(batches.get(i++ % batches.size()));
+            workload.next();
         }
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long examples = 0;
-        double sink = 0;
         while (System.nanoTime() < end) {
-            sink += step.step(batches.get(i++ % batches.size()));
-            examples += batchSize;
-        }
-        if (Double.isNaN(sink)) {
-            LOG.warn("loss became NaN during the benchmark");
+            examples += workload.next();
         }
         return examples / ((System.nanoTime() - start) / 1e9);
     }

@@ -24,9 +24,12 @@ public final class GraphBuilder {
 
     /** Name of the symbolic batch dimension in declared inputs and outputs. */
     public static final String BATCH = "N";
+    /** Name of the symbolic leading dimension of stacked per-step inputs and outputs (see {@link #stepsInput}). */
+    public static final String STEPS = "K";
 
     private final String graphName;
     private final DType real;
+    private final String scope;
     private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
     private final List<TapeEntry> tape = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
@@ -34,11 +37,20 @@ public final class GraphBuilder {
     private boolean taping = true;
 
     public GraphBuilder(String graphName, DType real) {
+        this(graphName, real, "");
+    }
+
+    /**
+     * A builder whose generated names start with {@code scope}: a subgraph (a Scan body) must not reuse a name of
+     * the graph around it.
+     */
+    public GraphBuilder(String graphName, DType real, String scope) {
         if (!real.isReal()) {
             throw new IllegalArgumentException("real type must be FLOAT or DOUBLE: " + real);
         }
         this.graphName = graphName;
         this.real = real;
+        this.scope = scope;
     }
 
     /** Element type of every real-valued tensor of this graph. */
@@ -60,6 +72,23 @@ public final class GraphBuilder {
         return new Value(name, type, dims);
     }
 
+    /**
+     * Declares an input stacked over steps: [{@value #STEPS}, ...{@code rowDims}], where a -1 in {@code rowDims} is
+     * the batch dimension. The returned value has -1 for both symbolic dimensions.
+     */
+    public Value stepsInput(String name, DType type, long... rowDims) {
+        claim(name);
+        long[] dims = stacked(rowDims);
+        graph.addInput(valueInfo(name, type, dims, STEPS));
+        return new Value(name, type, dims);
+    }
+
+    /** A value of an enclosing graph, used by name inside this subgraph (an implicit input of a Scan body). */
+    public Value outer(String name, DType type, long... dims) {
+        claim(name);
+        return new Value(name, type, dims);
+    }
+
     /** A real-valued initializer (a constant weight stored in the model). */
     public Value initializer(String name, long[] dims, float[] data) {
         claim(name);
@@ -77,6 +106,12 @@ public final class GraphBuilder {
         }
         graph.addOutput(valueInfo(out.name(), out.type(), out.dims()));
         return out;
+    }
+
+    /** Declares {@code value}, whose leading dimension counts steps, as a graph output (see {@link #stepsInput}). */
+    public Value stepsOutput(Value value) {
+        graph.addOutput(valueInfo(value.name(), value.type(), value.dims(), STEPS));
+        return value;
     }
 
     /** The graph as built so far (for use as a subgraph or inside a model). */
@@ -344,6 +379,16 @@ public final class GraphBuilder {
         return emit(op, inputs, outType, outDims, attributes);
     }
 
+    /** An op with several outputs, named and typed as {@code outputs} says; not differentiable. */
+    public List<Value> op(String op, List<Value> inputs, List<Value> outputs, List<OnnxMl.AttributeProto> attributes) {
+        outputs.forEach(v -> claim(v.name()));
+        graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType(op).setName(fresh(op))
+                .addAllInput(inputs.stream().map(Value::name).toList())
+                .addAllOutput(outputs.stream().map(Value::name).toList())
+                .addAllAttribute(attributes).build());
+        return List.copyOf(outputs);
+    }
+
     // ---------------------------------------------------------------- broadcasting
 
     private Value unbroadcast(Value grad, Value target) {
@@ -423,7 +468,7 @@ public final class GraphBuilder {
     private String fresh(String op) {
         String name;
         do {
-            name = op.toLowerCase() + "_" + counter++;
+            name = scope + op.toLowerCase() + "_" + counter++;
         } while (names.contains(name));
         names.add(name);
         return name;
@@ -433,6 +478,13 @@ public final class GraphBuilder {
         if (!names.add(name)) {
             throw new IllegalArgumentException("name already used in graph " + graphName + ": " + name);
         }
+    }
+
+    private static long[] stacked(long[] rowDims) {
+        long[] dims = new long[rowDims.length + 1];
+        dims[0] = -1;
+        System.arraycopy(rowDims, 0, dims, 1, rowDims.length);
+        return dims;
     }
 
     private static OnnxMl.NodeProto node(String op, List<String> inputs, String output, List<OnnxMl.AttributeProto> attributes) {
@@ -462,9 +514,15 @@ public final class GraphBuilder {
     }
 
     static OnnxMl.ValueInfoProto valueInfo(String name, DType type, long[] dims) {
+        return valueInfo(name, type, dims, BATCH);
+    }
+
+    /** Value info where a symbolic first dimension is called {@code firstSymbol} and any later one {@value #BATCH}. */
+    private static OnnxMl.ValueInfoProto valueInfo(String name, DType type, long[] dims, String firstSymbol) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-        for (long d : dims) {
-            shape.addDim(d < 0 ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH)
+        for (int i = 0; i < dims.length; i++) {
+            long d = dims[i];
+            shape.addDim(d < 0 ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(i == 0 ? firstSymbol : BATCH)
                     : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
         return OnnxMl.ValueInfoProto.newBuilder().setName(name)

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.factory.onnx.SessionFactory;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.AvroCodec;
@@ -16,6 +17,7 @@ import ai.factory.trainer.release.ModelCatalog;
 import ai.factory.trainer.release.PromotionGate;
 import ai.factory.trainer.release.ReleaseFactory;
 import ai.factory.trainer.runtime.EvaluationSession;
+import ai.factory.trainer.runtime.TrainerSessions;
 import ai.factory.trainer.runtime.TrainingSession;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -31,10 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains one model on its stream of examples: fills mini-batches, runs the training-step graph on ONNX Runtime,
- * cuts a release every N examples or T seconds, evaluates it on the next examples it has not trained on, and
- * publishes it with the promotion gate's decision. Keyed by model name (for timers); weights, optimizer state and
- * the unfinished batch are operator state, written at each checkpoint, so a restart neither skips nor repeats an example.
+ * Trains one model on its stream of examples: fills mini-batches, runs the training-step graph on ONNX Runtime
+ * (or K mini-batches per run through the K-step graph), cuts a release every N examples or T seconds, evaluates
+ * it on the next examples it has not trained on, and publishes it with the promotion gate's decision. Keyed by
+ * model name (for timers); weights, optimizer state and the unfinished batches are operator state, written at each
+ * checkpoint, so a restart neither skips nor repeats an example.
  */
 public final class TrainerFunction extends KeyedProcessFunction<String, TrainingExample, KeyedBytes> implements CheckpointedFunction {
 
@@ -98,12 +101,14 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        training = TrainingSession.open(options.model(), options.device(), options.threads());
-        evaluation = EvaluationSession.open(options.model(), options.device(), options.threads());
+        SessionFactory sessions = TrainerSessions.open(options.device(), options.threads());
+        training = TrainingSession.open(options.model(), sessions, options.stepsPerRun());
+        evaluation = EvaluationSession.open(options.model(), sessions);
         releases = AvroCodec.of(ModelRelease.class, options.registry().open());
         examplesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_examples_trained");
         releasesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_releases");
-        LOG.info("training {} ({}) on {}", options.modelName(), options.model().kind().label(), training.device());
+        LOG.info("training {} ({}) on {}, {} mini-batch(es) of {} per run", options.modelName(), options.model().kind().label(),
+                training.device(), options.stepsPerRun(), options.batchSize());
     }
 
     @Override
@@ -114,7 +119,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             timerRegistered = true;
         }
         progress.buffer.add(example);
-        if (progress.buffer.size() >= options.batchSize()) {
+        if (progress.buffer.size() >= options.batchSize() * options.stepsPerRun()) {
             trainBuffered(now, out);
         }
     }
@@ -132,20 +137,34 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         ctx.timerService().registerProcessingTimeTimer(timestamp + Math.max(100, every / 2));
     }
 
+    /**
+     * Trains on every full mini-batch in the buffer (K of them, unless a restart changed the settings), up to K per
+     * ONNX Runtime call; a release under evaluation first scores them, since it has not trained on them.
+     */
     private void trainBuffered(long now, Collector<KeyedBytes> out) throws Exception {
-        List<TrainingExample> examples = new ArrayList<>(progress.buffer);
-        Batch batch = toBatch(examples);
-        if (progress.pending != null) {
-            evaluateHoldout(batch);
-            if (progress.pending.holdoutCount >= options.holdoutExamples()) {
-                finish(out);
+        List<List<TrainingExample>> groups = new ArrayList<>();
+        List<Batch> batches = new ArrayList<>();
+        int full = progress.buffer.size() / options.batchSize() * options.batchSize();
+        for (int from = 0; from < full; from += options.batchSize()) {
+            List<TrainingExample> examples = new ArrayList<>(progress.buffer.subList(from, from + options.batchSize()));
+            groups.add(examples);
+            batches.add(toBatch(examples));
+        }
+        for (Batch batch : batches) {
+            if (progress.pending != null) {
+                evaluateHoldout(batch);
+                if (progress.pending.holdoutCount >= options.holdoutExamples()) {
+                    finish(out);
+                }
             }
         }
-        TrainingSession.StepResult step = training.step(progress.live, batch);
-        progress.live = step.state();
-        progress.trained(examples, step.loss());
-        progress.buffer.clear();
-        examplesCounter.inc(examples.size());
+        TrainingSession.StepsResult steps = training.steps(progress.live, batches);
+        progress.live = steps.state();
+        for (int i = 0; i < groups.size(); i++) {
+            progress.trained(groups.get(i), steps.losses()[i]);
+        }
+        progress.buffer.subList(0, full).clear();
+        examplesCounter.inc(full);
         if (progress.pending == null && progress.trainedSinceCut >= options.publishEveryExamples()) {
             cut(now, out);
         }
@@ -198,6 +217,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         provenance.put("device", training.device().toString());
         provenance.put("requested_device", options.device().toString());
         provenance.put("batch_size", String.valueOf(options.batchSize()));
+        provenance.put("steps_per_run", String.valueOf(options.stepsPerRun()));
         provenance.put("source_topic", options.topics().examples());
         ReleaseFactory.Lineage lineage = new ReleaseFactory.Lineage(p.version, p.parentVersion, p.examplesTrained,
                 p.throughEventTime, options.topics().examples(), p.ranges);

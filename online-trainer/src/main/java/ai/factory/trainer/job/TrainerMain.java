@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import ai.factory.onnx.Device;
 import ai.factory.topics.Topics;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.ModelKind;
 import ai.factory.trainer.model.OptimizerKind;
 import ai.factory.trainer.model.Task;
-import ai.factory.trainer.runtime.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +70,7 @@ public final class TrainerMain {
                         Long.parseLong(a.getOrDefault("publish-every-examples", "100000")),
                         Duration.parse(a.getOrDefault("publish-every", "PT5M")),
                         Integer.parseInt(a.getOrDefault("holdout", "10000")))
+                .withStepsPerRun(Integer.parseInt(a.getOrDefault("steps-per-run", "1")))
                 .withTolerance(Double.parseDouble(a.getOrDefault("tolerance", "0.002")))
                 .withDevice(Device.parse(a.getOrDefault("device", "cpu")), Integer.parseInt(a.getOrDefault("threads", "0")))
                 .withCheckpoints(Duration.parse(a.getOrDefault("checkpoint-interval", "PT30S")), a.get("checkpoint-dir"));

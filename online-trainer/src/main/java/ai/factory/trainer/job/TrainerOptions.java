@@ -3,10 +3,10 @@ package ai.factory.trainer.job;
 import java.io.Serializable;
 import java.time.Duration;
 
+import ai.factory.onnx.Device;
 import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.topics.Topics;
 import ai.factory.trainer.model.ModelConfig;
-import ai.factory.trainer.runtime.Device;
 
 /**
  * Configuration of the online-trainer job.
@@ -15,6 +15,8 @@ import ai.factory.trainer.runtime.Device;
  * @param modelName            name of the releases on the models topic
  * @param specName             feature spec the model consumes; examples of other specs are dead-lettered
  * @param batchSize            examples per training step
+ * @param stepsPerRun          training steps (mini-batches) per ONNX Runtime run: 1 runs the training-step graph,
+ *                             K &gt; 1 a Scan over K mini-batches so the weights stay inside ONNX Runtime between them
  * @param publishEveryExamples cut a release after this many newly trained examples ...
  * @param publishEvery         ... or after this much time with at least one newly trained example
  * @param holdoutExamples      unseen examples a release is evaluated on before the promotion gate decides
@@ -26,7 +28,7 @@ import ai.factory.trainer.runtime.Device;
  */
 public record TrainerOptions(String bootstrapServers, String topicPrefix, SchemaRegistryAddress registry, String groupId,
                              String modelName, String specName, int specVersion, ModelConfig model,
-                             int batchSize, long publishEveryExamples, Duration publishEvery,
+                             int batchSize, int stepsPerRun, long publishEveryExamples, Duration publishEvery,
                              int holdoutExamples, double tolerance, WarmStart warmStart, long warmStartVersion,
                              Device device, int threads, Duration checkpointInterval, String checkpointDir,
                              String dlqTopic) implements Serializable {
@@ -35,8 +37,8 @@ public record TrainerOptions(String bootstrapServers, String topicPrefix, Schema
     public enum WarmStart { NONE, CHAMPION, VERSION }
 
     public TrainerOptions {
-        if (batchSize < 1 || publishEveryExamples < 1 || holdoutExamples < 0) {
-            throw new IllegalArgumentException("need batchSize >= 1, publishEveryExamples >= 1, holdoutExamples >= 0");
+        if (batchSize < 1 || stepsPerRun < 1 || publishEveryExamples < 1 || holdoutExamples < 0) {
+            throw new IllegalArgumentException("need batchSize >= 1, stepsPerRun >= 1, publishEveryExamples >= 1, holdoutExamples >= 0");
         }
     }
 
@@ -45,48 +47,55 @@ public record TrainerOptions(String bootstrapServers, String topicPrefix, Schema
         return new Topics(topicPrefix);
     }
 
-    /** Defaults: batch 1024, a release every 100k examples or 5 minutes, 10k hold-out examples, tolerance 0.002. */
+    /** Defaults: batch 1024, one step per run, a release every 100k examples or 5 minutes, 10k hold-out examples, tolerance 0.002. */
     public static TrainerOptions defaults(String bootstrapServers, Topics topics, String modelName, String specName,
                                           int specVersion, ModelConfig model) {
         return new TrainerOptions(bootstrapServers, topics.prefix(), SchemaRegistryAddress.kafka(bootstrapServers, topics.schemas()),
-                "online-trainer-" + modelName, modelName, specName, specVersion, model, 1024, 100_000,
+                "online-trainer-" + modelName, modelName, specName, specVersion, model, 1024, 1, 100_000,
                 Duration.ofMinutes(5), 10_000, 0.002, WarmStart.CHAMPION, 0, Device.CPU, 0, Duration.ofSeconds(30), null,
                 topics.eventsDlq());
     }
 
     public TrainerOptions withBatching(int batch, long everyExamples, Duration every, int holdout) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
-                batch, everyExamples, every, holdout, tolerance, warmStart, warmStartVersion, device, threads,
+                batch, stepsPerRun, everyExamples, every, holdout, tolerance, warmStart, warmStartVersion, device, threads,
                 checkpointInterval, checkpointDir, dlqTopic);
     }
 
     public TrainerOptions withModel(ModelConfig config) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, config,
-                batchSize, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
+                batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
                 device, threads, checkpointInterval, checkpointDir, dlqTopic);
     }
 
     public TrainerOptions withWarmStart(WarmStart mode, long version) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
-                batchSize, publishEveryExamples, publishEvery, holdoutExamples, tolerance, mode, version, device, threads,
+                batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, mode, version, device, threads,
                 checkpointInterval, checkpointDir, dlqTopic);
     }
 
     public TrainerOptions withCheckpoints(Duration interval, String dir) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
-                batchSize, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
+                batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
                 device, threads, interval, dir, dlqTopic);
     }
 
     public TrainerOptions withDevice(Device d, int intraOpThreads) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
-                batchSize, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
+                batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
                 d, intraOpThreads, checkpointInterval, checkpointDir, dlqTopic);
+    }
+
+    /** Trains {@code k} mini-batches per ONNX Runtime run (1 = one run per mini-batch). */
+    public TrainerOptions withStepsPerRun(int k) {
+        return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+                batchSize, k, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
+                device, threads, checkpointInterval, checkpointDir, dlqTopic);
     }
 
     public TrainerOptions withTolerance(double t) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
-                batchSize, publishEveryExamples, publishEvery, holdoutExamples, t, warmStart, warmStartVersion, device,
+                batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, t, warmStart, warmStartVersion, device,
                 threads, checkpointInterval, checkpointDir, dlqTopic);
     }
 }

@@ -1,5 +1,6 @@
 package ai.factory.trainer.model;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,9 @@ import ai.factory.trainer.graph.Value;
 import ai.onnx.proto.OnnxMl;
 
 /**
- * Turns one model config into its ONNX graphs: the inference graph scorers load, the training-step graph,
- * an evaluation graph (forward pass with weights as inputs) and a loss-and-gradient graph for checks.
+ * Turns one model config into its ONNX graphs: the inference graph scorers load, the training-step graph, the
+ * K-step training graph (the step as the body of a {@code Scan}), an evaluation graph (forward pass with weights
+ * as inputs) and a loss-and-gradient graph for checks.
  */
 public final class ModelGraphs {
 
@@ -25,6 +27,8 @@ public final class ModelGraphs {
     public static final String NEW = "new/";
     /** Output name prefix of a gradient in the gradient graph: {@code grad/<param>}. */
     public static final String GRAD = "grad/";
+    /** Name prefix of everything inside the Scan body of the K-step graph. */
+    private static final String STEP_SCOPE = "step.";
 
     private ModelGraphs() {
     }
@@ -78,6 +82,64 @@ public final class ModelGraphs {
         return g.buildModel(config.toProperties());
     }
 
+    /**
+     * K training steps in one run: a {@code Scan} whose body is the training step, so the weights and optimizer
+     * state go from one step to the next inside ONNX Runtime. Inputs as in {@link #trainingStep} but with the
+     * batch stacked over steps: {@code dense} [K,N,D], {@code sparse} [K,N,S], {@code label} [K,N,1] (every step
+     * the same N); outputs {@code loss} [K] and {@code score} [K,N,1] (each step's, before its update) and
+     * {@code new/<name>} after the last step. Frozen parameters are read by the body from the enclosing graph.
+     */
+    public static OnnxMl.ModelProto trainingSteps(ModelConfig config) {
+        GraphBuilder body = new GraphBuilder("training_step_body", DType.FLOAT, STEP_SCOPE);
+        List<String> carried = new ArrayList<>();
+        Map<String, Value> bodyParams = new LinkedHashMap<>();
+        for (ParamSpec spec : ModelDefinition.of(config).params()) {
+            if (config.isFrozen(spec.name())) {
+                bodyParams.put(spec.name(), body.outer(spec.name(), DType.FLOAT, spec.shape()));
+            } else {
+                bodyParams.put(spec.name(), body.input(STEP_SCOPE + "in/" + spec.name(), DType.FLOAT, spec.shape()));
+                carried.add(spec.name());
+            }
+        }
+        Map<String, Value> bodyState = new LinkedHashMap<>();
+        initialOptimizerState(config).forEach((name, t) -> {
+            bodyState.put(name, body.input(STEP_SCOPE + "in/" + name, DType.FLOAT, t.shape()));
+            carried.add(name);
+        });
+        Value stepDense = body.input(STEP_SCOPE + DENSE, DType.FLOAT, -1, config.denseSize());
+        Value stepSparse = body.input(STEP_SCOPE + SPARSE, DType.INT64, -1, config.sparseWidth());
+        Value stepLabel = body.input(STEP_SCOPE + LABEL, DType.FLOAT, -1, 1);
+        Step step = emitStep(body, config, stepDense, stepSparse, stepLabel, bodyParams, bodyState);
+        // Scan's body outputs: the loop-carried values first, in the order of its inputs, then the per-step outputs.
+        carried.forEach(name -> body.output(step.next().get(name), STEP_SCOPE + "out/" + name));
+        body.output(step.loss(), STEP_SCOPE + LOSS);
+        body.output(step.score(), STEP_SCOPE + SCORE);
+
+        GraphBuilder g = new GraphBuilder("training_steps", DType.FLOAT);
+        Map<String, Value> outerValues = new LinkedHashMap<>(paramInputs(g, config));
+        outerValues.putAll(stateInputs(g, config));
+        List<Value> inputs = new ArrayList<>();
+        List<Value> outputs = new ArrayList<>();
+        for (String name : carried) {
+            Value initial = outerValues.get(name);
+            inputs.add(initial);
+            outputs.add(new Value(NEW + name, DType.FLOAT, initial.dims()));
+        }
+        inputs.add(g.stepsInput(DENSE, DType.FLOAT, -1, config.denseSize()));
+        inputs.add(g.stepsInput(SPARSE, DType.INT64, -1, config.sparseWidth()));
+        inputs.add(g.stepsInput(LABEL, DType.FLOAT, -1, 1));
+        outputs.add(new Value(LOSS, DType.FLOAT, new long[] {-1}));
+        outputs.add(new Value(SCORE, DType.FLOAT, new long[] {-1, -1, 1}));
+        List<Value> results = g.op("Scan", inputs, outputs, List.of(
+                GraphBuilder.graphAttr("body", body.buildGraph()), GraphBuilder.intAttr("num_scan_inputs", 3)));
+        for (int i = 0; i < carried.size(); i++) {
+            g.output(results.get(i), results.get(i).name());
+        }
+        g.stepsOutput(results.get(carried.size()));
+        g.stepsOutput(results.get(carried.size() + 1));
+        return g.buildModel(config.toProperties());
+    }
+
     /** Mean total loss (data loss plus L2) and {@code grad/<param>} of every trainable parameter, in {@code real}. */
     public static OnnxMl.ModelProto gradients(ModelConfig config, DType real) {
         GraphBuilder g = new GraphBuilder("gradients", real);
@@ -111,10 +173,16 @@ public final class ModelGraphs {
         Value logit = model.forward(g, dense, sparse, params);
         Value dataLoss = config.task().loss(g, logit, label);
         Value total = totalLoss(g, config, dataLoss, params);
-        List<Value> trainable = trainable(config, params);
-        Map<String, Value> grads = Autodiff.gradients(g, total, trainable);
+        // Keyed by parameter name, not graph name: inside a Scan body the inputs carry other names.
         Map<String, Value> trainableParams = new LinkedHashMap<>();
-        trainable.forEach(v -> trainableParams.put(v.name(), v));
+        params.forEach((name, v) -> {
+            if (!config.isFrozen(name)) {
+                trainableParams.put(name, v);
+            }
+        });
+        Map<String, Value> byGraphName = Autodiff.gradients(g, total, List.copyOf(trainableParams.values()));
+        Map<String, Value> grads = new LinkedHashMap<>();
+        trainableParams.forEach((name, v) -> grads.put(name, byGraphName.get(v.name())));
         Map<String, Value> next = Optimizer.of(config).update(g, trainableParams, grads, state);
         return new Step(dataLoss, config.task().score(g, logit), next);
     }

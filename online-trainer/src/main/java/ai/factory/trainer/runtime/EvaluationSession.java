@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.factory.onnx.SessionFactory;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
@@ -18,16 +19,17 @@ import ai.onnxruntime.OrtSession;
 public final class EvaluationSession implements AutoCloseable {
 
     private final ModelConfig config;
-    private final OrtEnvironment env = OrtEnvironments.get();
-    private final SessionFactory.Opened opened;
+    private final OrtEnvironment env;
+    private final OrtSession session;
 
-    private EvaluationSession(ModelConfig config, SessionFactory.Opened opened) {
+    private EvaluationSession(ModelConfig config, OrtEnvironment env, OrtSession session) {
         this.config = config;
-        this.opened = opened;
+        this.env = env;
+        this.session = session;
     }
 
-    public static EvaluationSession open(ModelConfig config, Device device, int threads) throws OrtException {
-        return new EvaluationSession(config, SessionFactory.open(ModelGraphs.evaluation(config).toByteArray(), device, threads));
+    public static EvaluationSession open(ModelConfig config, SessionFactory sessions) throws OrtException {
+        return new EvaluationSession(config, sessions.environment(), sessions.create(ModelGraphs.evaluation(config).toByteArray()));
     }
 
     /** Scores [n] of {@code batch} under {@code params}. */
@@ -40,7 +42,7 @@ public final class EvaluationSession implements AutoCloseable {
             for (Map.Entry<String, FloatTensor> e : params.entrySet()) {
                 inputs.put(e.getKey(), TrainingSession.own(owned, OrtTensors.of(env, e.getValue())));
             }
-            try (OrtSession.Result result = opened.session().run(inputs)) {
+            try (OrtSession.Result result = session.run(inputs)) {
                 return OrtTensors.floats(result.get(ModelGraphs.SCORE).orElseThrow());
             }
         } finally {
@@ -50,6 +52,6 @@ public final class EvaluationSession implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        opened.close();
+        session.close();
     }
 }

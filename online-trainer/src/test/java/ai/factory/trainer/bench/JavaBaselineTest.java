@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 import java.util.Map;
 
+import ai.factory.onnx.Device;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.TrainingState;
-import ai.factory.trainer.runtime.Device;
+import ai.factory.trainer.runtime.TrainerSessions;
 import ai.factory.trainer.runtime.TrainingSession;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class JavaBaselineTest {
 
     private static void compare(ModelConfig config, JavaTrainer java) throws Exception {
         SyntheticData data = new SyntheticData(config.denseSize(), config.sparseWidth(), config.buckets(), 1.0, 3);
-        try (TrainingSession session = TrainingSession.open(config, Device.CPU, 1)) {
+        try (TrainingSession session = TrainingSession.open(config, TrainerSessions.open(Device.CPU, 1))) {
             TrainingState state = TrainingState.initial(config);
             for (int i = 0; i < 5; i++) {
                 var batch = data.next(40).batch();

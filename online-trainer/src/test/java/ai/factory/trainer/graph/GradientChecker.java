@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import ai.factory.trainer.runtime.Device;
-import ai.factory.trainer.runtime.OrtEnvironments;
-import ai.factory.trainer.runtime.SessionFactory;
+import ai.factory.onnx.Device;
+import ai.factory.onnx.SessionFactory;
+import ai.factory.onnx.SessionSettings;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -36,11 +36,13 @@ public final class GradientChecker implements AutoCloseable {
 
     private static final double STEP = 1e-6;
 
-    private final OrtEnvironment env = OrtEnvironments.get();
-    private final SessionFactory.Opened session;
+    private final OrtEnvironment env;
+    private final OrtSession session;
 
     public GradientChecker(byte[] model) throws OrtException {
-        this.session = SessionFactory.open(model, Device.CPU, 1);
+        SessionFactory sessions = new SessionFactory(new SessionSettings(Device.CPU, 1, false));
+        this.env = sessions.environment();
+        this.session = sessions.create(model);
     }
 
     /** Runs the graph and returns every double output, flattened. */
@@ -57,7 +59,7 @@ public final class GradientChecker implements AutoCloseable {
                 feed.put(e.getKey(), t);
             }
             Map<String, double[]> out = new LinkedHashMap<>();
-            try (OrtSession.Result result = session.session().run(feed)) {
+            try (OrtSession.Result result = session.run(feed)) {
                 for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : result) {
                     DoubleBuffer b = ((OnnxTensor) e.getValue()).getDoubleBuffer();
                     double[] values = new double[b.remaining()];

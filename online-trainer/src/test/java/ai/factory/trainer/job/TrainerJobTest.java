@@ -40,6 +40,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The trainer job on a local Flink MiniCluster against the embedded Kafka broker. */
 @ExtendWith(KafkaExtension.class)
@@ -70,10 +72,11 @@ class TrainerJobTest {
         }
     }
 
-    @Test
-    void aRestartFromACheckpointTrainsEveryExampleExactlyOnce(TestKafka kafka) throws Exception {
+    @ParameterizedTest(name = "{0} mini-batch(es) per ONNX Runtime run")
+    @ValueSource(ints = {1, 2})
+    void aRestartFromACheckpointTrainsEveryExampleExactlyOnce(int stepsPerRun, TestKafka kafka) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix("trainer-eo"));
-        TrainerOptions options = options(kafka, topics, "delay", MODEL);
+        TrainerOptions options = options(kafka, topics, "delay", MODEL).withStepsPerRun(stepsPerRun);
         try (SchemaRegistry registry = options.registry().open();
              ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
             // Three bad records first in partition 0: they go to the dead-letter topic, never into training.
@@ -118,6 +121,7 @@ class TrainerJobTest {
             }
             assertThat(releases.get(0).getStatus()).isEqualTo(ReleaseStatus.CHAMPION);
             assertThat(releases.get(0).getMetrics()).containsKeys("training_loss", "holdout_logloss");
+            assertThat(releases).allSatisfy(r -> assertThat(r.getProvenance()).containsEntry("steps_per_run", String.valueOf(stepsPerRun)));
             ModelRelease last = releases.get(releases.size() - 1);
             assertThat(last.getExamplesTrained()).isEqualTo(1200L);
 
@@ -184,7 +188,7 @@ class TrainerJobTest {
         return TrainerOptions.defaults(kafka.bootstrapServers(), topics, model, ExampleTopic.SPEC, 1, config)
                 .withBatching(50, 300, Duration.ofSeconds(1), 100)
                 .withCheckpoints(Duration.ofMillis(300), checkpoints.toUri().toString())
-                .withDevice(ai.factory.trainer.runtime.Device.CPU, 1);
+                .withDevice(ai.factory.onnx.Device.CPU, 1);
     }
 
     private static JobClient startJob(TrainerOptions options, boolean injectFailure) throws Exception {

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import ai.factory.onnx.Device;
+import ai.factory.onnx.SessionFactory;
 import ai.factory.trainer.bench.SyntheticData;
-import ai.factory.trainer.runtime.Device;
 import ai.factory.trainer.runtime.InferenceSession;
+import ai.factory.trainer.runtime.TrainerSessions;
 import ai.factory.trainer.runtime.TrainingSession;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
@@ -22,6 +24,7 @@ class TrainingGraphTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingGraphTest.class);
 
+    private static final SessionFactory SESSIONS = TrainerSessions.open(Device.CPU, 1);
     private static final ModelConfig LOGISTIC = ModelConfig.logistic(4, 3, 64);
     private static final ModelConfig DEEP = ModelConfig.deep(4, 3, 64).withArchitecture(4, List.of(16, 8));
 
@@ -29,7 +32,7 @@ class TrainingGraphTest {
     void inferenceGraphFollowsTheContract() throws Exception {
         for (ModelConfig config : List.of(LOGISTIC, DEEP)) {
             byte[] onnx = ModelGraphs.inference(config, TrainingState.initial(config).params(), Map.of()).toByteArray();
-            try (InferenceSession session = new InferenceSession(onnx, Device.CPU, 1)) {
+            try (InferenceSession session = new InferenceSession(onnx, SESSIONS)) {
                 Map<String, NodeInfo> inputs = session.session().getInputInfo();
                 assertThat(inputs).containsOnlyKeys("dense", "sparse");
                 assertTensor(inputs.get("dense"), OnnxJavaType.FLOAT, -1, config.denseSize());
@@ -45,7 +48,7 @@ class TrainingGraphTest {
     void exportedInferenceGraphScoresExactlyLikeTheTrainingForwardPass() throws Exception {
         for (ModelConfig config : List.of(LOGISTIC, DEEP)) {
             SyntheticData data = new SyntheticData(config.denseSize(), config.sparseWidth(), config.buckets(), 1.0, 11);
-            try (TrainingSession training = TrainingSession.open(config, Device.CPU, 1)) {
+            try (TrainingSession training = TrainingSession.open(config, SESSIONS)) {
                 TrainingState state = TrainingState.initial(config);
                 for (int i = 0; i < 20; i++) {
                     state = training.step(state, data.next(128).batch()).state();
@@ -53,7 +56,7 @@ class TrainingGraphTest {
                 Batch probe = data.next(300).batch();
                 float[] fromTraining = training.step(state, probe).scores();
                 byte[] onnx = ModelGraphs.inference(config, state.params(), Map.of()).toByteArray();
-                try (InferenceSession inference = new InferenceSession(onnx, Device.CPU, 1)) {
+                try (InferenceSession inference = new InferenceSession(onnx, SESSIONS)) {
                     float[] fromInference = inference.score(probe);
                     assertThat(fromInference).as(config.kind().label()).containsExactly(fromTraining);
                     for (float s : fromInference) {
@@ -84,7 +87,7 @@ class TrainingGraphTest {
         int batchSize = 64;
         double progressive = 0;
         double optimum = 0;
-        try (TrainingSession training = TrainingSession.open(config, Device.CPU, 1)) {
+        try (TrainingSession training = TrainingSession.open(config, SESSIONS)) {
             TrainingState state = TrainingState.initial(config);
             for (int i = 0; i < batches; i++) {
                 SyntheticData.Sample sample = data.next(batchSize);
@@ -124,7 +127,7 @@ class TrainingGraphTest {
 
     private static TrainingState train(ModelConfig config, long dataSeed, int steps) throws Exception {
         SyntheticData data = new SyntheticData(config.denseSize(), config.sparseWidth(), config.buckets(), 1.0, dataSeed);
-        try (TrainingSession training = TrainingSession.open(config, Device.CPU, 1)) {
+        try (TrainingSession training = TrainingSession.open(config, SESSIONS)) {
             TrainingState state = TrainingState.initial(config);
             for (int i = 0; i < steps; i++) {
                 state = training.step(state, data.next(64).batch()).state();

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
+import ai.factory.onnx.SessionFactory;
 import ai.factory.records.ModelRelease;
 import ai.factory.scoring.release.ReleaseBook;
 import ai.factory.scoring.release.ReleaseKey;

@@ -8,6 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import ai.factory.onnx.Device;
+import ai.factory.onnx.OrtNatives;
+import ai.factory.onnx.SessionFactory;
+import ai.factory.onnx.SessionSettings;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.scoring.Fixtures;

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import ai.factory.onnx.Device;
+import ai.factory.onnx.SessionFactory;
+import ai.factory.onnx.SessionSettings;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.scoring.Fixtures;

@@ -9,13 +9,13 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import ai.factory.onnx.Device;
+import ai.factory.onnx.SessionFactory;
+import ai.factory.onnx.SessionSettings;
 import ai.factory.records.FeatureVector;
 import ai.factory.scoring.Fixtures;
-import ai.factory.scoring.model.Device;
 import ai.factory.scoring.model.ModelSession;
 import ai.factory.scoring.model.ReleaseLoader;
-import ai.factory.scoring.model.SessionFactory;
-import ai.factory.scoring.model.SessionSettings;
 import ai.factory.scoring.release.SpecKey;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package ai.factory.scoring.model;
+package ai.factory.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates ONNX Runtime sessions with the configured device and threads. A CUDA device that cannot be used
- * (CPU-only build, no driver, no GPU) is detected once, reported with one warning, and replaced by the CPU.
+ * Creates ONNX Runtime sessions with the configured device, threads, spinning and pre-packing. A CUDA device that
+ * cannot be used (CPU-only build, no driver, no GPU) is detected once, when the factory is made, reported with
+ * one warning, and replaced by the CPU for every session of this factory.
  */
 public final class SessionFactory {
 
@@ -19,9 +20,9 @@ public final class SessionFactory {
     private final Device effective;
 
     public SessionFactory(SessionSettings settings) {
-        this.environment = OrtNatives.environment();
+        this.environment = OrtRuntime.environment();
         this.requested = settings;
-        this.effective = settings.device().cuda() ? probeCuda(settings.device()) : Device.CPU;
+        this.effective = settings.device().isCuda() ? probeCuda(settings.device()) : Device.CPU;
     }
 
     public OrtEnvironment environment() {
@@ -33,11 +34,12 @@ public final class SessionFactory {
         return effective;
     }
 
+    /** The settings as asked for (the device may differ from {@link #device()}). */
     public SessionSettings settings() {
         return requested;
     }
 
-    /** A new session of {@code onnx}; the caller closes it. */
+    /** A new session of the serialized model {@code onnx}; the caller closes it. */
     public OrtSession create(byte[] onnx) throws OrtException {
         try (OrtSession.SessionOptions options = options(effective)) {
             return environment.createSession(onnx, options);
@@ -51,8 +53,11 @@ public final class SessionFactory {
             options.setInterOpNumThreads(1);
             options.addConfigEntry("session.intra_op.allow_spinning", requested.allowSpinning() ? "1" : "0");
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
-            if (device.cuda()) {
-                options.addCUDA(device.deviceId());
+            if (!requested.prepacking()) {
+                options.addConfigEntry("session.disable_prepacking", "1");
+            }
+            if (device.isCuda()) {
+                options.addCUDA(device.index());
             }
             return options;
         } catch (OrtException | RuntimeException e) {
@@ -66,8 +71,8 @@ public final class SessionFactory {
         try (OrtSession.SessionOptions probe = options(device)) {
             log.info("ONNX Runtime sessions run on {}", device);
             return device;
-        } catch (OrtException e) {
-            log.warn("CUDA execution provider unavailable on {} ({}); scoring on the CPU instead", device, firstLine(e.getMessage()));
+        } catch (OrtException | UnsatisfiedLinkError e) {
+            log.warn("CUDA execution provider unavailable on {} ({}); running on the CPU instead", device, firstLine(e.getMessage()));
             return Device.CPU;
         }
     }
