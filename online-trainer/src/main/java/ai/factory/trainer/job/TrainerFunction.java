@@ -198,7 +198,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         progress.pending = null;
         boolean finite = p.params.values().stream().allMatch(FloatTensor::isFinite);
         double candidateLoss = p.holdoutCount == 0 ? Double.NaN : p.candidateLossSum / p.holdoutCount;
-        Double championLoss = progress.championParams == null || p.holdoutCount == 0 ? null : p.championLossSum / p.holdoutCount;
+        Double championLoss = progress.championParams == null ? null
+                : p.holdoutCount == 0 ? Double.NaN : p.championLossSum / p.holdoutCount;
         PromotionGate.Decision decision = gate.decide(finite, candidateLoss, championLoss, p.holdoutCount);
 
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -209,7 +210,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             metrics.put("holdout_loss", candidateLoss);
             metrics.put(options.model().task() == ai.factory.trainer.model.Task.BINARY ? "holdout_logloss" : "holdout_mse", candidateLoss);
         }
-        if (championLoss != null) {
+        if (championLoss != null && p.holdoutCount > 0) {
             metrics.put("champion_holdout_loss", championLoss);
             metrics.put("champion_version", (double) progress.championVersion);
         }

@@ -24,8 +24,18 @@ class PromotionGateTest {
     }
 
     @Test
-    void theFirstEvaluatedReleaseBecomesChampionButAnUnevaluatedOneWaits() {
+    void withoutAChampionTheFirstFiniteReleaseServesEvenBeforeItCanBeJudged() {
         assertThat(gate.decide(true, 0.6, null, 10).status()).isEqualTo(ReleaseStatus.CHAMPION);
-        assertThat(gate.decide(true, Double.NaN, null, 0).status()).isEqualTo(ReleaseStatus.CANDIDATE);
+        PromotionGate.Decision unjudged = gate.decide(true, Double.NaN, null, 0);
+        assertThat(unjudged.status()).isEqualTo(ReleaseStatus.CHAMPION);
+        assertThat(unjudged.reason()).contains("no champion");
+        assertThat(gate.decide(false, Double.NaN, null, 0).status()).isEqualTo(ReleaseStatus.REJECTED);
+    }
+
+    @Test
+    void withAChampionAnUnjudgedReleaseWaits() {
+        PromotionGate.Decision waits = gate.decide(true, Double.NaN, Double.NaN, 0);
+        assertThat(waits.status()).isEqualTo(ReleaseStatus.CANDIDATE);
+        assertThat(waits.reason()).contains("no unseen examples");
     }
 }
