@@ -120,6 +120,7 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
 
             LiveView live = new LiveView(System.err, observer, factory.dashboardUrl());
+            long replayStarted = System.nanoTime();
             Replay replay = new Replay(new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events),
                     AvroCodec.of(Event.class, factory.registry()), AvroCodec.of(Feedback.class, factory.registry()));
             Replay.Progress sent = replay.run(producer, new Replay.Listener() {
@@ -146,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
             long replayEnded = System.nanoTime();
             boolean drained = live.drain(sent, drainTimeout);
             DemoReport summary = DemoReport.of(sent, observer, drained,
-                    (replayEnded - started) / 1e9, (System.nanoTime() - started) / 1e9);
+                    (replayEnded - replayStarted) / 1e9, (System.nanoTime() - started) / 1e9);
             summary.print(out);
             if (report != null) {
                 writeJson(report, summary.toJson());

@@ -8,16 +8,18 @@ import ai.factory.replay.Replay;
 
 /** The demo's closing numbers, printed and written as JSON in the shape the issue asks for. */
 public record DemoReport(long events, long feedback, long predictions, long predictionRecords, long examples,
+                         long lateFeedback,
                          long releases, long championVersion, long judged, double logLoss, double auc, double accuracy,
                          double throughputEventsPerSecond, double latencyP50Ms, double latencyP99Ms,
                          double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained) {
 
-    /** The report of a finished replay, as the observer saw the loop. */
+    /** The report of a finished replay, as the observer saw the loop; throughput is over the replay's own time. */
     public static DemoReport of(Replay.Progress sent, LoopObserver observer, boolean drained, double replaySeconds,
                                 double wallSeconds) {
         LoopObserver.Snapshot s = observer.snapshot();
         Percentiles freshness = s.freshnessSeconds();
         return new DemoReport(sent.events(), sent.feedback(), s.predictedEvents(), s.predictionRecords(), s.examples(),
+                s.lateFeedback(),
                 s.releases(), s.championVersion(), s.judged(), s.logLoss(), observer.finalAuc(), s.accuracy(),
                 sent.events() / Math.max(1e-9, replaySeconds), s.latencyP50Ms(), s.latencyP99Ms(),
                 freshness.quantile(0.5), freshness.quantile(0.99), wallSeconds, drained);
@@ -26,8 +28,8 @@ public record DemoReport(long events, long feedback, long predictions, long pred
     public void print(PrintWriter out) {
         out.println();
         out.println("Summary");
-        out.printf("  events %,d, feedback %,d -> predictions %,d (distinct events; %,d records), examples %,d%n",
-                events, feedback, predictions, predictionRecords, examples);
+        out.printf("  events %,d, feedback %,d -> predictions %,d (distinct events; %,d records), examples %,d, late feedback %,d%n",
+                events, feedback, predictions, predictionRecords, examples, lateFeedback);
         out.printf("  model releases %d, champion %s%n", releases, championVersion < 0 ? "none" : "v" + championVersion);
         out.printf("  online (progressive) over %,d labelled predictions: log loss %.4f, AUC %.4f, accuracy %.2f%%%n",
                 judged, logLoss, auc, accuracy * 100);
@@ -44,6 +46,7 @@ public record DemoReport(long events, long feedback, long predictions, long pred
         json.put("predictions", predictions);
         json.put("prediction_records", predictionRecords);
         json.put("examples", examples);
+        json.put("late_feedback", lateFeedback);
         json.put("model_releases", releases);
         json.put("champion_version", championVersion < 0 ? null : championVersion);
         json.put("progressive", object("logloss", finite(logLoss), "auc", finite(auc), "accuracy", finite(accuracy),

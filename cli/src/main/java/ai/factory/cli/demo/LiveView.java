@@ -48,8 +48,8 @@ public final class LiveView {
     }
 
     /**
-     * Waits, showing progress, until every event sent has a prediction and every feedback record an example, or
-     * the timeout passes; returns whether the loop drained.
+     * Waits, showing progress, until every event sent has a prediction and every feedback record an example (or was
+     * counted late: its label came after the join window), or the timeout passes; returns whether the loop drained.
      */
     public boolean drain(Replay.Progress sent, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -64,13 +64,13 @@ public final class LiveView {
     }
 
     private static boolean drained(Replay.Progress sent, LoopObserver.Snapshot s) {
-        return s.predictedEvents() >= sent.events() && s.examples() >= sent.feedback();
+        return s.predictedEvents() >= sent.events() && s.examples() + s.lateFeedback() >= sent.feedback();
     }
 
     private String line(long events, long feedback, double fraction, LoopObserver.Snapshot s) {
-        return String.format("%3.0f%% events %,d  feedback %,d | predictions %,d  examples %,d  releases %d  champion %s"
+        return String.format("%3.0f%% events %,d  feedback %,d | predictions %,d  examples %,d (+%,d late)  releases %d  champion %s"
                         + "  logloss %s  AUC %s  | %s",
-                fraction * 100, events, feedback, s.predictedEvents(), s.examples(), s.releases(),
+                fraction * 100, events, feedback, s.predictedEvents(), s.examples(), s.lateFeedback(), s.releases(),
                 s.championVersion() < 0 ? "-" : "v" + s.championVersion(),
                 Double.isNaN(s.logLoss()) ? "-" : String.format("%.4f", s.logLoss()),
                 Double.isNaN(s.auc()) ? "-" : String.format("%.3f", s.auc()), dashboard);

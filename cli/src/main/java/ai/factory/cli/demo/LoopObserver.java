@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the loop from outside, as a subscriber would: reads predictions, examples and model releases (committed
- * records only, no consumer group) and keeps the numbers of the demo's live view and final report.
+ * Watches the loop from outside, as a subscriber would: reads predictions, examples, late feedback and model releases
+ * (committed records only, no consumer group) and keeps the numbers of the demo's live view and final report.
  */
 public final class LoopObserver implements Runnable, AutoCloseable {
 
@@ -51,6 +51,7 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private final Set<String> predictedIds = new HashSet<>();
     private long predictionRecords;
     private long exampleCount;
+    private long lateFeedback;
     private final ProgressiveScore progressive = new ProgressiveScore();
     private final Percentiles latencyMs = new Percentiles();
     private final Map<Long, Long> firstServedAt = new HashMap<>();
@@ -72,7 +73,7 @@ public final class LoopObserver implements Runnable, AutoCloseable {
         this.examples = AvroCodec.of(LabeledExample.class, registry);
         this.releases = AvroCodec.of(ModelRelease.class, registry);
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.predictions(), topics.examples(), topics.models())) {
+        for (String topic : List.of(topics.predictions(), topics.examples(), topics.models(), topics.feedbackLate())) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);
@@ -136,6 +137,8 @@ public final class LoopObserver implements Runnable, AutoCloseable {
             if (sampled(e.getEventId())) {
                 sampledExampleOffsets.put(e.getEventId(), new long[] {record.partition(), record.offset()});
             }
+        } else if (topic.equals(topics.feedbackLate())) {
+            lateFeedback++;
         } else if (record.value() != null) {
             latestByKey.put(record.key(), releases.decode(record));
         }
@@ -145,7 +148,7 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     public synchronized Snapshot snapshot() {
         long champion = latestByKey.values().stream().filter(r -> r.getStatus() == ReleaseStatus.CHAMPION)
                 .mapToLong(ModelRelease::getVersion).max().orElse(-1);
-        return new Snapshot(predictionRecords, predictedIds.size(), exampleCount, latestByKey.size(), champion,
+        return new Snapshot(predictionRecords, predictedIds.size(), exampleCount, lateFeedback, latestByKey.size(), champion,
                 progressive.count(), progressive.logLoss(), auc(),
                 progressive.accuracy(), latencyMs.quantile(0.5), latencyMs.quantile(0.99), freshness());
     }
@@ -205,7 +208,8 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     }
 
     /** What the observer has seen so far. */
-    public record Snapshot(long predictionRecords, long predictedEvents, long examples, long releases, long championVersion,
+    public record Snapshot(long predictionRecords, long predictedEvents, long examples, long lateFeedback, long releases,
+                           long championVersion,
                     long judged, double logLoss, double auc, double accuracy, double latencyP50Ms, double latencyP99Ms,
                     Percentiles freshnessSeconds) {
     }
