@@ -16,6 +16,7 @@ import ai.factory.ingest.spec.FeatureDefinition.Time;
 import ai.factory.ingest.spec.FeatureDefinition.TimeEncoding;
 import ai.factory.ingest.spec.FeatureDefinition.WindowAggregate;
 import ai.factory.ingest.spec.FeatureSpec;
+import ai.factory.ingest.spec.NumericTransform;
 
 /**
  * Where every feature of a spec lands in the vector (dense slots, sparse slots) and which keyed stage
@@ -36,12 +37,26 @@ public final class FeatureLayout implements Serializable {
     public record Standardize(int denseSlot, int input, int momentsOffset) implements StatefulSlot {
     }
 
-    /** An aggregate over the stage's event series; column 0 is the count, column k the sum of input k-1 of the series. */
-    public record EventWindow(int denseSlot, long windowMillis, Aggregate aggregate, int column) implements StatefulSlot {
+    /**
+     * An aggregate over the stage's event series; column 0 is the count, column k the sum of input k-1 of the series;
+     * {@code transforms} (stateless) apply to the aggregate.
+     */
+    public record EventWindow(int denseSlot, long windowMillis, Aggregate aggregate, int column,
+                              List<NumericTransform> transforms) implements StatefulSlot {
     }
 
-    /** An aggregate over the labels of the stage's feedback series. */
-    public record FeedbackWindow(int denseSlot, long windowMillis, Aggregate aggregate) implements StatefulSlot {
+    /** An aggregate over the labels of the stage's feedback series, then its (stateless) {@code transforms}. */
+    public record FeedbackWindow(int denseSlot, long windowMillis, Aggregate aggregate,
+                                 List<NumericTransform> transforms) implements StatefulSlot {
+    }
+
+    /** {@code value} after the stateless {@code transforms}, in order. */
+    public static double transform(List<NumericTransform> transforms, double value) {
+        double x = value;
+        for (NumericTransform t : transforms) {
+            x = t.apply(x);
+        }
+        return x;
     }
 
     /**
@@ -121,12 +136,12 @@ public final class FeatureLayout implements Serializable {
                     column = series.indexOf(in) + 1;
                 }
                 byKey.computeIfAbsent(w.key(), k -> new ArrayList<>())
-                        .add(new EventWindow(slot, w.window().toMillis(), w.aggregate(), column));
+                        .add(new EventWindow(slot, w.window().toMillis(), w.aggregate(), column, w.transforms()));
             } else if (f instanceof FeedbackAggregate a) {
                 int slot = dense(a.name());
                 seriesByKey.computeIfAbsent(a.key(), k -> new ArrayList<>());
                 byKey.computeIfAbsent(a.key(), k -> new ArrayList<>())
-                        .add(new FeedbackWindow(slot, a.window().toMillis(), a.aggregate()));
+                        .add(new FeedbackWindow(slot, a.window().toMillis(), a.aggregate(), a.transforms()));
             }
         }
         List<Stage> built = new ArrayList<>();

@@ -1,5 +1,6 @@
 package ai.factory.ingest.job;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 
@@ -116,10 +117,20 @@ public final class IngestJob {
         return layout;
     }
 
-    /** Creates the topics if needed and runs the job in this process; closing the handle cancels it. */
+    /**
+     * Creates the topics if needed and runs the job in this process; closing the handle cancels it. Without a checkpoint
+     * directory, checkpoints go to a fresh temporary folder: the JobManager's memory takes at most 5 MiB of state, which
+     * the de-duplication state outgrows within a fast replay (200k ids), and every failed checkpoint cost a restart
+     * until the job gave up.
+     */
     public static IngestHandle start(IngestOptions options) throws Exception {
         ensureTopics(options);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(configuration(options));
+        Configuration conf = configuration(options);
+        if (options.checkpointDir() == null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    Files.createTempDirectory("factory-ingest-checkpoints-").toUri().toString());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         FeatureLayout layout = build(env, options);
         JobClient client = env.executeAsync(NAME);
         return new IngestHandle(client, layout);

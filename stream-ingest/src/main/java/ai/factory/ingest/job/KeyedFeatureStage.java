@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import ai.factory.ingest.features.Aggregates;
+import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.features.FeatureLayout.EventWindow;
 import ai.factory.ingest.features.FeatureLayout.FeedbackWindow;
 import ai.factory.ingest.features.FeatureLayout.Stage;
@@ -148,9 +149,10 @@ public final class KeyedFeatureStage extends KeyedProcessFunction<String, StageI
                     // The window holds this event too: the feature describes the others.
                     double count = eventSums[i][0] - 1;
                     double sum = eventSums[i][1] - (w.column() == 0 ? 0 : v.inputs()[stage.seriesInputs()[w.column() - 1]]);
-                    value = Aggregates.finish(w.aggregate(), count, sum);
+                    value = FeatureLayout.transform(w.transforms(), Aggregates.finish(w.aggregate(), count, sum));
                 } else if (slot instanceof FeedbackWindow f) {
-                    value = Aggregates.finish(f.aggregate(), feedbackSums[i][0], feedbackSums[i][1]);
+                    value = FeatureLayout.transform(f.transforms(),
+                            Aggregates.finish(f.aggregate(), feedbackSums[i][0], feedbackSums[i][1]));
                 } else {
                     Standardize s = (Standardize) slot;
                     value = RunningMoments.standardize(stats, s.momentsOffset(), v.inputs()[s.input()]);

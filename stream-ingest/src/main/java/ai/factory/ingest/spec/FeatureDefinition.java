@@ -67,16 +67,25 @@ public sealed interface FeatureDefinition extends Serializable {
 
     /**
      * An aggregate of the other events with the same {@code key} attribute whose event time lies in
-     * {@code (t - window, t]}; {@code attribute} is the summed value (null for COUNT).
+     * {@code (t - window, t]}; {@code attribute} is the summed value (null for COUNT). {@code transforms} are
+     * stateless steps (log1p, clip) applied to the aggregate, e.g. to bring a count to the scale of the other inputs.
      */
-    record WindowAggregate(String name, String key, Duration window, Aggregate aggregate, String attribute)
-            implements FeatureDefinition {
+    record WindowAggregate(String name, String key, Duration window, Aggregate aggregate, String attribute,
+                           List<NumericTransform> transforms) implements FeatureDefinition {
+        public WindowAggregate {
+            transforms = List.copyOf(transforms);
+        }
     }
 
     /**
      * An aggregate of the labels of feedback about earlier events with the same {@code key} attribute,
      * counting only feedback whose own time lies in {@code (t - window, t]}: nothing from the event's future.
+     * {@code transforms} as for {@link WindowAggregate}.
      */
-    record FeedbackAggregate(String name, String key, Duration window, Aggregate aggregate) implements FeatureDefinition {
+    record FeedbackAggregate(String name, String key, Duration window, Aggregate aggregate,
+                             List<NumericTransform> transforms) implements FeatureDefinition {
+        public FeedbackAggregate {
+            transforms = List.copyOf(transforms);
+        }
     }
 }

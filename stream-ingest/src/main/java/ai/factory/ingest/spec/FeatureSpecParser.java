@@ -164,10 +164,12 @@ public final class FeatureSpecParser {
                 if (aggregate != Aggregate.COUNT && attribute == null) {
                     throw new SpecException(where + ": " + aggregate.name().toLowerCase(Locale.ROOT) + " needs an attribute");
                 }
-                yield new WindowAggregate(name, text(node, "key", where), duration(node, "window", where), aggregate, attribute);
+                yield new WindowAggregate(name, text(node, "key", where), duration(node, "window", where), aggregate, attribute,
+                        statelessTransforms(node.path("transforms"), where));
             }
             case "feedback" -> new FeedbackAggregate(name, text(node, "key", where), duration(node, "window", where),
-                    enumValue(Aggregate.class, text(node, "aggregate", where), where + ".aggregate"));
+                    enumValue(Aggregate.class, text(node, "aggregate", where), where + ".aggregate"),
+                    statelessTransforms(node.path("transforms"), where));
             default -> throw new SpecException(where + ": unknown kind '" + kind
                     + "' (numeric, categorical, cross, time, window, feedback)");
         };
@@ -200,6 +202,15 @@ public final class FeatureSpecParser {
             if (transforms.get(i).kind() == NumericTransform.Kind.STANDARDIZE) {
                 throw new SpecException(where + ": standardize must be the last transform");
             }
+        }
+        return transforms;
+    }
+
+    /** Transforms of an aggregate: log1p and clip only (running statistics of an aggregate are not kept). */
+    private static List<NumericTransform> statelessTransforms(JsonNode node, String where) {
+        List<NumericTransform> transforms = transforms(node, where);
+        if (transforms.stream().anyMatch(t -> t.kind() == NumericTransform.Kind.STANDARDIZE)) {
+            throw new SpecException(where + ": window and feedback features take log1p and clip, not standardize");
         }
         return transforms;
     }

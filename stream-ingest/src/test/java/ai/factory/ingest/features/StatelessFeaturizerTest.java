@@ -22,7 +22,7 @@ class StatelessFeaturizerTest {
         PartialVector v = featurizer.featurize(event("e1", T0.plusSeconds(2 * 86400 + 5 * 3600 + 1800), "A", 12L, "red")).vector();
 
         float[] d = v.dense();
-        assertThat(d).hasSize(11);
+        assertThat(d).hasSize(13);
         assertThat(d[layout.denseSlot("x_raw")]).isEqualTo(12f);
         assertThat(d[layout.denseSlot("x_log")]).isEqualTo((float) Math.log1p(12));
         assertThat(d[layout.denseSlot("x_clip")]).isEqualTo(10f);

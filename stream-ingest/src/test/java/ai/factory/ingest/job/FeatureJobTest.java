@@ -106,7 +106,7 @@ class FeatureJobTest {
         assertThat(a1.getEntity()).isEqualTo("entity-a1");
         assertThat(a1.getLate()).isFalse();
         assertThat(features.values()).allSatisfy(v -> {
-            assertThat(v.getDense()).hasSize(11);
+            assertThat(v.getDense()).hasSize(13);
             assertThat(v.getSparse()).hasSize(4);
         });
     }

@@ -31,6 +31,8 @@ class KeyedFeatureStageTest {
     private final int sum = layout.denseSlot("k_x_sum_10m");
     private final int mean = layout.denseSlot("k_x_mean_10m");
     private final int labels = layout.denseSlot("k_label_mean_1h");
+    private final int logCount = layout.denseSlot("k_count_10m_log");
+    private final int clippedLabelCount = layout.denseSlot("k_label_count_1h_clip");
     private KeyedOneInputStreamOperatorTestHarness<String, StageInput, StageInput> harness;
 
     @BeforeEach
@@ -102,6 +104,7 @@ class KeyedFeatureStageTest {
         send("a3", 10, "A", 7);
         harness.processWatermark(T0.plus(Duration.ofMinutes(30)).toEpochMilli());
         assertThat(vectors().get("a3").dense()[labels]).isEqualTo(0.5f);
+        assertThat(vectors().get("a3").dense()[clippedLabelCount]).as("2 labels, clipped to 1").isEqualTo(1f);
     }
 
     @Test
@@ -129,6 +132,7 @@ class KeyedFeatureStageTest {
 
     private void assertWindow(PartialVector v, double expectedCount, double expectedSum, double expectedMean) {
         assertThat(v.dense()[count]).as("count of %s", v.id()).isEqualTo((float) expectedCount);
+        assertThat(v.dense()[logCount]).as("log1p of the count of %s", v.id()).isEqualTo((float) Math.log1p(expectedCount));
         assertThat(v.dense()[sum]).as("sum of %s", v.id()).isEqualTo((float) expectedSum);
         assertThat(v.dense()[mean]).as("mean of %s", v.id()).isEqualTo((float) expectedMean);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.spec.FeatureDefinition.FeedbackAggregate;
@@ -17,17 +18,17 @@ class FeatureSpecParserTest {
         FeatureSpec spec = FeatureSpecParser.load("classpath:specs/flights.json");
         FeatureLayout layout = FeatureLayout.of(spec);
 
-        assertThat(spec.label()).isEqualTo("flights v1");
+        assertThat(spec.label()).isEqualTo("flights v2");
         assertThat(layout.denseNames()).containsExactly("distance", "departure_hour.sin", "departure_hour.cos",
                 "departure_weekday.sin", "departure_weekday.cos", "origin_departures_60m", "origin_late_share_2h",
                 "origin_landed_2h");
         assertThat(layout.sparseNames()).containsExactly("origin", "destination", "route", "hour", "weekday");
         assertThat(spec.feature("origin_departures_60m"))
                 .isEqualTo(new WindowAggregate("origin_departures_60m", "origin", Duration.ofMinutes(60),
-                        FeatureDefinition.Aggregate.COUNT, null));
+                        FeatureDefinition.Aggregate.COUNT, null, List.of(NumericTransform.log1p())));
         assertThat(spec.feature("origin_late_share_2h"))
                 .isEqualTo(new FeedbackAggregate("origin_late_share_2h", "origin", Duration.ofHours(2),
-                        FeatureDefinition.Aggregate.MEAN));
+                        FeatureDefinition.Aggregate.MEAN, List.of()));
         // One stage keyed by origin (window + feedback aggregates), then the global standardization stage.
         assertThat(layout.stages()).extracting(FeatureLayout.Stage::keyAttribute).containsExactly("origin", null);
     }
@@ -63,6 +64,9 @@ class FeatureSpecParserTest {
         assertThatThrownBy(() -> FeatureSpecParser.parse(head
                 + "{\"name\":\"w\",\"kind\":\"window\",\"key\":\"a\",\"window\":\"PT1H\",\"aggregate\":\"sum\"}]}"))
                 .isInstanceOf(SpecException.class).hasMessageContaining("sum needs an attribute");
+        assertThatThrownBy(() -> FeatureSpecParser.parse(head
+                + "{\"name\":\"w\",\"kind\":\"feedback\",\"key\":\"a\",\"window\":\"PT1H\",\"aggregate\":\"count\",\"transforms\":[\"standardize\"]}]}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("take log1p and clip, not standardize");
         assertThatThrownBy(() -> FeatureSpecParser.parse("{\"name\":\"b\"}"))
                 .isInstanceOf(SpecException.class).hasMessageContaining("spec.version is required");
         assertThatThrownBy(() -> FeatureSpecParser.parse("{not json"))

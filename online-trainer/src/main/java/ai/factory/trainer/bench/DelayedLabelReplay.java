@@ -1,0 +1,363 @@
+package ai.factory.trainer.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import ai.factory.onnx.Device;
+import ai.factory.onnx.SessionFactory;
+import ai.factory.topics.Topics;
+import ai.factory.trainer.bench.LabelledStream.Labelled;
+import ai.factory.trainer.model.Batch;
+import ai.factory.trainer.model.FloatTensor;
+import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.ModelKind;
+import ai.factory.trainer.model.OptimizerKind;
+import ai.factory.trainer.model.TrainingState;
+import ai.factory.trainer.runtime.EvaluationSession;
+import ai.factory.trainer.runtime.TrainerSessions;
+import ai.factory.trainer.runtime.TrainingSession;
+
+/**
+ * Offline what-if for the online loop: replays the served feature vectors of a stream (read back from Kafka) in
+ * event-time order, serves each event with the latest release, and trains on a label only once its feedback time
+ * has passed (delayed labels, as in the loop), on the same ONNX Runtime training-step graph as the trainer.
+ * Prints the progressive log loss, AUC and accuracy of several trainer settings side by side with two constant
+ * baselines, so a learning-rate or feature-scaling question is settled by numbers rather than by the whole demo.
+ *
+ * <p>Arguments: {@code bootstrap=HOST:PORT [prefix=] [spec=flights] [version=1]} then one or more settings, each a
+ * comma list such as {@code lr=0.1,batch=256,publish=10000,opt=adagrad,l2=1e-6,kind=logistic,log1p=3:5}:
+ * {@code publish} = examples trained between releases (0 serves the live weights), {@code log1p} = dense slots
+ * to pass through log1p first (to try a spec change before making it), {@code holdout} and {@code tolerance} = the
+ * promotion gate's, {@code releases} = stop publishing after this many (1 = the first release serves everything).
+ */
+public final class DelayedLabelReplay {
+
+    private static final int SCORE_CHUNK = 8192;
+
+    private DelayedLabelReplay() {
+    }
+
+    /** One trainer setting to replay. */
+    record Setting(String text, ModelKind kind, OptimizerKind optimizer, Double learningRate, double l2, int batch,
+                   long publishEvery, int holdout, double tolerance, int maxReleases, Set<Integer> log1p) {
+
+        static Setting parse(String text) {
+            Map<String, String> kv = new HashMap<>();
+            for (String part : text.split(",")) {
+                if (!part.isBlank()) {
+                    String[] p = part.split("=", 2);
+                    kv.put(p[0].trim(), p.length > 1 ? p[1].trim() : "");
+                }
+            }
+            Set<Integer> log1p = new HashSet<>();
+            if (kv.containsKey("log1p") && !kv.get("log1p").isBlank()) {
+                Arrays.stream(kv.get("log1p").split(":")).map(Integer::valueOf).forEach(log1p::add);
+            }
+            ModelKind kind = ModelKind.parse(kv.getOrDefault("kind", "logistic"));
+            return new Setting(text, kind, kv.containsKey("opt") ? OptimizerKind.parse(kv.get("opt")) : null,
+                    kv.containsKey("lr") ? Double.valueOf(kv.get("lr")) : null,
+                    Double.parseDouble(kv.getOrDefault("l2", "1e-6")), Integer.parseInt(kv.getOrDefault("batch", "256")),
+                    Long.parseLong(kv.getOrDefault("publish", "10000")), Integer.parseInt(kv.getOrDefault("holdout", "0")),
+                    Double.parseDouble(kv.getOrDefault("tolerance", "0.002")),
+                    Integer.parseInt(kv.getOrDefault("releases", String.valueOf(Integer.MAX_VALUE))), Set.copyOf(log1p));
+        }
+
+        ModelConfig config(int dense, int sparse, int buckets) {
+            ModelConfig c = kind == ModelKind.LOGISTIC ? ModelConfig.logistic(dense, sparse, buckets) : ModelConfig.deep(dense, sparse, buckets);
+            OptimizerKind o = optimizer == null ? c.optimizer() : optimizer;
+            double lr = learningRate != null ? learningRate : o == c.optimizer() ? c.learningRate() : o == OptimizerKind.ADAM ? 1e-3 : 0.1;
+            return c.withOptimizer(o, lr).withL2(l2);
+        }
+    }
+
+    /** The numbers of one replay; {@code served} counts only events scored by a release (as the loop would). */
+    record Outcome(Setting setting, ModelConfig config, ProgressiveMetrics all, ProgressiveMetrics served,
+                   ProgressiveMetrics secondHalf, int releases, int promoted, double seconds) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        List<Setting> settings = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.startsWith("bootstrap=") || arg.startsWith("prefix=") || arg.startsWith("spec=")
+                    || arg.startsWith("version=") || arg.startsWith("buckets=") || arg.startsWith("reference-")) {
+                String[] p = arg.split("=", 2);
+                a.put(p[0], p[1]);
+            } else {
+                settings.add(Setting.parse(arg));
+            }
+        }
+        if (!a.containsKey("bootstrap") || settings.isEmpty()) {
+            System.err.println("usage: DelayedLabelReplay bootstrap=HOST:PORT [prefix=] [spec=flights] [version=1] [buckets=262144] SETTING...");
+            System.exit(2);
+        }
+        List<Labelled> stream = LabelledStream.read(a.get("bootstrap"), new Topics(a.getOrDefault("prefix", "")),
+                a.getOrDefault("spec", "flights"), Integer.parseInt(a.getOrDefault("version", "1")));
+        if (stream.isEmpty()) {
+            throw new IllegalStateException("no labelled feature vectors found");
+        }
+        int buckets = Integer.parseInt(a.getOrDefault("buckets", "262144"));
+        System.out.println(describe(stream));
+        System.out.println(String.format(Locale.ROOT, "%-56s %8s %7s %7s | %8s %7s %7s | %8s | %9s %6s", "setting", "logloss", "AUC", "acc",
+                "served", "AUC", "judged", "2nd half", "promoted", "s"));
+        baselines(stream);
+        ProgressiveMetrics reference = perExampleReference(stream, Double.parseDouble(a.getOrDefault("reference-lr", "0.5")),
+                Setting.parse("log1p=" + a.getOrDefault("reference-log1p", "")).log1p());
+        System.out.println(String.format(Locale.ROOT, "%-56s %8.4f %7.4f %7.4f |", "reference: per-example Adagrad (VW-like), live weights",
+                reference.logLoss(), reference.auc(), reference.accuracy()));
+        SessionFactory sessions = TrainerSessions.open(Device.CPU, 0);
+        for (Setting s : settings) {
+            Outcome o = replay(stream, s, buckets, sessions);
+            System.out.println(String.format(Locale.ROOT, "%-56s %8.4f %7.4f %7.4f | %8.4f %7.4f %7d | %8.4f | %4d/%-4d %6.1f",
+                    s.text(), o.all().logLoss(), o.all().auc(), o.all().accuracy(), o.served().logLoss(), o.served().auc(),
+                    o.served().count(), o.secondHalf().logLoss(), o.promoted(), o.releases(), o.seconds()));
+        }
+    }
+
+    /** Event count, positive share and per dense slot the range and mean, to spot unscaled inputs. */
+    static String describe(List<Labelled> stream) {
+        int d = stream.get(0).dense().length;
+        double[] min = new double[d];
+        double[] max = new double[d];
+        double[] sum = new double[d];
+        double[] sq = new double[d];
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        double positives = 0;
+        double delay = 0;
+        for (Labelled e : stream) {
+            positives += e.label();
+            delay += e.labelMillis() - e.eventMillis();
+            for (int j = 0; j < d; j++) {
+                double x = e.dense()[j];
+                min[j] = Math.min(min[j], x);
+                max[j] = Math.max(max[j], x);
+                sum[j] += x;
+                sq[j] += x * x;
+            }
+        }
+        int n = stream.size();
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d labelled events, %.2f%% positive, mean label delay %.0f min%n",
+                n, 100 * positives / n, delay / n / 60_000));
+        for (int j = 0; j < d; j++) {
+            double mean = sum[j] / n;
+            b.append(String.format(Locale.ROOT, "  dense[%d]: min %.3f max %.3f mean %.3f std %.3f%n", j, min[j], max[j], mean,
+                    Math.sqrt(Math.max(0, sq[j] / n - mean * mean))));
+        }
+        return b.toString();
+    }
+
+    /** The base rate in hindsight, and the base rate known so far under the same label delay. */
+    static void baselines(List<Labelled> stream) {
+        ProgressiveMetrics hindsight = new ProgressiveMetrics();
+        ProgressiveMetrics running = new ProgressiveMetrics();
+        double rate = stream.stream().mapToDouble(Labelled::label).average().orElseThrow();
+        List<Labelled> byLabel = new ArrayList<>(stream);
+        byLabel.sort(Comparator.comparingLong(Labelled::labelMillis));
+        int next = 0;
+        double seen = 0;
+        double positives = 0;
+        for (Labelled e : stream) {
+            while (next < byLabel.size() && byLabel.get(next).labelMillis() <= e.eventMillis()) {
+                positives += byLabel.get(next++).label();
+                seen++;
+            }
+            hindsight.add(rate, e.label());
+            running.add(seen == 0 ? 0.5 : (positives + 1) / (seen + 2), e.label());
+        }
+        System.out.println(String.format(Locale.ROOT, "%-56s %8.4f %7s %7.4f |", "constant: base rate in hindsight",
+                hindsight.logLoss(), "-", hindsight.accuracy()));
+        System.out.println(String.format(Locale.ROOT, "%-56s %8.4f %7s %7.4f |", "constant: base rate of the labels known so far",
+                running.logLoss(), "-", running.accuracy()));
+    }
+
+    /**
+     * The same delayed-label protocol with a plain per-example learner in the manner of Vowpal Wabbit's default
+     * (one update per label, per-coordinate Adagrad from a zero accumulator, no regularization), as a yardstick
+     * for what these features allow; dense slots in {@code log1p} are log-transformed first.
+     */
+    static ProgressiveMetrics perExampleReference(List<Labelled> stream, double learningRate, Set<Integer> log1p) {
+        Map<Long, double[]> sparse = new HashMap<>(); // id -> {weight, sum of squared gradients}
+        int d = stream.get(0).dense().length;
+        double[] denseW = new double[d + 1]; // last slot: bias
+        double[] denseG = new double[d + 1];
+        List<Labelled> byLabel = new ArrayList<>(stream);
+        byLabel.sort(Comparator.comparingLong(Labelled::labelMillis));
+        ProgressiveMetrics metrics = new ProgressiveMetrics();
+        int next = 0;
+        for (Labelled e : stream) {
+            while (next < byLabel.size() && byLabel.get(next).labelMillis() <= e.eventMillis()) {
+                Labelled l = byLabel.get(next++);
+                double[] x = inputs(l, log1p);
+                double g = sigmoid(logit(l, x, denseW, sparse)) - l.label();
+                for (int j = 0; j <= d; j++) {
+                    double gj = g * x[j];
+                    denseG[j] += gj * gj;
+                    if (denseG[j] > 0) {
+                        denseW[j] -= learningRate * gj / Math.sqrt(denseG[j]);
+                    }
+                }
+                for (long id : l.sparse()) {
+                    double[] w = sparse.computeIfAbsent(id, k -> new double[2]);
+                    w[1] += g * g;
+                    if (w[1] > 0) {
+                        w[0] -= learningRate * g / Math.sqrt(w[1]);
+                    }
+                }
+            }
+            metrics.add(sigmoid(logit(e, inputs(e, log1p), denseW, sparse)), e.label());
+        }
+        return metrics;
+    }
+
+    private static double[] inputs(Labelled e, Set<Integer> log1p) {
+        int d = e.dense().length;
+        double[] x = new double[d + 1];
+        for (int j = 0; j < d; j++) {
+            x[j] = log1p.contains(j) ? Math.log1p(Math.max(0, e.dense()[j])) : e.dense()[j];
+        }
+        x[d] = 1;
+        return x;
+    }
+
+    private static double logit(Labelled e, double[] x, double[] denseW, Map<Long, double[]> sparse) {
+        double z = 0;
+        for (int j = 0; j < x.length; j++) {
+            z += x[j] * denseW[j];
+        }
+        for (long id : e.sparse()) {
+            double[] w = sparse.get(id);
+            z += w == null ? 0 : w[0];
+        }
+        return z;
+    }
+
+    private static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    /** Progressive validation with delayed labels: serve, then learn each label once its time has come. */
+    static Outcome replay(List<Labelled> stream, Setting s, int buckets, SessionFactory sessions) throws Exception {
+        long started = System.nanoTime();
+        int d = stream.get(0).dense().length;
+        int w = stream.get(0).sparse().length;
+        ModelConfig config = s.config(d, w, buckets);
+        List<Labelled> byLabel = new ArrayList<>(stream);
+        byLabel.sort(Comparator.comparingLong(Labelled::labelMillis));
+        ProgressiveMetrics all = new ProgressiveMetrics();
+        ProgressiveMetrics served = new ProgressiveMetrics();
+        ProgressiveMetrics secondHalf = new ProgressiveMetrics();
+        try (TrainingSession training = TrainingSession.open(config, sessions);
+             EvaluationSession evaluation = EvaluationSession.open(config, sessions)) {
+            TrainingState live = TrainingState.initial(config);
+            Map<String, FloatTensor> champion = null;
+            Map<String, FloatTensor> candidate = null;
+            double candidateLoss = 0;
+            double championLoss = 0;
+            int judged = 0;
+            int releases = 0;
+            int promoted = 0;
+            long half = stream.get(stream.size() / 2).eventMillis();
+            long trainedSinceCut = 0;
+            List<Labelled> buffer = new ArrayList<>();
+            List<Labelled> waiting = new ArrayList<>();
+            int next = 0;
+            for (Labelled e : stream) {
+                while (next < byLabel.size() && byLabel.get(next).labelMillis() <= e.eventMillis()) {
+                    buffer.add(byLabel.get(next++));
+                    if (buffer.size() < s.batch()) {
+                        continue;
+                    }
+                    Batch b = batch(buffer, config, s.log1p());
+                    buffer.clear();
+                    if (candidate != null) {
+                        // As the trainer does: a cut release is judged on the next examples it has not trained on.
+                        float[] c = evaluation.score(candidate, b);
+                        float[] h = champion == null ? null : evaluation.score(champion, b);
+                        for (int i = 0; i < b.size(); i++) {
+                            candidateLoss += config.task().loss(c[i], b.labels()[i]);
+                            championLoss += h == null ? 0 : config.task().loss(h[i], b.labels()[i]);
+                        }
+                        judged += b.size();
+                    }
+                    if (candidate != null && judged >= s.holdout()) {
+                        releases++;
+                        if (champion == null || candidateLoss / judged <= championLoss / judged + s.tolerance()) {
+                            score(waiting, champion, config, s.log1p(), evaluation, all, served, secondHalf, half);
+                            champion = candidate;
+                            promoted++;
+                        }
+                        candidate = null;
+                    }
+                    live = training.step(live, b).state();
+                    trainedSinceCut += b.size();
+                    if (candidate == null && trainedSinceCut >= Math.max(1, s.publishEvery()) && releases < s.maxReleases()) {
+                        trainedSinceCut = 0;
+                        candidate = live.params();
+                        candidateLoss = 0;
+                        championLoss = 0;
+                        judged = 0;
+                        if (s.holdout() == 0) {
+                            score(waiting, champion, config, s.log1p(), evaluation, all, served, secondHalf, half);
+                            champion = candidate;
+                            candidate = null;
+                            releases++;
+                            promoted++;
+                        }
+                    }
+                }
+                waiting.add(e);
+            }
+            Map<String, FloatTensor> release = champion;
+            score(waiting, release, config, s.log1p(), evaluation, all, served, secondHalf, half);
+            return new Outcome(s, config, all, served, secondHalf, releases, promoted, (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /** Scores the waiting events with the champion's weights; before the first champion they count as 0.5 in {@code all}. */
+    private static void score(List<Labelled> events, Map<String, FloatTensor> params, ModelConfig config,
+                              Set<Integer> log1p, EvaluationSession evaluation, ProgressiveMetrics all,
+                              ProgressiveMetrics served, ProgressiveMetrics secondHalf, long half) throws Exception {
+        if (params == null) {
+            events.forEach(e -> all.add(0.5, e.label()));
+            events.clear();
+            return;
+        }
+        for (int from = 0; from < events.size(); from += SCORE_CHUNK) {
+            List<Labelled> chunk = events.subList(from, Math.min(events.size(), from + SCORE_CHUNK));
+            float[] scores = evaluation.score(params, batch(chunk, config, log1p));
+            for (int i = 0; i < chunk.size(); i++) {
+                all.add(scores[i], chunk.get(i).label());
+                served.add(scores[i], chunk.get(i).label());
+                if (chunk.get(i).eventMillis() >= half) {
+                    secondHalf.add(scores[i], chunk.get(i).label());
+                }
+            }
+        }
+        events.clear();
+    }
+
+    private static Batch batch(List<Labelled> examples, ModelConfig c, Set<Integer> log1p) {
+        int n = examples.size();
+        float[] dense = new float[n * c.denseSize()];
+        long[] sparse = new long[n * c.sparseWidth()];
+        float[] labels = new float[n];
+        for (int i = 0; i < n; i++) {
+            Labelled e = examples.get(i);
+            for (int j = 0; j < c.denseSize(); j++) {
+                float x = e.dense()[j];
+                dense[i * c.denseSize() + j] = log1p.contains(j) ? (float) Math.log1p(Math.max(0, x)) : x;
+            }
+            System.arraycopy(e.sparse(), 0, sparse, i * c.sparseWidth(), c.sparseWidth());
+            labels[i] = e.label();
+        }
+        return new Batch(n, c.denseSize(), c.sparseWidth(), dense, sparse, labels);
+    }
+}
