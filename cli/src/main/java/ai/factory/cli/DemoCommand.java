@@ -15,6 +15,7 @@ import ai.factory.cli.demo.DemoReport;
 import ai.factory.cli.demo.EmbeddedFactory;
 import ai.factory.cli.demo.LiveView;
 import ai.factory.cli.demo.LoopObserver;
+import ai.factory.cli.demo.StalenessGate;
 import ai.factory.records.Event;
 import ai.factory.records.Feedback;
 import ai.factory.replay.Mapping;
@@ -74,7 +75,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", description = "logistic or deep (default: ${DEFAULT-VALUE}).")
     String kind;
 
-    @Option(names = "--publish-every-examples", defaultValue = "10000", paramLabel = "N",
+    @Option(names = "--max-staleness", defaultValue = "6h", paramLabel = "DURATION", converter = DurationOption.class,
+            description = {"Hold the replay so it is never more than this far, in the data's time, ahead of what the serving",
+                    "model has learned (default: ${DEFAULT-VALUE}; 'forever' for no bound). Keeps --speedup max a test of "
+                            + "online learning rather than of one stale model."})
+    Duration maxStaleness;
+
+    @Option(names = "--publish-every-examples", defaultValue = "1000", paramLabel = "N",
             description = "The trainer publishes a release after this many new examples (default: ${DEFAULT-VALUE}).")
     long publishEveryExamples;
 
@@ -123,6 +130,8 @@ final class DemoCommand implements Callable<Integer> {
             long replayStarted = System.nanoTime();
             Replay replay = new Replay(new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events),
                     AvroCodec.of(Event.class, factory.registry()), AvroCodec.of(Feedback.class, factory.registry()));
+            Replay.Gate gate = maxStaleness == null ? Replay.Gate.OPEN
+                    : new StalenessGate(observer::championTrainedThrough, maxStaleness, Duration.ofSeconds(60), System.err);
             Replay.Progress sent = replay.run(producer, new Replay.Listener() {
                 @Override
                 public void progress(Replay.Progress p) {
@@ -143,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
                 public void feedbackSent(Feedback feedback) {
                     observer.feedbackSent(feedback.getEventId(), System.currentTimeMillis());
                 }
-            });
+            }, gate);
             long replayEnded = System.nanoTime();
             boolean drained = live.drain(sent, drainTimeout);
             DemoReport summary = DemoReport.of(sent, observer, drained,

@@ -44,6 +44,15 @@ public final class Replay {
                            long pendingFeedback) {
     }
 
+    /** May hold the replay before it moves its clock to an event's time (flow control); called on the replay thread. */
+    @FunctionalInterface
+    public interface Gate {
+        /** Lets everything through. */
+        Gate OPEN = eventTime -> { };
+
+        void awaitTurn(Instant eventTime);
+    }
+
     /** Hears about progress and bad lines; called on the replay thread. */
     public interface Listener {
         void progress(Progress progress);
@@ -76,6 +85,11 @@ public final class Replay {
      * would arrive later in event time), flushes, and returns the totals.
      */
     public Progress run(Producer<String, byte[]> producer, Listener listener) throws IOException {
+        return run(producer, listener, Gate.OPEN);
+    }
+
+    /** Runs the replay as {@link #run(Producer, Listener)} does, holding each event until the gate lets it pass. */
+    public Progress run(Producer<String, byte[]> producer, Listener listener, Gate gate) throws IOException {
         RowMapper mapper = new RowMapper(options.mapping(), "replay");
         PriorityQueue<Feedback> pending = new PriorityQueue<>(Comparator.comparing(Feedback::getFeedbackTime));
         Pacer pacer = new Pacer(options.speedup(), options.maxEventsPerSecond());
@@ -104,6 +118,7 @@ public final class Replay {
                 }
                 Instant time = mapped.event().getEventTime();
                 pacer.awaitTurn(time);
+                gate.awaitTurn(time);
                 while (!pending.isEmpty() && !pending.peek().getFeedbackTime().isAfter(time)) {
                     send(producer, pending.poll(), listener);
                     feedbackCount++;
