@@ -9,7 +9,8 @@ import ai.factory.replay.Replay;
 /** The demo's closing numbers, printed and written as JSON in the shape the issue asks for. */
 public record DemoReport(long events, long feedback, long predictions, long predictionRecords, long examples,
                          long lateFeedback,
-                         long releases, long championVersion, long judged, double logLoss, double auc, double accuracy,
+                         long releases, long championVersion, long judged, double logLoss, double constantLogLoss,
+                         double auc, double accuracy,
                          double throughputEventsPerSecond, double latencyP50Ms, double latencyP99Ms,
                          double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained) {
 
@@ -20,7 +21,7 @@ public record DemoReport(long events, long feedback, long predictions, long pred
         Percentiles freshness = s.freshnessSeconds();
         return new DemoReport(sent.events(), sent.feedback(), s.predictedEvents(), s.predictionRecords(), s.examples(),
                 s.lateFeedback(),
-                s.releases(), s.championVersion(), s.judged(), s.logLoss(), observer.finalAuc(), s.accuracy(),
+                s.releases(), s.championVersion(), s.judged(), s.logLoss(), s.constantLogLoss(), observer.finalAuc(), s.accuracy(),
                 sent.events() / Math.max(1e-9, replaySeconds), s.latencyP50Ms(), s.latencyP99Ms(),
                 freshness.quantile(0.5), freshness.quantile(0.99), wallSeconds, drained);
     }
@@ -31,8 +32,8 @@ public record DemoReport(long events, long feedback, long predictions, long pred
         out.printf("  events %,d, feedback %,d -> predictions %,d (distinct events; %,d records), examples %,d, late feedback %,d%n",
                 events, feedback, predictions, predictionRecords, examples, lateFeedback);
         out.printf("  model releases %d, champion %s%n", releases, championVersion < 0 ? "none" : "v" + championVersion);
-        out.printf("  online (progressive) over %,d labelled predictions: log loss %.4f, AUC %.4f, accuracy %.2f%%%n",
-                judged, logLoss, auc, accuracy * 100);
+        out.printf("  online (progressive) over %,d labelled predictions: log loss %.4f (constant base rate: %.4f), AUC %.4f, accuracy %.2f%%%n",
+                judged, logLoss, constantLogLoss, auc, accuracy * 100);
         out.printf("  throughput %,.0f events/s; latency p50 %.0f ms, p99 %.0f ms; freshness p50 %.1f s, p99 %.1f s%n",
                 throughputEventsPerSecond, latencyP50Ms, latencyP99Ms, freshnessP50Seconds, freshnessP99Seconds);
         out.printf("  wall %.1f s%s%n", wallSeconds, drained ? "" : "  (NOT drained: the loop had not caught up at the timeout)");
@@ -49,8 +50,8 @@ public record DemoReport(long events, long feedback, long predictions, long pred
         json.put("late_feedback", lateFeedback);
         json.put("model_releases", releases);
         json.put("champion_version", championVersion < 0 ? null : championVersion);
-        json.put("progressive", object("logloss", finite(logLoss), "auc", finite(auc), "accuracy", finite(accuracy),
-                "judged", judged));
+        json.put("progressive", object("logloss", finite(logLoss), "constant_logloss", finite(constantLogLoss),
+                "auc", finite(auc), "accuracy", finite(accuracy), "judged", judged));
         json.put("throughput_events_per_s", finite(throughputEventsPerSecond));
         json.put("latency_ms", object("p50", finite(latencyP50Ms), "p99", finite(latencyP99Ms)));
         json.put("freshness_s", object("p50", finite(freshnessP50Seconds), "p99", finite(freshnessP99Seconds)));

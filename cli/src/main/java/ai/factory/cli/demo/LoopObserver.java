@@ -149,7 +149,7 @@ public final class LoopObserver implements Runnable, AutoCloseable {
         long champion = latestByKey.values().stream().filter(r -> r.getStatus() == ReleaseStatus.CHAMPION)
                 .mapToLong(ModelRelease::getVersion).max().orElse(-1);
         return new Snapshot(predictionRecords, predictedIds.size(), exampleCount, lateFeedback, latestByKey.size(), champion,
-                progressive.count(), progressive.logLoss(), auc(),
+                progressive.count(), progressive.logLoss(), progressive.constantLogLoss(), auc(),
                 progressive.accuracy(), latencyMs.quantile(0.5), latencyMs.quantile(0.99), freshness());
     }
 
@@ -217,7 +217,8 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     /** What the observer has seen so far. */
     public record Snapshot(long predictionRecords, long predictedEvents, long examples, long lateFeedback, long releases,
                            long championVersion,
-                    long judged, double logLoss, double auc, double accuracy, double latencyP50Ms, double latencyP99Ms,
+                    long judged, double logLoss, double constantLogLoss, double auc, double accuracy,
+                    double latencyP50Ms, double latencyP99Ms,
                     Percentiles freshnessSeconds) {
     }
 }

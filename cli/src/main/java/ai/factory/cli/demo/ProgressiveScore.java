@@ -15,6 +15,7 @@ final class ProgressiveScore {
     private int count;
     private double logLossSum;
     private long correct;
+    private long positives;
 
     void add(double score, double label) {
         if (count == scores.length) {
@@ -27,6 +28,9 @@ final class ProgressiveScore {
         if ((score >= 0.5) == positive) {
             correct++;
         }
+        if (positive) {
+            positives++;
+        }
         scores[count] = score;
         labels[count] = positive;
         count++;
@@ -38,6 +42,18 @@ final class ProgressiveScore {
 
     double logLoss() {
         return count == 0 ? Double.NaN : logLossSum / count;
+    }
+
+    /**
+     * Log loss of the best constant prediction for these labels (their base rate, known only in hindsight): the
+     * baseline a learner must beat to have learned anything.
+     */
+    double constantLogLoss() {
+        if (count == 0) {
+            return Double.NaN;
+        }
+        double p = (double) positives / count;
+        return p == 0 || p == 1 ? 0 : -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
     }
 
     double accuracy() {

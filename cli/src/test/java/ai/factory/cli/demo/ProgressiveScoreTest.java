@@ -44,6 +44,8 @@ class ProgressiveScoreTest {
         assertThat(score.logLoss()).isCloseTo(expected, within(1e-12));
         assertThat(score.accuracy()).isCloseTo(0.8, within(1e-12));
         assertThat(score.auc()).isCloseTo(0.5, within(1e-12));
+        assertThat(score.constantLogLoss()).as("0.2 is the base rate, so the constant baseline is that predictor")
+                .isCloseTo(expected, within(1e-12));
     }
 
     @Test
