@@ -109,6 +109,11 @@ final class DemoCommand implements Callable<Integer> {
         double pace = "max".equalsIgnoreCase(speedup) ? 0 : parsePositive(speedup);
         PrintWriter out = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("factory-demo-");
+        if (System.getenv("FACTORY_LOG_LEVEL") == null) {
+            // The live view is the demo's voice; every release and swap is on the dashboard.
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ai.factory"))
+                    .setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         long started = System.nanoTime();
 
         out.println("Starting the factory (" + (bootstrap == null ? "embedded Kafka" : "Kafka at " + bootstrap)
