@@ -8,8 +8,8 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
  * Record timestamps follow the records' own clocks (event time of what was served, feedback time of labels),
- * not the broker's append time, so Kafka Streams interleaves the inputs in event-time order where it can. Join
- * windows close on the {@link ServedClock}, which reads the served records' event times itself.
+ * not the broker's append time, so Kafka Streams interleaves the inputs in event-time order where it can (only
+ * among records it has fetched). Join windows close on the {@link JoinClock}, which reads the records' times itself.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
 

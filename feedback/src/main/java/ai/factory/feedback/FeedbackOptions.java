@@ -18,7 +18,7 @@ import ai.factory.topics.Topics;
  * @param applicationId    Kafka Streams application id (consumer group, transactional ids, internal topics)
  * @param join             window, grace, late retention and feedback policies
  * @param quality          how online quality is measured
- * @param punctuateEvery   event-time interval at which closed windows are looked for (join: on the served clock;
+ * @param punctuateEvery   event-time interval at which closed windows are looked for (join: on the join clock;
  *                         quality: on the stream time of the outcomes)
  * @param deadLetterTopic  where undecodable or invalid input goes
  * @param stateDir         folder of the local state stores

@@ -101,8 +101,8 @@ public final class FeedbackTopology {
         props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.threads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
-        // Process the three inputs in event-time order where their records are already in Kafka: wait briefly for
-        // a lagging input. Records not written yet are the served clock's business (see ServedClock).
+        // Helps Streams interleave the inputs in event-time order, but guarantees nothing: an input the consumer has
+        // not fetched lately looks caught up, and after this wait Streams goes on without it (see JoinClock).
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 100L);
         props.putAll(options.extraConfig());
         return props;
@@ -125,7 +125,7 @@ public final class FeedbackTopology {
                 .withCachingEnabled();
         StoreBuilder<?> due = Stores.keyValueStoreBuilder(store(options, JoinProcessor.DUE_STORE), Serdes.String(), Serdes.String())
                 .withCachingEnabled();
-        StoreBuilder<?> clock = Stores.keyValueStoreBuilder(store(options, ServedClock.STORE), Serdes.String(), Serdes.Long())
+        StoreBuilder<?> clock = Stores.keyValueStoreBuilder(store(options, JoinClock.STORE), Serdes.String(), Serdes.Long())
                 .withCachingEnabled();
         return new ProcessorSupplier<>() {
             @Override

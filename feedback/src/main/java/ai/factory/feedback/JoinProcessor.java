@@ -32,15 +32,17 @@ import org.slf4j.LoggerFactory;
  * Joins what was served for an event (feature vector, prediction) with the feedback that arrives for it
  * within the event-time window, and applies the model's feedback policy when the window closes.
  *
- * <p>Windows close on the {@link ServedClock} (newest event time of the task's features and predictions),
- * never on the feedback clock: labels may be written far ahead of the features they belong to, and must wait
- * for them. Whether a label is late is decided by its own times ({@code feedback_time > event_time + window}),
- * or because it came after its window had closed on the served clock.
+ * <p>Windows close on the {@link JoinClock}: the older of the served path's time (newest event time of the
+ * task's features and predictions) and the feedback path's (newest feedback time of its labels). Labels may be
+ * written far ahead of the features they belong to, and features may be read far ahead of labels, so a window
+ * closes only once both paths have passed its end and neither its served records nor its labels can still
+ * come. Whether a label is late is decided by its own times ({@code feedback_time > event_time + window}), or
+ * because it came after its window had closed: out of order, more than {@code grace} behind the newest label.
  *
  * <p>Emits {@link LabeledExample}s, late or unmatched {@link Feedback}, {@link Rejected} input and
  * {@link Outcome}s for the quality side. State lives in three stores: the join state by event id, an index by
- * due time, and the served clock. Windows are closed in {@code process} whenever the served clock moves (a sweep
- * of the index, at most every {@code sweepEvery} of served time), and an event's own state is brought up to
+ * due time, and the join clock. Windows are closed in {@code process} whenever the join clock moves (a sweep
+ * of the index, at most every {@code sweepEvery} of join time), and an event's own state is brought up to
  * the clock whenever a record for it arrives, so each decision depends on the clock only, not on sweep timing.
  * Everything happens while processing a record, inside the task's transaction.
  */
@@ -61,12 +63,12 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, JoinState> joins;
     private KeyValueStore<String, String> due;
-    private ServedClock clock;
-    /** Served time of the last sweep of this processor instance; only paces sweeps, decides nothing. */
-    private long lastSweep = ServedClock.UNKNOWN;
+    private JoinClock clock;
+    /** Join time of the last sweep of this processor instance; only paces sweeps, decides nothing. */
+    private long lastSweep = JoinClock.UNKNOWN;
 
     /**
-     * @param sweepEvery how far the served clock moves between two sweeps of the due index
+     * @param sweepEvery how far the join clock moves between two sweeps of the due index
      */
     JoinProcessor(JoinSettings settings, Duration sweepEvery, String applicationId, FeedbackMetrics metrics) {
         this.settings = settings;
@@ -83,8 +85,8 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         this.context = context;
         this.joins = context.getStateStore(JOIN_STORE);
         this.due = context.getStateStore(DUE_STORE);
-        this.clock = new ServedClock(context.getStateStore(ServedClock.STORE));
-        this.lastSweep = ServedClock.UNKNOWN;
+        this.clock = new JoinClock(context.getStateStore(JoinClock.STORE));
+        this.lastSweep = JoinClock.UNKNOWN;
     }
 
     @Override
@@ -136,10 +138,10 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         return false;
     }
 
-    /** A feature vector or a prediction arrived: it moves the served clock, then joins its event's state. */
+    /** A feature vector or a prediction arrived: it moves the served path's time, then joins its event's state. */
     private void served(String id, FeatureVector features, Prediction prediction, long timestamp) {
         long eventTime = (features != null ? features.getEventTime() : prediction.getEventTime()).toEpochMilli();
-        if (clock.advanceTo(eventTime)) {
+        if (clock.servedAt(eventTime)) {
             sweepIfDue();
         }
         JoinState state = settle(id, joins.get(id));
@@ -157,7 +159,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         } else if (prediction != null && state.prediction == null) {
             state.prediction = prediction;
             forwardOutcome(Outcome.served(prediction.getModelName(), prediction.getModelVersion(),
-                    prediction.getEventTime().toEpochMilli()), timestamp);
+                    prediction.getEventTime().toEpochMilli()));
         } else {
             // A duplicate (the scorer may write one twice); the first is what was served.
             metrics.ignored.increment();
@@ -194,9 +196,13 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         }
     }
 
+    /** A label arrived: it moves the feedback path's time, then joins its event's state (or is late). */
     private void feedback(String id, Feedback feedback, long timestamp) {
-        JoinState state = settle(id, joins.get(id));
         long time = feedback.getFeedbackTime().toEpochMilli();
+        if (clock.feedbackAt(time)) {
+            sweepIfDue();
+        }
+        JoinState state = settle(id, joins.get(id));
         if (state == null) {
             if (clock.hasPassed(time + window + grace)) {
                 // The features of any event this label could belong to would have been served by now.
@@ -248,20 +254,20 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         return true;
     }
 
-    /** When the window of this event closes, in served time. */
+    /** When the window of this event closes, in join time. */
     private long closingTime(JoinState state) {
         long eventTime = state.eventTime();
         long windowEnd = eventTime != JoinState.UNKNOWN ? eventTime + window
                 // Only feedback so far: its event is no later than the newest label, so its features are due
-                // by then; a further window of served time allows for served records out of order.
+                // by then; a further window allows for served records out of order.
                 : state.feedback.stream().mapToLong(ReceivedFeedback::time).max().orElseThrow() + window;
         return windowEnd + grace;
     }
 
-    /** Sweeps the due index when the served clock has moved far enough since the last sweep. */
+    /** Sweeps the due index when the join clock has moved far enough since the last sweep. */
     private void sweepIfDue() {
         long now = clock.now();
-        if (lastSweep != ServedClock.UNKNOWN && now - lastSweep < sweepEvery) {
+        if (lastSweep != JoinClock.UNKNOWN && now - lastSweep < sweepEvery) {
             return;
         }
         lastSweep = now;
@@ -287,7 +293,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
     }
 
     /**
-     * Brings one event's state up to the served clock: acts on its due time if the clock has passed it and no
+     * Brings one event's state up to the join clock: acts on its due time if the clock has passed it and no
      * sweep has yet. Returns the state afterwards (null when forgotten).
      */
     private JoinState settle(String id, JoinState state) {
@@ -299,7 +305,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
     }
 
     /**
-     * The served clock passed the state's due time: close its window (emit, expire, send unmatched feedback)
+     * The join clock passed the state's due time: close its window (emit, expire, send unmatched feedback)
      * or, once closed, forget it. Returns the state afterwards (null when forgotten).
      */
     private JoinState onDue(String id, JoinState state, long dueAt) {
@@ -355,7 +361,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
                             l.value(), eventTime, l.time(), defaulted))
                     .orElseGet(() -> Outcome.expired(p.getModelName(), p.getModelVersion(), eventTime,
                             eventTime + window));
-            forwardOutcome(outcome, timestamp);
+            forwardOutcome(outcome);
         }
     }
 
@@ -367,16 +373,17 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         if (state != null && state.prediction != null && LateReason.LATE.equals(reason)) {
             Prediction p = state.prediction;
             forwardOutcome(Outcome.late(p.getModelName(), p.getModelVersion(), p.getEventTime().toEpochMilli(),
-                    feedback.getFeedbackTime().toEpochMilli()), timestamp);
+                    feedback.getFeedbackTime().toEpochMilli()));
         }
     }
 
     /**
-     * Outcomes carry the served clock as their timestamp: it drives the quality side's time windows, which must
-     * not close ahead of the judgements the join still owes them.
+     * Outcomes carry the join clock as their timestamp: it drives the quality side's time windows, which must
+     * not close ahead of the judgements the join still owes them. Before both paths have a time, 0 (which never
+     * moves the quality side's clock).
      */
-    private void forwardOutcome(Outcome outcome, long timestamp) {
-        long at = clock.isKnown() ? clock.now() : timestamp;
+    private void forwardOutcome(Outcome outcome) {
+        long at = clock.isKnown() ? Math.max(0, clock.now()) : 0;
         context.forward(new Record<>(outcome.modelKey(), (Object) outcome, at));
     }
 

@@ -8,10 +8,10 @@ import ai.factory.feedback.policy.FeedbackPolicies;
  * How the join waits for labels.
  *
  * @param window        feedback counts when its time is at most this long after the event time; feedback still
- *                      waiting for its features expires once the served clock passes its time + window + grace
- * @param grace         how much further the served clock (newest event time of features and predictions) must
- *                      pass the window end before the window closes (out-of-order input, feedback behind the
- *                      served path)
+ *                      waiting for its features expires once the join clock passes its time + window + grace
+ * @param grace         how much further the join clock (the older of the newest served event time and the newest
+ *                      feedback time) must pass the window end before the window closes: the allowance for input
+ *                      out of order within a path (labels later than newer labels by up to grace still count)
  * @param lateRetention how long a closed event is remembered, so feedback arriving later is recognized as late
  *                      and attributed to the model version that served it
  * @param policies      feedback policy per model

@@ -29,7 +29,7 @@ final class JoinState {
     FeatureVector features;
     Prediction prediction;
     final List<ReceivedFeedback> feedback = new ArrayList<>();
-    /** Served time at which the index fires for this event (closing, or forgetting once closed); UNKNOWN before. */
+    /** Join-clock time at which the index fires for this event (closing, or forgetting once closed); UNKNOWN before. */
     long due = UNKNOWN;
 
     /** Event time from whatever was served, or {@link #UNKNOWN} while only feedback is known. */

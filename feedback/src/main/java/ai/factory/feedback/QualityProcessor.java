@@ -22,7 +22,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * version's {@link ModelQuality} and emits the reports it completes; time windows close once no more
  * judgements can arrive for them.
  *
- * <p>That is judged on the outcomes' timestamps, which are the join's served clock, rather than on the task's
+ * <p>That is judged on the outcomes' timestamps, which are the join's {@link JoinClock}, rather than on the task's
  * stream time: where the join runs in the same task (as in a test driver), stream time would follow the
  * feedback input and close windows ahead of the judgements the join still owes.
  */

@@ -146,6 +146,60 @@ class FeedbackAppKafkaTest {
         }
     }
 
+    /**
+     * The other skew, as the demo met it on a real broker: the app reads and commits ten hours (ten windows) of
+     * features and predictions before the first label is written. Every label within its window still yields
+     * one example; the previous join had closed those windows on the served clock and sent the labels to late.
+     */
+    @Test
+    void featuresReadLongBeforeTheirLabelsStillJoin(TestKafka kafka) throws Exception {
+        String prefix = TestKafka.uniquePrefix("feedback-ahead");
+        Topics topics = new Topics(prefix);
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        String applicationId = prefix + "app";
+        FeedbackOptions options = FeedbackOptions.defaults(kafka.bootstrapServers()).withTopicPrefix(prefix)
+                .withApplicationId(applicationId)
+                .withJoin(new JoinSettings(Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1),
+                        FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
+                .withState(state, false);
+        int n = 30;
+        long spacing = Duration.ofMinutes(20).toMillis();
+        try (FeedbackApp app = FeedbackApp.start(options, registry, new SimpleMeterRegistry());
+             var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer());
+             var examples = new CommittedReader<>(kafka.bootstrapServers(), topics.examples(),
+                     AvroSerde.of(LabeledExample.class, registry));
+             var late = new CommittedReader<>(kafka.bootstrapServers(), topics.feedbackLate(),
+                     AvroSerde.of(Feedback.class, registry));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            var fv = AvroSerde.of(FeatureVector.class, registry);
+            var pr = AvroSerde.of(Prediction.class, registry);
+            var fb = AvroSerde.of(Feedback.class, registry);
+            for (int i = 0; i < n; i++) {
+                String id = "e" + i;
+                long t = T0 + i * spacing;
+                producer.send(new ProducerRecord<>(topics.features(), id, fv.serialize(null, Records.features(id, t))));
+                producer.send(new ProducerRecord<>(topics.predictions(), id,
+                        pr.serialize(null, Records.prediction(id, t, 0.6, "m", 1))));
+            }
+            producer.flush();
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> committed(admin, applicationId, topics.features()) == n
+                            && committed(admin, applicationId, topics.predictions()) == n);
+
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(topics.feedback(), "e" + i,
+                        fb.serialize(null, Records.feedback("e" + i, i % 2, T0 + i * spacing + 30 * 60_000L, "app"))));
+            }
+            producer.flush();
+
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> examples.poll().size() + late.poll().size() >= n);
+            assertThat(late.poll()).isEmpty();
+            assertThat(examples.poll()).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(n);
+            assertThat(examples.poll()).allSatisfy(r -> assertThat(r.value().getServedScore()).isEqualTo(0.6));
+        }
+    }
+
     /** Offsets the app has committed on {@code topic}, summed over its partitions. */
     private static long committed(Admin admin, String groupId, String topic) throws Exception {
         return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().entrySet().stream()

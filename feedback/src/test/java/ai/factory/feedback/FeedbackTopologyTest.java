@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -267,7 +269,7 @@ class FeedbackTopologyTest {
 
     /**
      * The demo's skew: every label is written before any of the features it belongs to, with label times up to
-     * ten hours (ten windows) ahead of the first event. Windows close on the served clock, so each label still
+     * ten hours (ten windows) ahead of the first event. Windows close on the join clock, so each label still
      * joins: under FIRST at once when the prediction is in, or when the window closes without one (cold start).
      */
     @Test
@@ -310,8 +312,62 @@ class FeedbackTopologyTest {
         }
     }
 
+    /**
+     * The demo's other skew: the join reads features and predictions running more than a window ahead of labels
+     * it has not read yet (in the demo the consumer fetched nothing else while it drained a burst of features,
+     * and Kafka Streams stopped waiting for the label partition after {@code max.task.idle.ms}). A window must
+     * not close before the labels up to its end have been read: every label within its window yields exactly
+     * one example, and only the label after its window is late.
+     */
     @Test
-    void coldStartUnderFirstEmitsWithoutAPredictionWhenTheWindowClosesOnTheServedClock() {
+    void featuresReadFarAheadOfTheirLabelsStillYieldOneExamplePerLabel() {
+        int n = 300;
+        for (String policy : List.of("first", "last")) {
+            Random random = new Random(5);
+            Map<String, Double> labels = new LinkedHashMap<>();
+            List<Feedback> written = new ArrayList<>();
+            try (Harness h = harness(policy)) {
+                for (int i = 0; i < n; i++) {
+                    String id = "e" + i;
+                    long eventTime = T0 + i * 2 * 60_000L;
+                    h.features.pipeInput(id, Records.features(id, eventTime));
+                    // Every other event is never scored (the scorer waits for a first model).
+                    if (i % 2 == 1) {
+                        h.predictions.pipeInput(id, Records.prediction(id, eventTime, 0.25, "m", 1));
+                    }
+                    double label = i % 3 == 0 ? 1.0 : 0.0;
+                    labels.put(id, label);
+                    written.add(Records.feedback(id, label, eventTime + 1 + random.nextInt((int) HOUR), "app"));
+                }
+                h.features.pipeInput("too-late", Records.features("too-late", T0));
+                written.add(Records.feedback("too-late", 1.0, T0 + HOUR + 1, "app"));
+                assertThat(h.late.isEmpty()).isTrue();
+
+                // Ten windows later, the labels are read, in the order they were written: by label time.
+                written.sort(Comparator.comparing(Feedback::getFeedbackTime));
+                for (Feedback f : written) {
+                    h.feedback.pipeInput(f.getEventId(), f);
+                }
+                h.advanceTo(T0 + (n - 1) * 2 * 60_000L + 2 * HOUR + 1);
+
+                List<LabeledExample> out = real(h.examples.readValuesToList());
+                assertThat(out).as(policy).extracting(LabeledExample::getEventId)
+                        .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(labels.keySet());
+                assertThat(out).as(policy).allSatisfy(e -> {
+                    assertThat(e.getLabel()).isEqualTo(labels.get(e.getEventId()));
+                    boolean scored = Integer.parseInt(e.getEventId().substring(1)) % 2 == 1;
+                    assertThat(e.getServedScore()).isEqualTo(scored ? 0.25 : null);
+                });
+                List<TestRecord<String, Feedback>> late = h.late.readRecordsToList();
+                assertThat(late).as(policy).extracting(TestRecord::key).containsExactly("too-late");
+                assertThat(new String(late.get(0).headers().lastHeader(LateReason.HEADER).value(), StandardCharsets.UTF_8))
+                        .isEqualTo(LateReason.LATE);
+            }
+        }
+    }
+
+    @Test
+    void coldStartUnderFirstEmitsWithoutAPredictionWhenTheWindowClosesOnTheJoinClock() {
         try (Harness h = harness("first")) {
             h.features.pipeInput("e1", Records.features("e1", T0));
             h.label("e1", 1.0, T0 + 5);
@@ -330,7 +386,7 @@ class FeedbackTopologyTest {
     }
 
     @Test
-    void feedbackForFeaturesThatNeverArriveExpiresOnceTheServedClockPassesItsTimePlusWindowAndGrace() {
+    void feedbackForFeaturesThatNeverArriveExpiresOnceTheJoinClockPassesItsTimePlusWindowAndGrace() {
         long grace = 5 * 60_000L;
         JoinSettings join = new JoinSettings(Harness.WINDOW, Duration.ofMillis(grace), Harness.WINDOW,
                 FeedbackPolicies.of(FeedbackPolicy.parse("last")));
@@ -344,7 +400,7 @@ class FeedbackTopologyTest {
             h.label("real", 1.0, T0 + 60_000);
 
             h.advanceTo(first + HOUR + grace);
-            assertThat(h.late.isEmpty()).as("the served clock has not passed ghost-1's bound yet").isTrue();
+            assertThat(h.late.isEmpty()).as("the join clock has not passed ghost-1's bound yet").isTrue();
             assertThat(joins.get("ghost-1")).isNotNull();
 
             h.advanceTo(first + HOUR + grace + 1);
@@ -359,7 +415,7 @@ class FeedbackTopologyTest {
             assertThat(h.counter("factory.feedback.late", "reason", "unmatched")).isEqualTo(1.0);
             assertThat(real(h.examples.readValuesToList())).extracting(LabeledExample::getEventId).containsExactly("real");
 
-            // A label whose bound the served clock has already passed is unmatched at once.
+            // A label whose bound the join clock has already passed is unmatched at once.
             h.label("ghost-3", 1.0, T0);
             assertThat(h.late.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("ghost-3");
 

@@ -74,9 +74,13 @@ final class Harness implements AutoCloseable {
         feedback.pipeInput(id, Records.feedback(id, label, time, "app"));
     }
 
-    /** Moves the served clock (and stream time) to {@code time} with the features of an unrelated event. */
+    /**
+     * Moves both paths to {@code time}: the served clock with the features of an unrelated event, then the
+     * feedback clock with that event's label (which joins it, so it is never late or unmatched).
+     */
     void advanceTo(long time) {
         features.pipeInput("clock-" + time, Records.features("clock-" + time, time));
+        feedback.pipeInput("clock-" + time, Records.feedback("clock-" + time, 0.0, time, "clock"));
     }
 
     double counter(String name, String... tags) {
