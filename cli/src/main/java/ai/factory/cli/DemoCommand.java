@@ -96,6 +96,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--stay", description = "Keep everything running after the summary (for the dashboard) until Ctrl-C.")
     boolean stay;
 
+    private Path workDir;
+
     @Override
     public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("factory.home", "."));
@@ -109,6 +111,7 @@ final class DemoCommand implements Callable<Integer> {
         double pace = "max".equalsIgnoreCase(speedup) ? 0 : parsePositive(speedup);
         PrintWriter out = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("factory-demo-");
+        workDir = work;
         if (System.getenv("FACTORY_LOG_LEVEL") == null) {
             // The live view is the demo's voice; every release and swap is on the dashboard.
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ai.factory"))
@@ -189,7 +192,9 @@ final class DemoCommand implements Callable<Integer> {
         return CommandLine.populateCommand(new TrainCommand(),
                 "--bootstrap", kafka, "--prefix", prefix, "--model", model, "--kind", kind,
                 "--batch-size", "256", "--publish-every-examples", String.valueOf(publishEveryExamples),
-                "--publish-every", "PT5S", "--holdout", "500", "--checkpoint-interval", "PT10S").options();
+                "--publish-every", "PT5S", "--holdout", "500", "--checkpoint-interval", "PT10S",
+                // Weights, optimizer state and the release under evaluation outgrow the JobManager's 5 MiB.
+                "--checkpoint-dir", workDir.resolve("trainer-checkpoints").toUri().toString()).options();
     }
 
     private static double parsePositive(String text) {

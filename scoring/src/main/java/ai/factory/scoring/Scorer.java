@@ -188,6 +188,8 @@ public final class Scorer implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.startFromEarliest() ? "earliest" : "latest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(options.maxBatchSize(), 500));
+        // Features from an exactly-once ingest job count only once their transaction commits.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -198,6 +200,8 @@ public final class Scorer implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+        // The trainer publishes releases in transactions: never serve one that may still be aborted.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 

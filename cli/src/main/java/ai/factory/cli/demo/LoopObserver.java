@@ -17,7 +17,6 @@ import ai.factory.records.Prediction;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.SchemaRegistry;
-import ai.factory.serde.UndecodableRecordException;
 import ai.factory.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -105,8 +104,9 @@ public final class LoopObserver implements Runnable, AutoCloseable {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
                     try {
                         take(record);
-                    } catch (UndecodableRecordException e) {
-                        log.warn("Observer skips {}", e.getMessage());
+                    } catch (RuntimeException e) {
+                        // One odd record must not blind the live view for the rest of the run.
+                        log.warn("Observer skips {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
                     }
                 }
             }
