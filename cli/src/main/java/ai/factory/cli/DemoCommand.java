@@ -15,7 +15,7 @@ import ai.factory.cli.demo.DemoReport;
 import ai.factory.cli.demo.EmbeddedFactory;
 import ai.factory.cli.demo.LiveView;
 import ai.factory.cli.demo.LoopObserver;
-import ai.factory.cli.demo.StalenessGate;
+import ai.factory.cli.demo.LearningGate;
 import ai.factory.records.Event;
 import ai.factory.records.Feedback;
 import ai.factory.replay.Mapping;
@@ -75,11 +75,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", description = "logistic or deep (default: ${DEFAULT-VALUE}).")
     String kind;
 
-    @Option(names = "--max-staleness", defaultValue = "6h", paramLabel = "DURATION", converter = DurationOption.class,
-            description = {"Hold the replay so it is never more than this far, in the data's time, ahead of what the serving",
-                    "model has learned (default: ${DEFAULT-VALUE}; 'forever' for no bound). Keeps --speedup max a test of "
-                            + "online learning rather than of one stale model."})
-    Duration maxStaleness;
+    @Option(names = "--max-ahead", defaultValue = "5000", paramLabel = "N",
+            description = {"Hold the replay at most N events ahead of the examples the serving model has learned from "
+                    + "(default: ${DEFAULT-VALUE}; 0 for no bound). Labels in flight and the release cadence need a few "
+                    + "thousand; the bound keeps --speedup max a test of online learning rather than of one stale model."})
+    long maxAhead;
 
     @Option(names = "--publish-every-examples", defaultValue = "1000", paramLabel = "N",
             description = "The trainer publishes a release after this many new examples (default: ${DEFAULT-VALUE}).")
@@ -138,8 +138,8 @@ final class DemoCommand implements Callable<Integer> {
             long replayStarted = System.nanoTime();
             Replay replay = new Replay(new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events),
                     AvroCodec.of(Event.class, factory.registry()), AvroCodec.of(Feedback.class, factory.registry()));
-            Replay.Gate gate = maxStaleness == null ? Replay.Gate.OPEN
-                    : new StalenessGate(observer::championTrainedThrough, maxStaleness, Duration.ofSeconds(60), System.err);
+            Replay.Gate gate = maxAhead <= 0 ? Replay.Gate.OPEN
+                    : new LearningGate(observer::championExamplesTrained, maxAhead, Duration.ofSeconds(60), System.err);
             Replay.Progress sent = replay.run(producer, new Replay.Listener() {
                 @Override
                 public void progress(Replay.Progress p) {

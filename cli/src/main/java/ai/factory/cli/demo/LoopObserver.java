@@ -153,11 +153,11 @@ public final class LoopObserver implements Runnable, AutoCloseable {
                 progressive.accuracy(), latencyMs.quantile(0.5), latencyMs.quantile(0.99), freshness());
     }
 
-    /** How far in event time the current champion has learned, or null while there is no champion. */
-    public synchronized java.time.Instant championTrainedThrough() {
+    /** Examples the current champion has trained on (its ancestors' included), or -1 while there is no champion. */
+    public synchronized long championExamplesTrained() {
         return latestByKey.values().stream().filter(r -> r.getStatus() == ReleaseStatus.CHAMPION)
                 .max(java.util.Comparator.comparingLong(ModelRelease::getVersion))
-                .map(ModelRelease::getTrainedThroughEventTime).orElse(null);
+                .map(ModelRelease::getExamplesTrained).orElse(-1L);
     }
 
     /** Exact AUC, recomputed only when the judged pairs grew by a tenth (it sorts every pair). */
