@@ -192,9 +192,7 @@ final class DemoCommand implements Callable<Integer> {
         return CommandLine.populateCommand(new TrainCommand(),
                 "--bootstrap", kafka, "--prefix", prefix, "--model", model, "--kind", kind,
                 "--batch-size", "256", "--publish-every-examples", String.valueOf(publishEveryExamples),
-                "--publish-every", "PT5S", "--holdout", "500",
-                // Releases become visible to the read_committed scorer only when a checkpoint commits them.
-                "--checkpoint-interval", "PT2S",
+                "--publish-every", "PT5S", "--holdout", "500", "--checkpoint-interval", "PT10S",
                 // Weights, optimizer state and the release under evaluation outgrow the JobManager's 5 MiB.
                 "--checkpoint-dir", workDir.resolve("trainer-checkpoints").toUri().toString()).options();
     }
