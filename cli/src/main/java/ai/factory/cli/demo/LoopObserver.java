@@ -18,6 +18,7 @@ import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.Topics;
+import ai.factory.trainer.evaluation.ProgressiveMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,7 +52,7 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private long predictionRecords;
     private long exampleCount;
     private long lateFeedback;
-    private final ProgressiveScore progressive = new ProgressiveScore();
+    private final ProgressiveMetrics progressive = new ProgressiveMetrics();
     private final Percentiles latencyMs = new Percentiles();
     private final Map<Long, Long> firstServedAt = new HashMap<>();
     private final Map<String, ModelRelease> latestByKey = new HashMap<>();

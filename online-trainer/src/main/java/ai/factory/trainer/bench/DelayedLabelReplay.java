@@ -12,6 +12,7 @@ import java.util.Set;
 
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionFactory;
+import ai.factory.trainer.evaluation.ProgressiveMetrics;
 import ai.factory.topics.Topics;
 import ai.factory.trainer.bench.LabelledStream.Labelled;
 import ai.factory.trainer.model.Batch;

@@ -1,4 +1,4 @@
-package ai.factory.cli.demo;
+package ai.factory.trainer.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -7,12 +7,12 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-class ProgressiveScoreTest {
+class ProgressiveMetricsTest {
 
     @Test
     void aucEqualsTheShareOfCorrectlyOrderedPairs() {
         Random random = new Random(7);
-        ProgressiveScore score = new ProgressiveScore();
+        ProgressiveMetrics score = new ProgressiveMetrics();
         double[] s = new double[400];
         boolean[] y = new boolean[400];
         for (int i = 0; i < s.length; i++) {
@@ -36,7 +36,7 @@ class ProgressiveScoreTest {
 
     @Test
     void logLossAndAccuracyOfAConstantPredictor() {
-        ProgressiveScore score = new ProgressiveScore();
+        ProgressiveMetrics score = new ProgressiveMetrics();
         for (int i = 0; i < 1000; i++) {
             score.add(0.2, i % 5 == 0 ? 1 : 0);
         }
@@ -46,16 +46,5 @@ class ProgressiveScoreTest {
         assertThat(score.auc()).isCloseTo(0.5, within(1e-12));
         assertThat(score.constantLogLoss()).as("0.2 is the base rate, so the constant baseline is that predictor")
                 .isCloseTo(expected, within(1e-12));
-    }
-
-    @Test
-    void percentilesByNearestRank() {
-        Percentiles p = new Percentiles();
-        for (int i = 1; i <= 100; i++) {
-            p.add(i);
-        }
-        assertThat(p.quantile(0.5)).isEqualTo(50);
-        assertThat(p.quantile(0.99)).isEqualTo(99);
-        assertThat(new Percentiles().quantile(0.5)).isNaN();
     }
 }

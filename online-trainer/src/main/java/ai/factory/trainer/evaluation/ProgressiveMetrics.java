@@ -1,8 +1,11 @@
-package ai.factory.trainer.bench;
+package ai.factory.trainer.evaluation;
 
 import java.util.Arrays;
 
-/** Log loss, accuracy and exact AUC of binary predictions, each judged by the label that came later. */
+/**
+ * Log loss, accuracy and exact AUC of binary predictions, each judged by the label that came later. Keeps every pair
+ * so AUC is exact (by rank); 3 million pairs take about 27 MB.
+ */
 public final class ProgressiveMetrics {
 
     private static final double EPS = 1e-15;
@@ -12,6 +15,7 @@ public final class ProgressiveMetrics {
     private int count;
     private double logLossSum;
     private long correct;
+    private long positiveCount;
 
     public void add(double score, double label) {
         if (count == scores.length) {
@@ -24,6 +28,9 @@ public final class ProgressiveMetrics {
         if ((score >= 0.5) == positive) {
             correct++;
         }
+        if (positive) {
+            positiveCount++;
+        }
         scores[count] = score;
         positives[count] = positive;
         count++;
@@ -35,6 +42,18 @@ public final class ProgressiveMetrics {
 
     public double logLoss() {
         return count == 0 ? Double.NaN : logLossSum / count;
+    }
+
+    /**
+     * Log loss of the best constant prediction for these labels (their base rate, known only in hindsight): the
+     * baseline a learner must beat to have learned anything.
+     */
+    public double constantLogLoss() {
+        if (count == 0) {
+            return Double.NaN;
+        }
+        double p = (double) positiveCount / count;
+        return p == 0 || p == 1 ? 0 : -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
     }
 
     public double accuracy() {
