@@ -91,6 +91,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "champion, none, or a version number to fine-tune from (default: ${DEFAULT-VALUE}).")
     String warmStart;
 
+    @Option(names = "--initial-release", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"When the model has no champion, publish its initial weights as one before training, so events "
+                    + "are scored from the first and their labels join at once (default: on; --no-initial-release waits "
+                    + "for a trained release instead)."})
+    boolean initialRelease;
+
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
             description = "cpu, cuda or cuda:N; without a usable GPU it warns once and trains on the CPU (default: ${DEFAULT-VALUE}).")
     String device;
@@ -139,6 +145,7 @@ final class TrainCommand implements Callable<Integer> {
         a.put("holdout", String.valueOf(holdout));
         a.put("tolerance", String.valueOf(tolerance));
         a.put("warm-start", warmStart);
+        a.put("initial-release", String.valueOf(initialRelease));
         a.put("device", device);
         a.put("threads", String.valueOf(threads));
         a.put("checkpoint-interval", checkpointInterval);

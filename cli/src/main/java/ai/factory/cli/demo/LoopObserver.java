@@ -154,11 +154,9 @@ public final class LoopObserver implements Runnable, AutoCloseable {
                 progressive.accuracy(), latencyMs.quantile(0.5), latencyMs.quantile(0.99), freshness());
     }
 
-    /** Examples the current champion has trained on (its ancestors' included), or -1 while there is no champion. */
-    public synchronized long championExamplesTrained() {
-        return latestByKey.values().stream().filter(r -> r.getStatus() == ReleaseStatus.CHAMPION)
-                .max(java.util.Comparator.comparingLong(ModelRelease::getVersion))
-                .map(ModelRelease::getExamplesTrained).orElse(-1L);
+    /** Examples the newest release (of any status) has trained on, its ancestors' included; -1 before any release. */
+    public synchronized long releasedExamplesTrained() {
+        return latestByKey.values().stream().mapToLong(ModelRelease::getExamplesTrained).max().orElse(-1L);
     }
 
     /** Exact AUC, recomputed only when the judged pairs grew by a tenth (it sorts every pair). */

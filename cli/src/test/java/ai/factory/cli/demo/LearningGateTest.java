@@ -22,7 +22,7 @@ class LearningGateTest {
     private final LearningGate gate = new LearningGate(trained::get, 10, Duration.ofSeconds(30), new PrintStream(err, true));
 
     @Test
-    void noBoundBeforeTheFirstChampion() {
+    void noBoundBeforeTheFirstRelease() {
         for (int i = 0; i < 1000; i++) {
             gate.awaitTurn(T);
         }
@@ -30,7 +30,7 @@ class LearningGateTest {
     }
 
     @Test
-    void theReplayWaitsUntilTheChampionHasLearnedEnough() throws Exception {
+    void theReplayWaitsUntilAReleaseHasLearnedEnough() throws Exception {
         trained.set(0);
         for (int i = 0; i < 10; i++) {
             gate.awaitTurn(T);
@@ -45,11 +45,18 @@ class LearningGateTest {
     }
 
     @Test
-    void aStuckChampionSlowsTheReplayButNeverHangsIt() throws Exception {
-        LearningGate impatient = new LearningGate(() -> 0, 1, Duration.ofMillis(200), new PrintStream(err, true));
+    void aStuckTrainerSlowsTheReplayButNeverHangsIt() throws Exception {
+        LearningGate impatient = new LearningGate(() -> 0, 2, Duration.ofMillis(200), new PrintStream(err, true));
+        impatient.awaitTurn(T);
         impatient.awaitTurn(T);
         CompletableFuture.runAsync(() -> impatient.awaitTurn(T)).get(10, TimeUnit.SECONDS);
         assertThat(impatient.timeouts()).isEqualTo(1);
-        assertThat(err.toString()).contains("the champion has learned from 0 examples");
+        assertThat(err.toString()).contains("the newest release has learned from 0 examples");
+        // After a timeout the next window of events goes through without another wait.
+        CompletableFuture.runAsync(() -> {
+            impatient.awaitTurn(T);
+            impatient.awaitTurn(T);
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(impatient.timeouts()).isEqualTo(1);
     }
 }

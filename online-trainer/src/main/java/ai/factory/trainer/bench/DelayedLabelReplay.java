@@ -32,7 +32,7 @@ import ai.factory.trainer.runtime.TrainingSession;
  * Prints the progressive log loss, AUC and accuracy of several trainer settings side by side with two constant
  * baselines, so a learning-rate or feature-scaling question is settled by numbers rather than by the whole demo.
  *
- * <p>Arguments: {@code bootstrap=HOST:PORT [prefix=] [spec=flights] [version=1]} then one or more settings, each a
+ * <p>Arguments: {@code bootstrap=HOST:PORT [prefix=] [spec=flights] [version=1] [events=N]} then one or more settings, each a
  * comma list such as {@code lr=0.1,batch=256,publish=10000,opt=adagrad,l2=1e-6,kind=logistic,log1p=3:5}:
  * {@code publish} = examples trained between releases (0 serves the live weights), {@code log1p} = dense slots
  * to pass through log1p first (to try a spec change before making it), {@code holdout} and {@code tolerance} = the
@@ -88,7 +88,8 @@ public final class DelayedLabelReplay {
         List<Setting> settings = new ArrayList<>();
         for (String arg : args) {
             if (arg.startsWith("bootstrap=") || arg.startsWith("prefix=") || arg.startsWith("spec=")
-                    || arg.startsWith("version=") || arg.startsWith("buckets=") || arg.startsWith("reference-")) {
+                    || arg.startsWith("version=") || arg.startsWith("buckets=") || arg.startsWith("reference-")
+                    || arg.startsWith("events=")) {
                 String[] p = arg.split("=", 2);
                 a.put(p[0], p[1]);
             } else {
@@ -96,11 +97,15 @@ public final class DelayedLabelReplay {
             }
         }
         if (!a.containsKey("bootstrap") || settings.isEmpty()) {
-            System.err.println("usage: DelayedLabelReplay bootstrap=HOST:PORT [prefix=] [spec=flights] [version=1] [buckets=262144] SETTING...");
+            System.err.println("usage: DelayedLabelReplay bootstrap=HOST:PORT [prefix=] [spec=flights] [version=1] [buckets=262144] [events=N] SETTING...");
             System.exit(2);
         }
         List<Labelled> stream = LabelledStream.read(a.get("bootstrap"), new Topics(a.getOrDefault("prefix", "")),
                 a.getOrDefault("spec", "flights"), Integer.parseInt(a.getOrDefault("version", "1")));
+        if (a.containsKey("events")) {
+            // The first N events in event time, to compare with a demo run of --events N.
+            stream = stream.subList(0, Math.min(stream.size(), Integer.parseInt(a.get("events"))));
+        }
         if (stream.isEmpty()) {
             throw new IllegalStateException("no labelled feature vectors found");
         }

@@ -1,14 +1,20 @@
 package ai.factory.trainer.job;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import ai.factory.records.ModelRelease;
+import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.OnnxWeights;
+import ai.factory.trainer.model.TrainingState;
 import ai.factory.trainer.release.ModelCatalog;
+import ai.factory.trainer.release.PromotionGate;
+import ai.factory.trainer.release.ReleaseFactory;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -58,6 +64,12 @@ public final class TrainerJob {
                         .orElseThrow(() -> new IllegalArgumentException("no release "
                                 + ModelCatalog.key(options.modelName(), options.warmStartVersion()) + " to warm-start from")));
             };
+            if (champion.isEmpty() && options.initialRelease() && options.warmStart() != TrainerOptions.WarmStart.VERSION) {
+                ModelRelease initial = catalog.add(initialRelease(options, next));
+                LOG.info("{}: no champion; published the initial weights as champion v{}", options.modelName(), next);
+                var params = weightsOf(initial, options.model());
+                return new StartingPoint(params, next + 1, next, 0, next, params);
+            }
             if (warm.isEmpty()) {
                 LOG.info("{}: starting from fresh weights as version {}", options.modelName(), next);
                 return new StartingPoint(null, next, null, 0, championVersion, championParams);
@@ -68,6 +80,22 @@ public final class TrainerJob {
             return new StartingPoint(weightsOf(from, options.model()), next, from.getVersion(), from.getExamplesTrained(),
                     championVersion, championParams);
         }
+    }
+
+    /**
+     * The model before any training, as a champion: scorers serve it from the first event (predict, then learn), so
+     * labels join their predictions at once instead of waiting for their windows to close without one.
+     */
+    private static ModelRelease initialRelease(TrainerOptions options, long version) {
+        var params = TrainingState.initial(options.model()).params();
+        var decision = new PromotionGate.Decision(ReleaseStatus.CHAMPION,
+                "initial weights, trained on no examples: serves until a trained release beats it on unseen examples");
+        var lineage = new ReleaseFactory.Lineage(version, null, 0, 0, options.topics().examples(), Map.of());
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put("requested_device", options.device().toString());
+        provenance.put("source_topic", options.topics().examples());
+        return ReleaseFactory.build(options.modelName(), options.specName(), options.specVersion(), options.model(),
+                params, lineage, decision, Map.of(), provenance);
     }
 
     private static java.util.Map<String, ai.factory.trainer.model.FloatTensor> weightsOf(ModelRelease release, ModelConfig config) {

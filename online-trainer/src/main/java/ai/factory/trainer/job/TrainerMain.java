@@ -74,6 +74,7 @@ public final class TrainerMain {
                 .withTolerance(Double.parseDouble(a.getOrDefault("tolerance", "0.002")))
                 .withDevice(Device.parse(a.getOrDefault("device", "cpu")), Integer.parseInt(a.getOrDefault("threads", "0")))
                 .withCheckpoints(Duration.parse(a.getOrDefault("checkpoint-interval", "PT30S")), a.get("checkpoint-dir"));
+        o = o.withInitialRelease(Boolean.parseBoolean(a.getOrDefault("initial-release", "true")));
         String warm = a.getOrDefault("warm-start", "champion");
         return warm.matches("\\d+") ? o.withWarmStart(TrainerOptions.WarmStart.VERSION, Long.parseLong(warm))
                 : o.withWarmStart(TrainerOptions.WarmStart.valueOf(warm.toUpperCase()), 0);

@@ -25,13 +25,17 @@ import ai.factory.trainer.model.ModelConfig;
  * @param warmStartVersion     the version for {@link WarmStart#VERSION}
  * @param threads              ONNX Runtime intra-op threads (0 = available cores)
  * @param checkpointDir        file-system checkpoint directory (URI), or null for the JobManager's memory
+ * @param dlqTopic             where undecodable or mismatched examples go
+ * @param initialRelease       when the model has no champion, publish the initial weights as one before training, so
+ *                             events are scored (and their labels joined at once) from the start instead of waiting
+ *                             for a trained release
  */
 public record TrainerOptions(String bootstrapServers, String topicPrefix, SchemaRegistryAddress registry, String groupId,
                              String modelName, String specName, int specVersion, ModelConfig model,
                              int batchSize, int stepsPerRun, long publishEveryExamples, Duration publishEvery,
                              int holdoutExamples, double tolerance, WarmStart warmStart, long warmStartVersion,
                              Device device, int threads, Duration checkpointInterval, String checkpointDir,
-                             String dlqTopic) implements Serializable {
+                             String dlqTopic, boolean initialRelease) implements Serializable {
 
     /** Where the weights of a fresh job (no checkpoint) come from. */
     public enum WarmStart { NONE, CHAMPION, VERSION }
@@ -47,55 +51,62 @@ public record TrainerOptions(String bootstrapServers, String topicPrefix, Schema
         return new Topics(topicPrefix);
     }
 
-    /** Defaults: batch 1024, one step per run, a release every 100k examples or 5 minutes, 10k hold-out examples, tolerance 0.002. */
+    /** Defaults: batch 1024, one step per run, a release every 100k examples or 5 minutes, 10k hold-out examples, tolerance 0.002, initial weights released when there is no champion. */
     public static TrainerOptions defaults(String bootstrapServers, Topics topics, String modelName, String specName,
                                           int specVersion, ModelConfig model) {
         return new TrainerOptions(bootstrapServers, topics.prefix(), SchemaRegistryAddress.kafka(bootstrapServers, topics.schemas()),
                 "online-trainer-" + modelName, modelName, specName, specVersion, model, 1024, 1, 100_000,
                 Duration.ofMinutes(5), 10_000, 0.002, WarmStart.CHAMPION, 0, Device.CPU, 0, Duration.ofSeconds(30), null,
-                topics.eventsDlq());
+                topics.eventsDlq(), true);
     }
 
     public TrainerOptions withBatching(int batch, long everyExamples, Duration every, int holdout) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batch, stepsPerRun, everyExamples, every, holdout, tolerance, warmStart, warmStartVersion, device, threads,
-                checkpointInterval, checkpointDir, dlqTopic);
+                checkpointInterval, checkpointDir, dlqTopic, initialRelease);
     }
 
     public TrainerOptions withModel(ModelConfig config) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, config,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, checkpointInterval, checkpointDir, dlqTopic);
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
     }
 
     public TrainerOptions withWarmStart(WarmStart mode, long version) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, mode, version, device, threads,
-                checkpointInterval, checkpointDir, dlqTopic);
+                checkpointInterval, checkpointDir, dlqTopic, initialRelease);
     }
 
     public TrainerOptions withCheckpoints(Duration interval, String dir) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, interval, dir, dlqTopic);
+                device, threads, interval, dir, dlqTopic, initialRelease);
     }
 
     public TrainerOptions withDevice(Device d, int intraOpThreads) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                d, intraOpThreads, checkpointInterval, checkpointDir, dlqTopic);
+                d, intraOpThreads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
     }
 
     /** Trains {@code k} mini-batches per ONNX Runtime run (1 = one run per mini-batch). */
     public TrainerOptions withStepsPerRun(int k) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, k, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, checkpointInterval, checkpointDir, dlqTopic);
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
     }
 
     public TrainerOptions withTolerance(double t) {
         return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, t, warmStart, warmStartVersion, device,
-                threads, checkpointInterval, checkpointDir, dlqTopic);
+                threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
+    }
+
+    /** Whether a model without a champion first publishes its initial weights as one. */
+    public TrainerOptions withInitialRelease(boolean publish) {
+        return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+                batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, publish);
     }
 }

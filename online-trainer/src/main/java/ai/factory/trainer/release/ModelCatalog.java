@@ -134,6 +134,14 @@ public final class ModelCatalog implements AutoCloseable {
         return publish(release);
     }
 
+    /** Publishes a new release; refuses a version that exists already. */
+    public ModelRelease add(ModelRelease release) {
+        if (list(release.getModelName()).stream().anyMatch(r -> r.getVersion() == release.getVersion())) {
+            throw new IllegalStateException(key(release.getModelName(), release.getVersion()) + " exists already");
+        }
+        return publish(release);
+    }
+
     /** The current state of one release. */
     public ModelRelease find(String modelName, long version) {
         return list(modelName).stream().filter(r -> r.getVersion() == version).findFirst()

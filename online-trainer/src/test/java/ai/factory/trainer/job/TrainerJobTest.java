@@ -76,7 +76,7 @@ class TrainerJobTest {
     @ValueSource(ints = {1, 2})
     void aRestartFromACheckpointTrainsEveryExampleExactlyOnce(int stepsPerRun, TestKafka kafka) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix("trainer-eo"));
-        TrainerOptions options = options(kafka, topics, "delay", MODEL).withStepsPerRun(stepsPerRun);
+        TrainerOptions options = options(kafka, topics, "delay", MODEL).withStepsPerRun(stepsPerRun).withInitialRelease(false);
         try (SchemaRegistry registry = options.registry().open();
              ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
             // Three bad records first in partition 0: they go to the dead-letter topic, never into training.
@@ -157,7 +157,7 @@ class TrainerJobTest {
     @Test
     void aNanProducingLearningRateLeadsToRejectedReleasesNotAChampion(TestKafka kafka) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix("trainer-nan"));
-        TrainerOptions options = options(kafka, topics, "diverging", MODEL.withLearningRate(Double.NaN));
+        TrainerOptions options = options(kafka, topics, "diverging", MODEL.withLearningRate(Double.NaN)).withInitialRelease(false);
         try (SchemaRegistry registry = options.registry().open();
              ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
             ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, new SyntheticData(4, 3, 64, 0.5, 5), 400, 2, 0);
@@ -174,6 +174,41 @@ class TrainerJobTest {
                 assertThat(r.getStatusReason()).contains("non-finite weights");
             });
             assertThat(catalog.champion(options.modelName())).isEmpty();
+        }
+    }
+
+    @Test
+    void withoutAChampionTheInitialWeightsServeUntilATrainedReleaseBeatsThem(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("trainer-initial"));
+        TrainerOptions options = options(kafka, topics, "cold", MODEL);
+        try (SchemaRegistry registry = options.registry().open();
+             ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
+            StartingPoint start = TrainerJob.startingPoint(options);
+            ModelRelease initial = catalog.champion(options.modelName()).orElseThrow();
+            assertThat(initial.getVersion()).isEqualTo(1L);
+            assertThat(initial.getExamplesTrained()).isZero();
+            assertThat(initial.getTrainingData()).isEmpty();
+            assertThat(initial.getStatusReason()).contains("initial weights");
+            assertThat(start.parentVersion()).isEqualTo(1L);
+            assertThat(start.championVersion()).isEqualTo(1L);
+            assertThat(start.nextVersion()).isEqualTo(2L);
+            // A second start finds the champion and publishes nothing.
+            assertThat(TrainerJob.startingPoint(options).nextVersion()).isEqualTo(2L);
+            assertThat(catalog.list(options.modelName())).hasSize(1);
+
+            ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, new SyntheticData(4, 3, 64, 0.5, 7), 600, 2, 0);
+            JobClient job = startJob(options, false);
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> catalog.list(options.modelName()).size() >= 2);
+            } finally {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+            ModelRelease trained = catalog.find(options.modelName(), 2);
+            assertThat(trained.getParentVersion()).isEqualTo(1L);
+            assertThat(trained.getMetrics()).containsEntry("champion_version", 1.0);
+            assertThat(trained.getMetrics().get("holdout_logloss")).isLessThan(trained.getMetrics().get("champion_holdout_loss"));
+            assertThat(trained.getStatus()).isEqualTo(ReleaseStatus.CHAMPION);
         }
     }
 

@@ -42,7 +42,8 @@ class ModelCatalogTest {
             Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
                     admin.describeTopics(List.of(topics.schemas(), topics.models())).allTopicNames().get(5, TimeUnit.SECONDS).size() == 2);
         }
-        TrainerOptions options = TrainerOptions.defaults(kafka.bootstrapServers(), topics, "m", "flights", 1, CONFIG);
+        TrainerOptions options = TrainerOptions.defaults(kafka.bootstrapServers(), topics, "m", "flights", 1, CONFIG)
+                .withInitialRelease(false);
         try (SchemaRegistry registry = options.registry().open();
              ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
             assertThat(TrainerJob.startingPoint(options)).isEqualTo(StartingPoint.fresh());
