@@ -161,13 +161,7 @@ class TrainerJobTest {
         try (SchemaRegistry registry = options.registry().open();
              ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
             ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, new SyntheticData(4, 3, 64, 0.5, 5), 400, 2, 0);
-            JobClient job = startJob(options, false);
-            try {
-                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> catalog.list(options.modelName()).size() >= 2);
-            } finally {
-                job.cancel().get(30, TimeUnit.SECONDS);
-            }
+            runUntilReleases(options, catalog, 2);
             List<ModelRelease> releases = catalog.list(options.modelName());
             assertThat(releases).allSatisfy(r -> {
                 assertThat(r.getStatus()).isEqualTo(ReleaseStatus.REJECTED);
@@ -197,13 +191,7 @@ class TrainerJobTest {
             assertThat(catalog.list(options.modelName())).hasSize(1);
 
             ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, new SyntheticData(4, 3, 64, 0.5, 7), 600, 2, 0);
-            JobClient job = startJob(options, false);
-            try {
-                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> catalog.list(options.modelName()).size() >= 2);
-            } finally {
-                job.cancel().get(30, TimeUnit.SECONDS);
-            }
+            runUntilReleases(options, catalog, 2);
             ModelRelease trained = catalog.find(options.modelName(), 2);
             assertThat(trained.getParentVersion()).isEqualTo(1L);
             assertThat(trained.getMetrics()).containsEntry("champion_version", 1.0);
@@ -224,6 +212,17 @@ class TrainerJobTest {
                 .withBatching(50, 300, Duration.ofSeconds(1), 100)
                 .withCheckpoints(Duration.ofMillis(300), checkpoints.toUri().toString())
                 .withDevice(ai.factory.onnx.Device.CPU, 1);
+    }
+
+    /** Runs the job without injected failures until the models topic holds {@code count} releases of its model. */
+    private static void runUntilReleases(TrainerOptions options, ModelCatalog catalog, int count) throws Exception {
+        JobClient job = startJob(options, false);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> catalog.list(options.modelName()).size() >= count);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static JobClient startJob(TrainerOptions options, boolean injectFailure) throws Exception {
