@@ -72,8 +72,11 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--quality-count", defaultValue = "1000", description = "Judged predictions per count window (${DEFAULT-VALUE}).")
     int qualityCount;
 
-    @Option(names = "--quality-time", defaultValue = "PT1H", description = "Length of quality time windows (${DEFAULT-VALUE}).")
+    @Option(names = "--quality-time", defaultValue = "PT1H", description = "Length of quality time windows, by label time (${DEFAULT-VALUE}).")
     Duration qualityTime;
+
+    @Option(names = "--quality-panes", defaultValue = "4", description = "Windows slide: each is reported every 1/N of its length, over its whole length; 1 for tumbling windows. N must divide both window lengths (${DEFAULT-VALUE}).")
+    int qualityPanes;
 
     @Option(names = "--threshold", defaultValue = "0.5", description = "Decision threshold for accuracy (${DEFAULT-VALUE}).")
     double threshold;
@@ -104,7 +107,7 @@ public final class FeedbackCommand implements Callable<Integer> {
         FeedbackPolicies policies = FeedbackPolicies.parse(FeedbackPolicy.parse(policy), modelPolicies);
         JoinSettings join = new JoinSettings(window, grace, lateRetention == null ? window : lateRetention, policies);
         QualitySettings quality = new QualitySettings(qualityCount, qualityTime, threshold, aucBins, calibrationBins,
-                driftDelta, driftLambda, QualitySettings.defaults().driftMinSamples());
+                driftDelta, driftLambda, QualitySettings.defaults().driftMinSamples(), qualityPanes);
         return new FeedbackOptions(bootstrap, topicPrefix, applicationId, join, quality, punctuateEvery, deadLetterTopic,
                 stateDir, inMemoryState, partitions, !noCreateTopics, threads, commitInterval, config);
     }

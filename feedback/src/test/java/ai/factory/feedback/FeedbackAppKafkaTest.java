@@ -53,7 +53,7 @@ class FeedbackAppKafkaTest {
                 .withApplicationId(prefix + "app")
                 .withJoin(new JoinSettings(Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1),
                         FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
-                .withQuality(QualitySettings.defaults().withCountWindow(10))
+                .withQuality(QualitySettings.defaults().withPanes(1).withCountWindow(10))
                 .withState(state, false);
         int n = 30;
         try (FeedbackApp app = FeedbackApp.start(options, registry, new SimpleMeterRegistry());

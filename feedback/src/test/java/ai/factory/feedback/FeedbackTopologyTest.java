@@ -33,7 +33,7 @@ class FeedbackTopologyTest {
     Path state;
 
     private Harness harness(String policy) {
-        return new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse(policy)), QualitySettings.defaults().withCountWindow(2));
+        return new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse(policy)), QualitySettings.defaults().withPanes(1).withCountWindow(2));
     }
 
     private static List<LabeledExample> real(List<LabeledExample> examples) {

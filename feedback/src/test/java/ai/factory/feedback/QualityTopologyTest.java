@@ -32,13 +32,14 @@ class QualityTopologyTest {
     }
 
     @Test
-    void countWindowReportEqualsADirectComputationOverTheSamePairs() {
+    void slidingCountWindowsReportTheLastNPairsEveryNOverPanes() {
         int n = 500;
+        int panes = 4;
         Random random = new Random(7);
         List<Pair> pairs = new ArrayList<>();
         try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")),
-                QualitySettings.defaults().withCountWindow(n))) {
-            for (int i = 0; i < n; i++) {
+                QualitySettings.defaults().withCountWindow(n).withPanes(panes))) {
+            for (int i = 0; i < 2 * n; i++) {
                 double score = random.nextDouble();
                 double label = random.nextDouble() < score ? 1.0 : 0.0;
                 long delay = 1 + random.nextInt((int) (30 * MINUTE));
@@ -48,33 +49,73 @@ class QualityTopologyTest {
                 pairs.add(new Pair(score, label, delay));
             }
             List<QualityReport> reports = h.quality.readValuesToList();
-            assertThat(reports).hasSize(1);
-            QualityReport r = reports.get(0);
-            assertThat(r.getModelName()).isEqualTo("m");
-            assertThat(r.getModelVersion()).isEqualTo(7L);
-            assertThat(r.getWindow()).isEqualTo("count:" + n);
-            assertThat(r.getCount()).isEqualTo((long) n);
-            assertThat(r.getLogloss()).isCloseTo(pairs.stream().mapToDouble(p -> LogLoss.of(p.score, p.label)).average()
-                    .orElseThrow(), within(1e-9));
-            assertThat(r.getAccuracy()).isEqualTo(pairs.stream().filter(p -> (p.score >= 0.5) == (p.label == 1.0)).count()
-                    / (double) n);
-            double exactAuc = exactAuc(pairs);
-            assertThat(r.getAucError()).isLessThan(0.01);
-            assertThat(Math.abs(r.getAuc() - exactAuc)).isLessThanOrEqualTo(r.getAucError());
-            assertThat(r.getCalibration()).isEqualTo(calibration(pairs, 10));
-            long[] delays = pairs.stream().mapToLong(Pair::delay).sorted().toArray();
-            long p50 = delays[(int) Math.ceil(0.5 * n) - 1];
-            long p99 = delays[(int) Math.ceil(0.99 * n) - 1];
-            assertThat(r.getLabelDelayP50Ms()).isBetween(p50, (long) (p50 * 1.02) + 1);
-            assertThat(r.getLabelDelayP99Ms()).isBetween(p99, (long) (p99 * 1.02) + 1);
-            assertThat(r.getPending()).isZero();
-            assertThat(r.getDrift()).isNull();
+            // A report every n / panes judged predictions, over at most the last n.
+            assertThat(reports).extracting(QualityReport::getCount).containsExactly(125L, 250L, 375L, 500L, 500L, 500L, 500L, 500L);
+            assertThat(reports).extracting(QualityReport::getWindow).containsOnly("count:" + n);
+            assertEqualsDirectComputation(reports.get(3), pairs.subList(0, n));
+            assertEqualsDirectComputation(reports.get(5), pairs.subList(n / 2, n + n / 2));
+            assertEqualsDirectComputation(reports.get(7), pairs.subList(n, 2 * n));
+        }
+    }
+
+    private static void assertEqualsDirectComputation(QualityReport r, List<Pair> pairs) {
+        int n = pairs.size();
+        assertThat(r.getModelName()).isEqualTo("m");
+        assertThat(r.getModelVersion()).isEqualTo(7L);
+        assertThat(r.getCount()).isEqualTo((long) n);
+        assertThat(r.getLogloss()).isCloseTo(pairs.stream().mapToDouble(p -> LogLoss.of(p.score, p.label)).average()
+                .orElseThrow(), within(1e-9));
+        assertThat(r.getAccuracy()).isEqualTo(pairs.stream().filter(p -> (p.score >= 0.5) == (p.label == 1.0)).count()
+                / (double) n);
+        double exactAuc = exactAuc(pairs);
+        assertThat(r.getAucError()).isLessThan(0.01);
+        assertThat(Math.abs(r.getAuc() - exactAuc)).isLessThanOrEqualTo(r.getAucError());
+        // Panes add their score sums in another order than one pass over the pairs: equal up to rounding.
+        List<CalibrationBin> expected = calibration(pairs, 10);
+        assertThat(r.getCalibration()).hasSameSizeAs(expected);
+        for (int b = 0; b < expected.size(); b++) {
+            CalibrationBin got = r.getCalibration().get(b);
+            assertThat(got.getCount()).isEqualTo(expected.get(b).getCount());
+            assertThat(got.getLower()).isEqualTo(expected.get(b).getLower());
+            assertThat(got.getObservedRate()).isEqualTo(expected.get(b).getObservedRate());
+            assertThat(got.getMeanPredicted()).isCloseTo(expected.get(b).getMeanPredicted(), within(1e-12));
+        }
+        long[] delays = pairs.stream().mapToLong(Pair::delay).sorted().toArray();
+        long p50 = delays[(int) Math.ceil(0.5 * n) - 1];
+        long p99 = delays[(int) Math.ceil(0.99 * n) - 1];
+        assertThat(r.getLabelDelayP50Ms()).isBetween(p50, (long) (p50 * 1.02) + 1);
+        assertThat(r.getLabelDelayP99Ms()).isBetween(p99, (long) (p99 * 1.02) + 1);
+        assertThat(r.getPending()).isZero();
+        assertThat(r.getDrift()).isNull();
+    }
+
+    @Test
+    void slidingTimeWindowsReportTheLastHourEveryQuarterAndSkipEmptyStretches() {
+        QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000).withTimeWindow(Duration.ofHours(1))
+                .withPanes(4);
+        try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")), settings)) {
+            // One label a minute for the first 30 minutes (scores 0.9, all positive), then nothing for a day.
+            for (int i = 0; i < 30; i++) {
+                long eventTime = T0 + i * MINUTE;
+                h.served("e" + i, eventTime, 0.9, "m", 1);
+                h.label("e" + i, 1.0, eventTime + 30 * 1000);
+            }
+            long tick = T0 + 24 * Harness.WINDOW.toMillis();
+            h.served("tick", tick, 0.5, "m", 1);
+            h.label("tick", 1.0, tick);
+            List<QualityReport> reports = h.quality.readValuesToList().stream()
+                    .filter(r -> r.getWindow().equals("time:PT1H")).toList();
+            // Ends at 15, 30, 45, 60, 75 minutes: each window holds the labels of the hour before its end.
+            assertThat(reports).extracting(r -> (r.getWindowEnd().toEpochMilli() - T0) / MINUTE)
+                    .containsExactly(15L, 30L, 45L, 60L, 75L);
+            assertThat(reports).extracting(QualityReport::getCount).containsExactly(15L, 30L, 30L, 30L, 15L);
+            assertThat(reports.get(4).getLogloss()).isCloseTo(LogLoss.of(0.9, 1), within(1e-12));
         }
     }
 
     @Test
     void timeWindowsReportOncePastTheirEndAndTheJoinWindow() {
-        QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000).withTimeWindow(Duration.ofHours(1));
+        QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000).withTimeWindow(Duration.ofHours(1)).withPanes(1);
         try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")), settings)) {
             // 30 labels in the first hour, 10 in the second.
             for (int i = 0; i < 40; i++) {
@@ -104,7 +145,7 @@ class QualityTopologyTest {
      */
     @Test
     void timeWindowsWaitForLabelsTheJoinHasNotReadYet() {
-        QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000).withTimeWindow(Duration.ofHours(1));
+        QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000).withTimeWindow(Duration.ofHours(1)).withPanes(1);
         try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")), settings)) {
             for (int i = 0; i < 40; i++) {
                 h.served("e" + i, T0 + i * 2 * MINUTE, 0.7, "m", 1);
@@ -124,7 +165,7 @@ class QualityTopologyTest {
 
     @Test
     void timeWindowsFollowTheJoinClockNotFeedbackFarAhead() {
-        QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000).withTimeWindow(Duration.ofHours(1));
+        QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000).withTimeWindow(Duration.ofHours(1)).withPanes(1);
         try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")), settings)) {
             for (int i = 1; i <= 10; i++) {
                 h.served("e" + i, T0 + i * MINUTE, 0.7, "m", 1);

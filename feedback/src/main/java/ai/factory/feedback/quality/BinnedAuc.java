@@ -40,6 +40,21 @@ public final class BinnedAuc {
         }
     }
 
+    /** Adds the counts of {@code other} (same number of bins): the AUC of both sets of examples together. */
+    void addAll(BinnedAuc other) {
+        requireSameBins(positives.length, other.positives.length);
+        for (int b = 0; b < positives.length; b++) {
+            positives[b] += other.positives[b];
+            negatives[b] += other.negatives[b];
+        }
+    }
+
+    static void requireSameBins(int mine, int theirs) {
+        if (mine != theirs) {
+            throw new IllegalArgumentException("cannot merge " + theirs + " bins into " + mine);
+        }
+    }
+
     /** The approximate AUC, or empty while one class has no examples. */
     public OptionalDouble auc() {
         long p = sum(positives);

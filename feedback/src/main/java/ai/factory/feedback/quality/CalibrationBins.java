@@ -33,6 +33,16 @@ public final class CalibrationBins {
         }
     }
 
+    /** Adds the bins of {@code other} (same number of bins). */
+    void addAll(CalibrationBins other) {
+        BinnedAuc.requireSameBins(counts.length, other.counts.length);
+        for (int b = 0; b < counts.length; b++) {
+            counts[b] += other.counts[b];
+            scoreSums[b] += other.scoreSums[b];
+            positives[b] += other.positives[b];
+        }
+    }
+
     /** The non-empty bins, lowest first. */
     public List<CalibrationBin> bins() {
         List<CalibrationBin> bins = new ArrayList<>();

@@ -28,6 +28,14 @@ public final class DelaySketch {
         return total;
     }
 
+    /** Adds the delays of {@code other}. */
+    void addAll(DelaySketch other) {
+        for (int b = 0; b < counts.length; b++) {
+            counts[b] += other.counts[b];
+        }
+        total += other.total;
+    }
+
     /** The {@code q} quantile (0 &lt; q &le; 1) as the upper edge of its bucket, or 0 when empty. */
     public long quantile(double q) {
         if (total == 0) {

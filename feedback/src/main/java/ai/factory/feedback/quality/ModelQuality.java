@@ -3,7 +3,9 @@ package ai.factory.feedback.quality;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,8 +15,11 @@ import ai.factory.records.DriftSignal;
 import ai.factory.records.QualityReport;
 
 /**
- * Online quality of one model version: its counters, the open count window, the open time windows
- * and the drift detector on its loss stream. Applying an outcome returns the reports it completes.
+ * Online quality of one model version: its counters, its sliding count and time windows and the drift detector on
+ * its loss stream. Windows are made of panes (1/panes of a window each): every finished count pane reports the last
+ * {@code countWindow} judged predictions, and every time the clock passes a pane's end, the last {@code timeWindow}
+ * of label time is reported, so a window's numbers move smoothly instead of starting from nothing each time.
+ * Applying an outcome returns the reports it completes.
  */
 public final class ModelQuality {
 
@@ -28,15 +33,19 @@ public final class ModelQuality {
     private long expired;
     private long late;
     private long outOfTimeWindow;
-    private WindowMetrics countWindow;
-    private final TreeMap<Long, WindowMetrics> timeWindows = new TreeMap<>();
+    /** Finished count panes, oldest first; at most panes - 1 are kept besides the open one. */
+    private final Deque<WindowMetrics> countPanes = new ArrayDeque<>();
+    private WindowMetrics countPane;
+    /** Time panes by start (label time, aligned to the hop); kept while a window yet to be reported covers them. */
+    private final TreeMap<Long, WindowMetrics> timePanes = new TreeMap<>();
+    /** End of the newest time window reported. */
     private long timeClosedThrough = Long.MIN_VALUE;
     private final PageHinkley drift;
 
-    private ModelQuality(String modelName, long modelVersion, WindowMetrics countWindow, PageHinkley drift) {
+    private ModelQuality(String modelName, long modelVersion, WindowMetrics countPane, PageHinkley drift) {
         this.modelName = modelName;
         this.modelVersion = modelVersion;
-        this.countWindow = countWindow;
+        this.countPane = countPane;
         this.drift = drift;
     }
 
@@ -49,12 +58,12 @@ public final class ModelQuality {
         return new ModelCounters(Math.max(0, served - closed), expired, late);
     }
 
-    /** Judged predictions whose time window had already been reported when they arrived (counted in count windows only). */
+    /** Judged predictions whose time pane had already been reported when they arrived (counted in count windows only). */
     public long outOfTimeWindow() {
         return outOfTimeWindow;
     }
 
-    /** Applies one outcome; returns the reports it completes (a full count window, a drift alarm). */
+    /** Applies one outcome; returns the reports it completes (a count window, a drift alarm). */
     public List<QualityReport> apply(Outcome outcome, QualitySettings settings) {
         List<QualityReport> reports = new ArrayList<>(1);
         switch (outcome.kind()) {
@@ -74,40 +83,64 @@ public final class ModelQuality {
         if (o.defaulted()) {
             expired++;
         }
-        double loss = countWindow.add(o.score(), o.label(), o.eventTime(), o.time());
-        long start = Math.floorDiv(o.time(), settings.timeWindow().toMillis()) * settings.timeWindow().toMillis();
-        if (start + settings.timeWindow().toMillis() <= timeClosedThrough) {
+        double loss = countPane.add(o.score(), o.label(), o.eventTime(), o.time());
+        long hop = settings.timeHopMillis();
+        long start = Math.floorDiv(o.time(), hop) * hop;
+        if (start + hop <= timeClosedThrough) {
             outOfTimeWindow++;
         } else {
-            timeWindows.computeIfAbsent(start, s -> WindowMetrics.empty(settings))
+            timePanes.computeIfAbsent(start, s -> WindowMetrics.empty(settings))
                     .add(o.score(), o.label(), o.eventTime(), o.time());
         }
-        drift.add(loss).ifPresent(alarm -> reports.add(countWindow.report(modelName, modelVersion, DRIFT_WINDOW,
-                o.time(), counters(), new DriftSignal(alarm.detector(), alarm.statistic(), alarm.seen()))));
-        if (countWindow.count() >= settings.countWindow()) {
-            reports.add(countWindow.report(modelName, modelVersion, "count:" + settings.countWindow(),
-                    countWindow.latestLabelTime(), counters(), null));
-            countWindow = WindowMetrics.empty(settings);
+        drift.add(loss).ifPresent(alarm -> reports.add(countWindow(settings).report(modelName, modelVersion,
+                DRIFT_WINDOW, o.time(), counters(), new DriftSignal(alarm.detector(), alarm.statistic(), alarm.seen()))));
+        if (countPane.count() >= settings.countHop()) {
+            WindowMetrics window = countWindow(settings);
+            reports.add(window.report(modelName, modelVersion, "count:" + settings.countWindow(),
+                    window.latestLabelTime(), counters(), null));
+            countPanes.addLast(countPane);
+            while (countPanes.size() >= settings.panes()) {
+                countPanes.removeFirst();
+            }
+            countPane = WindowMetrics.empty(settings);
         }
     }
 
-    /** Reports and forgets every time window that ends at or before {@code through}. */
+    /** The last (up to) countWindow judged predictions: the finished panes and the open one. */
+    private WindowMetrics countWindow(QualitySettings settings) {
+        List<WindowMetrics> panes = new ArrayList<>(countPanes);
+        panes.add(countPane);
+        return WindowMetrics.merged(panes, settings);
+    }
+
+    /**
+     * Reports every time window that ends at or before {@code through} and has not been reported, each over the panes
+     * inside it, and forgets the panes no later window covers. Ends with no pane inside are skipped.
+     */
     public List<QualityReport> closeTimeWindows(long through, QualitySettings settings) {
         List<QualityReport> reports = new ArrayList<>();
         long length = settings.timeWindow().toMillis();
-        while (!timeWindows.isEmpty() && timeWindows.firstKey() + length <= through) {
-            Map.Entry<Long, WindowMetrics> first = timeWindows.pollFirstEntry();
-            long end = first.getKey() + length;
-            reports.add(first.getValue().report(modelName, modelVersion, "time:" + settings.timeWindow(), end,
-                    counters(), null));
-            timeClosedThrough = Math.max(timeClosedThrough, end);
+        long hop = settings.timeHopMillis();
+        while (!timePanes.isEmpty()) {
+            // The earliest end not yet reported whose window holds the oldest pane (panes older than a window are gone).
+            long end = Math.max(timeClosedThrough == Long.MIN_VALUE ? Long.MIN_VALUE : timeClosedThrough + hop,
+                    timePanes.firstKey() + hop);
+            if (end > through) {
+                break;
+            }
+            WindowMetrics window = WindowMetrics.merged(timePanes.subMap(end - length, true, end, false).values(), settings);
+            reports.add(window.report(modelName, modelVersion, "time:" + settings.timeWindow(), end, counters(), null));
+            timeClosedThrough = end;
+            while (!timePanes.isEmpty() && timePanes.firstKey() + length <= end) {
+                timePanes.pollFirstEntry();
+            }
         }
         return reports;
     }
 
-    /** Whether a time window is still open. */
+    /** Whether a time pane still waits to be reported. */
     public boolean hasOpenTimeWindows() {
-        return !timeWindows.isEmpty();
+        return !timePanes.isEmpty();
     }
 
     void write(DataOutput out) throws IOException {
@@ -119,9 +152,13 @@ public final class ModelQuality {
         out.writeLong(late);
         out.writeLong(outOfTimeWindow);
         out.writeLong(timeClosedThrough);
-        countWindow.write(out);
-        out.writeInt(timeWindows.size());
-        for (Map.Entry<Long, WindowMetrics> w : timeWindows.entrySet()) {
+        out.writeInt(countPanes.size());
+        for (WindowMetrics pane : countPanes) {
+            pane.write(out);
+        }
+        countPane.write(out);
+        out.writeInt(timePanes.size());
+        for (Map.Entry<Long, WindowMetrics> w : timePanes.entrySet()) {
             out.writeLong(w.getKey());
             w.getValue().write(out);
         }
@@ -137,21 +174,27 @@ public final class ModelQuality {
         long late = in.readLong();
         long outOfTimeWindow = in.readLong();
         long timeClosedThrough = in.readLong();
-        WindowMetrics count = WindowMetrics.read(in);
+        int finished = in.readInt();
+        List<WindowMetrics> countPanes = new ArrayList<>(finished);
+        for (int i = 0; i < finished; i++) {
+            countPanes.add(WindowMetrics.read(in));
+        }
+        WindowMetrics open = WindowMetrics.read(in);
         int windows = in.readInt();
         TreeMap<Long, WindowMetrics> time = new TreeMap<>();
         for (int i = 0; i < windows; i++) {
             long start = in.readLong();
             time.put(start, WindowMetrics.read(in));
         }
-        ModelQuality q = new ModelQuality(name, version, count, PageHinkley.read(in));
+        ModelQuality q = new ModelQuality(name, version, open, PageHinkley.read(in));
         q.served = served;
         q.closed = closed;
         q.expired = expired;
         q.late = late;
         q.outOfTimeWindow = outOfTimeWindow;
         q.timeClosedThrough = timeClosedThrough;
-        q.timeWindows.putAll(time);
+        q.countPanes.addAll(countPanes);
+        q.timePanes.putAll(time);
         return q;
     }
 }

@@ -14,7 +14,8 @@ import org.apache.kafka.common.serialization.Serdes;
 /** Binary form of {@link ModelQuality} in the quality state store (a format byte leads, for upgrades). */
 public final class ModelQualitySerde {
 
-    private static final byte FORMAT = 1;
+    /** 2: sliding windows (count and time panes). */
+    private static final byte FORMAT = 2;
 
     public byte[] serialize(String topic, ModelQuality quality) {
         if (quality == null) {

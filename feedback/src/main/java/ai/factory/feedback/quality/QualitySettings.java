@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param driftDelta      Page-Hinkley tolerance: loss changes smaller than this per example are ignored
  * @param driftLambda     Page-Hinkley alarm threshold on the cumulative deviation
  * @param driftMinSamples examples the detector sees before it may fire
+ * @param panes           windows slide: one is reported every 1/panes of its length, over the last full length
+ *                        (1 = tumbling windows, each prediction in one report)
  */
 public record QualitySettings(int countWindow, Duration timeWindow, double threshold, int aucBins, int calibrationBins,
-                              double driftDelta, double driftLambda, int driftMinSamples) {
+                              double driftDelta, double driftLambda, int driftMinSamples, int panes) {
 
     public QualitySettings {
         if (countWindow < 1 || aucBins < 1 || calibrationBins < 1 || driftMinSamples < 0) {
@@ -24,22 +26,44 @@ public record QualitySettings(int countWindow, Duration timeWindow, double thres
         if (timeWindow.isNegative() || timeWindow.isZero()) {
             throw new IllegalArgumentException("time window must be positive");
         }
+        if (panes < 1 || countWindow % panes != 0 || timeWindow.toMillis() % panes != 0) {
+            throw new IllegalArgumentException("panes must be positive and divide the count window (" + countWindow
+                    + ") and the time window (" + timeWindow + ") evenly, was " + panes);
+        }
     }
 
-    /** A report every 1000 judged predictions and every hour; 1000 AUC bins; drift on a 0.05 / 50 Page-Hinkley test. */
+    /** Judged predictions between two count-window reports. */
+    public int countHop() {
+        return countWindow / panes;
+    }
+
+    /** Label time between two time-window reports, in milliseconds. */
+    public long timeHopMillis() {
+        return timeWindow.toMillis() / panes;
+    }
+
+    /**
+     * Windows of the last 1000 judged predictions and the last hour, reported every 250 and every 15 minutes; 1000 AUC
+     * bins; drift on a 0.05 / 50 Page-Hinkley test.
+     */
     public static QualitySettings defaults() {
-        return new QualitySettings(1000, Duration.ofHours(1), 0.5, 1000, 10, 0.05, 50.0, 30);
+        return new QualitySettings(1000, Duration.ofHours(1), 0.5, 1000, 10, 0.05, 50.0, 30, 4);
     }
 
     public QualitySettings withCountWindow(int n) {
-        return new QualitySettings(n, timeWindow, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples);
+        return new QualitySettings(n, timeWindow, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples, panes);
     }
 
     public QualitySettings withTimeWindow(Duration d) {
-        return new QualitySettings(countWindow, d, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples);
+        return new QualitySettings(countWindow, d, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples, panes);
     }
 
     public QualitySettings withDrift(double delta, double lambda, int minSamples) {
-        return new QualitySettings(countWindow, timeWindow, threshold, aucBins, calibrationBins, delta, lambda, minSamples);
+        return new QualitySettings(countWindow, timeWindow, threshold, aucBins, calibrationBins, delta, lambda, minSamples, panes);
+    }
+
+    public QualitySettings withPanes(int n) {
+        return new QualitySettings(countWindow, timeWindow, threshold, aucBins, calibrationBins, driftDelta, driftLambda,
+                driftMinSamples, n);
     }
 }

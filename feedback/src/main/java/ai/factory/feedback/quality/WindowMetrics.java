@@ -8,7 +8,7 @@ import java.time.Instant;
 import ai.factory.records.DriftSignal;
 import ai.factory.records.QualityReport;
 
-/** Prequential metrics of the judged predictions of one window: sums and sketches, never the pairs themselves. */
+/** Prequential metrics of the judged predictions of one window or pane: sums and sketches, never the pairs themselves. */
 public final class WindowMetrics {
 
     private final double threshold;
@@ -50,6 +50,21 @@ public final class WindowMetrics {
 
     public long count() {
         return count;
+    }
+
+    /** The metrics of all of {@code panes} together (a sliding window made of its panes). */
+    public static WindowMetrics merged(Iterable<WindowMetrics> panes, QualitySettings settings) {
+        WindowMetrics m = empty(settings);
+        for (WindowMetrics pane : panes) {
+            m.count += pane.count;
+            m.loglossSum += pane.loglossSum;
+            m.correct += pane.correct;
+            m.latestLabelTime = Math.max(m.latestLabelTime, pane.latestLabelTime);
+            m.auc.addAll(pane.auc);
+            m.calibration.addAll(pane.calibration);
+            m.delays.addAll(pane.delays);
+        }
+        return m;
     }
 
     /** Label time of the latest judged prediction, or Long.MIN_VALUE when empty. */
