@@ -39,6 +39,9 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--late-retention", description = "How long closed events are remembered to recognize late feedback (default: the window).")
     Duration lateRetention;
 
+    @Option(names = "--max-feedback-lag", defaultValue = "P7D", description = "How far labels may trail the served records before windows close without them (their labels then count as late); bounds the join state of a task whose labels stop (${DEFAULT-VALUE}).")
+    Duration maxFeedbackLag;
+
     @Option(names = "--policy", defaultValue = "last", description = "Default feedback policy: first|last|sum|max[,default=<label>|,no-example] (${DEFAULT-VALUE}).")
     String policy;
 
@@ -105,7 +108,8 @@ public final class FeedbackCommand implements Callable<Integer> {
     /** The options these arguments describe. */
     public FeedbackOptions toOptions() {
         FeedbackPolicies policies = FeedbackPolicies.parse(FeedbackPolicy.parse(policy), modelPolicies);
-        JoinSettings join = new JoinSettings(window, grace, lateRetention == null ? window : lateRetention, policies);
+        JoinSettings join = new JoinSettings(window, grace, lateRetention == null ? window : lateRetention, policies,
+                maxFeedbackLag);
         QualitySettings quality = new QualitySettings(qualityCount, qualityTime, threshold, aucBins, calibrationBins,
                 driftDelta, driftLambda, QualitySettings.defaults().driftMinSamples(), qualityPanes);
         return new FeedbackOptions(bootstrap, topicPrefix, applicationId, join, quality, punctuateEvery, deadLetterTopic,

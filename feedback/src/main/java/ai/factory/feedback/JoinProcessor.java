@@ -85,7 +85,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         this.context = context;
         this.joins = context.getStateStore(JOIN_STORE);
         this.due = context.getStateStore(DUE_STORE);
-        this.clock = new JoinClock(context.getStateStore(JoinClock.STORE));
+        this.clock = new JoinClock(context.getStateStore(JoinClock.STORE), settings.maxFeedbackLag());
         this.lastSweep = JoinClock.UNKNOWN;
     }
 

@@ -15,8 +15,21 @@ import ai.factory.feedback.policy.FeedbackPolicies;
  * @param lateRetention how long a closed event is remembered, so feedback arriving later is recognized as late
  *                      and attributed to the model version that served it
  * @param policies      feedback policy per model
+ * @param maxFeedbackLag how far the feedback path may trail the served path before the join stops waiting for it: the
+ *                      join clock is never older than the served time minus this, so a task whose labels stopped (or
+ *                      never came) still closes its windows and keeps bounded state; labels that come later than that
+ *                      go to {@code feedback.late}
  */
-public record JoinSettings(Duration window, Duration grace, Duration lateRetention, FeedbackPolicies policies) {
+public record JoinSettings(Duration window, Duration grace, Duration lateRetention, FeedbackPolicies policies,
+                           Duration maxFeedbackLag) {
+
+    /** Default bound on how far labels may trail the served records: a week. */
+    public static final Duration DEFAULT_MAX_FEEDBACK_LAG = Duration.ofDays(7);
+
+    /** With the default {@link #DEFAULT_MAX_FEEDBACK_LAG}. */
+    public JoinSettings(Duration window, Duration grace, Duration lateRetention, FeedbackPolicies policies) {
+        this(window, grace, lateRetention, policies, DEFAULT_MAX_FEEDBACK_LAG);
+    }
 
     public JoinSettings {
         if (window.isNegative() || window.isZero()) {
@@ -24,6 +37,9 @@ public record JoinSettings(Duration window, Duration grace, Duration lateRetenti
         }
         if (grace.isNegative() || lateRetention.isNegative()) {
             throw new IllegalArgumentException("grace and late retention must not be negative");
+        }
+        if (maxFeedbackLag.isNegative() || maxFeedbackLag.isZero()) {
+            throw new IllegalArgumentException("max feedback lag must be positive");
         }
     }
 }

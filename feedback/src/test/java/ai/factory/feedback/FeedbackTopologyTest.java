@@ -367,6 +367,44 @@ class FeedbackTopologyTest {
     }
 
     @Test
+    void aTaskWhoseLabelsNeverComeClosesItsWindowsOnceTheServedPathIsTheMaximumLagAhead() {
+        Duration maxLag = Duration.ofHours(6);
+        JoinSettings join = new JoinSettings(Harness.WINDOW, Duration.ZERO, Harness.WINDOW,
+                FeedbackPolicies.of(FeedbackPolicy.parse("last,default=0")), maxLag);
+        try (Harness h = new Harness(state, join, QualitySettings.defaults())) {
+            for (int i = 1; i <= 10; i++) {
+                h.served("e" + i, T0 + i * 60_000L, 0.3, "m", 1);
+            }
+            long firstWindowEnd = T0 + 60_000L + HOUR;
+            long lastWindowEnd = T0 + 10 * 60_000L + HOUR;
+            h.served("before", firstWindowEnd + maxLag.toMillis(), 0.3, "m", 1);
+            assertThat(h.examples.isEmpty()).as("labels may trail by up to the maximum lag").isTrue();
+
+            h.served("after", lastWindowEnd + maxLag.toMillis() + 1, 0.3, "m", 1);
+            List<LabeledExample> out = h.examples.readValuesToList();
+            assertThat(out).extracting(LabeledExample::getEventId).containsExactlyInAnyOrder(
+                    "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9", "e10");
+            assertThat(out).allSatisfy(e -> {
+                assertThat(e.getLabel()).isZero();
+                assertThat(e.getLabelSource()).isEqualTo(FeedbackPolicy.DEFAULT_SOURCE);
+            });
+
+            // A label that comes after all is late, not lost.
+            h.label("e1", 1.0, T0 + 90_000L);
+            assertThat(h.late.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("e1");
+
+            // Once late retention has passed too, nothing of those events is kept.
+            h.served("later", lastWindowEnd + maxLag.toMillis() + 2 * HOUR, 0.3, "m", 1);
+            KeyValueStore<String, JoinState> joins = h.driver.getKeyValueStore(JoinProcessor.JOIN_STORE);
+            List<String> kept = new ArrayList<>();
+            try (var it = joins.all()) {
+                it.forEachRemaining(kv -> kept.add(kv.key));
+            }
+            assertThat(kept).noneMatch(k -> k.matches("e\\d+"));
+        }
+    }
+
+    @Test
     void coldStartUnderFirstEmitsWithoutAPredictionWhenTheWindowClosesOnTheJoinClock() {
         try (Harness h = harness("first")) {
             h.features.pipeInput("e1", Records.features("e1", T0));
