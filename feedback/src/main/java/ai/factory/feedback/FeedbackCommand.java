@@ -39,7 +39,7 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--late-retention", description = "How long closed events are remembered to recognize late feedback (default: the window).")
     Duration lateRetention;
 
-    @Option(names = "--max-feedback-lag", defaultValue = "P7D", description = "How far labels may trail the served records before windows close without them (their labels then count as late); bounds the join state of a task whose labels stop (${DEFAULT-VALUE}).")
+    @Option(names = "--max-feedback-lag", defaultValue = "P7D", paramLabel = "DURATION", description = "How far labels may trail the served records before windows close without them (their labels then count as late); bounds the join state of a task whose labels stop (${DEFAULT-VALUE}).")
     Duration maxFeedbackLag;
 
     @Option(names = "--policy", defaultValue = "last", description = "Default feedback policy: first|last|sum|max[,default=<label>|,no-example] (${DEFAULT-VALUE}).")
@@ -78,7 +78,7 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--quality-time", defaultValue = "PT1H", description = "Length of quality time windows, by label time (${DEFAULT-VALUE}).")
     Duration qualityTime;
 
-    @Option(names = "--quality-panes", defaultValue = "4", description = "Windows slide: each is reported every 1/N of its length, over its whole length; 1 for tumbling windows. N must divide both window lengths (${DEFAULT-VALUE}).")
+    @Option(names = "--quality-panes", defaultValue = "4", paramLabel = "N", description = "Windows slide: each is reported every 1/N of its length, over its whole length; 1 for tumbling windows. N must divide both window lengths (${DEFAULT-VALUE}).")
     int qualityPanes;
 
     @Option(names = "--threshold", defaultValue = "0.5", description = "Decision threshold for accuracy (${DEFAULT-VALUE}).")
