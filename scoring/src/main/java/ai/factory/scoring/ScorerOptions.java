@@ -67,8 +67,10 @@ public record ScorerOptions(String bootstrapServers, String topicPrefix, String 
         return new SessionSettings(device, intraOpThreads, allowSpinning);
     }
 
+    /** Prefixes the topic names, and the default consumer group too, so factories sharing a cluster stay apart. */
     public ScorerOptions withTopicPrefix(String prefix) {
-        return new ScorerOptions(bootstrapServers, prefix, modelName, groupId, instanceId, device, intraOpThreads,
+        String group = DEFAULT_GROUP.equals(groupId) ? prefix + DEFAULT_GROUP : groupId;
+        return new ScorerOptions(bootstrapServers, prefix, modelName, group, instanceId, device, intraOpThreads,
                 allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout);
     }
 

@@ -6,10 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
+import ai.factory.broker.EmbeddedKafka;
 import ai.factory.cli.FactoryCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +43,23 @@ class DemoLoopTest {
                 .as("online log loss below the constant prediction of the same labels' base rate")
                 .isLessThan(progressive.path("constant_logloss").asDouble());
         assertThat(progressive.path("auc").asDouble()).isGreaterThan(0.6);
+    }
+
+    /** With --bootstrap the demo uses the given cluster, and with --prefix everything it creates there is namespaced. */
+    @Test
+    void onAnExternalClusterEverythingTheDemoCreatesCarriesItsPrefix(@TempDir Path dir) throws Exception {
+        int events = 5_000;
+        try (EmbeddedKafka cluster = EmbeddedKafka.start(new EmbeddedKafka.Settings(0, dir.resolve("kafka"), Map.of()))) {
+            JsonNode r = demo(dir, events, "--bootstrap", cluster.bootstrapServers(), "--prefix", "shared-a.",
+                    "--publish-every-examples", "1000");
+            assertCountsAddUp(r, events);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).isNotEmpty()
+                        .allMatch(t -> t.startsWith("shared-a."), "topic name starts with the prefix");
+                assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS)).extracting(GroupListing::groupId)
+                        .isNotEmpty().allMatch(g -> g.startsWith("shared-a."), "group id starts with the prefix");
+            }
+        }
     }
 
     private static JsonNode demo(Path dir, int events, String... more) throws Exception {

@@ -134,12 +134,12 @@ public final class TrainerJob {
                 .keyBy(e -> modelName, Types.STRING)
                 .process(new TrainerFunction(options, start)).returns(TypeInformation.of(KeyedBytes.class))
                 .name("train " + modelName).uid("trainer").setParallelism(1).setMaxParallelism(1)
-                .sinkTo(sink(options, options.topics().models(), DeliveryGuarantee.EXACTLY_ONCE, jobName + "-models"))
+                .sinkTo(sink(options, options.topics().models(), DeliveryGuarantee.EXACTLY_ONCE, options.groupId() + "-models"))
                 .name("models").uid("models-sink").setParallelism(1);
 
         read.filter(r -> !r.isAccepted()).name("rejected")
                 .map(ReadResult::rejected).returns(TypeInformation.of(KeyedBytes.class)).name("dead letter")
-                .sinkTo(sink(options, options.dlqTopic(), DeliveryGuarantee.AT_LEAST_ONCE, jobName + "-dlq"))
+                .sinkTo(sink(options, options.dlqTopic(), DeliveryGuarantee.AT_LEAST_ONCE, options.groupId() + "-dlq"))
                 .name("dead-letter").uid("dlq-sink");
     }
 

@@ -51,11 +51,11 @@ public record TrainerOptions(String bootstrapServers, String topicPrefix, Schema
         return new Topics(topicPrefix);
     }
 
-    /** Defaults: batch 1024, one step per run, a release every 100k examples or 5 minutes, 10k hold-out examples, tolerance 0.002, initial weights released when there is no champion. */
+    /** Defaults: consumer group {@code <prefix>online-trainer-<model>}, batch 1024, one step per run, a release every 100k examples or 5 minutes, 10k hold-out examples, tolerance 0.002, initial weights released when there is no champion. */
     public static TrainerOptions defaults(String bootstrapServers, Topics topics, String modelName, String specName,
                                           int specVersion, ModelConfig model) {
         return new TrainerOptions(bootstrapServers, topics.prefix(), SchemaRegistryAddress.kafka(bootstrapServers, topics.schemas()),
-                "online-trainer-" + modelName, modelName, specName, specVersion, model, 1024, 1, 100_000,
+                topics.prefix() + "online-trainer-" + modelName, modelName, specName, specVersion, model, 1024, 1, 100_000,
                 Duration.ofMinutes(5), 10_000, 0.002, WarmStart.CHAMPION, 0, Device.CPU, 0, Duration.ofSeconds(30), null,
                 topics.eventsDlq(), true);
     }

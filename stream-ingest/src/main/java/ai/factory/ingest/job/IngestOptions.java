@@ -65,8 +65,10 @@ public record IngestOptions(String bootstrapServers, String topicPrefix, String 
         return registry != null ? registry : SchemaRegistryAddress.kafka(bootstrapServers, topics().schemas());
     }
 
+    /** Prefixes the topic names, and the default consumer group too, so factories sharing a cluster stay apart. */
     public IngestOptions withTopicPrefix(String v) {
-        return new IngestOptions(bootstrapServers, v, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
+        String group = DEFAULT_GROUP_ID.equals(groupId) ? v + DEFAULT_GROUP_ID : groupId;
+        return new IngestOptions(bootstrapServers, v, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, group, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
     }
 
     public IngestOptions withSpecLocation(String v) {
