@@ -27,7 +27,7 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--prefix", defaultValue = "${env:FACTORY_TOPIC_PREFIX:-}", description = "Prefix of every topic name (default: none)")
     String topicPrefix;
 
-    @Option(names = "--application-id", defaultValue = "factory-feedback", description = "Kafka Streams application id (${DEFAULT-VALUE}).")
+    @Option(names = "--application-id", defaultValue = FeedbackOptions.DEFAULT_APPLICATION_ID, description = "Kafka Streams application id (default: <prefix>${DEFAULT-VALUE}).")
     String applicationId;
 
     @Option(names = "--window", defaultValue = "P1D", description = "Event-time window for feedback, ISO-8601 (${DEFAULT-VALUE}).")
@@ -112,7 +112,9 @@ public final class FeedbackCommand implements Callable<Integer> {
                 maxFeedbackLag);
         QualitySettings quality = new QualitySettings(qualityCount, qualityTime, threshold, aucBins, calibrationBins,
                 driftDelta, driftLambda, QualitySettings.defaults().driftMinSamples(), qualityPanes);
-        return new FeedbackOptions(bootstrap, topicPrefix, applicationId, join, quality, punctuateEvery, deadLetterTopic,
+        String prefix = topicPrefix == null ? "" : topicPrefix;
+        String appId = FeedbackOptions.DEFAULT_APPLICATION_ID.equals(applicationId) ? prefix + applicationId : applicationId;
+        return new FeedbackOptions(bootstrap, topicPrefix, appId, join, quality, punctuateEvery, deadLetterTopic,
                 stateDir, inMemoryState, partitions, !noCreateTopics, threads, commitInterval, config);
     }
 

@@ -47,9 +47,12 @@ public record FeedbackOptions(String bootstrapServers, String topicPrefix, Strin
         extraConfig = Map.copyOf(extraConfig);
     }
 
+    /** Application id unless configured; {@link #withTopicPrefix} prefixes it. */
+    public static final String DEFAULT_APPLICATION_ID = "factory-feedback";
+
     /** Defaults: window one day, no grace, late feedback recognized for another window, policy last/no-example. */
     public static FeedbackOptions defaults(String bootstrapServers) {
-        return new FeedbackOptions(bootstrapServers, "", "factory-feedback",
+        return new FeedbackOptions(bootstrapServers, "", DEFAULT_APPLICATION_ID,
                 new JoinSettings(DEFAULT_WINDOW, Duration.ZERO, DEFAULT_WINDOW, FeedbackPolicies.of(FeedbackPolicy.standard())),
                 QualitySettings.defaults(), Duration.ofSeconds(1), null, Path.of("target", "feedback-state"), false,
                 3, true, 1, Duration.ofMillis(100), Map.of());
@@ -64,8 +67,13 @@ public record FeedbackOptions(String bootstrapServers, String topicPrefix, Strin
         return deadLetterTopic != null ? deadLetterTopic : topicPrefix + "feedback.dlq";
     }
 
+    /**
+     * Prefixes the topic names, and the default application id too (Streams names its group, transactional ids and
+     * internal topics after it), so factories sharing a cluster stay apart.
+     */
     public FeedbackOptions withTopicPrefix(String prefix) {
-        return new FeedbackOptions(bootstrapServers, prefix, applicationId, join, quality, punctuateEvery, deadLetterTopic,
+        String id = DEFAULT_APPLICATION_ID.equals(applicationId) ? prefix + DEFAULT_APPLICATION_ID : applicationId;
+        return new FeedbackOptions(bootstrapServers, prefix, id, join, quality, punctuateEvery, deadLetterTopic,
                 stateDir, inMemoryState, partitions, createTopics, threads, commitInterval, extraConfig);
     }
 

@@ -81,11 +81,9 @@ public final class EmbeddedFactory implements AutoCloseable {
             started.push(IngestJob.start(IngestOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())));
 
             log.info("starting feedback (Kafka Streams)");
-            FeedbackOptions defaults = FeedbackOptions.defaults(bootstrap);
-            FeedbackOptions feedback = defaults.withTopicPrefix(s.topics().prefix())
-                    // Streams keeps its state (the join clock too) in topics named by the application id: demos with
-                    // other topic prefixes on the same cluster must not restore each other's.
-                    .withApplicationId(s.topics().prefix() + defaults.applicationId())
+            // The prefix also names the application id, under which Streams keeps its state (the join clock too):
+            // demos with other prefixes on the same cluster must not restore each other's.
+            FeedbackOptions feedback = FeedbackOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())
                     .withJoin(new JoinSettings(FeedbackOptions.DEFAULT_WINDOW, Duration.ZERO, FeedbackOptions.DEFAULT_WINDOW,
                             // Each flight has one outcome: take it as soon as it is joined.
                             FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
