@@ -28,7 +28,7 @@ public final class ScorerCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model name whose champions to serve")
     String model;
 
-    @Option(names = "--group", defaultValue = ScorerOptions.DEFAULT_GROUP, description = "Consumer group of the scorer instances (default: ${DEFAULT-VALUE})")
+    @Option(names = "--group", defaultValue = ScorerOptions.DEFAULT_GROUP, description = "Consumer group of the scorer instances (default: <prefix>${DEFAULT-VALUE})")
     String group;
 
     @Option(names = "--instance", description = "Name of this instance in client ids and logs (default: scorer-<pid>)")
@@ -64,7 +64,8 @@ public final class ScorerCommand implements Callable<Integer> {
     /** The options these arguments describe. */
     public ScorerOptions options() {
         ScorerOptions defaults = ScorerOptions.defaults(bootstrap, model);
-        return new ScorerOptions(bootstrap, topicPrefix, model, group,
+        String prefix = topicPrefix == null ? "" : topicPrefix;
+        return new ScorerOptions(bootstrap, topicPrefix, model, ScorerOptions.DEFAULT_GROUP.equals(group) ? prefix + group : group,
                 instance != null ? instance : defaults.instanceId(), Device.parse(device),
                 threads != null ? threads : ScorerOptions.defaultThreads(), spinning, maxBatch,
                 Duration.ofMillis(maxWaitMs), maxPending != null ? maxPending : 4 * maxBatch,

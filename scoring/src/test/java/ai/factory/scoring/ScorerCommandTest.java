@@ -26,7 +26,10 @@ class ScorerCommandTest {
         assertThat(options.shadow()).isTrue();
         assertThat(options.allowSpinning()).isFalse();
         assertThat(options.topics().features()).isEqualTo("p.features");
-        assertThat(options.groupId()).isEqualTo(ScorerOptions.DEFAULT_GROUP);
+        assertThat(options.groupId()).as("the prefix names the default group").isEqualTo("p." + ScorerOptions.DEFAULT_GROUP);
         assertThat(options.startFromEarliest()).isTrue();
+
+        new CommandLine(command).parseArgs("--model", "delay", "--prefix", "p.", "--group", "mine");
+        assertThat(command.options().groupId()).as("an explicit group stands as given").isEqualTo("mine");
     }
 }
