@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import ai.factory.topics.TopicAdmin;
+import ai.factory.topics.TopicReader;
 import ai.factory.topics.TopicSpec;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -24,7 +25,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -102,20 +102,8 @@ public final class KafkaSchemaRegistry implements SchemaRegistry {
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp, TIMEOUT) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new KafkaException("timed out reading schema registry topic " + topic);
-                }
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    parse(record).ifPresent(schema -> remember(SchemaNormalization.parsingFingerprint64(schema), schema));
-                }
-            }
+            TopicReader.readToEnd(consumer, topic, TIMEOUT, record ->
+                    parse(record).ifPresent(schema -> remember(SchemaNormalization.parsingFingerprint64(schema), schema)));
         }
     }
 

@@ -18,6 +18,7 @@ import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.AvroSerde;
 import ai.factory.serde.SchemaRegistry;
+import ai.factory.topics.TopicReader;
 import ai.factory.trainer.model.OnnxWeights;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,7 +27,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -134,11 +134,8 @@ public final class ModelCatalog implements AutoCloseable {
         return publish(release);
     }
 
-    /** Publishes a new release; refuses a version that exists already. */
+    /** Publishes a new release; its version must be above the newest (the caller has just listed them). */
     public ModelRelease add(ModelRelease release) {
-        if (list(release.getModelName()).stream().anyMatch(r -> r.getVersion() == release.getVersion())) {
-            throw new IllegalStateException(key(release.getModelName(), release.getVersion()) + " exists already");
-        }
         return publish(release);
     }
 
@@ -173,18 +170,7 @@ public final class ModelCatalog implements AutoCloseable {
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
         List<ConsumerRecord<String, ModelRelease>> records = new ArrayList<>();
         try (KafkaConsumer<String, ModelRelease> consumer = new KafkaConsumer<>(props, new StringDeserializer(), serde)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new KafkaException("timed out reading " + topic);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
+            TopicReader.readToEnd(consumer, topic, TIMEOUT, records::add);
         }
         return records;
     }
