@@ -34,7 +34,8 @@ import org.apache.flink.util.Collector;
  * the values do not depend on arrival order or parallelism. All events of one timestamp are added to the
  * state before any of them is featurized, so ties see the same state. Events that arrive behind the
  * watermark are featurized at once against the state as it is, and marked late. Feedback is stored on
- * arrival by its own time; an event at {@code t} only counts feedback with time in {@code (t - window, t]}.
+ * arrival by its own time; an event at {@code t} only counts feedback with time in {@code (t - window, t)}: a label
+ * dated at the event's own time (zero label delay) may be that event's own outcome, so it never counts.
  */
 public final class KeyedFeatureStage extends KeyedProcessFunction<String, StageInput, StageInput> {
 
@@ -179,12 +180,15 @@ public final class KeyedFeatureStage extends KeyedProcessFunction<String, StageI
         events.put(t, bucket);
     }
 
-    /** For every slot of the wanted kind: {count, sum of its column} over buckets in {@code (t - window, t]}. */
+    /**
+     * For every slot of the wanted kind: {count, sum of its column} over buckets in {@code (t - window, t]} for
+     * events, {@code (t - window, t)} for feedback (see the class comment).
+     */
     private double[][] windowSums(MapState<Long, double[]> series, long t, boolean eventSeries) throws Exception {
         double[][] sums = new double[stage.slots().size()][2];
         for (Map.Entry<Long, double[]> e : series.entries()) {
             long s = e.getKey();
-            if (s > t) {
+            if (s > t || (!eventSeries && s == t)) {
                 continue;
             }
             double[] bucket = e.getValue();

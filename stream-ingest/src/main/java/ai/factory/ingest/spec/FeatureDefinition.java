@@ -79,7 +79,8 @@ public sealed interface FeatureDefinition extends Serializable {
 
     /**
      * An aggregate of the labels of feedback about earlier events with the same {@code key} attribute,
-     * counting only feedback whose own time lies in {@code (t - window, t]}: nothing from the event's future.
+     * counting only feedback whose own time lies in {@code (t - window, t)}: nothing from the event's future, nor a
+     * label dated at its own time (with no label delay that may be its own outcome).
      * {@code transforms} as for {@link WindowAggregate}.
      */
     record FeedbackAggregate(String name, String key, Duration window, Aggregate aggregate,

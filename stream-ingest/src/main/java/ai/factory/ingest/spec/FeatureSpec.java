@@ -11,10 +11,11 @@ import java.util.Map;
  *
  * @param sparseBuckets size of the hashed id space shared by every categorical feature and cross
  * @param timeZone      zone in which time features (hour of day, day of week) are read
+ * @param model         the model these features feed: name, task, label scale
  */
 public record FeatureSpec(String name, int version, int sparseBuckets, ZoneId timeZone,
                           Map<String, AttributeRule> attributes, Limits limits,
-                          List<FeatureDefinition> features) implements Serializable {
+                          List<FeatureDefinition> features, ModelTarget model) implements Serializable {
 
     public FeatureSpec {
         attributes = Map.copyOf(attributes);

@@ -97,9 +97,27 @@ public final class FeatureSpecParser {
         if (features.isEmpty()) {
             throw new SpecException("spec.features is empty");
         }
-        FeatureSpec spec = new FeatureSpec(name, version, sparseBuckets, zone, attributes, limits, features);
+        FeatureSpec spec = new FeatureSpec(name, version, sparseBuckets, zone, attributes, limits, features,
+                model(root.path("model"), name));
         check(spec);
         return spec;
+    }
+
+    /** The model section; absent, a binary model named after the spec (the flights specs predate the section). */
+    private static ModelTarget model(JsonNode node, String specName) {
+        if (node.isMissingNode()) {
+            return ModelTarget.binary(specName);
+        }
+        if (!node.isObject()) {
+            throw new SpecException("spec.model must be an object {name, task, label_mean, label_std}");
+        }
+        for (String field : List.of("label_mean", "label_std")) {
+            if (node.has(field) && !node.get(field).isNumber()) {
+                throw new SpecException("model." + field + " must be a number");
+            }
+        }
+        return new ModelTarget(node.path("name").asText(specName), node.path("task").asText(ModelTarget.BINARY),
+                node.path("label_mean").asDouble(0), node.path("label_std").asDouble(1));
     }
 
     private static Map<String, AttributeRule> attributes(JsonNode node) {

@@ -95,9 +95,10 @@ class KeyedFeatureStageTest {
     }
 
     @Test
-    void feedbackCountsOnlyWhenItsOwnTimeIsAtOrBeforeTheEvent() throws Exception {
+    void feedbackCountsOnlyWhenItsOwnTimeIsBeforeTheEvent() throws Exception {
         feedback("A", 1, Duration.ofMinutes(4));
-        feedback("A", 0, Duration.ofMinutes(10));                       // exactly at a3's time: counts
+        feedback("A", 0, Duration.ofMinutes(9).plusSeconds(59));        // 1 s before a3: counts
+        feedback("A", 0, Duration.ofMinutes(10));                       // exactly at a3's time: may be its own, never counts
         feedback("A", 1, Duration.ofMinutes(10).plusMillis(1));         // 1 ms after a3: never counts for a3
         feedback("A", 1, Duration.ofMinutes(-70));                      // more than 1 h before a3: outside
         feedback("B", 1, Duration.ofMinutes(1));                        // another key

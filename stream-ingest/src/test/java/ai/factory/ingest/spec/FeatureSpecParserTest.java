@@ -41,6 +41,27 @@ class FeatureSpecParserTest {
         assertThat(spec.sparseBuckets()).isEqualTo(1 << 18);
         assertThat(spec.limits()).isEqualTo(Limits.defaults());
         assertThat(FeatureLayout.of(spec).stages()).isEmpty();
+        assertThat(spec.model()).as("no model section: a binary model named after the spec")
+                .isEqualTo(ModelTarget.binary("m"));
+    }
+
+    @Test
+    void theModelSectionNamesTheModelItsTaskAndTheLabelScale() {
+        FeatureSpec spec = FeatureSpecParser.parse("""
+                {"name": "quakes", "version": 1, "attributes": {"a": {"type": "string"}},
+                 "model": {"name": "magnitude", "task": "regression", "label_mean": 1.5, "label_std": 1.25},
+                 "features": [{"name": "a", "kind": "categorical", "attribute": "a"}]}""");
+        assertThat(spec.model()).isEqualTo(new ModelTarget("magnitude", "regression", 1.5, 1.25));
+        assertThat(spec.model().regression()).isTrue();
+
+        String head = "{\"name\":\"b\",\"version\":1,\"attributes\":{\"a\":{\"type\":\"string\"}},"
+                + "\"features\":[{\"name\":\"a\",\"kind\":\"categorical\",\"attribute\":\"a\"}],\"model\":";
+        assertThatThrownBy(() -> FeatureSpecParser.parse(head + "{\"task\":\"ranking\"}}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("binary or regression");
+        assertThatThrownBy(() -> FeatureSpecParser.parse(head + "{\"task\":\"regression\",\"label_std\":0}}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("label_std positive");
+        assertThatThrownBy(() -> FeatureSpecParser.parse(head + "{\"task\":\"binary\",\"label_mean\":3}}"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("regression only");
     }
 
     @Test
