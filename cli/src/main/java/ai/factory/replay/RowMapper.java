@@ -1,10 +1,7 @@
 package ai.factory.replay;
 
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,69 +23,111 @@ public final class RowMapper {
     }
 
     private final Mapping mapping;
-    private final DateTimeFormatter timeFormat;
-    private final ZoneId zone;
     private final String source;
 
     public RowMapper(Mapping mapping, String source) {
         this.mapping = mapping;
-        this.timeFormat = mapping.eventTime().formatter();
-        this.zone = mapping.eventTime().zoneId();
         this.source = source;
     }
 
     /** Maps one readable row; {@code rowNumber} is its 1-based position among data rows. */
     public Mapped map(long rowNumber, Map<String, String> values) {
         String id = mapping.id().prefix() + (mapping.id().rowNumber() ? Long.toString(rowNumber) : required(values, mapping.id().column()));
-        Instant time = eventTime(required(values, mapping.eventTime().column()));
+        Instant time = eventTime(values);
         Map<String, Object> attributes = new HashMap<>();
-        mapping.attributes().forEach((name, type) -> attributes.put(name, typed(name, values.get(name), type)));
+        mapping.attributes().forEach((name, a) -> attributes.put(name, typed(name, values.get(a.column()), a.type())));
         String entity = mapping.entity() == null ? null : values.get(mapping.entity());
         Event event = Event.newBuilder().setId(id).setEventTime(time).setEntity(entity).setAttributes(attributes).build();
         if (!mapping.hasLabel()) {
             return new Mapped(event, null);
         }
-        double label = label(required(values, mapping.label().column()));
-        Instant labelTime = time.plusMillis(Math.round(delayMinutes(values) * 60_000));
+        double label = label(mapping.label(), required(values, mapping.label().column()));
+        Instant labelTime = labelTime(time, values);
         return new Mapped(event, Feedback.newBuilder().setEventId(id).setLabel(label).setFeedbackTime(labelTime).setSource(source).build());
     }
 
-    private double delayMinutes(Map<String, String> values) {
-        Mapping.LabelDelay delay = mapping.labelDelayMinutes();
-        if (delay == null) {
-            return 0;
-        }
-        double minutes = 0;
-        for (Mapping.LabelDelay.Term term : delay.terms()) {
-            minutes += term.times() * number(term.column(), required(values, term.column()));
-        }
-        return Math.max(delay.atLeast(), minutes);
+    /** The row's event time alone, for ordering rows before they are mapped. */
+    public Instant eventTime(Map<String, String> values) {
+        return time("event time", mapping.eventTime(), values);
     }
 
-    private Instant eventTime(String text) {
+    private Instant labelTime(Instant eventTime, Map<String, String> values) {
+        Mapping.LabelTiming timing = mapping.labelTiming();
+        if (timing instanceof Mapping.LabelAt at) {
+            Instant labelTime = time("label time", at.time(), values);
+            if (labelTime.isBefore(eventTime)) {
+                throw new BadRowException("label time " + labelTime + " is before the event time " + eventTime);
+            }
+            return labelTime;
+        }
+        if (timing instanceof Mapping.LabelDelay fixed) {
+            return eventTime.plus(fixed.delay());
+        }
+        if (timing instanceof Mapping.LabelDelayMinutes delay) {
+            double minutes = 0;
+            for (Mapping.LabelDelayMinutes.Term term : delay.terms()) {
+                minutes += term.times() * number(term.column(), required(values, term.column()));
+            }
+            return eventTime.plusMillis(Math.round(Math.max(delay.atLeast(), minutes) * 60_000));
+        }
+        return eventTime;
+    }
+
+    private static Instant time(String what, Mapping.TimeColumn column, Map<String, String> values) {
+        String text = required(values, column.column());
         try {
-            if (timeFormat != null) {
-                return LocalDateTime.parse(text, timeFormat).atZone(zone).toInstant();
-            }
-            if (text.chars().allMatch(Character::isDigit)) {
-                return Instant.ofEpochMilli(Long.parseLong(text));
-            }
-            return text.endsWith("Z") || text.contains("+") ? Instant.parse(text) : LocalDateTime.parse(text).atZone(zone).toInstant();
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new BadRowException("event time '" + text + "' does not parse");
+            return column.format().parse(text);
+        } catch (DateTimeException e) {
+            throw new BadRowException(what + " '" + text + "' in column " + column.column() + " does not parse as "
+                    + column.format());
         }
     }
 
-    private static double label(String text) {
-        return switch (text.trim().toLowerCase()) {
-            case "true" -> 1.0;
-            case "false" -> 0.0;
-            default -> number("label", text);
+    /** The label's value: the number itself, or 1/0 for whether it meets the label's condition. */
+    static double label(Mapping.Label label, String text) {
+        if (!label.hasCondition()) {
+            return switch (text.trim().toLowerCase()) {
+                case "true" -> 1.0;
+                case "false" -> 0.0;
+                default -> number(label.column(), text);
+            };
+        }
+        Double left = finiteOrNull(text);
+        Double right = finiteOrNull(label.value());
+        if (left != null && right != null) {
+            return holds(label.op(), Double.compare(left, right)) ? 1.0 : 0.0;
+        }
+        return switch (label.op()) {
+            case "==" -> text.trim().equals(label.value()) ? 1.0 : 0.0;
+            case "!=" -> text.trim().equals(label.value()) ? 0.0 : 1.0;
+            default -> throw new BadRowException("label column " + label.column() + ": '" + text
+                    + "' is not a number to compare with " + label.op() + " " + label.value());
         };
     }
 
+    private static boolean holds(String op, int comparison) {
+        return switch (op) {
+            case "==" -> comparison == 0;
+            case "!=" -> comparison != 0;
+            case ">" -> comparison > 0;
+            case ">=" -> comparison >= 0;
+            case "<" -> comparison < 0;
+            default -> comparison <= 0;
+        };
+    }
+
+    private static Double finiteOrNull(String text) {
+        try {
+            double d = Double.parseDouble(text.trim());
+            return Double.isFinite(d) ? d : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** An attribute's value; an empty cell or JSON null is a missing value, never an error. */
     private static Object typed(String name, String text, Mapping.AttributeType type) {
-        if (text == null || text.isEmpty()) {
+        if (text == null || text.isEmpty() || (type != Mapping.AttributeType.STRING && text.isBlank())) {
             return null;
         }
         try {
@@ -109,20 +148,16 @@ public final class RowMapper {
                 };
             };
         } catch (NumberFormatException e) {
-            throw new BadRowException("attribute " + name + " is not a " + type.name().toLowerCase() + ": '" + text + "'");
+            throw new BadRowException("attribute " + name + " is not a " + type.jsonName() + ": '" + text + "'");
         }
     }
 
     private static double number(String column, String text) {
-        try {
-            double d = Double.parseDouble(text.trim());
-            if (!Double.isFinite(d)) {
-                throw new BadRowException("column " + column + " is not finite: " + text);
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new BadRowException("column " + column + " is not a number: '" + text + "'");
+        Double d = finiteOrNull(text);
+        if (d == null) {
+            throw new BadRowException("column " + column + " is not a finite number: '" + text + "'");
         }
+        return d;
     }
 
     private static String required(Map<String, String> values, String column) {

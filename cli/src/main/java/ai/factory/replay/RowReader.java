@@ -1,7 +1,7 @@
 package ai.factory.replay;
 
 import java.io.BufferedReader;
-import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -9,77 +9,130 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.zip.GZIPInputStream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
- * Reads rows, by column name, from a CSV file with a header line or a JSON Lines file (either may be gzipped).
- * A line that cannot be read becomes a row with an error, never an exception, so a run reports it and goes on.
+ * Reads rows, by column name, from CSV or TSV with a header line, JSON Lines, or one JSON array of objects (any of
+ * them may be gzipped); nested JSON is flattened by path. A row that cannot be read becomes a row with an error,
+ * never an exception, so a run reports it and goes on.
  */
-public final class RowReader implements Iterator<RowReader.Row>, Closeable {
+public final class RowReader implements RowStream {
 
-    /** One input line: its 1-based line number and values, or why it could not be read. */
+    /** One input row: its 1-based line number (element number in a JSON array) and values, or why it could not be read. */
     public record Row(long lineNumber, Map<String, String> values, String error) {
         public boolean ok() {
             return error == null;
         }
     }
 
+    /** One file format's rows, in file order; null after the last. */
+    interface Source {
+        Row read() throws IOException;
+    }
+
     private final BufferedReader reader;
     private final CountingStream counted;
     private final long size;
-    private final boolean jsonLines;
+    private final Source source;
     private final List<String> header;
-    private final ObjectMapper json = new ObjectMapper();
-    private long lineNumber;
-    private String next;
+    private Row next;
 
-    private RowReader(BufferedReader reader, CountingStream counted, long size, boolean jsonLines) throws IOException {
+    private RowReader(BufferedReader reader, CountingStream counted, long size, Source source, List<String> header) {
         this.reader = reader;
         this.counted = counted;
         this.size = size;
-        this.jsonLines = jsonLines;
-        if (jsonLines) {
-            this.header = List.of();
-        } else {
-            String first = reader.readLine();
-            lineNumber = 1;
-            if (first == null) {
-                throw new IOException("empty file: a CSV file needs a header line");
-            }
-            this.header = splitCsv(first.startsWith("\uFEFF") ? first.substring(1) : first);
-        }
+        this.source = source;
+        this.header = header;
         advance();
     }
 
-    /** Opens {@code file}; JSON Lines when it ends in .jsonl or .ndjson (optionally .gz), CSV otherwise. */
+    /**
+     * Opens {@code file}: JSON when it ends in .jsonl, .ndjson or .json (optionally .gz), one array or JSON Lines by its
+     * first character; TSV when it ends in .tsv; CSV otherwise.
+     */
     public static RowReader open(Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase();
         CountingStream counted = new CountingStream(Files.newInputStream(file));
-        InputStream in = counted;
-        if (name.endsWith(".gz")) {
-            in = new GZIPInputStream(in, 1 << 16);
-            name = name.substring(0, name.length() - 3);
+        try {
+            InputStream in = counted;
+            if (name.endsWith(".gz")) {
+                in = new GZIPInputStream(in, 1 << 16);
+                name = name.substring(0, name.length() - 3);
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            long size = Files.size(file);
+            if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
+                Source json = firstCharacter(reader) == '[' ? new JsonRows.Array(reader) : new JsonRows.Lines(reader);
+                return new RowReader(reader, counted, size, json, List.of());
+            }
+            CsvRows csv = new CsvRows(reader, name.endsWith(".tsv") ? '\t' : ',');
+            return new RowReader(reader, counted, size, csv, csv.header());
+        } catch (IOException | RuntimeException e) {
+            counted.close();
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
-        boolean jsonl = name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json");
-        return new RowReader(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16),
-                counted, Files.size(file), jsonl);
+    }
+
+    /** The first character that is not white space or a byte-order mark, leaving the reader where it was. */
+    private static int firstCharacter(BufferedReader reader) throws IOException {
+        reader.mark(1 << 16);
+        int c;
+        do {
+            c = reader.read();
+        } while (c >= 0 && (Character.isWhitespace(c) || c == '\uFEFF'));
+        reader.reset();
+        // A byte-order mark before '[' would confuse the JSON parser, so skip it for good.
+        reader.mark(1);
+        if (reader.read() != '\uFEFF') {
+            reader.reset();
+        }
+        return c;
     }
 
     /** Share of the file read so far, 0..1 (of the compressed bytes for a gzipped file). */
+    @Override
     public double fractionRead() {
         return size == 0 ? 1.0 : Math.min(1.0, (double) counted.count / size);
     }
 
+    /** The CSV header (empty for JSON). */
+    public List<String> header() {
+        return header;
+    }
+
+    @Override
+    public boolean hasNext() {
+        return next != null;
+    }
+
+    @Override
+    public Row next() {
+        if (next == null) {
+            throw new NoSuchElementException();
+        }
+        Row row = next;
+        advance();
+        return row;
+    }
+
+    private void advance() {
+        try {
+            next = source.read();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read after line " + (next == null ? 0 : next.lineNumber()), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+
     /** Counts the bytes taken from the file, for progress. */
-    private static final class CountingStream extends java.io.FilterInputStream {
+    private static final class CountingStream extends FilterInputStream {
         private long count;
 
         CountingStream(InputStream in) {
@@ -103,100 +156,5 @@ public final class RowReader implements Iterator<RowReader.Row>, Closeable {
             }
             return n;
         }
-    }
-
-    /** The CSV header (empty for JSON Lines). */
-    public List<String> header() {
-        return header;
-    }
-
-    @Override
-    public boolean hasNext() {
-        return next != null;
-    }
-
-    @Override
-    public Row next() {
-        String line = next;
-        long number = lineNumber;
-        advance();
-        return jsonLines ? parseJson(number, line) : parseCsv(number, line);
-    }
-
-    private void advance() {
-        try {
-            do {
-                next = reader.readLine();
-                lineNumber++;
-            } while (next != null && next.isBlank());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read line " + lineNumber, e);
-        }
-    }
-
-    private Row parseCsv(long number, String line) {
-        List<String> cells = splitCsv(line);
-        if (cells == null) {
-            return new Row(number, Map.of(), "unbalanced quotes");
-        }
-        if (cells.size() != header.size()) {
-            return new Row(number, Map.of(), "expected " + header.size() + " columns, found " + cells.size());
-        }
-        Map<String, String> values = new HashMap<>(header.size() * 2);
-        for (int i = 0; i < header.size(); i++) {
-            values.put(header.get(i), cells.get(i));
-        }
-        return new Row(number, values, null);
-    }
-
-    private Row parseJson(long number, String line) {
-        try {
-            JsonNode node = json.readTree(line);
-            if (node == null || !node.isObject()) {
-                return new Row(number, Map.of(), "not a JSON object");
-            }
-            Map<String, String> values = new HashMap<>();
-            node.properties().forEach(e -> values.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
-            return new Row(number, values, null);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return new Row(number, Map.of(), "not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    /** Splits one CSV line (RFC 4180 quoting within a line); null when quotes do not balance. */
-    static List<String> splitCsv(String line) {
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                cells.add(cell.toString());
-                cell.setLength(0);
-            } else {
-                cell.append(c);
-            }
-        }
-        if (quoted) {
-            return null;
-        }
-        cells.add(cell.toString());
-        return cells;
-    }
-
-    @Override
-    public void close() throws IOException {
-        reader.close();
     }
 }

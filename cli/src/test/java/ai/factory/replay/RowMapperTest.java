@@ -51,12 +51,6 @@ class RowMapperTest {
     }
 
     @Test
-    void csvQuotingIsHonoured() {
-        assertThat(RowReader.splitCsv("a,\"b,c\",\"say \"\"hi\"\"\",")).containsExactly("a", "b,c", "say \"hi\"", "");
-        assertThat(RowReader.splitCsv("a,\"open")).isNull();
-    }
-
-    @Test
     void anUnknownMappingKeyIsAClearError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path file = dir.resolve("m.json");
         java.nio.file.Files.writeString(file, "{\"id\":{\"column\":\"#row\"},\"event_time\":{\"column\":\"ts\"},\"lable\":{}}");
