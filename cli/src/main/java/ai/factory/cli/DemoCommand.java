@@ -11,11 +11,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
+import ai.factory.cli.demo.DemoInputs;
 import ai.factory.cli.demo.DemoReport;
 import ai.factory.cli.demo.EmbeddedFactory;
 import ai.factory.cli.demo.LiveView;
 import ai.factory.cli.demo.LoopObserver;
 import ai.factory.cli.demo.LearningGate;
+import ai.factory.ingest.job.IngestOptions;
+import ai.factory.ingest.spec.ModelTarget;
 import ai.factory.records.Event;
 import ai.factory.records.Feedback;
 import ai.factory.replay.Mapping;
@@ -45,12 +48,27 @@ final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "FILE",
-            description = "CSV or JSON Lines file, optionally gzipped (default: data/flights-200k.csv.gz of the project; "
-                    + "the full 3M flights are in ../shared/data/flights-3m.csv.gz).")
+            description = "CSV, TSV, JSON Lines or JSON array file, optionally gzipped (default: data/flights-200k.csv.gz "
+                    + "of the project). Its mapping and spec are the ones `factory init --data FILE` wrote beside it, "
+                    + "unless --mapping and --spec say otherwise.")
     Path data;
 
-    @Option(names = "--mapping", paramLabel = "FILE", description = "How rows become events and feedback (default: data/flights.mapping.json).")
+    @Option(names = "--mapping", paramLabel = "FILE",
+            description = "How rows become events and feedback (default: FILE's from factory init; data/flights.mapping.json without --data).")
     Path mapping;
+
+    @Option(names = "--spec", paramLabel = "SPEC",
+            description = "Feature spec, a file or classpath:...; it names the model, its task and the spec version "
+                    + "(default: FILE's from factory init; " + IngestOptions.DEFAULT_SPEC + " without --data).")
+    String specLocation;
+
+    @Option(names = "--sort", description = "Sort the file by event time first (in bounded memory, in the work folder); without it a file out of time order is refused.")
+    boolean sort;
+
+    @Option(names = "--label-window", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "How long after its event a label may arrive and still join its prediction (default: 1d, or "
+                    + "twice the mapping's fixed label_delay when that is longer). Later labels are counted late.")
+    Duration labelWindow;
 
     @Option(names = "--speedup", defaultValue = "3600", paramLabel = "X",
             description = "Replay X times faster than the data's clock, or 'max' (default: ${DEFAULT-VALUE}: an hour of flights a second).")
@@ -69,9 +87,6 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--prefix", defaultValue = "", paramLabel = "PREFIX", description = "Prefix of every topic name (default: none).")
     String prefix;
 
-    @Option(names = "--model", defaultValue = "flights", paramLabel = "NAME", description = "Model name (default: ${DEFAULT-VALUE}).")
-    String model;
-
     @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", description = "logistic or deep (default: ${DEFAULT-VALUE}).")
     String kind;
 
@@ -85,6 +100,14 @@ final class DemoCommand implements Callable<Integer> {
             description = "The trainer publishes a release after this many new examples (default: ${DEFAULT-VALUE}).")
     long publishEveryExamples;
 
+    @Option(names = "--batch-size", defaultValue = "256", paramLabel = "N",
+            description = "Examples per training step (default: ${DEFAULT-VALUE}); a smaller batch takes more steps from a short data set.")
+    int batchSize;
+
+    @Option(names = "--learning-rate", paramLabel = "X",
+            description = "The trainer's Adam learning rate (default: 0.01 for logistic, 0.001 for deep).")
+    Double learningRate;
+
     @Option(names = "--ops-port", defaultValue = "8080", paramLabel = "PORT",
             description = "Dashboard port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int opsPort;
@@ -97,16 +120,15 @@ final class DemoCommand implements Callable<Integer> {
     boolean stay;
 
     private Path workDir;
+    private DemoInputs inputs;
 
     @Override
     public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("factory.home", "."));
-        Path dataFile = data != null ? data : home.resolve("data/flights-200k.csv.gz");
-        Path mappingFile = mapping != null ? mapping : home.resolve("data/flights.mapping.json");
-        if (!Files.isReadable(dataFile)) {
-            throw new IllegalArgumentException("cannot read data file " + dataFile);
-        }
-        Mapping map = Mapping.read(mappingFile);
+        inputs = DemoInputs.resolve(home, data, mapping, specLocation);
+        Path dataFile = inputs.data();
+        Mapping map = inputs.mapping();
+        ModelTarget target = inputs.spec().model();
         Topics topics = new Topics(prefix);
         double pace = "max".equalsIgnoreCase(speedup) ? 0 : parsePositive(speedup);
         PrintWriter out = spec.commandLine().getOut();
@@ -119,12 +141,14 @@ final class DemoCommand implements Callable<Integer> {
         }
         long started = System.nanoTime();
 
+        out.println("Using " + inputs.how());
         out.println("Starting the factory (" + (bootstrap == null ? "embedded Kafka" : "Kafka at " + bootstrap)
                 + ", Flink in-process, ONNX Runtime on CPU)...");
         out.flush();
         try (EmbeddedFactory factory = EmbeddedFactory.start(
-                new EmbeddedFactory.Settings(bootstrap, topics, model, opsPort, work), this::trainerOptions);
-             LoopObserver observer = new LoopObserver(factory.bootstrapServers(), topics, factory.registry());
+                new EmbeddedFactory.Settings(bootstrap, topics, inputs.specLocation(), target, joinWindow(map), opsPort, work),
+                this::trainerOptions);
+             LoopObserver observer = new LoopObserver(factory.bootstrapServers(), topics, factory.registry(), target.regression());
              KafkaProducer<String, byte[]> producer = ProduceCommand.producer(factory.bootstrapServers())) {
             Thread watcher = new Thread(observer, "demo-observer");
             watcher.setDaemon(true);
@@ -163,7 +187,7 @@ final class DemoCommand implements Callable<Integer> {
             }, gate);
             long replayEnded = System.nanoTime();
             boolean drained = live.drain(sent, drainTimeout);
-            DemoReport summary = DemoReport.of(sent, observer, drained,
+            DemoReport summary = DemoReport.of(target.name(), sent, observer, drained,
                     (replayEnded - replayStarted) / 1e9, (System.nanoTime() - started) / 1e9);
             summary.print(out);
             if (report != null) {
@@ -192,13 +216,26 @@ final class DemoCommand implements Callable<Integer> {
      */
     private ai.factory.trainer.job.TrainerOptions trainerOptions(String kafka) {
         return CommandLine.populateCommand(new TrainCommand(),
-                "--bootstrap", kafka, "--prefix", prefix, "--model", model, "--kind", kind,
+                "--bootstrap", kafka, "--prefix", prefix, "--spec", inputs.specLocation(), "--kind", kind,
                 // Adam at 0.01 beat Adagrad at 0.1 on these flights under delayed labels (DelayedLabelReplay).
-                "--optimizer", "adam", "--learning-rate", "logistic".equals(kind) ? "0.01" : "0.001",
-                "--batch-size", "256", "--publish-every-examples", String.valueOf(publishEveryExamples),
+                "--optimizer", "adam", "--learning-rate",
+                String.valueOf(learningRate != null ? learningRate : "logistic".equals(kind) ? 0.01 : 0.001),
+                "--batch-size", String.valueOf(batchSize), "--publish-every-examples", String.valueOf(publishEveryExamples),
                 "--publish-every", "PT5S", "--holdout", "500", "--checkpoint-interval", "PT2S",
                 // Weights, optimizer state and the release under evaluation outgrow the JobManager's 5 MiB.
                 "--checkpoint-dir", workDir.resolve("trainer-checkpoints").toUri().toString()).options();
+    }
+
+    /** The feedback join's window: labels later than this after their event are late. */
+    private Duration joinWindow(Mapping map) {
+        if (labelWindow != null) {
+            return labelWindow;
+        }
+        Duration window = Duration.ofDays(1);
+        if (map.labelTiming() instanceof Mapping.LabelDelay fixed && fixed.delay().multipliedBy(2).compareTo(window) > 0) {
+            window = fixed.delay().multipliedBy(2);
+        }
+        return window;
     }
 
     private static double parsePositive(String text) {

@@ -11,6 +11,7 @@ import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.job.IngestOptions;
 import ai.factory.ingest.spec.FeatureSpec;
 import ai.factory.ingest.spec.FeatureSpecParser;
+import ai.factory.ingest.spec.ModelTarget;
 import ai.factory.trainer.job.TrainerJob;
 import ai.factory.trainer.job.TrainerMain;
 import ai.factory.trainer.job.TrainerOptions;
@@ -30,7 +31,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--model", defaultValue = "flights", paramLabel = "NAME", description = "Model name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "NAME", description = "Model name (default: the spec's model name).")
     String model;
 
     @Option(names = "--spec", defaultValue = IngestOptions.DEFAULT_SPEC, paramLabel = "SPEC",
@@ -40,8 +41,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", description = "logistic or deep (default: ${DEFAULT-VALUE}).")
     String kind;
 
-    @Option(names = "--task", defaultValue = "binary", paramLabel = "TASK", description = "binary (log loss) or regression (squared loss) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--task", paramLabel = "TASK", description = "binary (log loss) or regression (squared loss) (default: the spec's task).")
     String task;
+
+    @Option(names = "--label-mean", paramLabel = "X", description = "Regression: the label's location; the model serves X + std * output (default: the spec's label_mean).")
+    Double labelMean;
+
+    @Option(names = "--label-std", paramLabel = "X", description = "Regression: the label's scale, the unit of the loss and of --tolerance (default: the spec's label_std).")
+    Double labelStd;
 
     @Option(names = "--optimizer", paramLabel = "NAME", description = "adagrad or adam (default: adagrad for logistic, adam for deep).")
     String optimizer;
@@ -117,14 +124,17 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> a = new HashMap<>();
         a.put("bootstrap", kafka.bootstrap);
         a.put("topic-prefix", kafka.prefix == null ? "" : kafka.prefix);
-        a.put("model", model);
+        ModelTarget target = featureSpec.model();
+        a.put("model", model != null ? model : target.name());
         a.put("spec", featureSpec.name());
         a.put("spec-version", String.valueOf(featureSpec.version()));
         a.put("dense-size", String.valueOf(layout.denseSize()));
         a.put("sparse-width", String.valueOf(layout.sparseWidth()));
         a.put("buckets", String.valueOf(featureSpec.sparseBuckets()));
         a.put("kind", kind);
-        a.put("task", task);
+        a.put("task", task != null ? task : target.task());
+        a.put("label-mean", String.valueOf(labelMean != null ? labelMean : target.labelMean()));
+        a.put("label-std", String.valueOf(labelStd != null ? labelStd : target.labelStd()));
         if (optimizer != null) {
             a.put("optimizer", optimizer);
         }
@@ -169,7 +179,7 @@ final class TrainCommand implements Callable<Integer> {
             stopped.countDown();
         }, "train-shutdown"));
         System.err.println("online-trainer running: " + kafka.topics().examples() + " -> " + kafka.topics().models()
-                + " (model " + model + ", " + kind + "). Ctrl-C stops it.");
+                + " (model " + options.modelName() + ", " + kind + "). Ctrl-C stops it.");
         while (!stopped.await(5, TimeUnit.SECONDS)) {
             if (job.client().getJobStatus().get().isTerminalState()) {
                 System.err.println("online-trainer job ended: " + job.client().getJobStatus().get());

@@ -15,6 +15,7 @@ import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
+import ai.factory.ingest.spec.ModelTarget;
 import ai.factory.ops.OpsOptions;
 import ai.factory.ops.OpsServer;
 import ai.factory.scoring.Scorer;
@@ -44,9 +45,13 @@ public final class EmbeddedFactory implements AutoCloseable {
      * What to run.
      *
      * @param externalBootstrap a Kafka cluster to use, or null for an embedded broker
+     * @param specLocation      the feature spec the ingest job prepares
+     * @param model             the model the spec feeds: what the scorer serves and the feedback app judges
+     * @param joinWindow        how long after its event a label still joins
      * @param workDir           folder for the embedded broker's storage and the feedback app's state
      */
-    public record Settings(String externalBootstrap, Topics topics, String modelName, int opsPort, Path workDir) {
+    public record Settings(String externalBootstrap, Topics topics, String specLocation, ModelTarget model,
+                           Duration joinWindow, int opsPort, Path workDir) {
     }
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -78,20 +83,21 @@ public final class EmbeddedFactory implements AutoCloseable {
             started.push(registry);
 
             log.info("starting stream-ingest (Flink)");
-            started.push(IngestJob.start(IngestOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())));
+            started.push(IngestJob.start(IngestOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())
+                    .withSpecLocation(s.specLocation())));
 
             log.info("starting feedback (Kafka Streams)");
             // The prefix also names the application id, under which Streams keeps its state (the join clock too):
             // demos with other prefixes on the same cluster must not restore each other's.
             FeedbackOptions feedback = FeedbackOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())
-                    .withJoin(new JoinSettings(FeedbackOptions.DEFAULT_WINDOW, Duration.ZERO, FeedbackOptions.DEFAULT_WINDOW,
-                            // Each flight has one outcome: take it as soon as it is joined.
+                    .withJoin(new JoinSettings(s.joinWindow(), Duration.ZERO, s.joinWindow(),
+                            // Each event has one outcome: take it as soon as it is joined.
                             FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
                     .withState(Files.createDirectories(s.workDir().resolve("feedback-state")), true);
             started.push(FeedbackApp.start(feedback, registry, new SimpleMeterRegistry()));
 
             log.info("starting the scorer (ONNX Runtime)");
-            started.push(Scorer.start(ScorerOptions.defaults(bootstrap, s.modelName()).withTopicPrefix(s.topics().prefix()),
+            started.push(Scorer.start(ScorerOptions.defaults(bootstrap, s.model().name()).withTopicPrefix(s.topics().prefix()),
                     registry, new SimpleMeterRegistry()));
 
             log.info("starting online-trainer (Flink + ONNX Runtime)");

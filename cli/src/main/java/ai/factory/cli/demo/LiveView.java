@@ -68,11 +68,16 @@ public final class LiveView {
     }
 
     private String line(long events, long feedback, double fraction, LoopObserver.Snapshot s) {
+        String quality = s.regression()
+                ? "RMSE " + number(s.rmse(), "%.4f") + " (mean " + number(s.runningMeanRmse(), "%.4f") + ")"
+                : "logloss " + number(s.logLoss(), "%.4f") + "  AUC " + number(s.auc(), "%.3f");
         return String.format("%3.0f%% events %,d  feedback %,d | predictions %,d  examples %,d (+%,d late)  releases %d  champion %s"
-                        + "  logloss %s  AUC %s  | %s",
+                        + "  %s  | %s",
                 fraction * 100, events, feedback, s.predictedEvents(), s.examples(), s.lateFeedback(), s.releases(),
-                s.championVersion() < 0 ? "-" : "v" + s.championVersion(),
-                Double.isNaN(s.logLoss()) ? "-" : String.format("%.4f", s.logLoss()),
-                Double.isNaN(s.auc()) ? "-" : String.format("%.3f", s.auc()), dashboard);
+                s.championVersion() < 0 ? "-" : "v" + s.championVersion(), quality, dashboard);
+    }
+
+    private static String number(double x, String format) {
+        return Double.isNaN(x) ? "-" : String.format(format, x);
     }
 }

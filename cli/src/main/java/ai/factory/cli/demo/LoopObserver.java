@@ -19,6 +19,7 @@ import ai.factory.serde.AvroCodec;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.Topics;
 import ai.factory.trainer.evaluation.ProgressiveMetrics;
+import ai.factory.trainer.evaluation.RegressionMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,8 +52,11 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private final Set<String> predictedIds = new HashSet<>();
     private long predictionRecords;
     private long exampleCount;
+    private long examplesServed;
     private long lateFeedback;
+    private final boolean regression;
     private final ProgressiveMetrics progressive = new ProgressiveMetrics();
+    private final RegressionMetrics regressionMetrics = new RegressionMetrics();
     private final Percentiles latencyMs = new Percentiles();
     private final Map<Long, Long> firstServedAt = new HashMap<>();
     private final Map<String, ModelRelease> latestByKey = new HashMap<>();
@@ -61,8 +65,10 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private double aucValue = Double.NaN;
     private int aucAtCount;
 
-    public LoopObserver(String bootstrap, Topics topics, SchemaRegistry registry) {
+    /** @param regression judge numeric predictions (RMSE, MAE) instead of probabilities (log loss, AUC) */
+    public LoopObserver(String bootstrap, Topics topics, SchemaRegistry registry, boolean regression) {
         this.topics = topics;
+        this.regression = regression;
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -133,7 +139,12 @@ public final class LoopObserver implements Runnable, AutoCloseable {
             LabeledExample e = examples.decode(record);
             exampleCount++;
             if (e.getServedScore() != null) {
-                progressive.add(e.getServedScore(), e.getLabel());
+                examplesServed++;
+                if (regression) {
+                    regressionMetrics.add(e.getServedScore(), e.getLabel());
+                } else {
+                    progressive.add(e.getServedScore(), e.getLabel());
+                }
             }
             if (sampled(e.getEventId())) {
                 sampledExampleOffsets.put(e.getEventId(), new long[] {record.partition(), record.offset()});
@@ -149,9 +160,12 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     public synchronized Snapshot snapshot() {
         long champion = latestByKey.values().stream().filter(r -> r.getStatus() == ReleaseStatus.CHAMPION)
                 .mapToLong(ModelRelease::getVersion).max().orElse(-1);
-        return new Snapshot(predictionRecords, predictedIds.size(), exampleCount, lateFeedback, latestByKey.size(), champion,
-                progressive.count(), progressive.logLoss(), progressive.constantLogLoss(), auc(),
-                progressive.accuracy(), latencyMs.quantile(0.5), latencyMs.quantile(0.99), freshness());
+        return new Snapshot(predictionRecords, predictedIds.size(), exampleCount, examplesServed, lateFeedback,
+                latestByKey.size(), champion, regression,
+                regression ? regressionMetrics.count() : progressive.count(), progressive.logLoss(),
+                progressive.constantLogLoss(), regression ? Double.NaN : auc(), progressive.accuracy(),
+                regressionMetrics.rmse(), regressionMetrics.mae(), regressionMetrics.runningMeanRmse(),
+                regressionMetrics.runningMeanMae(), latencyMs.quantile(0.5), latencyMs.quantile(0.99), freshness());
     }
 
     /** Examples the newest release (of any status) has trained on, its ancestors' included; -1 before any release. */
@@ -171,7 +185,7 @@ public final class LoopObserver implements Runnable, AutoCloseable {
 
     /** Exact AUC over every judged pair, for the final report. */
     public synchronized double finalAuc() {
-        return progressive.count() == 0 ? Double.NaN : progressive.auc();
+        return regression || progressive.count() == 0 ? Double.NaN : progressive.auc();
     }
 
     /** Labels' arrival → first prediction served by the first release that trained on them, in seconds. */
@@ -213,11 +227,27 @@ public final class LoopObserver implements Runnable, AutoCloseable {
         consumer.wakeup();
     }
 
-    /** What the observer has seen so far. */
-    public record Snapshot(long predictionRecords, long predictedEvents, long examples, long lateFeedback, long releases,
-                           long championVersion,
-                    long judged, double logLoss, double constantLogLoss, double auc, double accuracy,
-                    double latencyP50Ms, double latencyP99Ms,
-                    Percentiles freshnessSeconds) {
+    /**
+     * What the observer has seen so far. Binary models fill log loss, its constant base rate, AUC and accuracy;
+     * regression models RMSE and MAE and those of the running mean; the other task's numbers are NaN.
+     *
+     * @param examplesServed examples that carry the prediction served for their event
+     * @param judged         labelled predictions the online numbers are over
+     */
+    public record Snapshot(long predictionRecords, long predictedEvents, long examples, long examplesServed,
+                           long lateFeedback, long releases, long championVersion, boolean regression,
+                           long judged, double logLoss, double constantLogLoss, double auc, double accuracy,
+                           double rmse, double mae, double runningMeanRmse, double runningMeanMae,
+                           double latencyP50Ms, double latencyP99Ms, Percentiles freshnessSeconds) {
+
+        /** The online loss the live view shows: log loss, or RMSE for regression. */
+        public double loss() {
+            return regression ? rmse : logLoss;
+        }
+
+        /** The baseline that loss must beat: the constant base rate, or the running mean. */
+        public double baselineLoss() {
+            return regression ? runningMeanRmse : constantLogLoss;
+        }
     }
 }
