@@ -12,6 +12,7 @@ import ai.factory.serde.AvroCodec;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.Task;
 import ai.factory.trainer.model.TrainingState;
 import ai.factory.trainer.release.ModelCatalog;
 import ai.factory.trainer.release.PromotionGate;
@@ -60,7 +61,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     public TrainerFunction(TrainerOptions options, StartingPoint start) {
         this.options = options;
         this.start = start;
-        this.gate = new PromotionGate(options.tolerance());
+        this.gate = PromotionGate.forModel(options.tolerance(), options.model());
     }
 
     @Override
@@ -186,6 +187,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         float[] champion = progress.championParams == null ? null : evaluation.score(progress.championParams, batch);
         for (int i = 0; i < batch.size(); i++) {
             p.candidateLossSum += options.model().task().loss(candidate[i], batch.labels()[i]);
+            p.candidateAbsErrorSum += Math.abs(candidate[i] - batch.labels()[i]);
             if (champion != null) {
                 p.championLossSum += options.model().task().loss(champion[i], batch.labels()[i]);
             }
@@ -203,12 +205,22 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         PromotionGate.Decision decision = gate.decide(finite, candidateLoss, championLoss, p.holdoutCount);
 
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("training_loss", p.trainingLoss);
+        Task task = options.model().task();
+        // The training graph's loss is standardised; the release reports it in the units of its hold-out loss.
+        metrics.put("training_loss", p.trainingLoss * task.lossUnit(options.model()));
         metrics.put("examples_since_parent", (double) p.trainedSinceParent);
         metrics.put("holdout_examples", (double) p.holdoutCount);
         if (p.holdoutCount > 0) {
             metrics.put("holdout_loss", candidateLoss);
-            metrics.put(options.model().task() == ai.factory.trainer.model.Task.BINARY ? "holdout_logloss" : "holdout_mse", candidateLoss);
+            if (task == Task.BINARY) {
+                metrics.put("holdout_logloss", candidateLoss);
+            } else {
+                metrics.put("holdout_mse", candidateLoss);
+                metrics.put("holdout_rmse", Math.sqrt(candidateLoss));
+                if (Double.isFinite(p.candidateAbsErrorSum)) {     // NaN: evaluation began before a restart from an older state format
+                    metrics.put("holdout_mae", p.candidateAbsErrorSum / p.holdoutCount);
+                }
+            }
         }
         if (championLoss != null && p.holdoutCount > 0) {
             metrics.put("champion_holdout_loss", championLoss);

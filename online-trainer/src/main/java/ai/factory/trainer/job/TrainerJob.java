@@ -102,7 +102,9 @@ public final class TrainerJob {
         OnnxWeights.Loaded loaded = OnnxWeights.read(release.getOnnx().array());
         ModelConfig c = loaded.config();
         if (c.kind() != config.kind() || c.denseSize() != config.denseSize() || c.sparseWidth() != config.sparseWidth()
-                || c.buckets() != config.buckets() || c.embeddingDim() != config.embeddingDim() || !c.hidden().equals(config.hidden())) {
+                || c.buckets() != config.buckets() || c.embeddingDim() != config.embeddingDim() || !c.hidden().equals(config.hidden())
+                // The weights learnt standardised labels: under another scale they would serve other values.
+                || c.task() != config.task() || c.labelMean() != config.labelMean() || c.labelStd() != config.labelStd()) {
             throw new IllegalArgumentException("release v" + release.getVersion() + " is a " + c.toProperties()
                     + " model; the trainer is configured for " + config.toProperties());
         }
