@@ -12,7 +12,6 @@ import ai.factory.serde.AvroCodec;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
-import ai.factory.trainer.model.Task;
 import ai.factory.trainer.model.TrainingState;
 import ai.factory.trainer.release.ModelCatalog;
 import ai.factory.trainer.release.PromotionGate;
@@ -204,28 +203,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
                 : p.holdoutCount == 0 ? Double.NaN : p.championLossSum / p.holdoutCount;
         PromotionGate.Decision decision = gate.decide(finite, candidateLoss, championLoss, p.holdoutCount);
 
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        Task task = options.model().task();
-        // The training graph's loss is standardised; the release reports it in the units of its hold-out loss.
-        metrics.put("training_loss", p.trainingLoss * task.lossUnit(options.model()));
-        metrics.put("examples_since_parent", (double) p.trainedSinceParent);
-        metrics.put("holdout_examples", (double) p.holdoutCount);
-        if (p.holdoutCount > 0) {
-            metrics.put("holdout_loss", candidateLoss);
-            if (task == Task.BINARY) {
-                metrics.put("holdout_logloss", candidateLoss);
-            } else {
-                metrics.put("holdout_mse", candidateLoss);
-                metrics.put("holdout_rmse", Math.sqrt(candidateLoss));
-                if (Double.isFinite(p.candidateAbsErrorSum)) {     // NaN: evaluation began before a restart from an older state format
-                    metrics.put("holdout_mae", p.candidateAbsErrorSum / p.holdoutCount);
-                }
-            }
-        }
-        if (championLoss != null && p.holdoutCount > 0) {
-            metrics.put("champion_holdout_loss", championLoss);
-            metrics.put("champion_version", (double) progress.championVersion);
-        }
+        Map<String, Double> metrics = ReleaseMetrics.of(options.model(), p, championLoss, progress.championVersion);
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("device", training.device().toString());
         provenance.put("requested_device", options.device().toString());
