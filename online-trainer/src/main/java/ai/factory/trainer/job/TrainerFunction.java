@@ -60,7 +60,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     public TrainerFunction(TrainerOptions options, StartingPoint start) {
         this.options = options;
         this.start = start;
-        this.gate = new PromotionGate(options.tolerance());
+        this.gate = PromotionGate.forModel(options.tolerance(), options.model());
     }
 
     @Override
@@ -186,6 +186,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         float[] champion = progress.championParams == null ? null : evaluation.score(progress.championParams, batch);
         for (int i = 0; i < batch.size(); i++) {
             p.candidateLossSum += options.model().task().loss(candidate[i], batch.labels()[i]);
+            p.candidateAbsErrorSum += Math.abs(candidate[i] - batch.labels()[i]);
             if (champion != null) {
                 p.championLossSum += options.model().task().loss(champion[i], batch.labels()[i]);
             }
@@ -202,18 +203,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
                 : p.holdoutCount == 0 ? Double.NaN : p.championLossSum / p.holdoutCount;
         PromotionGate.Decision decision = gate.decide(finite, candidateLoss, championLoss, p.holdoutCount);
 
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("training_loss", p.trainingLoss);
-        metrics.put("examples_since_parent", (double) p.trainedSinceParent);
-        metrics.put("holdout_examples", (double) p.holdoutCount);
-        if (p.holdoutCount > 0) {
-            metrics.put("holdout_loss", candidateLoss);
-            metrics.put(options.model().task() == ai.factory.trainer.model.Task.BINARY ? "holdout_logloss" : "holdout_mse", candidateLoss);
-        }
-        if (championLoss != null && p.holdoutCount > 0) {
-            metrics.put("champion_holdout_loss", championLoss);
-            metrics.put("champion_version", (double) progress.championVersion);
-        }
+        Map<String, Double> metrics = ReleaseMetrics.of(options.model(), p, championLoss, progress.championVersion);
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("device", training.device().toString());
         provenance.put("requested_device", options.device().toString());

@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.SchemaRegistry;
+import ai.factory.trainer.model.LabelScales;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.OnnxWeights;
 import ai.factory.trainer.model.TrainingState;
@@ -102,11 +103,17 @@ public final class TrainerJob {
         OnnxWeights.Loaded loaded = OnnxWeights.read(release.getOnnx().array());
         ModelConfig c = loaded.config();
         if (c.kind() != config.kind() || c.denseSize() != config.denseSize() || c.sparseWidth() != config.sparseWidth()
-                || c.buckets() != config.buckets() || c.embeddingDim() != config.embeddingDim() || !c.hidden().equals(config.hidden())) {
+                || c.buckets() != config.buckets() || c.embeddingDim() != config.embeddingDim() || !c.hidden().equals(config.hidden())
+                || c.task() != config.task()) {
             throw new IllegalArgumentException("release v" + release.getVersion() + " is a " + c.toProperties()
                     + " model; the trainer is configured for " + config.toProperties());
         }
-        return loaded.params();
+        // The weights learnt labels standardised by the release's scale: carried to the trainer's, they serve the same scores.
+        if (c.labelMean() != config.labelMean() || c.labelStd() != config.labelStd()) {
+            LOG.info("release v{} has label scale {}/{}; its weights are carried to the trainer's {}/{}", release.getVersion(),
+                    c.labelMean(), c.labelStd(), config.labelMean(), config.labelStd());
+        }
+        return LabelScales.rescale(c, config, loaded.params());
     }
 
     /**

@@ -50,6 +50,7 @@ public final class TrainerMain {
         ModelKind kind = ModelKind.parse(a.getOrDefault("kind", "logistic"));
         ModelConfig model = kind == ModelKind.LOGISTIC ? ModelConfig.logistic(dense, sparse, buckets) : ModelConfig.deep(dense, sparse, buckets);
         model = model.withTask(Task.valueOf(a.getOrDefault("task", "binary").toUpperCase()));
+        model = withLabelScale(model, a);
         if (a.containsKey("optimizer") || a.containsKey("learning-rate")) {
             model = model.withOptimizer(OptimizerKind.parse(a.getOrDefault("optimizer", model.optimizer().name())),
                     Double.parseDouble(a.getOrDefault("learning-rate", String.valueOf(model.learningRate()))));
@@ -78,6 +79,34 @@ public final class TrainerMain {
         String warm = a.getOrDefault("warm-start", "champion");
         return warm.matches("\\d+") ? o.withWarmStart(TrainerOptions.WarmStart.VERSION, Long.parseLong(warm))
                 : o.withWarmStart(TrainerOptions.WarmStart.valueOf(warm.toUpperCase()), 0);
+    }
+
+    /** Applies {@code label-mean} and {@code label-std} (regression; a binary model's labels are 0/1 and ignore them). */
+    private static ModelConfig withLabelScale(ModelConfig model, Map<String, String> a) {
+        double mean = parseDouble(a, "label-mean", "0");
+        double std = parseDouble(a, "label-std", "1");
+        if (!Double.isFinite(mean)) {
+            throw new IllegalArgumentException("--label-mean must be a finite number, got " + a.get("label-mean"));
+        }
+        if (!Double.isFinite(std) || std <= 0) {
+            throw new IllegalArgumentException("--label-std must be a finite number > 0, got " + a.get("label-std"));
+        }
+        if (model.task() == Task.BINARY) {
+            if (mean != 0 || std != 1) {
+                LOG.warn("--label-mean/--label-std apply to regression only; ignored for the binary model");
+            }
+            return model;
+        }
+        return model.withLabelScale(mean, std);
+    }
+
+    private static double parseDouble(Map<String, String> a, String key, String fallback) {
+        String v = a.getOrDefault(key, fallback);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " must be a number, got " + v, e);
+        }
     }
 
     private static String required(Map<String, String> a, String key) {

@@ -42,6 +42,8 @@ final class TrainerProgress {
         long throughEventTime;
         long cutAtMillis;
         double candidateLossSum;
+        /** Sum of |score - label| of the candidate (regression MAE); NaN when restored from state that lacked it. */
+        double candidateAbsErrorSum;
         double championLossSum;
         long holdoutCount;
     }

@@ -16,7 +16,8 @@ import ai.factory.trainer.model.TrainingState;
 /** Binary form of {@link TrainerProgress} for Flink state: explicit, versioned, and free of Kryo. */
 final class TrainerProgressCodec {
 
-    private static final int FORMAT = 1;
+    /** 2 added the candidate's absolute-error sum; format 1 is still read. */
+    private static final int FORMAT = 2;
 
     private TrainerProgressCodec() {
     }
@@ -59,6 +60,7 @@ final class TrainerProgressCodec {
                 out.writeDouble(r.candidateLossSum);
                 out.writeDouble(r.championLossSum);
                 out.writeLong(r.holdoutCount);
+                out.writeDouble(r.candidateAbsErrorSum);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode trainer state", e);
@@ -69,7 +71,7 @@ final class TrainerProgressCodec {
     static TrainerProgress decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int format = in.readInt();
-            if (format != FORMAT) {
+            if (format != 1 && format != FORMAT) {
                 throw new IllegalStateException("unknown trainer state format " + format);
             }
             TrainerProgress p = new TrainerProgress();
@@ -102,6 +104,7 @@ final class TrainerProgressCodec {
                 r.candidateLossSum = in.readDouble();
                 r.championLossSum = in.readDouble();
                 r.holdoutCount = in.readLong();
+                r.candidateAbsErrorSum = format >= 2 ? in.readDouble() : Double.NaN;
                 p.pending = r;
             }
             return p;

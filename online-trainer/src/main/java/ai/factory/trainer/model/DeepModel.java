@@ -60,4 +60,14 @@ public final class DeepModel implements ModelDefinition {
         }
         return g.add(g.matMul(x, params.get(HEAD + "w")), params.get(HEAD + "b"));
     }
+
+    @Override
+    public List<String> outputWeights() {
+        return List.of(HEAD + "w");
+    }
+
+    @Override
+    public String outputBias() {
+        return HEAD + "b";
+    }
 }

@@ -40,4 +40,14 @@ public final class LogisticModel implements ModelDefinition {
         }
         return g.add(z, params.get(BIAS));
     }
+
+    @Override
+    public List<String> outputWeights() {
+        return params().stream().map(ParamSpec::name).filter(n -> !n.equals(BIAS)).toList();
+    }
+
+    @Override
+    public String outputBias() {
+        return BIAS;
+    }
 }

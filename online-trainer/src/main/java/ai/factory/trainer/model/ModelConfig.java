@@ -19,20 +19,39 @@ import java.util.stream.Collectors;
  * @param hidden       hidden layer widths (deep model)
  * @param l2           L2 penalty on weights (not biases), added to the loss as l2/2 * sum(w^2)
  * @param frozen       parameter names, or name prefixes ending in '.', that are not updated
+ * @param labelMean    regression: the label's location; the model learns (label - labelMean) / labelStd and serves
+ *                     labelMean + labelStd * raw, so one learning rate fits any label scale and the initial weights
+ *                     serve the mean (binary: 0, ignored)
+ * @param labelStd     regression: the label's scale, &gt; 0 (binary: 1, ignored)
  */
 public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWidth, int buckets,
                           int embeddingDim, List<Integer> hidden, OptimizerKind optimizer,
-                          double learningRate, double l2, long seed, Set<String> frozen) implements Serializable {
+                          double learningRate, double l2, long seed, Set<String> frozen,
+                          double labelMean, double labelStd) implements Serializable {
 
     public ModelConfig {
         hidden = List.copyOf(hidden);
         frozen = Set.copyOf(frozen);
+        if (!Double.isFinite(labelMean) || !Double.isFinite(labelStd) || labelStd <= 0) {
+            throw new IllegalArgumentException("need a finite label mean and a finite label std > 0, got mean " + labelMean
+                    + " and std " + labelStd);
+        }
+        if (task == Task.BINARY && (labelMean != 0 || labelStd != 1)) {
+            throw new IllegalArgumentException("a binary model's labels are 0/1: label mean and std apply to regression only");
+        }
         if (denseSize < 0 || sparseWidth < 1 || buckets < 1) {
             throw new IllegalArgumentException("need denseSize >= 0, sparseWidth >= 1 and buckets >= 1");
         }
         if (kind == ModelKind.DEEP && (embeddingDim < 1 || hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1))) {
             throw new IllegalArgumentException("a deep model needs embeddingDim >= 1 and at least one hidden layer");
         }
+    }
+
+    /** A config with the identity label scale (mean 0, std 1): what every model was before label standardisation. */
+    public ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWidth, int buckets, int embeddingDim,
+                       List<Integer> hidden, OptimizerKind optimizer, double learningRate, double l2, long seed,
+                       Set<String> frozen) {
+        this(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen, 0, 1);
     }
 
     /** Logistic regression with Adagrad, learning rate 0.1 and a light L2. */
@@ -47,12 +66,25 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
                 OptimizerKind.ADAM, 1e-3, 1e-6, 42L, Set.of());
     }
 
+    /** The task; switching to binary resets the label scale to 0/1, which binary models require. */
     public ModelConfig withTask(Task t) {
-        return new ModelConfig(kind, t, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen);
+        return new ModelConfig(kind, t, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
+                t == Task.BINARY ? 0 : labelMean, t == Task.BINARY ? 1 : labelStd);
+    }
+
+    /** Regression labels standardised by {@code mean} and {@code std} (fixed for the model's life: its weights depend on them). */
+    public ModelConfig withLabelScale(double mean, double std) {
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
+                mean, std);
+    }
+
+    /** Whether the labels are standardised, i.e. the scale is not the identity (mean 0, std 1). */
+    public boolean scalesLabels() {
+        return labelMean != 0 || labelStd != 1;
     }
 
     public ModelConfig withOptimizer(OptimizerKind o, double lr) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, o, lr, l2, seed, frozen);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, o, lr, l2, seed, frozen, labelMean, labelStd);
     }
 
     public ModelConfig withLearningRate(double lr) {
@@ -60,19 +92,19 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     }
 
     public ModelConfig withL2(double penalty) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, penalty, seed, frozen);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, penalty, seed, frozen, labelMean, labelStd);
     }
 
     public ModelConfig withSeed(long s) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, s, frozen);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, s, frozen, labelMean, labelStd);
     }
 
     public ModelConfig withArchitecture(int embedding, List<Integer> layers) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embedding, layers, optimizer, learningRate, l2, seed, frozen);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embedding, layers, optimizer, learningRate, l2, seed, frozen, labelMean, labelStd);
     }
 
     public ModelConfig withFrozen(Set<String> names) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, names);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, names, labelMean, labelStd);
     }
 
     /** Whether the parameter called {@code name} is frozen. */
@@ -95,10 +127,12 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
         p.put("l2", String.valueOf(l2));
         p.put("seed", String.valueOf(seed));
         p.put("frozen", String.join(",", new TreeSet<>(frozen)));
+        p.put("label_mean", String.valueOf(labelMean));
+        p.put("label_std", String.valueOf(labelStd));
         return p;
     }
 
-    /** Reads a config written by {@link #toProperties()}. */
+    /** Reads a config written by {@link #toProperties()}; one written before label scales existed reads as mean 0, std 1. */
     public static ModelConfig fromProperties(Map<String, String> p) {
         String hidden = p.getOrDefault("hidden", "");
         String frozen = p.getOrDefault("frozen", "");
@@ -108,6 +142,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
                 hidden.isBlank() ? List.of() : java.util.Arrays.stream(hidden.split(",")).map(Integer::valueOf).toList(),
                 OptimizerKind.parse(p.get("optimizer")), Double.parseDouble(p.get("learning_rate")),
                 Double.parseDouble(p.get("l2")), Long.parseLong(p.get("seed")),
-                frozen.isBlank() ? Set.of() : Set.of(frozen.split(",")));
+                frozen.isBlank() ? Set.of() : Set.of(frozen.split(",")),
+                Double.parseDouble(p.getOrDefault("label_mean", "0")), Double.parseDouble(p.getOrDefault("label_std", "1")));
     }
 }

@@ -15,6 +15,12 @@ public interface ModelDefinition {
     /** Emits the forward pass; {@code params} maps parameter names to graph values (inputs or initializers). */
     Value forward(GraphBuilder g, Value dense, Value sparse, Map<String, Value> params);
 
+    /** The parameters of the last linear map to the raw output (all of them for a linear model), bias excluded. */
+    List<String> outputWeights();
+
+    /** The bias of the raw output. */
+    String outputBias();
+
     /** The definition a config describes. */
     static ModelDefinition of(ModelConfig config) {
         return switch (config.kind()) {

@@ -47,7 +47,7 @@ public final class ModelGraphs {
             p.put(spec.name(), g.initializer(spec.name(), t.shape(), t.data()));
         }
         Value logit = ModelDefinition.of(config).forward(g, dense, sparse, p);
-        g.output(config.task().score(g, logit), SCORE);
+        g.output(config.task().score(g, logit, config), SCORE);
         Map<String, String> meta = new LinkedHashMap<>(config.toProperties());
         meta.putAll(metadata);
         return g.buildModel(meta);
@@ -59,7 +59,7 @@ public final class ModelGraphs {
         Value dense = g.input(DENSE, DType.FLOAT, -1, config.denseSize());
         Value sparse = g.input(SPARSE, DType.INT64, -1, config.sparseWidth());
         Map<String, Value> p = paramInputs(g, config);
-        g.output(config.task().score(g, ModelDefinition.of(config).forward(g, dense, sparse, p)), SCORE);
+        g.output(config.task().score(g, ModelDefinition.of(config).forward(g, dense, sparse, p), config), SCORE);
         return g.buildModel(config.toProperties());
     }
 
@@ -149,7 +149,7 @@ public final class ModelGraphs {
         Map<String, Value> params = paramInputs(g, config);
         ModelDefinition model = ModelDefinition.of(config);
         Value logit = model.forward(g, dense, sparse, params);
-        Value total = totalLoss(g, config, config.task().loss(g, logit, label), params);
+        Value total = totalLoss(g, config, config.task().loss(g, logit, label, config), params);
         g.output(total, LOSS);
         List<Value> trainable = trainable(config, params);
         Autodiff.gradients(g, total, trainable).forEach((name, grad) -> g.output(grad, GRAD + name));
@@ -171,7 +171,7 @@ public final class ModelGraphs {
                                 Map<String, Value> params, Map<String, Value> state) {
         ModelDefinition model = ModelDefinition.of(config);
         Value logit = model.forward(g, dense, sparse, params);
-        Value dataLoss = config.task().loss(g, logit, label);
+        Value dataLoss = config.task().loss(g, logit, label, config);
         Value total = totalLoss(g, config, dataLoss, params);
         // Keyed by parameter name, not graph name: inside a Scan body the inputs carry other names.
         Map<String, Value> trainableParams = new LinkedHashMap<>();
@@ -184,7 +184,7 @@ public final class ModelGraphs {
         Map<String, Value> grads = new LinkedHashMap<>();
         trainableParams.forEach((name, v) -> grads.put(name, byGraphName.get(v.name())));
         Map<String, Value> next = Optimizer.of(config).update(g, trainableParams, grads, state);
-        return new Step(dataLoss, config.task().score(g, logit), next);
+        return new Step(dataLoss, config.task().score(g, logit, config), next);
     }
 
     private static Value totalLoss(GraphBuilder g, ModelConfig config, Value dataLoss, Map<String, Value> params) {

@@ -3,40 +3,66 @@ package ai.factory.trainer.model;
 import ai.factory.trainer.graph.GraphBuilder;
 import ai.factory.trainer.graph.Value;
 
-/** What the label is: a binary outcome (log loss, sigmoid score) or a number (squared loss, raw score). */
+/**
+ * What the label is: a binary outcome (log loss, sigmoid score) or a number (squared loss on the standardised label,
+ * score in label units).
+ */
 public enum Task {
     BINARY {
         @Override
-        public Value score(GraphBuilder g, Value logit) {
+        public Value score(GraphBuilder g, Value logit, ModelConfig config) {
             return g.sigmoid(logit);
         }
 
         @Override
-        public Value loss(GraphBuilder g, Value logit, Value label) {
+        public Value loss(GraphBuilder g, Value logit, Value label, ModelConfig config) {
             // log(1 + e^z) - y z is the log loss of sigmoid(z), without log(0) for confident predictions.
             return g.meanAll(g.sub(g.softplus(logit), g.mul(label, logit)));
+        }
+
+        @Override
+        public double lossUnit(ModelConfig config) {
+            return 1;
         }
     },
     REGRESSION {
         @Override
-        public Value score(GraphBuilder g, Value logit) {
-            return g.identity(logit);
+        public Value score(GraphBuilder g, Value raw, ModelConfig config) {
+            if (!config.scalesLabels()) {
+                return g.identity(raw);
+            }
+            return g.add(g.mul(raw, g.scalar(config.labelStd())), g.scalar(config.labelMean()));
         }
 
         @Override
-        public Value loss(GraphBuilder g, Value logit, Value label) {
-            Value error = g.sub(logit, label);
+        public Value loss(GraphBuilder g, Value raw, Value label, ModelConfig config) {
+            // In standardised units, so a step of the learning rate means the same for any label scale.
+            Value target = config.scalesLabels()
+                    ? g.mul(g.sub(label, g.scalar(config.labelMean())), g.scalar(1 / config.labelStd()))
+                    : label;
+            Value error = g.sub(raw, target);
             return g.meanAll(g.mul(error, error));
+        }
+
+        @Override
+        public double lossUnit(ModelConfig config) {
+            return config.labelStd() * config.labelStd();
         }
     };
 
-    /** The served score from the model's raw output. */
-    public abstract Value score(GraphBuilder g, Value logit);
+    /** The served score from the model's raw output: a probability, or a value in label units. */
+    public abstract Value score(GraphBuilder g, Value raw, ModelConfig config);
 
-    /** Mean loss over the batch, a scalar. */
-    public abstract Value loss(GraphBuilder g, Value logit, Value label);
+    /** Mean training loss over the batch, a scalar (regression: in standardised label units). */
+    public abstract Value loss(GraphBuilder g, Value raw, Value label, ModelConfig config);
 
-    /** Per-example loss of a served score, in Java (hold-out metrics). */
+    /**
+     * What one standardised unit of {@link #loss(double, double)} is worth: 1 for log loss, labelStd² for squared
+     * error in label units. Dividing by it puts hold-out losses of any label scale on one footing.
+     */
+    public abstract double lossUnit(ModelConfig config);
+
+    /** Per-example loss of a served score, in Java (hold-out metrics): log loss, or squared error in label units. */
     public double loss(double score, double label) {
         if (this == REGRESSION) {
             double e = score - label;

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Locale;
 
 import ai.factory.records.ReleaseStatus;
+import ai.factory.trainer.model.ModelConfig;
 
 /**
  * Decides a new release's status: champion only with finite weights and a hold-out loss on unseen examples
@@ -11,15 +12,36 @@ import ai.factory.records.ReleaseStatus;
  * even before unseen examples arrive: the scorers wait for a first model, and examples that would judge it may only
  * come once something is served.
  *
- * @param tolerance how much worse than the champion a candidate may be and still be promoted
+ * @param tolerance how much worse than the champion a candidate may be and still be promoted, in standardised loss
+ *                  units: log loss for binary models, squared error over labelStd² for regression
+ * @param lossUnit  what one standardised unit is in the units of the losses the gate is given (binary: 1,
+ *                  regression: labelStd², since hold-out squared errors are measured in label units)
  */
-public record PromotionGate(double tolerance) implements Serializable {
+public record PromotionGate(double tolerance, double lossUnit) implements Serializable {
+
+    public PromotionGate {
+        if (!(lossUnit > 0) || Double.isInfinite(lossUnit)) {
+            throw new IllegalArgumentException("loss unit must be finite and > 0, got " + lossUnit);
+        }
+    }
+
+    /** A gate whose losses are already in standardised units. */
+    public PromotionGate(double tolerance) {
+        this(tolerance, 1);
+    }
+
+    /** The gate for {@code config}'s hold-out losses (see {@link ai.factory.trainer.model.Task#lossUnit}). */
+    public static PromotionGate forModel(double tolerance, ModelConfig config) {
+        return new PromotionGate(tolerance, config.task().lossUnit(config));
+    }
 
     /** The outcome and why. */
     public record Decision(ReleaseStatus status, String reason) {
     }
 
     /**
+     * Losses are mean per-example losses in the task's units (regression: squared error in label units).
+     *
      * @param championLoss the champion's hold-out loss on the same examples (NaN without hold-out examples), or null
      *                     when there is no champion
      * @param holdoutCount how many unseen examples both losses are measured on
@@ -40,13 +62,19 @@ public record PromotionGate(double tolerance) implements Serializable {
         if (holdoutCount == 0) {
             return new Decision(ReleaseStatus.CANDIDATE, "no unseen examples to compare with the champion yet");
         }
-        if (candidateLoss <= championLoss + tolerance) {
+        // Compared in standardised units, so one tolerance means the same for any label scale.
+        if (candidateLoss / lossUnit <= championLoss / lossUnit + tolerance) {
             return new Decision(ReleaseStatus.CHAMPION, String.format(Locale.ROOT,
-                    "hold-out loss %.5f <= champion %.5f + tolerance %.5f on %d unseen examples",
-                    candidateLoss, championLoss, tolerance, holdoutCount));
+                    "hold-out loss %.5f <= champion %.5f + tolerance %s on %d unseen examples",
+                    candidateLoss, championLoss, toleranceText(), holdoutCount));
         }
         return new Decision(ReleaseStatus.CANDIDATE, String.format(Locale.ROOT,
-                "hold-out loss %.5f worse than champion %.5f + tolerance %.5f on %d unseen examples",
-                candidateLoss, championLoss, tolerance, holdoutCount));
+                "hold-out loss %.5f worse than champion %.5f + tolerance %s on %d unseen examples",
+                candidateLoss, championLoss, toleranceText(), holdoutCount));
+    }
+
+    private String toleranceText() {
+        return lossUnit == 1 ? String.format(Locale.ROOT, "%.5f", tolerance)
+                : String.format(Locale.ROOT, "%.5f (%.5f x label variance %.5f)", tolerance * lossUnit, tolerance, lossUnit);
     }
 }

@@ -44,4 +44,41 @@ class TrainerMainTest {
         a.put("steps-per-run", "0");
         assertThatThrownBy(() -> TrainerMain.options(a)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void labelMeanAndStdScaleARegressionModel() {
+        Map<String, String> a = required();
+        a.put("task", "regression");
+        a.put("label-mean", "15.5");
+        a.put("label-std", "4");
+        TrainerOptions options = TrainerMain.options(a);
+        assertThat(options.model().labelMean()).isEqualTo(15.5);
+        assertThat(options.model().labelStd()).isEqualTo(4);
+
+        a.remove("label-mean");
+        a.remove("label-std");
+        assertThat(TrainerMain.options(a).model().labelMean()).isZero();
+        assertThat(TrainerMain.options(a).model().labelStd()).isOne();
+    }
+
+    @Test
+    void anUnusableLabelStdIsRefusedWithTheOptionsName() {
+        for (String std : new String[] {"0", "-1", "NaN", "Infinity", "four"}) {
+            Map<String, String> a = required();
+            a.put("task", "regression");
+            a.put("label-std", std);
+            assertThatThrownBy(() -> TrainerMain.options(a)).as(std)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--label-std");
+        }
+    }
+
+    @Test
+    void aBinaryModelIgnoresTheLabelScale() {
+        Map<String, String> a = required();
+        a.put("label-mean", "15");
+        a.put("label-std", "4");
+        TrainerOptions options = TrainerMain.options(a);
+        assertThat(options.model().labelMean()).isZero();
+        assertThat(options.model().labelStd()).isOne();
+    }
 }

@@ -24,6 +24,7 @@ class TrainerProgressCodecTest {
         p.cut(123);
         p.pending.holdoutCount = 17;
         p.pending.candidateLossSum = 3.5;
+        p.pending.candidateAbsErrorSum = 2.25;
 
         TrainerProgress back = TrainerProgressCodec.decode(TrainerProgressCodec.encode(p));
         assertThat(back.live).isEqualTo(p.live);
@@ -41,6 +42,7 @@ class TrainerProgressCodecTest {
         assertThat(back.pending.trainingLoss).isEqualTo(0.7);
         assertThat(back.pending.holdoutCount).isEqualTo(17);
         assertThat(back.pending.candidateLossSum).isEqualTo(3.5);
+        assertThat(back.pending.candidateAbsErrorSum).isEqualTo(2.25);
         assertThat(back.pending.params).isEqualTo(p.live.params());
     }
 }

@@ -34,7 +34,8 @@ class KStepTrainingTest {
                 ModelConfig.logistic(4, 3, 64).withL2(0.01),
                 deep,
                 deep.withFrozen(Set.of(DeepModel.EMBEDDING, "deep.layer0.")),
-                ModelConfig.logistic(4, 3, 64).withTask(Task.REGRESSION).withOptimizer(OptimizerKind.ADAM, 0.01));
+                ModelConfig.logistic(4, 3, 64).withTask(Task.REGRESSION).withOptimizer(OptimizerKind.ADAM, 0.01),
+                deep.withTask(Task.REGRESSION).withLabelScale(0.3, 2.5));
         for (ModelConfig config : configs) {
             // Seven batches: with K = 4 that is a run of four, a run of one (the size changes), then a run of two.
             List<Batch> batches = batches(config, 64, 64, 64, 64, 64, 30, 30);

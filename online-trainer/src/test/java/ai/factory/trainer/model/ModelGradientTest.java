@@ -27,6 +27,16 @@ class ModelGradientTest {
     }
 
     @Test
+    void logisticRegressionWithStandardisedLabelsGradients() throws Exception {
+        check(ModelConfig.logistic(3, 2, 5).withTask(Task.REGRESSION).withLabelScale(15, 4).withL2(0.01), 6);
+    }
+
+    @Test
+    void deepRegressionWithStandardisedLabelsGradients() throws Exception {
+        check(ModelConfig.deep(3, 2, 5).withTask(Task.REGRESSION).withLabelScale(-2.5, 0.3).withArchitecture(3, List.of(4)).withL2(0.01), 7);
+    }
+
+    @Test
     void deepModelGradients() throws Exception {
         check(ModelConfig.deep(3, 2, 5).withArchitecture(2, List.of(4, 3)).withL2(0.01), 3);
     }
@@ -59,7 +69,8 @@ class ModelGradientTest {
         double[] labels = widen(b.labels());
         if (config.task() == Task.REGRESSION) {
             for (int i = 0; i < N; i++) {
-                labels[i] = random.nextGaussian();
+                // Around the label scale, so the standardised error is of order one whatever the scale.
+                labels[i] = config.labelMean() + config.labelStd() * random.nextGaussian();
             }
         }
         inputs.put(ModelGraphs.LABEL, Input.reals(labels, N, 1));

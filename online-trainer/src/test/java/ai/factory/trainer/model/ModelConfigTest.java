@@ -1,0 +1,50 @@
+package ai.factory.trainer.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The label scale of a config: validation, and its round trip through properties and a published ONNX graph. */
+class ModelConfigTest {
+
+    private static final ModelConfig REGRESSION = ModelConfig.deep(3, 2, 16).withArchitecture(2, List.of(4))
+            .withTask(Task.REGRESSION).withLabelScale(15.25, 4.5);
+
+    @Test
+    void theLabelScaleSurvivesTheOnnxMetadataOfAPublishedModel() {
+        assertThat(ModelConfig.fromProperties(REGRESSION.toProperties())).isEqualTo(REGRESSION);
+        byte[] onnx = ModelGraphs.inference(REGRESSION, TrainingState.initial(REGRESSION).params(), Map.of("model_name", "quakes"))
+                .toByteArray();
+        OnnxWeights.Loaded loaded = OnnxWeights.read(onnx);
+        assertThat(loaded.config()).isEqualTo(REGRESSION);
+        assertThat(loaded.metadata()).containsEntry("label_mean", "15.25").containsEntry("label_std", "4.5");
+    }
+
+    @Test
+    void aModelWrittenBeforeLabelScalesReadsAsTheIdentity() {
+        Map<String, String> old = new java.util.LinkedHashMap<>(ModelConfig.logistic(3, 2, 16).withTask(Task.REGRESSION).toProperties());
+        old.remove("label_mean");
+        old.remove("label_std");
+        ModelConfig read = ModelConfig.fromProperties(old);
+        assertThat(read.labelMean()).isZero();
+        assertThat(read.labelStd()).isOne();
+        assertThat(read.scalesLabels()).isFalse();
+    }
+
+    @Test
+    void theScaleMustBeUsableAndBinaryModelsKeepTheIdentity() {
+        ModelConfig regression = ModelConfig.logistic(3, 2, 16).withTask(Task.REGRESSION);
+        assertThatThrownBy(() -> regression.withLabelScale(1, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("std");
+        assertThatThrownBy(() -> regression.withLabelScale(Double.NaN, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> regression.withLabelScale(0, Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ModelConfig.logistic(3, 2, 16).withLabelScale(15, 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("binary");
+        ModelConfig backToBinary = regression.withLabelScale(15, 4).withTask(Task.BINARY);
+        assertThat(backToBinary.labelMean()).isZero();
+        assertThat(backToBinary.labelStd()).isOne();
+    }
+}
