@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.QualitySettings;
+import ai.factory.feedback.quality.QualityTasks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,6 +82,9 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--quality-panes", defaultValue = "4", paramLabel = "N", description = "Windows slide: each is reported every 1/N of its length, over its whole length; 1 for tumbling windows. N must divide both window lengths (${DEFAULT-VALUE}).")
     int qualityPanes;
 
+    @Option(names = "--task", paramLabel = "[MODEL=]TASK", description = "What a model's scores predict: binary (a probability; log loss, AUC, accuracy) or regression (a number in label units; RMSE, MAE). MODEL=TASK for one model, TASK alone for every other model; repeatable (default: binary).")
+    List<String> tasks = new ArrayList<>();
+
     @Option(names = "--threshold", defaultValue = "0.5", description = "Decision threshold for accuracy (${DEFAULT-VALUE}).")
     double threshold;
 
@@ -90,7 +94,7 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--calibration-bins", defaultValue = "10", description = "Calibration bins (${DEFAULT-VALUE}).")
     int calibrationBins;
 
-    @Option(names = "--drift-delta", defaultValue = "0.05", description = "Page-Hinkley tolerance on log loss (${DEFAULT-VALUE}).")
+    @Option(names = "--drift-delta", defaultValue = "0.05", description = "Page-Hinkley tolerance on log loss (regression: on the absolute error over the running mean's MAE) (${DEFAULT-VALUE}).")
     double driftDelta;
 
     @Option(names = "--drift-lambda", defaultValue = "50", description = "Page-Hinkley alarm threshold (${DEFAULT-VALUE}).")
@@ -111,7 +115,8 @@ public final class FeedbackCommand implements Callable<Integer> {
         JoinSettings join = new JoinSettings(window, grace, lateRetention == null ? window : lateRetention, policies,
                 maxFeedbackLag);
         QualitySettings quality = new QualitySettings(qualityCount, qualityTime, threshold, aucBins, calibrationBins,
-                driftDelta, driftLambda, QualitySettings.defaults().driftMinSamples(), qualityPanes);
+                driftDelta, driftLambda, QualitySettings.defaults().driftMinSamples(), qualityPanes,
+                QualityTasks.parse(tasks));
         String prefix = topicPrefix == null ? "" : topicPrefix;
         String appId = FeedbackOptions.DEFAULT_APPLICATION_ID.equals(applicationId) ? prefix + applicationId : applicationId;
         return new FeedbackOptions(bootstrap, topicPrefix, appId, join, quality, punctuateEvery, deadLetterTopic,

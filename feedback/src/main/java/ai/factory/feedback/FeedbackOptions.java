@@ -8,6 +8,7 @@ import java.util.Objects;
 import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.QualitySettings;
+import ai.factory.records.QualityTask;
 import ai.factory.topics.Topics;
 
 /**
@@ -17,7 +18,7 @@ import ai.factory.topics.Topics;
  * @param topicPrefix      prefix of every topic name (see {@link Topics})
  * @param applicationId    Kafka Streams application id (consumer group, transactional ids, internal topics)
  * @param join             window, grace, late retention and feedback policies
- * @param quality          how online quality is measured
+ * @param quality          how online quality is measured, including the task (binary or regression) per model
  * @param punctuateEvery   event-time interval at which closed windows are looked for (join: on the join clock;
  *                         quality: on the stream time of the outcomes)
  * @param deadLetterTopic  where undecodable or invalid input goes
@@ -90,6 +91,21 @@ public record FeedbackOptions(String bootstrapServers, String topicPrefix, Strin
     public FeedbackOptions withQuality(QualitySettings settings) {
         return new FeedbackOptions(bootstrapServers, topicPrefix, applicationId, join, settings, punctuateEvery,
                 deadLetterTopic, stateDir, inMemoryState, partitions, createTopics, threads, commitInterval, extraConfig);
+    }
+
+    /** Judges {@code model}'s versions as {@code task} (models not named: {@link #withDefaultTask}, else binary). */
+    public FeedbackOptions withTask(String model, QualityTask task) {
+        return withQuality(quality.withTasks(quality.tasks().with(model, task)));
+    }
+
+    /** The task of every model not named in {@link #withTask}. */
+    public FeedbackOptions withDefaultTask(QualityTask task) {
+        return withQuality(quality.withTasks(quality.tasks().withFallback(task)));
+    }
+
+    /** The task {@code model}'s versions are judged as. */
+    public QualityTask task(String model) {
+        return quality.task(model);
     }
 
     public FeedbackOptions withPunctuateEvery(Duration every) {

@@ -16,6 +16,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Online quality per model version: applies each {@link Outcome} (keyed by model version) to that
@@ -29,6 +31,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class QualityProcessor implements Processor<String, Outcome, String, QualityReport> {
 
     static final String STORE = "feedback-quality";
+
+    private static final Logger log = LoggerFactory.getLogger(QualityProcessor.class);
 
     private final QualitySettings settings;
     private final long closeEvery;
@@ -88,6 +92,13 @@ final class QualityProcessor implements Processor<String, Outcome, String, Quali
         ModelQuality quality = cache.get(key);
         if (quality == null) {
             quality = store.get(key);
+            if (quality != null && quality.task() != settings.task(outcome.modelName())) {
+                // The operator changed the model's --task: its panes hold the other task's sums, which cannot be
+                // judged as the new one, so the version's quality starts over.
+                log.warn("Quality of {} was kept as {}, now configured {}: starting it over", key, quality.task(),
+                        settings.task(outcome.modelName()));
+                quality = null;
+            }
             if (quality == null) {
                 quality = ModelQuality.create(outcome.modelName(), outcome.modelVersion(), settings);
             }

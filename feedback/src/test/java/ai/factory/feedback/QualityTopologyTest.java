@@ -15,8 +15,10 @@ import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.LogLoss;
 import ai.factory.feedback.quality.QualitySettings;
+import ai.factory.feedback.quality.QualityTasks;
 import ai.factory.records.CalibrationBin;
 import ai.factory.records.QualityReport;
+import ai.factory.records.QualityTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +67,13 @@ class QualityTopologyTest {
         assertThat(r.getCount()).isEqualTo((long) n);
         assertThat(r.getLogloss()).isCloseTo(pairs.stream().mapToDouble(p -> LogLoss.of(p.score, p.label)).average()
                 .orElseThrow(), within(1e-9));
+        double baseRate = pairs.stream().mapToDouble(Pair::label).average().orElseThrow();
+        assertThat(r.getBaselineLogloss()).isCloseTo(pairs.stream().mapToDouble(p -> LogLoss.of(baseRate, p.label))
+                .average().orElseThrow(), within(1e-9));
+        assertThat(r.getTask()).isEqualTo(QualityTask.BINARY);
+        assertThat(r.getRmse()).isNull();
+        assertThat(r.getMae()).isNull();
+        assertThat(r.getBaselineRmse()).isNull();
         assertThat(r.getAccuracy()).isEqualTo(pairs.stream().filter(p -> (p.score >= 0.5) == (p.label == 1.0)).count()
                 / (double) n);
         double exactAuc = exactAuc(pairs);
@@ -87,6 +96,115 @@ class QualityTopologyTest {
         assertThat(r.getLabelDelayP99Ms()).isBetween(p99, (long) (p99 * 1.02) + 1);
         assertThat(r.getPending()).isZero();
         assertThat(r.getDrift()).isNull();
+    }
+
+    /**
+     * A regression model next to a binary one: the regression model's count windows equal RMSE, MAE and the
+     * running-mean baseline computed directly over the last N pairs, the first label (no earlier mean) left out of
+     * every error sum; the binary model's reports are as before.
+     */
+    @Test
+    void regressionCountWindowsEqualADirectComputationOverTheLastNPairs() {
+        int n = 200;
+        int panes = 4;
+        Random random = new Random(13);
+        List<Pair> pairs = new ArrayList<>();
+        QualitySettings settings = QualitySettings.defaults().withCountWindow(n).withPanes(panes)
+                .withTasks(QualityTasks.parse(List.of("delay=regression")));
+        try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")), settings)) {
+            for (int i = 0; i < 2 * n; i++) {
+                // Minutes of delay: the level moves, so the running mean is a baseline worth beating.
+                double label = 20 + i / 10.0 + 15 * random.nextGaussian();
+                double score = label + 5 * random.nextGaussian();
+                long eventTime = T0 + i * 1000L;
+                long delay = 1 + random.nextInt((int) (30 * MINUTE));
+                h.served("r" + i, eventTime, score, "delay", 2);
+                h.label("r" + i, label, eventTime + delay);
+                pairs.add(new Pair(score, label, delay));
+                h.served("b" + i, eventTime, 0.3, "m", 1);
+                h.label("b" + i, i % 3 == 0 ? 1.0 : 0.0, eventTime + delay);
+            }
+            List<QualityReport> all = h.quality.readValuesToList().stream()
+                    .filter(r -> r.getWindow().equals("count:" + n)).toList();
+            List<QualityReport> regression = all.stream().filter(r -> r.getModelName().equals("delay")).toList();
+            assertThat(regression).extracting(QualityReport::getCount).containsExactly(50L, 100L, 150L, 200L, 200L, 200L, 200L, 200L);
+            assertThat(regression).extracting(QualityReport::getTask).containsOnly(QualityTask.REGRESSION);
+            assertThat(regression).allSatisfy(r -> {
+                assertThat(r.getLogloss()).isNull();
+                assertThat(r.getBaselineLogloss()).isNull();
+                assertThat(r.getAccuracy()).isNull();
+                assertThat(r.getAuc()).isNull();
+                assertThat(r.getCalibration()).isEmpty();
+            });
+            assertThat(regression.get(0).getRegressionCount()).as("the first label has no baseline").isEqualTo(49L);
+            assertEqualsDirectRegression(regression.get(3), pairs, 0, n);
+            assertEqualsDirectRegression(regression.get(5), pairs, n / 2, n + n / 2);
+            assertEqualsDirectRegression(regression.get(7), pairs, n, 2 * n);
+            assertThat(regression.get(7).getRmse()).isLessThan(regression.get(7).getBaselineRmse());
+
+            List<QualityReport> binary = all.stream().filter(r -> r.getModelName().equals("m")).toList();
+            assertThat(binary).hasSize(8).extracting(QualityReport::getTask).containsOnly(QualityTask.BINARY);
+            assertThat(binary.get(7).getLogloss()).isCloseTo((LogLoss.of(0.3, 1) + 2 * LogLoss.of(0.3, 0)) / 3, within(0.01));
+            assertThat(binary.get(7).getRmse()).isNull();
+        }
+    }
+
+    /** Checks a regression report against pairs [from, to), each label's baseline the mean of all labels before it. */
+    private static void assertEqualsDirectRegression(QualityReport r, List<Pair> pairs, int from, int to) {
+        double squared = 0;
+        double abs = 0;
+        double baselineSquared = 0;
+        double baselineAbs = 0;
+        int judged = 0;
+        for (int i = Math.max(from, 1); i < to; i++) {
+            Pair p = pairs.get(i);
+            double mean = pairs.subList(0, i).stream().mapToDouble(Pair::label).average().orElseThrow();
+            squared += (p.score - p.label) * (p.score - p.label);
+            abs += Math.abs(p.score - p.label);
+            baselineSquared += (mean - p.label) * (mean - p.label);
+            baselineAbs += Math.abs(mean - p.label);
+            judged++;
+        }
+        assertThat(r.getModelName()).isEqualTo("delay");
+        assertThat(r.getModelVersion()).isEqualTo(2L);
+        assertThat(r.getCount()).isEqualTo((long) (to - from));
+        assertThat(r.getRegressionCount()).isEqualTo((long) judged);
+        assertThat(r.getRmse()).isCloseTo(Math.sqrt(squared / judged), within(1e-9));
+        assertThat(r.getMae()).isCloseTo(abs / judged, within(1e-9));
+        assertThat(r.getBaselineRmse()).isCloseTo(Math.sqrt(baselineSquared / judged), within(1e-9));
+        assertThat(r.getBaselineMae()).isCloseTo(baselineAbs / judged, within(1e-9));
+        long[] delays = pairs.subList(from, to).stream().mapToLong(Pair::delay).sorted().toArray();
+        long p50 = delays[(int) Math.ceil(0.5 * delays.length) - 1];
+        assertThat(r.getLabelDelayP50Ms()).isBetween(p50, (long) (p50 * 1.02) + 1);
+    }
+
+    @Test
+    void regressionTimeWindowsCarryTheErrorSumsOfTheirPanes() {
+        QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000).withTimeWindow(Duration.ofHours(1))
+                .withPanes(4).withTasks(QualityTasks.parse(List.of("regression")));
+        try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")), settings)) {
+            // One label a minute for 30 minutes: labels 10, 12, 14, ..., every score 3 above its label.
+            for (int i = 0; i < 30; i++) {
+                long eventTime = T0 + i * MINUTE;
+                h.served("e" + i, eventTime, 13 + 2 * i, "m", 1);
+                h.label("e" + i, 10 + 2 * i, eventTime + 30 * 1000);
+            }
+            long tick = T0 + 24 * Harness.WINDOW.toMillis();
+            h.served("tick", tick, 0.5, "other", 1);
+            h.label("tick", 1.0, tick);
+            List<QualityReport> reports = h.quality.readValuesToList().stream()
+                    .filter(r -> r.getWindow().equals("time:PT1H")).toList();
+            assertThat(reports).extracting(QualityReport::getModelName).containsOnly("m");
+            assertThat(reports).extracting(QualityReport::getCount).containsExactly(15L, 30L, 30L, 30L, 15L);
+            assertThat(reports).extracting(QualityReport::getRegressionCount).containsExactly(14L, 29L, 29L, 29L, 15L);
+            assertThat(reports).allSatisfy(r -> {
+                assertThat(r.getRmse()).isCloseTo(3.0, within(1e-12));
+                assertThat(r.getMae()).isCloseTo(3.0, within(1e-12));
+            });
+            // Label i's running mean is 10 + (i - 1), one label behind by i + 1: the last quarter holds i = 15..29.
+            double expectedMae = java.util.stream.IntStream.range(15, 30).map(i -> i + 1).average().orElseThrow();
+            assertThat(reports.get(4).getBaselineMae()).isCloseTo(expectedMae, within(1e-9));
+        }
     }
 
     @Test

@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 import ai.factory.feedback.drift.PageHinkley;
 import ai.factory.records.DriftSignal;
 import ai.factory.records.QualityReport;
+import ai.factory.records.QualityTask;
 
 /**
  * Online quality of one model version: its counters, its sliding count and time windows and the drift detector on
@@ -20,6 +22,11 @@ import ai.factory.records.QualityReport;
  * {@code countWindow} judged predictions, and every time the clock passes a pane's end, the last {@code timeWindow}
  * of label time is reported, so a window's numbers move smoothly instead of starting from nothing each time.
  * Applying an outcome returns the reports it completes.
+ *
+ * <p>A version is judged as one {@link QualityTask}: binary (log loss, AUC, accuracy, calibration, against the
+ * window's base rate) or regression (RMSE, MAE, against the running mean of the version's earlier labels). The drift
+ * detector watches the log loss (binary) or the absolute error divided by the running mean's mean absolute error
+ * so far (regression: unit-free, so one delta and lambda fit labels in any unit).
  */
 public final class ModelQuality {
 
@@ -28,6 +35,7 @@ public final class ModelQuality {
 
     private final String modelName;
     private final long modelVersion;
+    private final QualityTask task;
     private long served;
     private long closed;
     private long expired;
@@ -41,17 +49,29 @@ public final class ModelQuality {
     /** End of the newest time window reported. */
     private long timeClosedThrough = Long.MIN_VALUE;
     private final PageHinkley drift;
+    /** Regression only: the mean of the labels judged so far. */
+    private final RunningBaseline baseline;
 
-    private ModelQuality(String modelName, long modelVersion, WindowMetrics countPane, PageHinkley drift) {
+    private ModelQuality(String modelName, long modelVersion, QualityTask task, WindowMetrics countPane,
+                         PageHinkley drift, RunningBaseline baseline) {
         this.modelName = modelName;
         this.modelVersion = modelVersion;
+        this.task = task;
         this.countPane = countPane;
         this.drift = drift;
+        this.baseline = baseline;
     }
 
+    /** A new version's quality, judged as the task the settings give its model name. */
     public static ModelQuality create(String modelName, long modelVersion, QualitySettings settings) {
-        return new ModelQuality(modelName, modelVersion, WindowMetrics.empty(settings),
-                new PageHinkley(settings.driftDelta(), settings.driftLambda(), settings.driftMinSamples()));
+        QualityTask task = settings.task(modelName);
+        return new ModelQuality(modelName, modelVersion, task, WindowMetrics.empty(task, settings),
+                new PageHinkley(settings.driftDelta(), settings.driftLambda(), settings.driftMinSamples()),
+                new RunningBaseline());
+    }
+
+    public QualityTask task() {
+        return task;
     }
 
     public ModelCounters counters() {
@@ -83,15 +103,15 @@ public final class ModelQuality {
         if (o.defaulted()) {
             expired++;
         }
-        double loss = countPane.add(o.score(), o.label(), o.eventTime(), o.time());
         long hop = settings.timeHopMillis();
         long start = Math.floorDiv(o.time(), hop) * hop;
+        WindowMetrics timePane = null;
         if (start + hop <= timeClosedThrough) {
             outOfTimeWindow++;
         } else {
-            timePanes.computeIfAbsent(start, s -> WindowMetrics.empty(settings))
-                    .add(o.score(), o.label(), o.eventTime(), o.time());
+            timePane = timePanes.computeIfAbsent(start, s -> WindowMetrics.empty(task, settings));
         }
+        double loss = task == QualityTask.BINARY ? judgeBinary(o, timePane) : judgeRegression(o, timePane);
         drift.add(loss).ifPresent(alarm -> reports.add(countWindow(settings).report(modelName, modelVersion,
                 DRIFT_WINDOW, o.time(), counters(), new DriftSignal(alarm.detector(), alarm.statistic(), alarm.seen()))));
         if (countPane.count() >= settings.countHop()) {
@@ -102,15 +122,39 @@ public final class ModelQuality {
             while (countPanes.size() >= settings.panes()) {
                 countPanes.removeFirst();
             }
-            countPane = WindowMetrics.empty(settings);
+            countPane = WindowMetrics.empty(task, settings);
         }
+    }
+
+    /** Adds a binary judgement to the count pane and the time pane (if any); returns its log loss. */
+    private double judgeBinary(Outcome o, WindowMetrics timePane) {
+        if (timePane != null) {
+            timePane.add(o.score(), o.label(), o.eventTime(), o.time());
+        }
+        return countPane.add(o.score(), o.label(), o.eventTime(), o.time());
+    }
+
+    /**
+     * Adds a regression judgement and its running-mean baseline, then lets the label join that mean; returns the
+     * value the drift detector watches (NaN, which it ignores, until the baseline has a scale).
+     */
+    private double judgeRegression(Outcome o, WindowMetrics timePane) {
+        OptionalDouble predicted = baseline.prediction();
+        double scale = baseline.meanAbsError();
+        if (timePane != null) {
+            timePane.addRegression(o.score(), o.label(), predicted, o.eventTime(), o.time());
+        }
+        double absError = countPane.addRegression(o.score(), o.label(), predicted, o.eventTime(), o.time());
+        baseline.add(o.label(), predicted.isPresent() ? OptionalDouble.of(predicted.getAsDouble() - o.label())
+                : OptionalDouble.empty());
+        return scale > 0 ? absError / scale : Double.NaN;
     }
 
     /** The last (up to) countWindow judged predictions: the finished panes and the open one. */
     private WindowMetrics countWindow(QualitySettings settings) {
         List<WindowMetrics> panes = new ArrayList<>(countPanes);
         panes.add(countPane);
-        return WindowMetrics.merged(panes, settings);
+        return WindowMetrics.merged(panes, task, settings);
     }
 
     /**
@@ -128,7 +172,8 @@ public final class ModelQuality {
             if (end > through) {
                 break;
             }
-            WindowMetrics window = WindowMetrics.merged(timePanes.subMap(end - length, true, end, false).values(), settings);
+            WindowMetrics window = WindowMetrics.merged(timePanes.subMap(end - length, true, end, false).values(), task,
+                    settings);
             reports.add(window.report(modelName, modelVersion, "time:" + settings.timeWindow(), end, counters(), null));
             timeClosedThrough = end;
             while (!timePanes.isEmpty() && timePanes.firstKey() + length <= end) {
@@ -146,6 +191,7 @@ public final class ModelQuality {
     void write(DataOutput out) throws IOException {
         out.writeUTF(modelName);
         out.writeLong(modelVersion);
+        out.writeByte(task.ordinal());
         out.writeLong(served);
         out.writeLong(closed);
         out.writeLong(expired);
@@ -163,11 +209,13 @@ public final class ModelQuality {
             w.getValue().write(out);
         }
         drift.write(out);
+        baseline.write(out);
     }
 
     static ModelQuality read(DataInput in) throws IOException {
         String name = in.readUTF();
         long version = in.readLong();
+        QualityTask task = WindowMetrics.task(in.readByte());
         long served = in.readLong();
         long closed = in.readLong();
         long expired = in.readLong();
@@ -186,7 +234,8 @@ public final class ModelQuality {
             long start = in.readLong();
             time.put(start, WindowMetrics.read(in));
         }
-        ModelQuality q = new ModelQuality(name, version, open, PageHinkley.read(in));
+        PageHinkley drift = PageHinkley.read(in);
+        ModelQuality q = new ModelQuality(name, version, task, open, drift, RunningBaseline.read(in));
         q.served = served;
         q.closed = closed;
         q.expired = expired;

@@ -14,8 +14,12 @@ import org.apache.kafka.common.serialization.Serdes;
 /** Binary form of {@link ModelQuality} in the quality state store (a format byte leads, for upgrades). */
 public final class ModelQualitySerde {
 
-    /** 2: sliding windows (count and time panes). */
-    private static final byte FORMAT = 2;
+    /**
+     * 2: sliding windows (count and time panes); 3: a task per version, label sums and regression error sums in every
+     * pane. Format 2 is refused rather than migrated (its panes lack the label sums): a pre-1.0 change, so the
+     * quality state of an older app is reset, not carried over.
+     */
+    static final byte FORMAT = 3;
 
     public byte[] serialize(String topic, ModelQuality quality) {
         if (quality == null) {
@@ -38,7 +42,9 @@ public final class ModelQualitySerde {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte format = in.readByte();
             if (format != FORMAT) {
-                throw new SerializationException("unknown model quality format " + format);
+                throw new SerializationException("model quality state has format " + format + ", this app reads only "
+                        + FORMAT + (format < FORMAT ? " (state written before regression quality; reset the feedback"
+                        + " app's state, e.g. with kafka-streams-application-reset or a new --application-id)" : ""));
             }
             return ModelQuality.read(in);
         } catch (IOException e) {

@@ -1,6 +1,9 @@
 package ai.factory.feedback.quality;
 
 import java.time.Duration;
+import java.util.Objects;
+
+import ai.factory.records.QualityTask;
 
 /**
  * How online quality is measured.
@@ -15,11 +18,13 @@ import java.time.Duration;
  * @param driftMinSamples examples the detector sees before it may fire
  * @param panes           windows slide: one is reported every 1/panes of its length, over the last full length
  *                        (1 = tumbling windows, each prediction in one report)
+ * @param tasks           binary or regression, per model name
  */
 public record QualitySettings(int countWindow, Duration timeWindow, double threshold, int aucBins, int calibrationBins,
-                              double driftDelta, double driftLambda, int driftMinSamples, int panes) {
+                              double driftDelta, double driftLambda, int driftMinSamples, int panes, QualityTasks tasks) {
 
     public QualitySettings {
+        Objects.requireNonNull(tasks, "tasks");
         if (countWindow < 1 || aucBins < 1 || calibrationBins < 1 || driftMinSamples < 0) {
             throw new IllegalArgumentException("count window and bins must be positive");
         }
@@ -30,6 +35,18 @@ public record QualitySettings(int countWindow, Duration timeWindow, double thres
             throw new IllegalArgumentException("panes must be positive and divide the count window (" + countWindow
                     + ") and the time window (" + timeWindow + ") evenly, was " + panes);
         }
+    }
+
+    /** Settings that judge every model as binary. */
+    public QualitySettings(int countWindow, Duration timeWindow, double threshold, int aucBins, int calibrationBins,
+                           double driftDelta, double driftLambda, int driftMinSamples, int panes) {
+        this(countWindow, timeWindow, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples,
+                panes, QualityTasks.binary());
+    }
+
+    /** The task {@code model} is judged as. */
+    public QualityTask task(String model) {
+        return tasks.of(model);
     }
 
     /** Judged predictions between two count-window reports. */
@@ -47,23 +64,28 @@ public record QualitySettings(int countWindow, Duration timeWindow, double thres
      * bins; drift on a 0.05 / 50 Page-Hinkley test.
      */
     public static QualitySettings defaults() {
-        return new QualitySettings(1000, Duration.ofHours(1), 0.5, 1000, 10, 0.05, 50.0, 30, 4);
+        return new QualitySettings(1000, Duration.ofHours(1), 0.5, 1000, 10, 0.05, 50.0, 30, 4, QualityTasks.binary());
     }
 
     public QualitySettings withCountWindow(int n) {
-        return new QualitySettings(n, timeWindow, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples, panes);
+        return new QualitySettings(n, timeWindow, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples, panes, tasks);
     }
 
     public QualitySettings withTimeWindow(Duration d) {
-        return new QualitySettings(countWindow, d, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples, panes);
+        return new QualitySettings(countWindow, d, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples, panes, tasks);
     }
 
     public QualitySettings withDrift(double delta, double lambda, int minSamples) {
-        return new QualitySettings(countWindow, timeWindow, threshold, aucBins, calibrationBins, delta, lambda, minSamples, panes);
+        return new QualitySettings(countWindow, timeWindow, threshold, aucBins, calibrationBins, delta, lambda, minSamples, panes, tasks);
     }
 
     public QualitySettings withPanes(int n) {
         return new QualitySettings(countWindow, timeWindow, threshold, aucBins, calibrationBins, driftDelta, driftLambda,
-                driftMinSamples, n);
+                driftMinSamples, n, tasks);
+    }
+
+    public QualitySettings withTasks(QualityTasks t) {
+        return new QualitySettings(countWindow, timeWindow, threshold, aucBins, calibrationBins, driftDelta, driftLambda,
+                driftMinSamples, panes, t);
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import ai.factory.ops.lag.GroupView;
 import ai.factory.ops.lag.LagSnapshot;
@@ -35,6 +36,11 @@ public final class OpsMetrics {
     private final MultiGauge champion;
     private final MultiGauge logloss;
     private final MultiGauge auc;
+    private final MultiGauge baselineLogloss;
+    private final MultiGauge rmse;
+    private final MultiGauge mae;
+    private final MultiGauge baselineRmse;
+    private final MultiGauge baselineMae;
     private final Timer refresh;
     private final Counter overruns;
     private final Counter failures;
@@ -52,6 +58,11 @@ public final class OpsMetrics {
         champion = MultiGauge.builder("factory.ops.model.champion.version").description("champion version per model").register(registry);
         logloss = MultiGauge.builder("factory.ops.quality.logloss").description("latest windowed log loss per model version").register(registry);
         auc = MultiGauge.builder("factory.ops.quality.auc").description("latest windowed AUC per model version").register(registry);
+        baselineLogloss = MultiGauge.builder("factory.ops.quality.baseline.logloss").description("log loss of the window's base rate, binary models").register(registry);
+        rmse = MultiGauge.builder("factory.ops.quality.rmse").description("latest windowed RMSE per model version, regression models").register(registry);
+        mae = MultiGauge.builder("factory.ops.quality.mae").description("latest windowed MAE per model version, regression models").register(registry);
+        baselineRmse = MultiGauge.builder("factory.ops.quality.baseline.rmse").description("RMSE of the running label mean, regression models").register(registry);
+        baselineMae = MultiGauge.builder("factory.ops.quality.baseline.mae").description("MAE of the running label mean, regression models").register(registry);
         refresh = Timer.builder("factory.ops.refresh").description("time to refresh every view").register(registry);
         overruns = Counter.builder("factory.ops.refresh.overruns").description("refreshes that took longer than the sampling interval").register(registry);
         failures = Counter.builder("factory.ops.refresh.failures").description("view refreshes that failed").register(registry);
@@ -98,10 +109,25 @@ public final class OpsMetrics {
     public void models(List<ModelVersionView> versions, List<QualityPoint> latestQuality) {
         champion.register(versions.stream().filter(ModelVersionView::champion)
                 .<MultiGauge.Row<?>>map(v -> MultiGauge.Row.of(Tags.of("model", v.name()), v.version())).toList(), true);
-        logloss.register(latestQuality.stream().<MultiGauge.Row<?>>map(q -> MultiGauge.Row.of(
-                Tags.of("model", q.model(), "version", Long.toString(q.version())), q.logloss())).toList(), true);
-        auc.register(latestQuality.stream().filter(q -> q.auc() != null).<MultiGauge.Row<?>>map(q -> MultiGauge.Row.of(
-                Tags.of("model", q.model(), "version", Long.toString(q.version())), q.auc())).toList(), true);
+        logloss.register(rows(latestQuality, QualityPoint::logloss), true);
+        auc.register(rows(latestQuality, QualityPoint::auc), true);
+        baselineLogloss.register(rows(latestQuality, QualityPoint::baselineLogloss), true);
+        rmse.register(rows(latestQuality, QualityPoint::rmse), true);
+        mae.register(rows(latestQuality, QualityPoint::mae), true);
+        baselineRmse.register(rows(latestQuality, QualityPoint::baselineRmse), true);
+        baselineMae.register(rows(latestQuality, QualityPoint::baselineMae), true);
+    }
+
+    /** One row per model version that has the metric: the other task's versions are absent, not NaN. */
+    private static List<MultiGauge.Row<?>> rows(List<QualityPoint> points, Function<QualityPoint, Double> metric) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (QualityPoint q : points) {
+            Double value = metric.apply(q);
+            if (value != null) {
+                rows.add(MultiGauge.Row.of(Tags.of("model", q.model(), "version", Long.toString(q.version())), value));
+            }
+        }
+        return rows;
     }
 
     /** Records one refresh and whether it overran the interval. */

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 
 import ai.factory.ops.kafka.TopicTail;
 import ai.factory.records.QualityReport;
+import ai.factory.records.QualityTask;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.serde.UndecodableRecordException;
@@ -59,8 +60,8 @@ public final class QualityView implements AutoCloseable {
     public synchronized List<QualitySeries> series() {
         List<QualitySeries> out = new ArrayList<>();
         for (Deque<QualityPoint> points : series.values()) {
-            QualityPoint first = points.peekFirst();
-            out.add(new QualitySeries(first.model(), first.version(), List.copyOf(points)));
+            QualityPoint last = points.peekLast();
+            out.add(new QualitySeries(last.model(), last.version(), last.task(), List.copyOf(points)));
         }
         return out;
     }
@@ -80,9 +81,21 @@ public final class QualityView implements AutoCloseable {
     }
 
     static QualityPoint point(QualityReport r) {
-        return new QualityPoint(r.getModelName(), r.getModelVersion(), r.getWindow(), r.getWindowEnd().toEpochMilli(),
-                r.getCount(), r.getLogloss(), r.getAuc(), r.getAccuracy(), r.getLabelDelayP50Ms(), r.getLabelDelayP99Ms(),
+        boolean binary = r.getTask() == QualityTask.BINARY;
+        // Only the report's own task's metrics: a writer that filled the other task's fields is not shown twice.
+        return new QualityPoint(r.getModelName(), r.getModelVersion(), r.getTask().name(), r.getWindow(),
+                r.getWindowEnd().toEpochMilli(), r.getCount(),
+                binary ? finite(r.getLogloss()) : null, binary ? finite(r.getBaselineLogloss()) : null,
+                binary ? finite(r.getAuc()) : null, binary ? finite(r.getAccuracy()) : null,
+                binary ? null : finite(r.getRmse()), binary ? null : finite(r.getMae()),
+                binary ? null : finite(r.getBaselineRmse()), binary ? null : finite(r.getBaselineMae()),
+                binary ? 0 : r.getRegressionCount(), r.getLabelDelayP50Ms(), r.getLabelDelayP99Ms(),
                 r.getPending(), r.getExpired(), r.getLate(), r.getDrift() == null ? null : r.getDrift().getDetector());
+    }
+
+    /** NaN and infinities become null: JSON has no number for them and the dashboard shows "-" for null. */
+    private static Double finite(Double value) {
+        return value == null || !Double.isFinite(value) ? null : value;
     }
 
     @Override

@@ -27,8 +27,20 @@ import ai.factory.broker.TestKafka;
 import ai.factory.ops.OpsOptions;
 import ai.factory.ops.OpsServer;
 import ai.factory.ops.lag.KafkaFixture;
+import ai.factory.records.QualityReport;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.topics.TopicAdmin;
+import ai.factory.topics.TopicCatalog;
+import ai.factory.topics.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,6 +53,8 @@ class DashboardBrowserTest {
 
     private static final Pattern ROW = Pattern.compile("<tr data-group=\"([^\"]+)\" data-status=\"([^\"]+)\" "
             + "data-lag-records=\"(\\d+)\" data-lag-seconds=\"([^\"]*)\"[^>]*>(.*?)</tr>", Pattern.DOTALL);
+    private static final Pattern QUALITY_ROW = Pattern.compile("<tr data-quality=\"([^\"]+)\" data-task=\"([^\"]+)\">(.*?)</tr>",
+            Pattern.DOTALL);
     private static final Pattern CELL = Pattern.compile("<td class=\"([^\"]+)\">(.*?)</td>", Pattern.DOTALL);
     private static final Pattern CHART = Pattern.compile("<svg id=\"chart-lag-records\"[^>]*data-points=\"(\\d+)\" "
             + "data-values=\"([^\"]*)\" data-last=\"([^\"]*)\"[^>]*>(.*?)</svg>", Pattern.DOTALL);
@@ -62,12 +76,14 @@ class DashboardBrowserTest {
             fx.produce(topic, 30, t0, 2_000);
             fx.commit(behind, topic, 5);
             fx.commit(caughtUp, topic, 30);
+            publishQuality(kafka.bootstrapServers(), new Topics(prefix));
 
             OpsOptions options = OpsOptions.defaults(kafka.bootstrapServers()).withPrefix(prefix).withHttp("127.0.0.1", 0)
                     .withSampling(Duration.ofMillis(500), 3);
             try (OpsServer server = new OpsServer(options).start()) {
                 String base = server.url();
-                await().atMost(Duration.ofSeconds(30)).until(() -> history(base, behind).size() >= 3);
+                await().atMost(Duration.ofSeconds(30)).until(() -> history(base, behind).size() >= 3
+                        && get(base + "api/quality").get("series").size() == 2);
                 JsonNode lag = get(base + "api/lag");
                 Map<String, JsonNode> apiGroups = new HashMap<>();
                 lag.get("groups").forEach(g -> apiGroups.put(g.get("group").asText(), g));
@@ -94,6 +110,18 @@ class DashboardBrowserTest {
                 }
                 assertThat(rows.get(behind).get("num lag-records")).isEqualTo("25");
 
+                // Each task's own metrics, and "-" (not NaN or null) in the other task's columns.
+                Map<String, Map<String, String>> quality = qualityRows(dom);
+                assertThat(quality).containsOnlyKeys("delay/4", "flights/1");
+                assertThat(quality.get("delay/4")).containsEntry("data-task", "REGRESSION").containsEntry("num rmse", "3.2500")
+                        .containsEntry("num baseline-rmse", "6.5000").containsEntry("num mae", "2.5000")
+                        .containsEntry("num baseline-mae", "5.0000").containsEntry("num logloss", "-")
+                        .containsEntry("num baseline-logloss", "-").containsEntry("num auc", "-").containsEntry("num accuracy", "-");
+                assertThat(quality.get("flights/1")).containsEntry("data-task", "BINARY").containsEntry("num logloss", "0.4800")
+                        .containsEntry("num baseline-logloss", "0.6900").containsEntry("num rmse", "-").containsEntry("num mae", "-");
+                assertThat(quality.values()).allSatisfy(row -> assertThat(row.values()).noneMatch(v -> v.contains("NaN") || v.contains("null")));
+                assertThat(dom).contains("id=\"quality-delay-4\"").contains("delay v4 RMSE");
+
                 Matcher chart = CHART.matcher(dom);
                 assertThat(chart.find()).as("the lag history chart is rendered").isTrue();
                 assertThat(dom).contains("id=\"lag-charts\" data-group=\"" + behind + "\"");
@@ -111,6 +139,39 @@ class DashboardBrowserTest {
                 assertThat(Files.size(screenshot)).isGreaterThan(10_000);
             }
         }
+    }
+
+    /** A binary and a regression model's reports, as the feedback app writes them. */
+    private static void publishQuality(String bootstrap, Topics topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+             SchemaRegistry registry = new KafkaSchemaRegistry(bootstrap, topics.schemas());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            TopicAdmin.ensure(admin, TopicCatalog.of(topics, 1));
+            AvroCodec<QualityReport> codec = AvroCodec.of(QualityReport.class, registry);
+            java.time.Instant end = java.time.Instant.now();
+            QualityReport binary = QualityReport.newBuilder().setModelName("flights").setModelVersion(1L).setWindow("count:100")
+                    .setWindowEnd(end).setCount(100L).setLogloss(0.48).setBaselineLogloss(0.69).setAuc(0.7).setAccuracy(0.8).build();
+            producer.send(new ProducerRecord<>(topics.quality(), "flights/1", codec.encode(binary))).get();
+            producer.send(new ProducerRecord<>(topics.quality(), "delay/4",
+                    codec.encode(OpsServerTest.regressionQuality(4, end)))).get();
+        }
+    }
+
+    /** Each quality table row's task and cells by class. */
+    private static Map<String, Map<String, String>> qualityRows(String dom) {
+        Map<String, Map<String, String>> rows = new HashMap<>();
+        Matcher row = QUALITY_ROW.matcher(dom);
+        while (row.find()) {
+            Map<String, String> values = new HashMap<>();
+            values.put("data-task", row.group(2));
+            Matcher cell = CELL.matcher(row.group(3));
+            while (cell.find()) {
+                values.put(cell.group(1), cell.group(2));
+            }
+            rows.put(row.group(1), values);
+        }
+        return rows;
     }
 
     /** Each lag table row's data attributes and cells by class. */

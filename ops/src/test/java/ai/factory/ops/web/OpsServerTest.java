@@ -25,6 +25,7 @@ import ai.factory.records.ModelRelease;
 import ai.factory.records.OffsetRange;
 import ai.factory.records.Prediction;
 import ai.factory.records.QualityReport;
+import ai.factory.records.QualityTask;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.KafkaSchemaRegistry;
@@ -75,6 +76,7 @@ class OpsServerTest {
             send(producer, registry, topics.predictions(), "e10", prediction("e10", 1, served.plusSeconds(3)));
             send(producer, registry, topics.quality(), "flights/1", quality(1, T, 0.52));
             send(producer, registry, topics.quality(), "flights/1", quality(1, T.plusSeconds(600), 0.48));
+            send(producer, registry, topics.quality(), "delay/4", regressionQuality(4, T.plusSeconds(600)));
             producer.flush();
             // An ingest group that stopped 2 records short of the end of events.
             send(producer, registry, topics.events(), "x", event("x"));
@@ -110,9 +112,26 @@ class OpsServerTest {
                     assertThat(row.get("firstPredictionMs").asLong()).isEqualTo(served.toEpochMilli());
                     assertThat(row.get("releaseToPredictionMs").asLong()).isEqualTo(30_000);
                 });
+                await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "api/quality").get("series").size() == 2);
                 JsonNode series = get(base + "api/quality").get("series");
-                assertThat(series.get(0).get("points").size()).isEqualTo(2);
-                assertThat(series.get(0).get("points").get(1).get("logloss").asDouble()).isEqualTo(0.48);
+                JsonNode flights = find(series, "model", "flights");
+                assertThat(flights.get("task").asText()).isEqualTo("BINARY");
+                assertThat(flights.get("points").size()).isEqualTo(2);
+                assertThat(flights.get("points").get(1).get("logloss").asDouble()).isEqualTo(0.48);
+                assertThat(flights.get("points").get(1).get("baselineLogloss").asDouble()).isEqualTo(0.69);
+                assertThat(flights.get("points").get(1).get("rmse").isNull()).isTrue();
+                JsonNode delay = find(series, "model", "delay");
+                assertThat(delay.get("task").asText()).isEqualTo("REGRESSION");
+                JsonNode point = delay.get("points").get(0);
+                assertThat(point.get("task").asText()).isEqualTo("REGRESSION");
+                assertThat(point.get("rmse").asDouble()).isEqualTo(3.25);
+                assertThat(point.get("mae").asDouble()).isEqualTo(2.5);
+                assertThat(point.get("baselineRmse").asDouble()).isEqualTo(6.5);
+                assertThat(point.get("baselineMae").asDouble()).isEqualTo(5.0);
+                assertThat(point.get("regressionCount").asLong()).isEqualTo(99);
+                for (String other : List.of("logloss", "baselineLogloss", "auc", "accuracy")) {
+                    assertThat(point.get(other).isNull()).as(other + " of a regression model").isTrue();
+                }
 
                 assertThat(champion(base)).isEqualTo(1);
                 assertThat(post(base + "api/models/promote?model=flights&version=2", null).statusCode()).isEqualTo(401);
@@ -137,9 +156,18 @@ class OpsServerTest {
                 assertThat(metrics).contains("factory_ops_group_lag_records{group=\"" + group + "\"} 2.0")
                         .contains("factory_ops_group_status{group=\"" + group + "\"} 3.0")
                         .contains("factory_ops_model_champion_version{model=\"flights\"} 1.0")
-                        .contains("factory_ops_refresh_seconds_count");
+                        .contains("factory_ops_refresh_seconds_count")
+                        .contains("factory_ops_quality_logloss{model=\"flights\",version=\"1\"} 0.48")
+                        .contains("factory_ops_quality_baseline_logloss{model=\"flights\",version=\"1\"} 0.69")
+                        .contains("factory_ops_quality_rmse{model=\"delay\",version=\"4\"} 3.25")
+                        .contains("factory_ops_quality_mae{model=\"delay\",version=\"4\"} 2.5")
+                        .contains("factory_ops_quality_baseline_rmse{model=\"delay\",version=\"4\"} 6.5")
+                        .contains("factory_ops_quality_baseline_mae{model=\"delay\",version=\"4\"} 5.0")
+                        .doesNotContain("factory_ops_quality_logloss{model=\"delay\"")
+                        .doesNotContain("factory_ops_quality_rmse{model=\"flights\"")
+                        .doesNotContain("NaN");
                 String page = http.send(HttpRequest.newBuilder(URI.create(base)).build(), HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(page).contains("id=\"lag-table\"");
+                assertThat(page).contains("id=\"lag-table\"").contains("id=\"quality-table\"");
             }
         }
     }
@@ -228,7 +256,15 @@ class OpsServerTest {
     private static QualityReport quality(long version, Instant windowEnd, double logloss) {
         return QualityReport.newBuilder().setModelName("flights").setModelVersion(version).setWindow("count:100")
                 .setWindowEnd(windowEnd).setCount(100L).setLogloss(logloss).setAuc(0.7).setAucError(0.0).setAccuracy(0.8)
+                .setBaselineLogloss(0.69)
                 .setThreshold(0.5).setCalibration(List.of()).setLabelDelayP50Ms(0L).setLabelDelayP99Ms(0L)
                 .setPending(0L).setExpired(0L).setLate(0L).setDrift(null).build();
+    }
+
+    /** A regression model's report as the feedback app writes it: the binary metrics null. */
+    static QualityReport regressionQuality(long version, Instant windowEnd) {
+        return QualityReport.newBuilder().setModelName("delay").setModelVersion(version).setWindow("count:100")
+                .setWindowEnd(windowEnd).setTask(QualityTask.REGRESSION).setCount(100L).setLogloss(null).setAccuracy(null)
+                .setRmse(3.25).setMae(2.5).setBaselineRmse(6.5).setBaselineMae(5.0).setRegressionCount(99L).build();
     }
 }
