@@ -141,8 +141,11 @@ public final class Inference {
         ObjectNode spec = JSON.createObjectNode();
         spec.put("name", name).put("version", 1).put("sparse_buckets", 1 << 18).put("time_zone", choices.zone().getId());
         ObjectNode model = spec.putObject("model").put("name", name).put("task", task);
-        if (task.equals("regression")) {
-            double mean = Arrays.stream(mapped.labels()).average().orElse(0);
+        double labelMean = Arrays.stream(mapped.labels()).average().orElse(0);
+        if (task.equals("binary") && labelMean > 0 && labelMean < 1) {
+            model.put("label_mean", round(labelMean));
+        } else if (task.equals("regression")) {
+            double mean = labelMean;
             double sd = Math.sqrt(Arrays.stream(mapped.labels()).map(v -> (v - mean) * (v - mean)).sum()
                     / Math.max(1, mapped.labels().length));
             model.put("label_mean", round(mean)).put("label_std", round(sd > 0 ? sd : 1));

@@ -17,6 +17,7 @@ import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
 import ai.factory.ingest.spec.ModelTarget;
 import ai.factory.ops.OpsOptions;
+import ai.factory.records.QualityTask;
 import ai.factory.ops.OpsServer;
 import ai.factory.scoring.Scorer;
 import ai.factory.scoring.ScorerOptions;
@@ -93,7 +94,8 @@ public final class EmbeddedFactory implements AutoCloseable {
                     .withJoin(new JoinSettings(s.joinWindow(), Duration.ZERO, s.joinWindow(),
                             // Each event has one outcome: take it as soon as it is joined.
                             FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
-                    .withState(Files.createDirectories(s.workDir().resolve("feedback-state")), true);
+                    .withState(Files.createDirectories(s.workDir().resolve("feedback-state")), true)
+                    .withTask(s.model().name(), s.model().regression() ? QualityTask.REGRESSION : QualityTask.BINARY);
             started.push(FeedbackApp.start(feedback, registry, new SimpleMeterRegistry()));
 
             log.info("starting the scorer (ONNX Runtime)");

@@ -81,7 +81,7 @@ public final class TrainerMain {
                 : o.withWarmStart(TrainerOptions.WarmStart.valueOf(warm.toUpperCase()), 0);
     }
 
-    /** Applies {@code label-mean} and {@code label-std} (regression; a binary model's labels are 0/1 and ignore them). */
+    /** Applies {@code label-mean} and {@code label-std} (regression), or {@code label-mean} as the base rate (binary). */
     private static ModelConfig withLabelScale(ModelConfig model, Map<String, String> a) {
         double mean = parseDouble(a, "label-mean", "0");
         double std = parseDouble(a, "label-std", "1");
@@ -92,10 +92,13 @@ public final class TrainerMain {
             throw new IllegalArgumentException("--label-std must be a finite number > 0, got " + a.get("label-std"));
         }
         if (model.task() == Task.BINARY) {
-            if (mean != 0 || std != 1) {
-                LOG.warn("--label-mean/--label-std apply to regression only; ignored for the binary model");
+            if (std != 1) {
+                LOG.warn("--label-std applies to regression only; ignored for the binary model");
             }
-            return model;
+            if (mean < 0 || mean >= 1) {
+                throw new IllegalArgumentException("--label-mean of a binary model is its base rate in (0, 1), or 0 for none; got " + mean);
+            }
+            return model.withLabelScale(mean, 1);
         }
         return model.withLabelScale(mean, std);
     }

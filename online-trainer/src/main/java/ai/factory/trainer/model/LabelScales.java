@@ -3,7 +3,7 @@ package ai.factory.trainer.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Carries weights from one regression label scale to another without changing a single served score. */
+/** Carries weights from one label scale (or base rate) to another without changing a single served score. */
 public final class LabelScales {
 
     private LabelScales() {
@@ -21,8 +21,10 @@ public final class LabelScales {
         if (from.labelMean() == to.labelMean() && from.labelStd() == to.labelStd()) {
             return params;
         }
-        double factor = from.labelStd() / to.labelStd();
-        double shift = (from.labelMean() - to.labelMean()) / to.labelStd();
+        // Binary: sigmoid(raw + offset) is kept by moving the difference of the offsets into the bias.
+        boolean binary = to.task() == Task.BINARY;
+        double factor = binary ? 1 : from.labelStd() / to.labelStd();
+        double shift = binary ? from.logitOffset() - to.logitOffset() : (from.labelMean() - to.labelMean()) / to.labelStd();
         ModelDefinition model = ModelDefinition.of(to);
         Map<String, FloatTensor> out = new LinkedHashMap<>(params);
         for (String name : model.outputWeights()) {

@@ -19,10 +19,11 @@ import java.util.stream.Collectors;
  * @param hidden       hidden layer widths (deep model)
  * @param l2           L2 penalty on weights (not biases), added to the loss as l2/2 * sum(w^2)
  * @param frozen       parameter names, or name prefixes ending in '.', that are not updated
- * @param labelMean    regression: the label's location; the model learns (label - labelMean) / labelStd and serves
- *                     labelMean + labelStd * raw, so one learning rate fits any label scale and the initial weights
- *                     serve the mean (binary: 0, ignored)
- * @param labelStd     regression: the label's scale, &gt; 0 (binary: 1, ignored)
+ * @param labelMean    the expected label, which the initial weights serve. Regression: the label's location; the
+ *                     model learns (label - labelMean) / labelStd and serves labelMean + labelStd * raw, so one
+ *                     learning rate fits any label scale. Binary: the base rate in (0, 1), added as its logit to the
+ *                     raw output, so an untrained model serves the base rate instead of 0.5; 0 for none
+ * @param labelStd     regression: the label's scale, &gt; 0 (binary: 1)
  */
 public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWidth, int buckets,
                           int embeddingDim, List<Integer> hidden, OptimizerKind optimizer,
@@ -36,8 +37,9 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
             throw new IllegalArgumentException("need a finite label mean and a finite label std > 0, got mean " + labelMean
                     + " and std " + labelStd);
         }
-        if (task == Task.BINARY && (labelMean != 0 || labelStd != 1)) {
-            throw new IllegalArgumentException("a binary model's labels are 0/1: label mean and std apply to regression only");
+        if (task == Task.BINARY && (labelMean < 0 || labelMean >= 1 || labelStd != 1)) {
+            throw new IllegalArgumentException("a binary model's label mean is a base rate in (0, 1) (0 for none) and its "
+                    + "label std is 1, got mean " + labelMean + " and std " + labelStd);
         }
         if (denseSize < 0 || sparseWidth < 1 || buckets < 1) {
             throw new IllegalArgumentException("need denseSize >= 0, sparseWidth >= 1 and buckets >= 1");
@@ -72,15 +74,23 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
                 t == Task.BINARY ? 0 : labelMean, t == Task.BINARY ? 1 : labelStd);
     }
 
-    /** Regression labels standardised by {@code mean} and {@code std} (fixed for the model's life: its weights depend on them). */
+    /**
+     * Regression labels standardised by {@code mean} and {@code std}; for binary labels a base rate {@code mean} (std 1).
+     * Fixed for the model's life: its weights depend on them.
+     */
     public ModelConfig withLabelScale(double mean, double std) {
         return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
                 mean, std);
     }
 
-    /** Whether the labels are standardised, i.e. the scale is not the identity (mean 0, std 1). */
+    /** Whether the raw output is shifted or scaled, i.e. the scale is not the identity (mean 0, std 1). */
     public boolean scalesLabels() {
         return labelMean != 0 || labelStd != 1;
+    }
+
+    /** What is added to a binary model's raw output: the logit of its base rate (0 without one). */
+    public double logitOffset() {
+        return task == Task.BINARY && labelMean > 0 ? Math.log(labelMean / (1 - labelMean)) : 0;
     }
 
     public ModelConfig withOptimizer(OptimizerKind o, double lr) {

@@ -4,20 +4,26 @@ import ai.factory.trainer.graph.GraphBuilder;
 import ai.factory.trainer.graph.Value;
 
 /**
- * What the label is: a binary outcome (log loss, sigmoid score) or a number (squared loss on the standardised label,
- * score in label units).
+ * What the label is: a binary outcome (log loss, sigmoid score, the raw output shifted by the base rate's logit) or a
+ * number (squared loss on the standardised label, score in label units).
  */
 public enum Task {
     BINARY {
         @Override
-        public Value score(GraphBuilder g, Value logit, ModelConfig config) {
-            return g.sigmoid(logit);
+        public Value score(GraphBuilder g, Value raw, ModelConfig config) {
+            return g.sigmoid(logit(g, raw, config));
         }
 
         @Override
-        public Value loss(GraphBuilder g, Value logit, Value label, ModelConfig config) {
+        public Value loss(GraphBuilder g, Value raw, Value label, ModelConfig config) {
             // log(1 + e^z) - y z is the log loss of sigmoid(z), without log(0) for confident predictions.
+            Value logit = logit(g, raw, config);
             return g.meanAll(g.sub(g.softplus(logit), g.mul(label, logit)));
+        }
+
+        /** The raw output shifted by the base rate's logit, so zero weights serve the base rate. */
+        private static Value logit(GraphBuilder g, Value raw, ModelConfig config) {
+            return config.scalesLabels() ? g.add(raw, g.scalar(config.logitOffset())) : raw;
         }
 
         @Override

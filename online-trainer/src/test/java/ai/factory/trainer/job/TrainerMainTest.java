@@ -73,12 +73,15 @@ class TrainerMainTest {
     }
 
     @Test
-    void aBinaryModelIgnoresTheLabelScale() {
+    void aBinaryModelTakesTheLabelMeanAsItsBaseRateAndIgnoresTheStd() {
         Map<String, String> a = required();
-        a.put("label-mean", "15");
+        a.put("label-mean", "0.2");
         a.put("label-std", "4");
         TrainerOptions options = TrainerMain.options(a);
-        assertThat(options.model().labelMean()).isZero();
+        assertThat(options.model().labelMean()).isEqualTo(0.2);
         assertThat(options.model().labelStd()).isOne();
+        a.put("label-mean", "15");
+        assertThatThrownBy(() -> TrainerMain.options(a)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("base rate");
     }
 }

@@ -39,6 +39,30 @@ class LabelScalesTest {
     }
 
     @Test
+    void binaryWeightsCarriedToAnotherBaseRateServeTheSameProbabilities() throws Exception {
+        ModelConfig none = ModelConfig.deep(4, 3, 32).withArchitecture(4, List.of(8));
+        for (ModelConfig[] pair : new ModelConfig[][] {{none, none.withLabelScale(0.1, 1)},
+                {none.withLabelScale(0.1, 1), none.withLabelScale(0.6, 1)}}) {
+            Map<String, FloatTensor> params = random(pair[0], new Random(4));
+            Batch probe = new SyntheticData(4, 3, 32, 1.0, 6).next(100).batch();
+            float[] before = score(pair[0], params, probe);
+            float[] after = score(pair[1], LabelScales.rescale(pair[0], pair[1], params), probe);
+            for (int i = 0; i < before.length; i++) {
+                assertThat(after[i]).as("row %d", i).isCloseTo(before[i], org.assertj.core.api.Assertions.within(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void anUntrainedBinaryModelServesItsBaseRate() throws Exception {
+        ModelConfig config = ModelConfig.logistic(4, 3, 32).withLabelScale(0.1, 1);
+        Batch probe = new SyntheticData(4, 3, 32, 1.0, 7).next(50).batch();
+        for (float p : score(config, TrainingState.initial(config).params(), probe)) {
+            assertThat(p).isCloseTo(0.1f, org.assertj.core.api.Assertions.within(1e-6f));
+        }
+    }
+
+    @Test
     void weightsOfAnotherTaskAreRefused() {
         ModelConfig binary = ModelConfig.logistic(4, 3, 32);
         assertThatThrownBy(() -> LabelScales.rescale(binary, binary.withTask(Task.REGRESSION), TrainingState.initial(binary).params()))

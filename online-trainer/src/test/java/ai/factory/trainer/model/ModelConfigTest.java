@@ -43,6 +43,10 @@ class ModelConfigTest {
         assertThatThrownBy(() -> regression.withLabelScale(0, Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ModelConfig.logistic(3, 2, 16).withLabelScale(15, 4)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("binary");
+        ModelConfig withBaseRate = ModelConfig.logistic(3, 2, 16).withLabelScale(0.2, 1);
+        assertThat(withBaseRate.logitOffset()).isCloseTo(Math.log(0.25), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(ModelConfig.logistic(3, 2, 16).logitOffset()).isZero();
+        assertThatThrownBy(() -> ModelConfig.logistic(3, 2, 16).withLabelScale(0.2, 2)).isInstanceOf(IllegalArgumentException.class);
         ModelConfig backToBinary = regression.withLabelScale(15, 4).withTask(Task.BINARY);
         assertThat(backToBinary.labelMean()).isZero();
         assertThat(backToBinary.labelStd()).isOne();

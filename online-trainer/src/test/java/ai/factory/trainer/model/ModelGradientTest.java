@@ -37,6 +37,11 @@ class ModelGradientTest {
     }
 
     @Test
+    void logisticWithABaseRateGradients() throws Exception {
+        check(ModelConfig.logistic(3, 2, 5).withLabelScale(0.15, 1).withL2(0.01), 8);
+    }
+
+    @Test
     void deepModelGradients() throws Exception {
         check(ModelConfig.deep(3, 2, 5).withArchitecture(2, List.of(4, 3)).withL2(0.01), 3);
     }

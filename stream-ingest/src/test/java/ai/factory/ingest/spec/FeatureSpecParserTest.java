@@ -61,7 +61,9 @@ class FeatureSpecParserTest {
         assertThatThrownBy(() -> FeatureSpecParser.parse(head + "{\"task\":\"regression\",\"label_std\":0}}"))
                 .isInstanceOf(SpecException.class).hasMessageContaining("label_std positive");
         assertThatThrownBy(() -> FeatureSpecParser.parse(head + "{\"task\":\"binary\",\"label_mean\":3}}"))
-                .isInstanceOf(SpecException.class).hasMessageContaining("regression only");
+                .isInstanceOf(SpecException.class).hasMessageContaining("base rate in (0, 1)");
+        assertThat(FeatureSpecParser.parse(head + "{\"task\":\"binary\",\"label_mean\":0.25}}").model().labelMean())
+                .isEqualTo(0.25);
     }
 
     @Test
