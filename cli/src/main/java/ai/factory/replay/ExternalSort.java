@@ -171,6 +171,7 @@ final class ExternalSort {
             json.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
             for (Keyed k : run) {
                 json.writeStartObject();
+                json.writeNumberField("number", k.row().number());
                 json.writeNumberField("line", k.row().lineNumber());
                 if (k.time() != null) {
                     json.writeNumberField("seconds", k.time().getEpochSecond());
@@ -219,7 +220,7 @@ final class ExternalSort {
                 Instant time = node.has("seconds")
                         ? Instant.ofEpochSecond(node.get("seconds").asLong(), node.get("nanos").asLong()) : null;
                 String error = node.has("error") ? node.get("error").asText() : null;
-                return new Keyed(time, new RowReader.Row(node.get("line").asLong(), error == null ? values : Map.of(), error));
+                return new Keyed(time, new RowReader.Row(node.get("number").asLong(), node.get("line").asLong(), error == null ? values : Map.of(), error));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read a sort run back", e);
             }

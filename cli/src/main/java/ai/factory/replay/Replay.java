@@ -162,7 +162,7 @@ public final class Replay {
                 }
                 RowMapper.Mapped mapped;
                 try {
-                    mapped = mapper.map(rows, row.values());
+                    mapped = mapper.map(row.number(), row.values());
                 } catch (RowMapper.BadRowException e) {
                     bad++;
                     listener.badLine(row.lineNumber(), e.getMessage());

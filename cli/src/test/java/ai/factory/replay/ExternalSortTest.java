@@ -35,9 +35,9 @@ class ExternalSortTest {
             Map<String, String> values = new HashMap<>();
             values.put("t", Integer.toString(random.nextInt(20)));
             values.put("note", i % 7 == 0 ? null : "row, \"" + i + "\"\n");
-            rows.add(new RowReader.Row(i, values, null));
+            rows.add(new RowReader.Row(i, i + 1, values, null));
         }
-        rows.add(new RowReader.Row(201, Map.of(), "expected 2 columns, found 3"));
+        rows.add(new RowReader.Row(201, 202, Map.of(), "expected 2 columns, found 3"));
         List<RowReader.Row> expected = new ArrayList<>(rows);
         expected.sort(Comparator.comparing(TIME, Comparator.nullsFirst(Comparator.naturalOrder())));
 
@@ -60,7 +60,7 @@ class ExternalSortTest {
             assertThat(sorted.runs()).isEqualTo(1);
             assertThat(files()).isEmpty();
             List<Long> lines = new ArrayList<>();
-            sorted.forEachRemaining(r -> lines.add(r.lineNumber()));
+            sorted.forEachRemaining(r -> lines.add(r.number()));
             assertThat(lines).containsExactly(4L, 2L, 1L, 3L);
         }
     }
@@ -76,7 +76,7 @@ class ExternalSortTest {
     }
 
     private static RowReader.Row row(long line, String t) {
-        return new RowReader.Row(line, Map.of("t", t), null);
+        return new RowReader.Row(line, line + 1, Map.of("t", t), null);
     }
 
     private List<Path> files() {

@@ -74,9 +74,20 @@ class ReplayOrderTest {
         assertThat(done.feedback()).isEqualTo(5);
         assertThat(bad).containsExactly("4: event time 'soon' in column ts does not parse as epoch_s (UTC)");
         assertThat(sorts).containsExactly(new long[] {6, 3});
+        assertThat(producer.history()).filteredOn(r -> r.topic().equals(new Topics("t").feedback()))
+                .extracting(ProducerRecord::key).containsExactly("e", "a", "b", "c", "d");
         try (Stream<Path> left = Files.list(work)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    @Test
+    void rowNumberIdsNameTheRowsInTheFileNotTheirPlaceAfterSorting() throws IOException {
+        Mapping byRow = new Mapping(null, new Mapping.Id("#row", "r-"), MAPPING.eventTime(), null, Map.of(), null, null);
+        Path csv = write("ts\n1517393790\n1517393730\n1517393760\n");
+        new Replay(new Replay.Options(csv, byRow, new Topics("t"), true, false, 0, 0, 0).sorted(dir),
+                AvroCodec.of(Event.class, registry), AvroCodec.of(Feedback.class, registry), 1).run(producer, listener(new ArrayList<>()));
+        assertThat(eventIds()).containsExactly("r-2", "r-3", "r-1");
     }
 
     private Replay.Options options(Path csv) {

@@ -29,6 +29,7 @@ class RowReaderTest {
                 + "2,3,\"two\r\nlines\"\r\n"
                 + "3,4,\n");
         assertThat(rows).extracting(RowReader.Row::lineNumber).containsExactly(2L, 4L, 6L);
+        assertThat(rows).extracting(RowReader.Row::number).containsExactly(1L, 2L, 3L);
         assertThat(rows.get(0).values()).containsEntry("id", "1").containsEntry("Cost Total $", "1,5").containsEntry("note", "say \"hi\"");
         assertThat(rows.get(1).values()).containsEntry("note", "two\r\nlines");
         assertThat(rows.get(2).values()).containsEntry("note", "");
