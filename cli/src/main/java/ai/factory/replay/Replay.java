@@ -169,7 +169,8 @@ public final class Replay {
                     continue;
                 }
                 Instant time = mapped.event().getEventTime();
-                // The first pass checked the rows, but a limit may stop it short of a bad row the replay reaches.
+                // The first pass checked the rows, but with a limit it may stop short of a row out of order that the
+                // replay still reaches when other rows are bad.
                 order.see(row.lineNumber(), time);
                 pacer.awaitTurn(time);
                 gate.awaitTurn(time);
@@ -216,7 +217,12 @@ public final class Replay {
         try (RowReader reader = RowReader.open(options.data())) {
             if (options.sort()) {
                 ExternalSort.Sorted sorted = ExternalSort.sort(reader, time, options.workDir(), runRows);
-                listener.sorted(sorted.rows(), sorted.runs());
+                try {
+                    listener.sorted(sorted.rows(), sorted.runs());
+                } catch (RuntimeException e) {
+                    sorted.close();
+                    throw e;
+                }
                 return sorted;
             }
             DisorderCheck order = new DisorderCheck(options.maxDisorder());
