@@ -3,6 +3,7 @@ package ai.factory.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,16 +26,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code factory produce}: a CSV or JSON Lines file into the events and/or feedback topics. */
+/** {@code factory produce}: a CSV, TSV or JSON file into the events and/or feedback topics. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = {
-            "Writes a CSV or JSON Lines file to the events and feedback topics.",
-            "The file (CSV with a header line, or JSON Lines; optionally gzipped) becomes events and, for rows with a "
-                + "label, feedback at each label's arrival time, as the mapping file says. Bad lines are reported with "
-                + "their line number and skipped; the run goes on."})
+            "Writes a CSV, TSV or JSON file to the events and feedback topics.",
+            "The file (CSV or TSV with a header line, JSON Lines, or one JSON array of objects, nested JSON flattened "
+                + "to columns such as properties.mag; optionally gzipped) becomes events and, for rows with a label, "
+                + "feedback at each label's arrival time, as the mapping file says. Bad lines are reported with their "
+                + "line number and skipped; the run goes on. A file out of event-time order is an error unless "
+                + "--sort sorts it first (in bounded memory) or --max-disorder allows that much."})
 final class ProduceCommand implements Callable<Integer> {
 
     enum Target { events, feedback, both }
+
+    // 'forever' from the duration option: any disorder passes.
+    private static final Duration NO_ORDER_CHECK = Duration.ofSeconds(Long.MAX_VALUE);
 
     @Spec
     CommandSpec spec;
@@ -42,11 +48,12 @@ final class ProduceCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Data file: .csv, .jsonl (or .ndjson), optionally .gz.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Data file: .csv, .tsv, .jsonl (or .ndjson), .json, optionally .gz.")
     Path data;
 
     @Option(names = {"-m", "--mapping"}, required = true, paramLabel = "FILE",
-            description = "Mapping file (JSON): id, event_time, entity, attributes, label, label_delay_minutes. See data/flights.mapping.json.")
+            description = "Mapping file (JSON): id, event_time, entity, attributes, label, and label_time, label_delay or "
+                    + "label_delay_minutes. See data/flights.mapping.json.")
     Path mapping;
 
     @Option(names = "--to", defaultValue = "both", paramLabel = "TOPICS",
@@ -65,6 +72,15 @@ final class ProduceCommand implements Callable<Integer> {
             description = "Stop after N events; 0 for the whole file (default: ${DEFAULT-VALUE}).")
     long limit;
 
+    @Option(names = "--sort",
+            description = "Sort the rows by event time first (stable; in bounded memory, spilling to the temp folder).")
+    boolean sort;
+
+    @Option(names = "--max-disorder", defaultValue = "0s", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "Without --sort, allow a row this far behind the latest event time before it, e.g. 30s or 5m; "
+                    + "'forever' skips the check (default: ${DEFAULT-VALUE}).")
+    Duration maxDisorder;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isReadable(data)) {
@@ -76,7 +92,7 @@ final class ProduceCommand implements Callable<Integer> {
             writeFeedback = false;
         }
         Replay.Options options = new Replay.Options(data, map, kafka.topics(), to != Target.feedback, writeFeedback,
-                parseSpeedup(speedup), rate, limit);
+                parseSpeedup(speedup), rate, limit, sort, maxDisorder == null ? NO_ORDER_CHECK : maxDisorder, null);
         PrintStream err = System.err;
         ProgressLine line = new ProgressLine(err);
         BadLineReport bad = new BadLineReport(err);
@@ -93,6 +109,11 @@ final class ProduceCommand implements Callable<Integer> {
                 @Override
                 public void badLine(long lineNumber, String reason) {
                     bad.report(lineNumber, reason);
+                }
+
+                @Override
+                public void sorted(long rows, int runs) {
+                    err.printf("sorted %,d rows by event time (%d run%s)%n", rows, runs, runs == 1 ? " in memory" : "s merged");
                 }
             });
             line.finish(describe(done, started));

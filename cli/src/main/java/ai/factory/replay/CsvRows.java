@@ -27,6 +27,7 @@ final class CsvRows implements RowReader.Source {
     private final char separator;
     private final List<String> header;
     private long line = 1;
+    private long rows;
     private int peeked = -2;
 
     CsvRows(Reader reader, char separator) throws IOException {
@@ -66,17 +67,18 @@ final class CsvRows implements RowReader.Source {
         if (r == null) {
             return null;
         }
+        rows++;
         if (r.error() != null) {
-            return new RowReader.Row(r.lineNumber(), Map.of(), r.error());
+            return new RowReader.Row(rows, r.lineNumber(), Map.of(), r.error());
         }
         if (r.cells().size() != header.size()) {
-            return new RowReader.Row(r.lineNumber(), Map.of(), "expected " + header.size() + " columns, found " + r.cells().size());
+            return new RowReader.Row(rows, r.lineNumber(), Map.of(), "expected " + header.size() + " columns, found " + r.cells().size());
         }
         Map<String, String> values = new HashMap<>(header.size() * 2);
         for (int i = 0; i < header.size(); i++) {
             values.put(header.get(i), r.cells().get(i));
         }
-        return new RowReader.Row(r.lineNumber(), values, null);
+        return new RowReader.Row(rows, r.lineNumber(), values, null);
     }
 
     /** The next non-blank record, or null at the end of the input. */

@@ -42,17 +42,18 @@ final class JsonRows {
         }
     }
 
-    private static RowReader.Row row(long number, JsonNode node) {
+    private static RowReader.Row row(long number, long line, JsonNode node) {
         if (node == null || !node.isObject()) {
-            return new RowReader.Row(number, Map.of(), "not a JSON object");
+            return new RowReader.Row(number, line, Map.of(), "not a JSON object");
         }
-        return new RowReader.Row(number, flatten(node), null);
+        return new RowReader.Row(number, line, flatten(node), null);
     }
 
     /** One JSON object a line; blank lines are skipped, a line's number is its place in the file. */
     static final class Lines implements RowReader.Source {
         private final BufferedReader reader;
         private long lineNumber;
+        private long rows;
 
         Lines(BufferedReader reader) {
             this.reader = reader;
@@ -68,10 +69,11 @@ final class JsonRows {
             if (line == null) {
                 return null;
             }
+            rows++;
             try {
-                return row(lineNumber, JSON.readTree(line));
+                return row(rows, lineNumber, JSON.readTree(line));
             } catch (JsonProcessingException e) {
-                return new RowReader.Row(lineNumber, Map.of(), "not valid JSON: " + e.getOriginalMessage());
+                return new RowReader.Row(rows, lineNumber, Map.of(), "not valid JSON: " + e.getOriginalMessage());
             }
         }
     }
@@ -106,12 +108,12 @@ final class JsonRows {
                 index++;
                 if (token != JsonToken.START_OBJECT) {
                     parser.skipChildren();
-                    return new RowReader.Row(index, Map.of(), "array element is not a JSON object");
+                    return new RowReader.Row(index, index, Map.of(), "array element is not a JSON object");
                 }
-                return row(index, parser.readValueAsTree());
+                return row(index, index, parser.readValueAsTree());
             } catch (JsonProcessingException e) {
                 done = true;
-                return new RowReader.Row(Math.max(1, index), Map.of(), "not valid JSON, the rest of the file is skipped: "
+                return new RowReader.Row(Math.max(1, index), Math.max(1, index), Map.of(), "not valid JSON, the rest of the file is skipped: "
                         + e.getOriginalMessage());
             }
         }

@@ -2,11 +2,13 @@ package ai.factory.replay;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 import ai.factory.records.Event;
 import ai.factory.records.Feedback;
@@ -18,13 +20,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Replays a file as a live stream: each row becomes an event at its event time and, when it has a label, feedback at
  * its label time, merged in time order and paced by event time with a speed-up (or as fast as Kafka takes them).
+ * Rows go in event-time order: sorted first when asked, otherwise checked in a first pass, so that an unsorted file
+ * fails before anything is sent instead of replaying out of order.
  * Kafka record timestamps are the event and feedback times, so downstream event-time logic sees the data's clock.
  */
 public final class Replay {
 
-    /** What to replay and how fast. */
+    /**
+     * What to replay and how fast, and how to treat a file not sorted by event time: fail on a row more than
+     * {@code maxDisorder} behind the latest event time before it, or with {@code sort} sort the rows first, spilling
+     * sorted runs to {@code workDir}.
+     */
     public record Options(Path data, Mapping mapping, Topics topics, boolean writeEvents, boolean writeFeedback,
-                          double speedup, double maxEventsPerSecond, long maxEvents) {
+                          double speedup, double maxEventsPerSecond, long maxEvents, boolean sort, Duration maxDisorder,
+                          Path workDir) {
 
         public Options {
             if (speedup < 0 || maxEventsPerSecond < 0 || maxEvents < 0) {
@@ -36,6 +45,37 @@ public final class Replay {
             if (writeFeedback && !mapping.hasLabel()) {
                 throw new IllegalArgumentException("the mapping has no label column, so there is no feedback to write");
             }
+            maxDisorder = maxDisorder == null ? Duration.ZERO : maxDisorder;
+            if (maxDisorder.isNegative()) {
+                throw new IllegalArgumentException("the allowed disorder must not be negative, was " + maxDisorder);
+            }
+            workDir = workDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : workDir;
+        }
+
+        /** A file expected in event-time order (no disorder allowed), sorting nothing. */
+        public Options(Path data, Mapping mapping, Topics topics, boolean writeEvents, boolean writeFeedback,
+                       double speedup, double maxEventsPerSecond, long maxEvents) {
+            this(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond, maxEvents, false,
+                    Duration.ZERO, null);
+        }
+
+        /** These options, sorting the rows by event time first with run files in {@code workDir}. */
+        public Options sorted(Path workDir) {
+            return new Options(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond,
+                    maxEvents, true, maxDisorder, workDir);
+        }
+
+        /** These options, allowing rows up to {@code maxDisorder} behind the latest event time before them. */
+        public Options withMaxDisorder(Duration maxDisorder) {
+            return new Options(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond,
+                    maxEvents, sort, maxDisorder, workDir);
+        }
+    }
+
+    /** The file is not in event-time order and was not to be sorted; the message names both lines and times. */
+    public static final class NotSortedException extends IllegalStateException {
+        public NotSortedException(String message) {
+            super(message);
         }
     }
 
@@ -66,6 +106,10 @@ public final class Replay {
         /** A feedback record was handed to the producer. */
         default void feedbackSent(Feedback feedback) {
         }
+
+        /** The rows were sorted by event time before the replay: how many, in how many runs (1: in memory). */
+        default void sorted(long rows, int runs) {
+        }
     }
 
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -73,11 +117,18 @@ public final class Replay {
     private final Options options;
     private final AvroCodec<Event> events;
     private final AvroCodec<Feedback> feedbacks;
+    private final int runRows;
 
     public Replay(Options options, AvroCodec<Event> events, AvroCodec<Feedback> feedbacks) {
+        this(options, events, feedbacks, ExternalSort.DEFAULT_RUN_ROWS);
+    }
+
+    /** As above, with at most {@code runRows} rows in memory while sorting (tests use small runs). */
+    Replay(Options options, AvroCodec<Event> events, AvroCodec<Feedback> feedbacks, int runRows) {
         this.options = options;
         this.events = events;
         this.feedbacks = feedbacks;
+        this.runRows = runRows;
     }
 
     /**
@@ -99,7 +150,8 @@ public final class Replay {
         long bad = 0;
         Instant clock = null;
         long lastReport = System.nanoTime();
-        try (RowReader reader = RowReader.open(options.data())) {
+        DisorderCheck order = new DisorderCheck(options.maxDisorder());
+        try (RowStream reader = rows(mapper, listener)) {
             while (reader.hasNext() && (options.maxEvents() == 0 || eventCount < options.maxEvents())) {
                 RowReader.Row row = reader.next();
                 rows++;
@@ -110,13 +162,16 @@ public final class Replay {
                 }
                 RowMapper.Mapped mapped;
                 try {
-                    mapped = mapper.map(rows, row.values());
+                    mapped = mapper.map(row.number(), row.values());
                 } catch (RowMapper.BadRowException e) {
                     bad++;
                     listener.badLine(row.lineNumber(), e.getMessage());
                     continue;
                 }
                 Instant time = mapped.event().getEventTime();
+                // The first pass checked the rows, but with a limit it may stop short of a row out of order that the
+                // replay still reaches when other rows are bad.
+                order.see(row.lineNumber(), time);
                 pacer.awaitTurn(time);
                 gate.awaitTurn(time);
                 while (!pending.isEmpty() && !pending.peek().getFeedbackTime().isAfter(time)) {
@@ -148,6 +203,40 @@ public final class Replay {
             listener.progress(done);
             return done;
         }
+    }
+
+    /** The rows in event-time order: sorted first, or checked to be in order before anything is sent. */
+    private RowStream rows(RowMapper mapper, Listener listener) throws IOException {
+        Function<RowReader.Row, Instant> time = row -> {
+            try {
+                return row.ok() ? mapper.eventTime(row.values()) : null;
+            } catch (RowMapper.BadRowException e) {
+                return null;
+            }
+        };
+        try (RowReader reader = RowReader.open(options.data())) {
+            if (options.sort()) {
+                ExternalSort.Sorted sorted = ExternalSort.sort(reader, time, options.workDir(), runRows);
+                try {
+                    listener.sorted(sorted.rows(), sorted.runs());
+                } catch (RuntimeException e) {
+                    sorted.close();
+                    throw e;
+                }
+                return sorted;
+            }
+            DisorderCheck order = new DisorderCheck(options.maxDisorder());
+            long timed = 0;
+            while (reader.hasNext() && (options.maxEvents() == 0 || timed < options.maxEvents())) {
+                RowReader.Row row = reader.next();
+                Instant t = time.apply(row);
+                if (t != null) {
+                    order.see(row.lineNumber(), t);
+                    timed++;
+                }
+            }
+        }
+        return RowReader.open(options.data());
     }
 
     private void send(Producer<String, byte[]> producer, Feedback feedback, Listener listener) {

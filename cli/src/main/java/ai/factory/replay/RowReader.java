@@ -21,8 +21,11 @@ import java.util.zip.GZIPInputStream;
  */
 public final class RowReader implements RowStream {
 
-    /** One input row: its 1-based line number (element number in a JSON array) and values, or why it could not be read. */
-    public record Row(long lineNumber, Map<String, String> values, String error) {
+    /**
+     * One input row: its 1-based number among the file's rows (what {@code #row} ids use, whatever order the rows are
+     * replayed in), the line it starts on (element number in a JSON array), and its values or why it could not be read.
+     */
+    public record Row(long number, long lineNumber, Map<String, String> values, String error) {
         public boolean ok() {
             return error == null;
         }

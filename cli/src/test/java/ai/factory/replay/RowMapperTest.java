@@ -58,6 +58,59 @@ class RowMapperTest {
                 .hasMessageContaining("m.json").hasMessageContaining("lable");
     }
 
+    @Test
+    void attributesMayRenameColumnsAndEmptyCellsAreMissingValues() {
+        Mapping m = new Mapping(null, new Mapping.Id("order id", "o-"), new Mapping.TimeColumn("ts", TimeFormat.parse("epoch_s", null)),
+                "Shop Name", Map.of("cost_total", new Mapping.Attribute("Cost Total $", Mapping.AttributeType.DOUBLE),
+                        "items", new Mapping.Attribute("items", Mapping.AttributeType.LONG),
+                        "gift", new Mapping.Attribute("gift", Mapping.AttributeType.BOOLEAN)), null, null);
+        Map<String, String> row = new java.util.HashMap<>(Map.of("order id", "17", "ts", "1517393730", "Shop Name", "north",
+                "Cost Total $", "12.5", "items", " "));
+        row.put("gift", null);
+        RowMapper.Mapped mapped = new RowMapper(m, "test").map(3, row);
+        assertThat(mapped.event().getId()).isEqualTo("o-17");
+        assertThat(mapped.event().getEntity()).isEqualTo("north");
+        assertThat(mapped.event().getEventTime()).isEqualTo(Instant.parse("2018-01-31T10:15:30Z"));
+        assertThat(mapped.event().getAttributes()).containsEntry("cost_total", 12.5).containsEntry("items", null)
+                .containsEntry("gift", null);
+        assertThat(mapped.feedback()).isNull();
+    }
+
+    @Test
+    void aLabelConditionGivesOneOrZero() {
+        assertThat(RowMapper.label(Mapping.Label.parse("rating>=4"), "4")).isEqualTo(1.0);
+        assertThat(RowMapper.label(Mapping.Label.parse("rating>=4"), "3.5")).isEqualTo(0.0);
+        assertThat(RowMapper.label(Mapping.Label.parse("rating<4"), "3.5")).isEqualTo(1.0);
+        assertThat(RowMapper.label(Mapping.Label.parse("rating==4"), "4.0")).isEqualTo(1.0);
+        assertThat(RowMapper.label(Mapping.Label.parse("damage!=None"), "None")).isEqualTo(0.0);
+        assertThat(RowMapper.label(Mapping.Label.parse("damage!=None"), "Severe")).isEqualTo(1.0);
+        assertThat(RowMapper.label(Mapping.Label.parse("kind==fraud"), "fraud")).isEqualTo(1.0);
+        assertThat(RowMapper.label(Mapping.Label.of("y"), "true")).isEqualTo(1.0);
+        assertThat(RowMapper.label(Mapping.Label.of("y"), "0.25")).isEqualTo(0.25);
+        assertThatThrownBy(() -> RowMapper.label(Mapping.Label.parse("rating>4"), "good"))
+                .isInstanceOf(RowMapper.BadRowException.class).hasMessageContaining("rating").hasMessageContaining("good");
+    }
+
+    @Test
+    void theLabelArrivesAtItsOwnTimeColumnOrAFixedDelayOrAtOnce() {
+        Map<String, String> row = Map.of("ts", "2018-01-31 10:00:00", "resolved_at", "2018-01-31 12:30:00", "y", "1");
+        Instant event = Instant.parse("2018-01-31T10:00:00Z");
+        Mapping.TimeColumn resolved = new Mapping.TimeColumn("resolved_at", TimeFormat.parse("iso", null));
+        assertThat(labelTime(new Mapping.LabelAt(resolved), row)).isEqualTo(Instant.parse("2018-01-31T12:30:00Z"));
+        assertThat(labelTime(new Mapping.LabelDelay(Duration.ofMinutes(1)), row)).isEqualTo(event.plusSeconds(60));
+        assertThat(labelTime(null, row)).isEqualTo(event);
+        assertThatThrownBy(() -> labelTime(new Mapping.LabelAt(resolved), with(row, "resolved_at", "2018-01-31 09:59:59")))
+                .isInstanceOf(RowMapper.BadRowException.class).hasMessageContaining("before the event time");
+        assertThatThrownBy(() -> labelTime(new Mapping.LabelAt(resolved), with(row, "resolved_at", "soon")))
+                .isInstanceOf(RowMapper.BadRowException.class).hasMessageContaining("label time 'soon'");
+    }
+
+    private static Instant labelTime(Mapping.LabelTiming timing, Map<String, String> row) {
+        Mapping m = new Mapping(null, new Mapping.Id("#row", null), new Mapping.TimeColumn("ts", null), null, Map.of(),
+                Mapping.Label.of("y"), timing);
+        return new RowMapper(m, "test").map(1, row).feedback().getFeedbackTime();
+    }
+
     private static Map<String, String> with(Map<String, String> row, String key, String value) {
         var copy = new java.util.HashMap<>(row);
         copy.put(key, value);
