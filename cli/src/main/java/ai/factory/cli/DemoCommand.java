@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import ai.factory.cli.demo.DemoInputs;
 import ai.factory.cli.demo.DemoReport;
+import ai.factory.cli.demo.TrainingCadence;
 import ai.factory.cli.demo.EmbeddedFactory;
 import ai.factory.cli.demo.LiveView;
 import ai.factory.cli.demo.LoopObserver;
@@ -96,13 +97,18 @@ final class DemoCommand implements Callable<Integer> {
                     + "thousand; the bound keeps --speedup max a test of online learning rather than of one stale model."})
     long maxAhead;
 
-    @Option(names = "--publish-every-examples", defaultValue = "1000", paramLabel = "N",
-            description = "The trainer publishes a release after this many new examples (default: ${DEFAULT-VALUE}).")
-    long publishEveryExamples;
+    @Option(names = "--publish-every-examples", paramLabel = "N",
+            description = "The trainer publishes a release after this many new examples (default: 1000; for a file of "
+                    + "fewer than 20,000 rows a twentieth of its rows, at least 100).")
+    Long publishEveryExamples;
 
-    @Option(names = "--batch-size", defaultValue = "256", paramLabel = "N",
-            description = "Examples per training step (default: ${DEFAULT-VALUE}); a smaller batch takes more steps from a short data set.")
-    int batchSize;
+    @Option(names = "--holdout", paramLabel = "N",
+            description = "Unseen examples a release is judged on before promotion (default: half the release interval).")
+    Integer holdout;
+
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "Examples per training step (default: 256; for a file of fewer than 51,200 rows a 200th of its rows, at least 16).")
+    Integer batchSize;
 
     @Option(names = "--learning-rate", paramLabel = "X",
             description = "The trainer's Adam learning rate (default: 0.01 for logistic, 0.001 for deep).")
@@ -121,6 +127,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private Path workDir;
     private DemoInputs inputs;
+    private TrainingCadence cadence;
 
     @Override
     public Integer call() throws Exception {
@@ -142,6 +149,12 @@ final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
 
         out.println("Using " + inputs.how());
+        long rows = TrainingCadence.countRows(dataFile);
+        cadence = rows < 0 ? TrainingCadence.LARGE : TrainingCadence.forRows(events > 0 ? Math.min(rows, events) : rows);
+        out.printf("Training: batches of %d, a release every %,d examples judged on the next %,d%s%n",
+                batchSize != null ? batchSize : cadence.batchSize(),
+                publishEveryExamples != null ? publishEveryExamples : cadence.publishEveryExamples(),
+                holdout != null ? holdout : cadence.holdout(), rows < 0 ? "" : String.format(" (%,d rows)", rows));
         out.println("Starting the factory (" + (bootstrap == null ? "embedded Kafka" : "Kafka at " + bootstrap)
                 + ", Flink in-process, ONNX Runtime on CPU)...");
         out.flush();
@@ -160,7 +173,8 @@ final class DemoCommand implements Callable<Integer> {
 
             LiveView live = new LiveView(System.err, observer, factory.dashboardUrl());
             long replayStarted = System.nanoTime();
-            Replay replay = new Replay(new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events),
+            Replay.Options replayOptions = new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events);
+            Replay replay = new Replay(sort ? replayOptions.sorted(work) : replayOptions,
                     AvroCodec.of(Event.class, factory.registry()), AvroCodec.of(Feedback.class, factory.registry()));
             Replay.Gate gate = maxAhead <= 0 ? Replay.Gate.OPEN
                     : new LearningGate(observer::releasedExamplesTrained, maxAhead, Duration.ofSeconds(60), System.err);
@@ -168,6 +182,12 @@ final class DemoCommand implements Callable<Integer> {
                 @Override
                 public void progress(Replay.Progress p) {
                     live.show(p);
+                }
+
+                @Override
+                public void sorted(long rows, int runs) {
+                    out.printf("Sorted %,d rows by event time (%d run%s)%n", rows, runs, runs == 1 ? "" : "s");
+                    out.flush();
                 }
 
                 @Override
@@ -220,8 +240,10 @@ final class DemoCommand implements Callable<Integer> {
                 // Adam at 0.01 beat Adagrad at 0.1 on these flights under delayed labels (DelayedLabelReplay).
                 "--optimizer", "adam", "--learning-rate",
                 String.valueOf(learningRate != null ? learningRate : "logistic".equals(kind) ? 0.01 : 0.001),
-                "--batch-size", String.valueOf(batchSize), "--publish-every-examples", String.valueOf(publishEveryExamples),
-                "--publish-every", "PT5S", "--holdout", "500", "--checkpoint-interval", "PT2S",
+                "--batch-size", String.valueOf(batchSize != null ? batchSize : cadence.batchSize()),
+                "--publish-every-examples", String.valueOf(publishEveryExamples != null ? publishEveryExamples : cadence.publishEveryExamples()),
+                "--publish-every", "PT5S", "--holdout", String.valueOf(holdout != null ? holdout : cadence.holdout()),
+                "--checkpoint-interval", "PT2S",
                 // Weights, optimizer state and the release under evaluation outgrow the JobManager's 5 MiB.
                 "--checkpoint-dir", workDir.resolve("trainer-checkpoints").toUri().toString()).options();
     }

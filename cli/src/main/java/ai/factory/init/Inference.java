@@ -36,8 +36,11 @@ public final class Inference {
     static final int LONG_TEXT = 200;
     /** A column that ranks a binary label this well (or this badly) is probably known only after the outcome. */
     static final double LEAK_AUC = 0.98;
-    /** A column that explains this share of a numeric label's variance is probably known only after it. */
-    static final double LEAK_R2 = 0.95;
+    /**
+     * A column that explains this share of a numeric label's variance on its own is probably derived from it (a
+     * quake's significance from its magnitude, say); no honest single input explains this much of a noisy label.
+     */
+    static final double LEAK_R2 = 0.8;
     /** An entity needs this many rows per value on average for its aggregates to have a history. */
     static final double ROWS_PER_ENTITY = 5;
     /** Windows are sized to hold about this many of an entity's events on average. */

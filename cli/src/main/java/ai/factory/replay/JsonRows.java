@@ -2,7 +2,7 @@ package ai.factory.replay;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -22,7 +22,7 @@ final class JsonRows {
 
     /** Column name to text for every leaf of {@code node}, by path: {@code geometry.coordinates.0}; null for JSON null. */
     static Map<String, String> flatten(JsonNode node) {
-        Map<String, String> values = new HashMap<>();
+        Map<String, String> values = new LinkedHashMap<>(); // field order, for init's column listing
         flatten("", node, values);
         return values;
     }

@@ -1,0 +1,49 @@
+package ai.factory.cli.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ai.factory.replay.RowReader;
+
+/**
+ * How often the demo's trainer steps and releases, sized to the data: the flights (hundreds of thousands of rows)
+ * keep batches of 256 and a release every 1,000 examples judged on the next 500; a data set of a few thousand rows
+ * gets smaller batches and more frequent releases, or it would end after a handful of training steps and one
+ * release, measuring the initial model rather than online learning.
+ *
+ * @param batchSize           examples per training step
+ * @param publishEveryExamples new examples between releases
+ * @param holdout             unseen examples a release is judged on before promotion
+ */
+public record TrainingCadence(int batchSize, long publishEveryExamples, int holdout) {
+
+    /** The flights' cadence, for data too large to count up front. */
+    public static final TrainingCadence LARGE = new TrainingCadence(256, 1000, 500);
+    /** Files up to this size are counted before the replay (a fraction of a second each). */
+    static final long COUNTED_BYTES = 64L << 20;
+
+    /** About 20 releases over the data, each judged on half its interval, batches of 1/200 of it, within bounds. */
+    public static TrainingCadence forRows(long rows) {
+        return new TrainingCadence((int) clamp(rows / 200, 16, 256), clamp(rows / 20, 100, 1000), (int) clamp(rows / 40, 50, 500));
+    }
+
+    /** The cadence for a data file: counted when it is small, {@link #LARGE} otherwise; -1 rows when not counted. */
+    public static long countRows(Path data) throws IOException {
+        if (Files.size(data) > COUNTED_BYTES) {
+            return -1;
+        }
+        long rows = 0;
+        try (RowReader reader = RowReader.open(data)) {
+            while (reader.hasNext()) {
+                reader.next();
+                rows++;
+            }
+        }
+        return rows;
+    }
+
+    private static long clamp(long x, long min, long max) {
+        return Math.max(min, Math.min(max, x));
+    }
+}
