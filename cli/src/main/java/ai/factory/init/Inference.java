@@ -339,7 +339,8 @@ public final class Inference {
             line(column, "skipped", "one value only (" + column.valueCounts().keySet().iterator().next() + ")");
             return null;
         }
-        if (!column.numeric() && !column.bool() && TimeFormat.detect(column.samples()).isPresent()) {
+        // Epoch numbers count too: a record's "updated" time is no feature (and often known only later).
+        if (!column.bool() && TimeFormat.detect(column.samples()).isPresent()) {
             line(column, "skipped", "a time: only the event time makes time features");
             return null;
         }
@@ -385,7 +386,9 @@ public final class Inference {
             }
         }
         double strength = Association.etaSquared(values, y);
-        String leak = leak(binary, strength, binary ? Association.auc(Association.shrunkMeans(values, y), y) : Double.NaN);
+        // A category may well explain most of a number (the network that measured a quake): only a binary label
+        // ranked almost perfectly by a category's mean is suspicious.
+        String leak = binary ? leak(true, strength, Association.auc(Association.shrunkMeans(values, y), y)) : null;
         ObjectNode f = JSON.createObjectNode().put("name", attribute).put("kind", "categorical").put("attribute", attribute);
         Mapping.AttributeType type = column.numeric() ? Mapping.AttributeType.LONG : Mapping.AttributeType.STRING;
         describe(column, attribute, "category", (column.numeric() ? "a whole number with " + column.distinct() + " values"

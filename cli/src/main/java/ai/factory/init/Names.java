@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * Attribute and feature names for columns: lower case, words joined by '_', so a header such as
  * {@code "Cost Total $"} or a JSON path such as {@code properties.mag} becomes a name a spec can use; a nested
- * field keeps only its last part when that is unique.
+ * field keeps only its last part when that is unique (an array element its array's name too: coordinates_0).
  */
 final class Names {
 
