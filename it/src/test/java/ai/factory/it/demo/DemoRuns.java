@@ -1,0 +1,59 @@
+package ai.factory.it.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.factory.cli.FactoryCli;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Runs {@code factory} commands in this JVM as the README does and reads the demo's JSON report. */
+final class DemoRuns {
+
+    /** The project folder: where the demo finds data/ and its defaults. */
+    static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+
+    private DemoRuns() {
+    }
+
+    /** {@code factory demo --speedup max ... --report}; fails unless it exits 0 (3 = not drained). */
+    static JsonNode demo(Path dir, String... more) throws Exception {
+        Path report = dir.resolve("report.json");
+        System.setProperty("factory.home", HOME.toString());
+        List<String> args = new ArrayList<>(List.of("demo", "--speedup", "max", "--ops-port", "0",
+                "--drain-timeout", "180s", "--report", report.toString()));
+        args.addAll(List.of(more));
+        int exit = FactoryCli.run(args.toArray(String[]::new));
+        assertThat(exit).as("demo exit code (3 = not drained)").isZero();
+        return new ObjectMapper().readTree(Files.readString(report));
+    }
+
+    /** {@code factory ...}; fails unless it exits 0. */
+    static void factory(String... args) {
+        assertThat(FactoryCli.run(args)).as("factory %s", String.join(" ", args)).isZero();
+    }
+
+    /**
+     * Every event predicted once, every label an example or counted late (few), at least {@code servedShare} of the
+     * examples carrying the prediction served for them, and a trained release serving.
+     */
+    static void assertCountsAddUp(JsonNode r, long events, double servedShare) {
+        assertThat(r.path("events").asLong()).isEqualTo(events);
+        assertThat(r.path("feedback").asLong()).as("every row has its outcome").isEqualTo(events);
+        assertThat(r.path("predictions").asLong()).as("each event one prediction").isEqualTo(events);
+        assertThat(r.path("prediction_records").asLong()).as("no event predicted twice").isEqualTo(events);
+        // Each delivered label yields one example, unless it came after its join window: then it is late.
+        assertThat(r.path("examples").asLong() + r.path("late_feedback").asLong()).isEqualTo(events);
+        assertThat(r.path("late_feedback").asLong()).as("labels counted late").isLessThan(Math.max(1, events / 100));
+        assertThat(r.path("examples_with_served_prediction").asLong())
+                .as("examples carrying the prediction served for them")
+                .isGreaterThanOrEqualTo((long) Math.ceil(servedShare * r.path("examples").asLong()));
+        assertThat(r.path("model_releases").asLong()).isGreaterThan(1);
+        assertThat(r.path("champion_version").asLong()).as("a trained release replaced the initial weights").isGreaterThan(1);
+        assertThat(r.path("latency_ms").path("p50").isNumber()).isTrue();
+    }
+}
