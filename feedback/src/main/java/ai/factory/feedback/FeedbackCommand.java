@@ -33,7 +33,7 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "P1D", description = "Event-time window for feedback, ISO-8601 (${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = "--grace", defaultValue = "PT0S", description = "Extra time the join clock (older of served event time and feedback time) must pass a window's end before it closes: allowance for input out of order (${DEFAULT-VALUE}).")
+    @Option(names = "--grace", defaultValue = "PT0S", description = "Extra time the join clock (oldest of the features, predictions and labels paths) must pass a window's end before it closes: allowance for input out of order (${DEFAULT-VALUE}).")
     Duration grace;
 
     @Option(names = "--late-retention", description = "How long closed events are remembered to recognize late feedback (default: the window).")
