@@ -383,8 +383,8 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
 
     /**
      * Outcomes carry the join clock as their timestamp: it drives the quality side's time windows, which must
-     * not close ahead of the judgements the join still owes them. Before both paths have a time, 0 (which never
-     * moves the quality side's clock).
+     * not close ahead of the judgements the join still owes them. Before the clock is known (no features yet), 0
+     * (which never moves the quality side's clock).
      */
     private void forwardOutcome(Outcome outcome) {
         long at = clock.isKnown() ? Math.max(0, clock.now()) : 0;
