@@ -96,7 +96,7 @@ class BurstyJoinTest {
         return id.hashCode() % 3 == 0 ? 1.0 : 0.0;
     }
 
-    private Harness harness(String policy, JoinSettings join) {
+    private Harness harness(JoinSettings join) {
         return new Harness(state, join, QualitySettings.defaults());
     }
 
@@ -123,9 +123,9 @@ class BurstyJoinTest {
     void predictionsFourBurstsBehindTheFeaturesStillJoinEveryLabel() {
         for (String policy : List.of("first", "last")) {
             Random random = new Random(11);
-            try (Harness h = harness(policy, settings(policy))) {
+            try (Harness h = harness(settings(policy))) {
                 List<String> ids = replay(h, random, burstTimes(random, 12), 400, new Lags(1.3, 5.3, 1.0), true);
-                closeEverything(h, ids);
+                closeEverything(h);
 
                 List<LabeledExample> out = real(h.examples.readValuesToList());
                 assertThat(out).as(policy).extracting(LabeledExample::getEventId).doesNotHaveDuplicates()
@@ -144,7 +144,7 @@ class BurstyJoinTest {
     @Test
     void aClockThatDoesNotWaitForPredictionsClosesWindowsWhosePredictionsAreInFlight() {
         Random random = new Random(11);
-        try (Harness h = harness("first", settings("first").withMaxPredictionLag(Duration.ZERO))) {
+        try (Harness h = harness(settings("first").withMaxPredictionLag(Duration.ZERO))) {
             List<String> ids = replay(h, random, burstTimes(random, 12), 400, new Lags(1.3, 5.3, 1.0), true);
             List<LabeledExample> out = real(h.examples.readValuesToList());
             assertThat(joinedWithPrediction(out, ids)).isLessThan(0.9);
@@ -165,9 +165,9 @@ class BurstyJoinTest {
                 new Lags(1.0, 1.0, 1.0));  // everything interleaved
         for (Lags lags : orders) {
             Random random = new Random(17);
-            try (Harness h = harness("first", settings("first"))) {
+            try (Harness h = harness(settings("first"))) {
                 List<String> ids = replay(h, random, burstTimes(random, 12), 300, lags, true);
-                closeEverything(h, ids);
+                closeEverything(h);
                 List<LabeledExample> out = real(h.examples.readValuesToList());
                 assertThat(out).as(lags.toString()).extracting(LabeledExample::getEventId).doesNotHaveDuplicates()
                         .hasSameSizeAs(ids);
@@ -186,7 +186,7 @@ class BurstyJoinTest {
     void withoutPredictionsWindowsCloseOnceTheFeaturesAreTheMaximumLagAheadAndStateStaysBounded() {
         Duration maxLag = Duration.ofHours(3);
         JoinSettings join = settings("first").withMaxPredictionLag(maxLag);
-        try (Harness h = harness("first", join)) {
+        try (Harness h = harness(join)) {
             int hours = 24;
             int perHour = 50;
             for (int hour = 0; hour < hours; hour++) {
@@ -223,7 +223,7 @@ class BurstyJoinTest {
     }
 
     /** Moves every path far past the last window with one unrelated event, so policies that wait for it emit. */
-    private static void closeEverything(Harness h, List<String> ids) {
+    private static void closeEverything(Harness h) {
         long far = T0 + 1000 * WINDOW;
         h.features.pipeInput("clock", Records.features("clock", far));
         h.predictions.pipeInput("clock", Records.prediction("clock", far, 0.5, "m", 1));
