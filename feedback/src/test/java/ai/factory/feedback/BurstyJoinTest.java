@@ -37,10 +37,7 @@ class BurstyJoinTest {
     private record Lags(double features, double predictions, double labels) {
     }
 
-    /**
-     * Bursts of events sharing one timestamp, gaps between bursts from a minute to two windows; the first burst
-     * has 2,000 events.
-     */
+    /** Timestamps of bursts, with gaps between bursts from a minute to two windows. */
     private static List<Long> burstTimes(Random random, int bursts) {
         long[] gaps = {MINUTE, 5 * MINUTE, 20 * MINUTE, 45 * MINUTE, 2 * WINDOW};
         List<Long> times = new ArrayList<>();
@@ -58,7 +55,8 @@ class BurstyJoinTest {
 
     /**
      * Pipes every burst's features, predictions and labels (a minute after the event) in arrival-slot order; within
-     * a slot the three inputs interleave at random, each input keeps its own order. Returns the event ids.
+     * a slot the three inputs interleave at random, each input keeps its own order. The first burst has 2,000 events,
+     * the others {@code perBurst}. Returns the event ids.
      */
     private static List<String> replay(Harness h, Random random, List<Long> bursts, int perBurst, Lags lags,
                                        boolean scored) {
