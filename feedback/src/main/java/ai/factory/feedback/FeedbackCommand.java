@@ -34,7 +34,7 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "P1D", description = "Event-time window for feedback, ISO-8601 (${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = "--grace", defaultValue = "PT0S", description = "Extra time the join clock (older of served event time and feedback time) must pass a window's end before it closes: allowance for input out of order (${DEFAULT-VALUE}).")
+    @Option(names = "--grace", defaultValue = "PT0S", description = "Extra time the join clock (oldest of the features, predictions and labels paths) must pass a window's end before it closes: allowance for input out of order (${DEFAULT-VALUE}).")
     Duration grace;
 
     @Option(names = "--late-retention", description = "How long closed events are remembered to recognize late feedback (default: the window).")
@@ -42,6 +42,9 @@ public final class FeedbackCommand implements Callable<Integer> {
 
     @Option(names = "--max-feedback-lag", defaultValue = "P7D", paramLabel = "DURATION", description = "How far labels may trail the served records before windows close without them (their labels then count as late); bounds the join state of a task whose labels stop (${DEFAULT-VALUE}).")
     Duration maxFeedbackLag;
+
+    @Option(names = "--max-prediction-lag", defaultValue = "P1D", paramLabel = "DURATION", description = "How far predictions may trail the features (the scorer's lag in event time) before windows close without them; bounds the join state of a model nobody scores; 0 = do not wait for predictions (${DEFAULT-VALUE}).")
+    Duration maxPredictionLag;
 
     @Option(names = "--policy", defaultValue = "last", description = "Default feedback policy: first|last|sum|max[,default=<label>|,no-example] (${DEFAULT-VALUE}).")
     String policy;
@@ -113,7 +116,7 @@ public final class FeedbackCommand implements Callable<Integer> {
     public FeedbackOptions toOptions() {
         FeedbackPolicies policies = FeedbackPolicies.parse(FeedbackPolicy.parse(policy), modelPolicies);
         JoinSettings join = new JoinSettings(window, grace, lateRetention == null ? window : lateRetention, policies,
-                maxFeedbackLag);
+                maxFeedbackLag, maxPredictionLag);
         QualitySettings quality = new QualitySettings(qualityCount, qualityTime, threshold, aucBins, calibrationBins,
                 driftDelta, driftLambda, QualitySettings.defaults().driftMinSamples(), qualityPanes,
                 QualityTasks.parse(tasks));

@@ -32,12 +32,15 @@ import org.slf4j.LoggerFactory;
  * Joins what was served for an event (feature vector, prediction) with the feedback that arrives for it
  * within the event-time window, and applies the model's feedback policy when the window closes.
  *
- * <p>Windows close on the {@link JoinClock}: the older of the served path's time (newest event time of the
- * task's features and predictions) and the feedback path's (newest feedback time of its labels). Labels may be
- * written far ahead of the features they belong to, and features may be read far ahead of labels, so a window
- * closes only once both paths have passed its end and neither its served records nor its labels can still
- * come. Whether a label is late is decided by its own times ({@code feedback_time > event_time + window}), or
- * because it came after its window had closed: out of order, more than {@code grace} behind the newest label.
+ * <p>Windows close on the {@link JoinClock}: the oldest of the features path's time (newest event time of the
+ * task's feature vectors), the predictions path's (newest event time of its predictions, which trail the features by
+ * the scorer's latency) and the feedback path's (newest feedback time of its labels), the trailing two bounded by
+ * their maximum lags. Labels may be written far ahead of the features they belong to, features may be read far
+ * ahead of labels, and predictions come after the features they score, so a window closes only once every path has
+ * passed its end and neither its served records nor its labels can still come; an early label waits for its
+ * features until the features path itself is a window past it. Whether a label is late is decided by its own times
+ * ({@code feedback_time > event_time + window}), or because it came after its window had closed: out of order, more
+ * than {@code grace} behind the newest label.
  *
  * <p>Emits {@link LabeledExample}s, late or unmatched {@link Feedback}, {@link Rejected} input and
  * {@link Outcome}s for the quality side. State lives in three stores: the join state by event id, an index by
@@ -85,7 +88,8 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         this.context = context;
         this.joins = context.getStateStore(JOIN_STORE);
         this.due = context.getStateStore(DUE_STORE);
-        this.clock = new JoinClock(context.getStateStore(JoinClock.STORE), settings.maxFeedbackLag());
+        this.clock = new JoinClock(context.getStateStore(JoinClock.STORE), settings.maxFeedbackLag(),
+                settings.maxPredictionLag());
         this.lastSweep = JoinClock.UNKNOWN;
     }
 
@@ -138,10 +142,10 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         return false;
     }
 
-    /** A feature vector or a prediction arrived: it moves the served path's time, then joins its event's state. */
+    /** A feature vector or a prediction arrived: it moves its path's time, then joins its event's state. */
     private void served(String id, FeatureVector features, Prediction prediction, long timestamp) {
         long eventTime = (features != null ? features.getEventTime() : prediction.getEventTime()).toEpochMilli();
-        if (clock.servedAt(eventTime)) {
+        if (features != null ? clock.featuresAt(eventTime) : clock.predictionsAt(eventTime)) {
             sweepIfDue();
         }
         JoinState state = settle(id, joins.get(id));
@@ -379,8 +383,8 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
 
     /**
      * Outcomes carry the join clock as their timestamp: it drives the quality side's time windows, which must
-     * not close ahead of the judgements the join still owes them. Before both paths have a time, 0 (which never
-     * moves the quality side's clock).
+     * not close ahead of the judgements the join still owes them. Before the clock is known (no features yet), 0
+     * (which never moves the quality side's clock).
      */
     private void forwardOutcome(Outcome outcome) {
         long at = clock.isKnown() ? Math.max(0, clock.now()) : 0;

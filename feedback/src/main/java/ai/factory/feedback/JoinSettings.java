@@ -5,30 +5,48 @@ import java.time.Duration;
 import ai.factory.feedback.policy.FeedbackPolicies;
 
 /**
- * How the join waits for labels.
+ * How the join waits for labels and predictions.
  *
- * @param window        feedback counts when its time is at most this long after the event time; feedback still
- *                      waiting for its features expires once the join clock passes its time + window + grace
- * @param grace         how much further the join clock (the older of the newest served event time and the newest
- *                      feedback time) must pass the window end before the window closes: the allowance for input
- *                      out of order within a path (labels later than newer labels by up to grace still count)
- * @param lateRetention how long a closed event is remembered, so feedback arriving later is recognized as late
- *                      and attributed to the model version that served it
- * @param policies      feedback policy per model
- * @param maxFeedbackLag how far the feedback path may trail the served path before the join stops waiting for it: the
- *                      join clock is never older than the served time minus this, so a task whose labels stopped (or
- *                      never came) still closes its windows and keeps bounded state; labels that come later than that
- *                      go to {@code feedback.late}
+ * @param window           feedback counts when its time is at most this long after the event time; feedback still
+ *                         waiting for its features expires once the join clock passes its time + window + grace
+ * @param grace            how much further the join clock (the oldest of the features', predictions' and labels'
+ *                         paths, see {@link JoinClock}) must pass the window end before the window closes: the
+ *                         allowance for input out of order within a path (labels later than newer labels by up to
+ *                         grace still count)
+ * @param lateRetention    how long a closed event is remembered, so feedback arriving later is recognized as late
+ *                         and attributed to the model version that served it
+ * @param policies         feedback policy per model
+ * @param maxFeedbackLag   how far the feedback path may trail the features before the join stops waiting for it: the
+ *                         join clock is never older than the features' time minus this, so a task whose labels stopped
+ *                         (or never came) still closes its windows and keeps bounded state; labels that come later
+ *                         than that go to {@code feedback.late}
+ * @param maxPredictionLag how far the predictions path may trail the features before the join stops waiting for it
+ *                         (the scorer's lag in event time: batches, model loading, a pause while no champion exists);
+ *                         windows close without their prediction only once the features are this far past them, so a
+ *                         model without a scorer still gets its examples and the state stays bounded. Zero: the join
+ *                         does not wait for predictions at all (windows close on features and labels alone)
  */
 public record JoinSettings(Duration window, Duration grace, Duration lateRetention, FeedbackPolicies policies,
-                           Duration maxFeedbackLag) {
+                           Duration maxFeedbackLag, Duration maxPredictionLag) {
 
-    /** Default bound on how far labels may trail the served records: a week. */
+    /** Default bound on how far labels may trail the features: a week. */
     public static final Duration DEFAULT_MAX_FEEDBACK_LAG = Duration.ofDays(7);
 
-    /** With the default {@link #DEFAULT_MAX_FEEDBACK_LAG}. */
+    /**
+     * Default bound on how far predictions may trail the features: a day. Live, a scorer a day behind is an outage;
+     * in a replay at full speed a few seconds of model loading can be hours of event time.
+     */
+    public static final Duration DEFAULT_MAX_PREDICTION_LAG = Duration.ofDays(1);
+
+    /** With the default {@link #DEFAULT_MAX_FEEDBACK_LAG} and {@link #DEFAULT_MAX_PREDICTION_LAG}. */
     public JoinSettings(Duration window, Duration grace, Duration lateRetention, FeedbackPolicies policies) {
         this(window, grace, lateRetention, policies, DEFAULT_MAX_FEEDBACK_LAG);
+    }
+
+    /** With the default {@link #DEFAULT_MAX_PREDICTION_LAG}. */
+    public JoinSettings(Duration window, Duration grace, Duration lateRetention, FeedbackPolicies policies,
+                        Duration maxFeedbackLag) {
+        this(window, grace, lateRetention, policies, maxFeedbackLag, DEFAULT_MAX_PREDICTION_LAG);
     }
 
     public JoinSettings {
@@ -41,5 +59,13 @@ public record JoinSettings(Duration window, Duration grace, Duration lateRetenti
         if (maxFeedbackLag.isNegative() || maxFeedbackLag.isZero()) {
             throw new IllegalArgumentException("max feedback lag must be positive");
         }
+        if (maxPredictionLag.isNegative()) {
+            throw new IllegalArgumentException("max prediction lag must not be negative");
+        }
+    }
+
+    /** These settings with another bound on how far predictions may trail the features. */
+    public JoinSettings withMaxPredictionLag(Duration lag) {
+        return new JoinSettings(window, grace, lateRetention, policies, maxFeedbackLag, lag);
     }
 }

@@ -200,6 +200,65 @@ class FeedbackAppKafkaTest {
         }
     }
 
+    /**
+     * The scorer's lag on a real broker: the app reads and commits ten hours (ten windows) of features and their labels,
+     * a minute after each event, before the first prediction is written (a model loading, or no champion yet). No
+     * window closes while the predictions may still come, and every example carries the prediction that was served;
+     * a join clock on features and labels alone had sent them out without it.
+     */
+    @Test
+    void predictionsWrittenLongAfterTheirFeaturesAndLabelsStillJoin(TestKafka kafka) throws Exception {
+        String prefix = TestKafka.uniquePrefix("feedback-scorer-lag");
+        Topics topics = new Topics(prefix);
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        String applicationId = prefix + "app";
+        FeedbackOptions options = FeedbackOptions.defaults(kafka.bootstrapServers()).withTopicPrefix(prefix)
+                .withApplicationId(applicationId)
+                .withJoin(new JoinSettings(Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1),
+                        FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
+                .withState(state, false);
+        int n = 30;
+        long spacing = Duration.ofMinutes(20).toMillis();
+        try (FeedbackApp app = FeedbackApp.start(options, registry, new SimpleMeterRegistry());
+             var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer());
+             var examples = new CommittedReader<>(kafka.bootstrapServers(), topics.examples(),
+                     AvroSerde.of(LabeledExample.class, registry));
+             var late = new CommittedReader<>(kafka.bootstrapServers(), topics.feedbackLate(),
+                     AvroSerde.of(Feedback.class, registry));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            var fv = AvroSerde.of(FeatureVector.class, registry);
+            var pr = AvroSerde.of(Prediction.class, registry);
+            var fb = AvroSerde.of(Feedback.class, registry);
+            for (int i = 0; i < n; i++) {
+                String id = "e" + i;
+                long t = T0 + i * spacing;
+                producer.send(new ProducerRecord<>(topics.features(), id, fv.serialize(null, Records.features(id, t))));
+                producer.send(new ProducerRecord<>(topics.feedback(), id,
+                        fb.serialize(null, Records.feedback(id, i % 2, t + 60_000L, "app"))));
+            }
+            producer.flush();
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> committed(admin, applicationId, topics.features()) == n
+                            && committed(admin, applicationId, topics.feedback()) == n);
+            // Outputs commit in the same transactions as the input offsets: whatever the join emitted is visible.
+            Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .until(() -> examples.poll().isEmpty()); // no window closes while its prediction may still come
+
+            for (int i = 0; i < n; i++) {
+                String id = "e" + i;
+                producer.send(new ProducerRecord<>(topics.predictions(), id,
+                        pr.serialize(null, Records.prediction(id, T0 + i * spacing, 0.6, "m", 1))));
+            }
+            producer.flush();
+
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> examples.poll().size() >= n);
+            assertThat(examples.poll()).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(n);
+            assertThat(examples.poll()).allSatisfy(r -> assertThat(r.value().getServedScore()).isEqualTo(0.6));
+            assertThat(late.poll()).isEmpty();
+        }
+    }
+
     /** Offsets the app has committed on {@code topic}, summed over its partitions. */
     private static long committed(Admin admin, String groupId, String topic) throws Exception {
         return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().entrySet().stream()

@@ -1,6 +1,7 @@
 package ai.factory.feedback;
 
 import static ai.factory.feedback.Records.T0;
+import static ai.factory.feedback.Harness.featuresAndLabelsClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -98,8 +99,8 @@ class FeedbackTopologyTest {
 
     @Test
     void graceKeepsTheWindowOpenLonger() {
-        JoinSettings join = new JoinSettings(Harness.WINDOW, Duration.ofMinutes(5), Harness.WINDOW,
-                FeedbackPolicies.of(FeedbackPolicy.parse("last")));
+        JoinSettings join = featuresAndLabelsClock(new JoinSettings(Harness.WINDOW, Duration.ofMinutes(5), Harness.WINDOW,
+                FeedbackPolicies.of(FeedbackPolicy.parse("last"))));
         try (Harness h = new Harness(state, join, QualitySettings.defaults())) {
             h.served("e1", T0, 0.3, "m", 1);
             h.advanceTo(T0 + HOUR + 60_000);
@@ -426,8 +427,8 @@ class FeedbackTopologyTest {
     @Test
     void feedbackForFeaturesThatNeverArriveExpiresOnceTheJoinClockPassesItsTimePlusWindowAndGrace() {
         long grace = 5 * 60_000L;
-        JoinSettings join = new JoinSettings(Harness.WINDOW, Duration.ofMillis(grace), Harness.WINDOW,
-                FeedbackPolicies.of(FeedbackPolicy.parse("last")));
+        JoinSettings join = featuresAndLabelsClock(new JoinSettings(Harness.WINDOW, Duration.ofMillis(grace), Harness.WINDOW,
+                FeedbackPolicies.of(FeedbackPolicy.parse("last"))));
         try (Harness h = new Harness(state, join, QualitySettings.defaults())) {
             KeyValueStore<String, JoinState> joins = h.driver.getKeyValueStore(JoinProcessor.JOIN_STORE);
             long first = T0 + 30 * 60_000L;

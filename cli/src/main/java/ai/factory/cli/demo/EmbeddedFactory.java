@@ -93,7 +93,12 @@ public final class EmbeddedFactory implements AutoCloseable {
             FeedbackOptions feedback = FeedbackOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())
                     .withJoin(new JoinSettings(s.joinWindow(), Duration.ZERO, s.joinWindow(),
                             // Each event has one outcome: take it as soon as it is joined.
-                            FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
+                            FeedbackPolicies.of(FeedbackPolicy.parse("first")))
+                            // The demo always runs a scorer with a champion (the trainer's initial release), so its
+                            // predictions do come; at full speed they trail the features by however much event time the
+                            // replay covers while the scorer loads a model (LearningGate lets it run --max-ahead
+                            // events ahead, days of a bursty data set): wait as long for them as for labels.
+                            .withMaxPredictionLag(JoinSettings.DEFAULT_MAX_FEEDBACK_LAG))
                     .withState(Files.createDirectories(s.workDir().resolve("feedback-state")), true)
                     .withTask(s.model().name(), s.model().regression() ? QualityTask.REGRESSION : QualityTask.BINARY);
             started.push(FeedbackApp.start(feedback, registry, new SimpleMeterRegistry()));
