@@ -91,11 +91,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", description = "logistic or deep (default: ${DEFAULT-VALUE}).")
     String kind;
 
-    @Option(names = "--max-ahead", defaultValue = "5000", paramLabel = "N",
+    @Option(names = "--max-ahead", paramLabel = "N",
             description = {"Hold the replay at most N events ahead of the examples the newest release has learned from "
-                    + "(default: ${DEFAULT-VALUE}; 0 for no bound). Labels in flight and the release cadence need a few "
-                    + "thousand; the bound keeps --speedup max a test of online learning rather than of one stale model."})
-    long maxAhead;
+                    + "(default: five release intervals, 5000 for the flights; 0 for no bound). Labels in flight and the "
+                    + "release cadence need a few intervals; the bound keeps --speedup max a test of online learning "
+                    + "rather than of one stale model."})
+    Long maxAhead;
 
     @Option(names = "--publish-every-examples", paramLabel = "N",
             description = "The trainer publishes a release after this many new examples (default: 1000; for a file of "
@@ -176,8 +177,9 @@ final class DemoCommand implements Callable<Integer> {
             Replay.Options replayOptions = new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events);
             Replay replay = new Replay(sort ? replayOptions.sorted(work) : replayOptions,
                     AvroCodec.of(Event.class, factory.registry()), AvroCodec.of(Feedback.class, factory.registry()));
-            Replay.Gate gate = maxAhead <= 0 ? Replay.Gate.OPEN
-                    : new LearningGate(observer::releasedExamplesTrained, maxAhead, Duration.ofSeconds(60), System.err);
+            long ahead = maxAhead != null ? maxAhead : cadence.maxAhead();
+            Replay.Gate gate = ahead <= 0 ? Replay.Gate.OPEN
+                    : new LearningGate(observer::releasedExamplesTrained, ahead, Duration.ofSeconds(60), System.err);
             Replay.Progress sent = replay.run(producer, new Replay.Listener() {
                 @Override
                 public void progress(Replay.Progress p) {

@@ -55,6 +55,9 @@ public final class EmbeddedFactory implements AutoCloseable {
                            Duration joinWindow, int opsPort, Path workDir) {
     }
 
+    /** The prediction lag the demo's join allows: a century, i.e. none, since its scorer runs as long as it does. */
+    static final Duration SCORED_THROUGHOUT = Duration.ofDays(36_525);
+
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final String bootstrap;
     private final SchemaRegistry registry;
@@ -97,8 +100,9 @@ public final class EmbeddedFactory implements AutoCloseable {
                             // The demo always runs a scorer with a champion (the trainer's initial release), so its
                             // predictions do come; at full speed they trail the features by however much event time the
                             // replay covers while the scorer loads a model (LearningGate lets it run --max-ahead
-                            // events ahead, days of a bursty data set): wait as long for them as for labels.
-                            .withMaxPredictionLag(JoinSettings.DEFAULT_MAX_FEEDBACK_LAG))
+                            // events ahead: days of a bursty data set, years of a sparse one), so there is no bound in
+                            // event time worth having: wait for them, however long the run.
+                            .withMaxPredictionLag(SCORED_THROUGHOUT))
                     .withState(Files.createDirectories(s.workDir().resolve("feedback-state")), true)
                     .withTask(s.model().name(), s.model().regression() ? QualityTask.REGRESSION : QualityTask.BINARY);
             started.push(FeedbackApp.start(feedback, registry, new SimpleMeterRegistry()));

@@ -18,6 +18,11 @@ import ai.factory.replay.RowReader;
  */
 public record TrainingCadence(int batchSize, long publishEveryExamples, int holdout) {
 
+    /** How far the replay may run ahead of what the newest release learned from: five release intervals. */
+    public long maxAhead() {
+        return 5 * publishEveryExamples;
+    }
+
     /** The flights' cadence, for data too large to count up front. */
     public static final TrainingCadence LARGE = new TrainingCadence(256, 1000, 500);
     /** Files up to this size are counted before the replay (a fraction of a second each). */
