@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.factory.trainer.evaluation.ProgressiveMetrics;
+
 /**
  * How strongly a column goes with the label in a sample: the share of the label's variance that the column
  * explains (squared correlation for numbers, the correlation ratio of shrunk category means for categories), and
@@ -74,40 +76,18 @@ final class Association {
     }
 
     /**
-     * Area under the ROC curve of ranking 0/1 labels by {@code score} (ties count half); 0.5 when one class is
-     * absent. Rows whose score is NaN are left out.
+     * Area under the ROC curve of ranking 0/1 labels by {@code score} (ties count half, as the demo's progressive
+     * AUC counts them); 0.5 when one class is absent. Rows whose score is NaN are left out.
      */
     static double auc(double[] score, double[] label) {
-        Integer[] order = new Integer[score.length];
-        int n = 0;
+        ProgressiveMetrics ranked = new ProgressiveMetrics();
         for (int i = 0; i < score.length; i++) {
             if (!Double.isNaN(score[i])) {
-                order[n++] = i;
+                ranked.add(score[i], label[i]);
             }
         }
-        Integer[] present = Arrays.copyOf(order, n);
-        Arrays.sort(present, (a, b) -> Double.compare(score[a], score[b]));
-        double positives = 0, rankSum = 0;
-        int i = 0;
-        while (i < n) {
-            int j = i;
-            while (j + 1 < n && score[present[j + 1]] == score[present[i]]) {
-                j++;
-            }
-            double midRank = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) {
-                if (label[present[k]] > 0.5) {
-                    positives++;
-                    rankSum += midRank;
-                }
-            }
-            i = j + 1;
-        }
-        double negatives = n - positives;
-        if (positives == 0 || negatives == 0) {
-            return 0.5;
-        }
-        return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
+        double auc = ranked.count() == 0 ? Double.NaN : ranked.auc();
+        return Double.isNaN(auc) ? 0.5 : auc;
     }
 
     private static Map<String, double[]> groups(List<String> category, double[] y) {

@@ -294,7 +294,9 @@ public final class Inference {
         report.add("sampled " + sample.rows().size() + " rows of " + sample.file().getFileName()
                 + (sample.badLineCount() > 0 ? " (" + sample.badLineCount() + " unreadable, first " + sample.badLines().get(0) + ")" : "")
                 + (mapped.bad() > 0 ? "; " + mapped.bad() + " rows do not map (first " + mapped.firstBad() + ")" : ""));
-        line(sample.column(time.column()), "event time", time.reason() + "; " + Instant.ofEpochMilli(first) + " .. "
+        // The detector names the range of the values it looked at; the whole sample's range follows.
+        String format = time.reason().replaceAll(", \\S+ \\.\\. \\S+$", "");
+        line(sample.column(time.column()), "event time", format + "; " + Instant.ofEpochMilli(first) + " .. "
                 + Instant.ofEpochMilli(last) + (outOfOrder > 0 ? "; NOT sorted (" + outOfOrder
                 + " rows go back in time): replay with --sort" : "; sorted"));
         double[] y = mapped.labels();

@@ -39,7 +39,9 @@ class OwnDataLoopTest {
     @Test
     void earthquakesLearnTheirMagnitude(@TempDir Path dir) throws Exception {
         Path data = copy("earthquakes.jsonl.gz", dir);
-        factory("init", "--data", data.toString(), "--label", "properties.mag");
+        // Felt reports come in after a quake; its significance (computed from the magnitude) init holds back itself.
+        factory("init", "--data", data.toString(), "--label", "properties.mag",
+                "--exclude", "properties.felt", "--exclude", "properties.cdi", "--exclude", "properties.mmi");
         assertThat(dir.resolve("earthquakes.spec.json")).content().contains("\"task\": \"regression\"");
 
         JsonNode r = demo(dir, "--data", data.toString(), "--sort");
