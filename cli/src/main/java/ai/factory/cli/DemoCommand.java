@@ -19,7 +19,7 @@ import ai.factory.cli.demo.LiveView;
 import ai.factory.cli.demo.LoopObserver;
 import ai.factory.cli.demo.LearningGate;
 import ai.factory.ingest.job.IngestOptions;
-import ai.factory.ingest.spec.ModelTarget;
+import ai.factory.target.ModelTarget;
 import ai.factory.records.Event;
 import ai.factory.records.Feedback;
 import ai.factory.replay.Mapping;

@@ -11,7 +11,7 @@ import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.job.IngestOptions;
 import ai.factory.ingest.spec.FeatureSpec;
 import ai.factory.ingest.spec.FeatureSpecParser;
-import ai.factory.ingest.spec.ModelTarget;
+import ai.factory.target.ModelTarget;
 import ai.factory.trainer.job.TrainerJob;
 import ai.factory.trainer.job.TrainerMain;
 import ai.factory.trainer.job.TrainerOptions;

@@ -13,6 +13,7 @@ import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.QualitySettings;
 import ai.factory.feedback.quality.QualityTasks;
+import ai.factory.target.ModelTarget;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,6 +89,9 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "[MODEL=]TASK", description = "What a model's scores predict: binary (a probability; log loss, AUC, accuracy) or regression (a number in label units; RMSE, MAE). MODEL=TASK for one model, TASK alone for every other model; repeatable (default: binary).")
     List<String> tasks = new ArrayList<>();
 
+    @Option(names = "--spec", paramLabel = "SPEC", description = "A feature spec (file) whose model section names a model and its task, as --task MODEL=TASK does; repeatable.")
+    List<String> specs = new ArrayList<>();
+
     @Option(names = "--threshold", defaultValue = "0.5", description = "Decision threshold for accuracy (${DEFAULT-VALUE}).")
     double threshold;
 
@@ -112,6 +116,16 @@ public final class FeedbackCommand implements Callable<Integer> {
         return this;
     }
 
+    /** The --task values, then a MODEL=TASK for each --spec (later values win). */
+    private List<String> withSpecTasks() {
+        List<String> all = new ArrayList<>(tasks);
+        for (String spec : specs) {
+            ModelTarget target = ModelTarget.ofSpec(spec);
+            all.add(target.name() + "=" + target.task());
+        }
+        return all;
+    }
+
     /** The options these arguments describe. */
     public FeedbackOptions toOptions() {
         FeedbackPolicies policies = FeedbackPolicies.parse(FeedbackPolicy.parse(policy), modelPolicies);
@@ -119,7 +133,7 @@ public final class FeedbackCommand implements Callable<Integer> {
                 maxFeedbackLag, maxPredictionLag);
         QualitySettings quality = new QualitySettings(qualityCount, qualityTime, threshold, aucBins, calibrationBins,
                 driftDelta, driftLambda, QualitySettings.defaults().driftMinSamples(), qualityPanes,
-                QualityTasks.parse(tasks));
+                QualityTasks.parse(withSpecTasks()));
         String prefix = topicPrefix == null ? "" : topicPrefix;
         String appId = FeedbackOptions.DEFAULT_APPLICATION_ID.equals(applicationId) ? prefix + applicationId : applicationId;
         return new FeedbackOptions(bootstrap, topicPrefix, appId, join, quality, punctuateEvery, deadLetterTopic,

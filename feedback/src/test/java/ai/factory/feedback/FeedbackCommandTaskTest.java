@@ -26,6 +26,16 @@ class FeedbackCommandTaskTest {
     }
 
     @Test
+    void aSpecNamesItsModelAndTask(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path spec = dir.resolve("quakes.spec.json");
+        java.nio.file.Files.writeString(spec, "{\"name\": \"quakes\", \"version\": 1, "
+                + "\"model\": {\"name\": \"magnitude\", \"task\": \"regression\", \"label_mean\": 1.5, \"label_std\": 1.2}}");
+        FeedbackOptions options = new FeedbackCommand().parse(List.of("--spec", spec.toString())).toOptions();
+        assertThat(options.task("magnitude")).isEqualTo(QualityTask.REGRESSION);
+        assertThat(options.task("flights")).isEqualTo(QualityTask.BINARY);
+    }
+
+    @Test
     void optionsTakeATaskPerModel() {
         FeedbackOptions options = FeedbackOptions.defaults("unused:9092").withTask("delay", QualityTask.REGRESSION);
         assertThat(options.task("delay")).isEqualTo(QualityTask.REGRESSION);

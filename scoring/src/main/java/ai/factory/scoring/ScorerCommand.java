@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import ai.factory.onnx.Device;
+import ai.factory.target.ModelTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
@@ -25,8 +26,11 @@ public final class ScorerCommand implements Callable<Integer> {
     @Option(names = "--prefix", defaultValue = "${env:FACTORY_TOPIC_PREFIX:-}", description = "Prefix of every topic name (default: none)")
     String topicPrefix;
 
-    @Option(names = "--model", required = true, description = "Model name whose champions to serve")
+    @Option(names = "--model", description = "Model name whose champions to serve (or --spec)")
     String model;
+
+    @Option(names = "--spec", paramLabel = "SPEC", description = "Feature spec (a file) whose model to serve: its model section names it")
+    String spec;
 
     @Option(names = "--group", defaultValue = ScorerOptions.DEFAULT_GROUP, description = "Consumer group of the scorer instances (default: <prefix>${DEFAULT-VALUE})")
     String group;
@@ -63,6 +67,10 @@ public final class ScorerCommand implements Callable<Integer> {
 
     /** The options these arguments describe. */
     public ScorerOptions options() {
+        if ((model == null) == (spec == null)) {
+            throw new IllegalArgumentException("name the model to serve with --model NAME or --spec SPEC (one of them)");
+        }
+        String model = this.model != null ? this.model : ModelTarget.ofSpec(spec).name();
         ScorerOptions defaults = ScorerOptions.defaults(bootstrap, model);
         String prefix = topicPrefix == null ? "" : topicPrefix;
         return new ScorerOptions(bootstrap, topicPrefix, model, ScorerOptions.DEFAULT_GROUP.equals(group) ? prefix + group : group,

@@ -32,4 +32,19 @@ class ScorerCommandTest {
         new CommandLine(command).parseArgs("--model", "delay", "--prefix", "p.", "--group", "mine");
         assertThat(command.options().groupId()).as("an explicit group stands as given").isEqualTo("mine");
     }
+
+    @Test
+    void theModelComesFromItsNameOrFromASpec(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path spec = dir.resolve("s.json");
+        java.nio.file.Files.writeString(spec, "{\"name\": \"strikes\", \"model\": {\"name\": \"damage\", \"task\": \"binary\"}}");
+        assertThat(options("--spec", spec.toString()).modelName()).isEqualTo("damage");
+        assertThat(options("--model", "flights").modelName()).isEqualTo("flights");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> options()).hasMessageContaining("--model NAME or --spec SPEC");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> options("--model", "a", "--spec", spec.toString()))
+                .hasMessageContaining("one of them");
+    }
+
+    private static ScorerOptions options(String... args) {
+        return CommandLine.populateCommand(new ScorerCommand(), args).options();
+    }
 }

@@ -15,7 +15,7 @@ import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
-import ai.factory.ingest.spec.ModelTarget;
+import ai.factory.target.ModelTarget;
 import ai.factory.ops.OpsOptions;
 import ai.factory.records.QualityTask;
 import ai.factory.ops.OpsServer;

@@ -5,6 +5,8 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
+import ai.factory.target.ModelTarget;
+
 /**
  * A declarative, versioned description of the features prepared from events: which attributes an
  * event must carry, the limits it must respect, and the features in the order they appear in the vector.

@@ -1,9 +1,5 @@
 package ai.factory.ingest.spec;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -26,6 +22,7 @@ import ai.factory.ingest.spec.FeatureDefinition.Time;
 import ai.factory.ingest.spec.FeatureDefinition.TimeEncoding;
 import ai.factory.ingest.spec.FeatureDefinition.TimePart;
 import ai.factory.ingest.spec.FeatureDefinition.WindowAggregate;
+import ai.factory.target.ModelTarget;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,7 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class FeatureSpecParser {
 
     /** Prefix of a spec location inside the classpath, e.g. {@code classpath:specs/flights.json}. */
-    public static final String CLASSPATH = "classpath:";
+    public static final String CLASSPATH = ModelTarget.CLASSPATH;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,18 +44,9 @@ public final class FeatureSpecParser {
     /** Loads a spec from a file path or a {@code classpath:} location. */
     public static FeatureSpec load(String location) {
         try {
-            if (location.startsWith(CLASSPATH)) {
-                String resource = location.substring(CLASSPATH.length());
-                try (InputStream in = FeatureSpecParser.class.getClassLoader().getResourceAsStream(resource)) {
-                    if (in == null) {
-                        throw new SpecException("no feature spec on the classpath at " + resource);
-                    }
-                    return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-                }
-            }
-            return parse(Files.readString(Path.of(location)));
-        } catch (IOException e) {
-            throw new SpecException("cannot read feature spec " + location + ": " + e.getMessage(), e);
+            return parse(ModelTarget.specText(location));
+        } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+            throw e instanceof SpecException s ? s : new SpecException(e.getMessage(), e);
         }
     }
 
@@ -98,26 +86,18 @@ public final class FeatureSpecParser {
             throw new SpecException("spec.features is empty");
         }
         FeatureSpec spec = new FeatureSpec(name, version, sparseBuckets, zone, attributes, limits, features,
-                model(root.path("model"), name));
+                model(root));
         check(spec);
         return spec;
     }
 
     /** The model section; absent, a binary model named after the spec (the flights specs predate the section). */
-    private static ModelTarget model(JsonNode node, String specName) {
-        if (node.isMissingNode()) {
-            return ModelTarget.binary(specName);
+    private static ModelTarget model(JsonNode root) {
+        try {
+            return ModelTarget.of(root);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(e.getMessage(), e);
         }
-        if (!node.isObject()) {
-            throw new SpecException("spec.model must be an object {name, task, label_mean, label_std}");
-        }
-        for (String field : List.of("label_mean", "label_std")) {
-            if (node.has(field) && !node.get(field).isNumber()) {
-                throw new SpecException("model." + field + " must be a number");
-            }
-        }
-        return new ModelTarget(node.path("name").asText(specName), node.path("task").asText(ModelTarget.BINARY),
-                node.path("label_mean").asDouble(0), node.path("label_std").asDouble(1));
     }
 
     private static Map<String, AttributeRule> attributes(JsonNode node) {

@@ -9,6 +9,7 @@ import java.util.List;
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.spec.FeatureDefinition.FeedbackAggregate;
 import ai.factory.ingest.spec.FeatureDefinition.WindowAggregate;
+import ai.factory.target.ModelTarget;
 import org.junit.jupiter.api.Test;
 
 class FeatureSpecParserTest {
