@@ -66,6 +66,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--sort", description = "Sort the file by event time first (in bounded memory, in the work folder); without it a file out of time order is refused.")
     boolean sort;
 
+    @Option(names = "--max-disorder", defaultValue = "0s", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "Without --sort, allow a row this far behind the latest event time before it, e.g. 30s; 'forever' "
+                    + "skips the check (default: ${DEFAULT-VALUE}). Further, and the file is refused before anything starts.")
+    Duration maxDisorder;
+
     @Option(names = "--label-window", paramLabel = "DURATION", converter = DurationOption.class,
             description = "How long after its event a label may arrive and still join its prediction (default: 1d, or "
                     + "twice the mapping's fixed label_delay when that is longer). Later labels are counted late.")
@@ -140,8 +145,6 @@ final class DemoCommand implements Callable<Integer> {
         Topics topics = new Topics(prefix);
         double pace = "max".equalsIgnoreCase(speedup) ? 0 : parsePositive(speedup);
         PrintWriter out = spec.commandLine().getOut();
-        Path work = Files.createTempDirectory("factory-demo-");
-        workDir = work;
         if (System.getenv("FACTORY_LOG_LEVEL") == null) {
             // The live view is the demo's voice; every release and swap is on the dashboard.
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ai.factory"))
@@ -150,7 +153,18 @@ final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
 
         out.println("Using " + inputs.how());
-        long rows = TrainingCadence.countRows(dataFile);
+        Path work = Files.createTempDirectory("factory-demo-");
+        workDir = work;
+        Replay.Options replayOptions = new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events,
+                sort, Replay.Options.disorder(maxDisorder), work);
+        long rows;
+        try {
+            // Before anything starts: a file out of order is refused at once, and the cadence fits the file.
+            rows = TrainingCadence.countRows(replayOptions);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(work);
+            throw e;
+        }
         cadence = rows < 0 ? TrainingCadence.LARGE : TrainingCadence.forRows(events > 0 ? Math.min(rows, events) : rows);
         out.printf("Training: batches of %d, a release every %,d examples judged on the next %,d%s%n",
                 batchSize != null ? batchSize : cadence.batchSize(),
@@ -174,8 +188,7 @@ final class DemoCommand implements Callable<Integer> {
 
             LiveView live = new LiveView(System.err, observer, factory.dashboardUrl());
             long replayStarted = System.nanoTime();
-            Replay.Options replayOptions = new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events);
-            Replay replay = new Replay(sort ? replayOptions.sorted(work) : replayOptions,
+            Replay replay = new Replay(replayOptions,
                     AvroCodec.of(Event.class, factory.registry()), AvroCodec.of(Feedback.class, factory.registry()));
             long ahead = maxAhead != null ? maxAhead : cadence.maxAhead();
             Replay.Gate gate = ahead <= 0 ? Replay.Gate.OPEN

@@ -39,9 +39,6 @@ final class ProduceCommand implements Callable<Integer> {
 
     enum Target { events, feedback, both }
 
-    // 'forever' from the duration option: any disorder passes.
-    private static final Duration NO_ORDER_CHECK = Duration.ofSeconds(Long.MAX_VALUE);
-
     @Spec
     CommandSpec spec;
 
@@ -92,7 +89,7 @@ final class ProduceCommand implements Callable<Integer> {
             writeFeedback = false;
         }
         Replay.Options options = new Replay.Options(data, map, kafka.topics(), to != Target.feedback, writeFeedback,
-                parseSpeedup(speedup), rate, limit, sort, maxDisorder == null ? NO_ORDER_CHECK : maxDisorder, null);
+                parseSpeedup(speedup), rate, limit, sort, Replay.Options.disorder(maxDisorder), null);
         PrintStream err = System.err;
         ProgressLine line = new ProgressLine(err);
         BadLineReport bad = new BadLineReport(err);

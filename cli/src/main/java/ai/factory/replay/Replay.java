@@ -53,6 +53,14 @@ public final class Replay {
         }
 
         /** A file expected in event-time order (no disorder allowed), sorting nothing. */
+        /** Any disorder passes: what {@code --max-disorder forever} means. */
+        public static final Duration NO_ORDER_CHECK = Duration.ofSeconds(Long.MAX_VALUE);
+
+        /** A {@code --max-disorder} value: null ('forever') skips the check. */
+        public static Duration disorder(Duration option) {
+            return option == null ? NO_ORDER_CHECK : option;
+        }
+
         public Options(Path data, Mapping mapping, Topics topics, boolean writeEvents, boolean writeFeedback,
                        double speedup, double maxEventsPerSecond, long maxEvents) {
             this(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond, maxEvents, false,
@@ -205,15 +213,44 @@ public final class Replay {
         }
     }
 
-    /** The rows in event-time order: sorted first, or checked to be in order before anything is sent. */
-    private RowStream rows(RowMapper mapper, Listener listener) throws IOException {
-        Function<RowReader.Row, Instant> time = row -> {
+    /**
+     * Reads the file once without sending anything: the rows the replay would take (up to the event limit) and,
+     * unless it sorts, that they are in event-time order ({@link NotSortedException} otherwise). Lets a caller size
+     * its work and refuse a file before it starts anything.
+     */
+    public static long scan(Options options) throws IOException {
+        Function<RowReader.Row, Instant> time = eventTime(new RowMapper(options.mapping(), "scan"));
+        DisorderCheck order = new DisorderCheck(options.maxDisorder());
+        long timed = 0;
+        try (RowReader reader = RowReader.open(options.data())) {
+            while (reader.hasNext() && (options.maxEvents() == 0 || timed < options.maxEvents())) {
+                RowReader.Row row = reader.next();
+                Instant t = time.apply(row);
+                if (t != null) {
+                    if (!options.sort()) {
+                        order.see(row.lineNumber(), t);
+                    }
+                    timed++;
+                }
+            }
+        }
+        return timed;
+    }
+
+    /** A row's event time, or null when it has none (a bad row, reported when the replay reaches it). */
+    private static Function<RowReader.Row, Instant> eventTime(RowMapper mapper) {
+        return row -> {
             try {
                 return row.ok() ? mapper.eventTime(row.values()) : null;
             } catch (RowMapper.BadRowException e) {
                 return null;
             }
         };
+    }
+
+    /** The rows in event-time order: sorted first, or checked to be in order before anything is sent. */
+    private RowStream rows(RowMapper mapper, Listener listener) throws IOException {
+        Function<RowReader.Row, Instant> time = eventTime(mapper);
         try (RowReader reader = RowReader.open(options.data())) {
             if (options.sort()) {
                 ExternalSort.Sorted sorted = ExternalSort.sort(reader, time, options.workDir(), runRows);

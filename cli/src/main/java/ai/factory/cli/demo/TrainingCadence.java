@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import ai.factory.replay.RowReader;
+import ai.factory.replay.Replay;
 
 /**
  * How often the demo's trainer steps and releases, sized to the data: the flights (hundreds of thousands of rows)
@@ -33,19 +33,12 @@ public record TrainingCadence(int batchSize, long publishEveryExamples, int hold
         return new TrainingCadence((int) clamp(rows / 200, 16, 256), clamp(rows / 20, 100, 1000), (int) clamp(rows / 40, 50, 500));
     }
 
-    /** The cadence for a data file: counted when it is small, {@link #LARGE} otherwise; -1 rows when not counted. */
-    public static long countRows(Path data) throws IOException {
-        if (Files.size(data) > COUNTED_BYTES) {
-            return -1;
-        }
-        long rows = 0;
-        try (RowReader reader = RowReader.open(data)) {
-            while (reader.hasNext()) {
-                reader.next();
-                rows++;
-            }
-        }
-        return rows;
+    /**
+     * The rows of a replay, counted (and checked to be in time order, unless it sorts) when the file is small enough
+     * to read twice; -1 when it is not.
+     */
+    public static long countRows(Replay.Options replay) throws IOException {
+        return Files.size(replay.data()) > COUNTED_BYTES ? -1 : Replay.scan(replay);
     }
 
     private static long clamp(long x, long min, long max) {
