@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = {
             "Writes a mapping and a starter feature spec for your data, inferred from a sample of it.",
-            "Reads the first rows of a CSV or JSON Lines file (gzipped or not), finds the event time, types every "
+            "Reads the first rows of a CSV, TSV, JSON Lines or JSON array file (gzipped or not), finds the event time, types every "
                 + "column and prints one line per column: its role, what was seen and the features made from it. "
                 + "Then `factory demo --data FILE` runs the whole loop on the data with those two files. Every "
                 + "choice can be changed by editing them; the rules are in docs/init.md."})
@@ -69,7 +69,7 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--sample", defaultValue = "10000", paramLabel = "N", description = "Rows to read from the start of the file (default: ${DEFAULT-VALUE}).")
     int sampleRows;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where to write NAME.mapping.json and NAME.spec.json (default: next to the data file).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write STEM.mapping.json and STEM.spec.json, STEM being the data file's name without its extensions (default: next to the data file, where the demo looks for them).")
     Path out;
 
     @Option(names = "--force", description = "Overwrite existing files.")

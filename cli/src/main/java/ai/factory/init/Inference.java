@@ -495,7 +495,7 @@ public final class Inference {
                 + " (about " + (int) EVENTS_PER_WINDOW + " on average in the sample), log1p");
         report.add("  labels: " + mean + " and " + count + " = mean and count of the labels of the same " + e
                 + " that arrived in the last " + WindowLength.suffix(labelWindow) + " (at least 4 x the 90th percentile label delay, "
-                + p90Delay + "), before the event");
+                + (p90Delay.isZero() ? "none" : p90Delay.toString().substring(2).toLowerCase(Locale.ROOT)) + "), before the event");
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
