@@ -9,6 +9,7 @@ import ai.factory.replay.Replay;
 /** The demo's closing numbers, printed and written as JSON in the shape the issue asks for. */
 public record DemoReport(String model, String task, long events, long feedback, long predictions,
                          long predictionRecords, long examples, long examplesServed, long lateFeedback,
+                         long unmatchedFeedback,
                          long releases, long championVersion, long judged, double logLoss, double constantLogLoss,
                          double auc, double accuracy, double rmse, double mae, double runningMeanRmse,
                          double runningMeanMae,
@@ -22,6 +23,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
         Percentiles freshness = s.freshnessSeconds();
         return new DemoReport(model, s.regression() ? "regression" : "binary", sent.events(), sent.feedback(),
                 s.predictedEvents(), s.predictionRecords(), s.examples(), s.examplesServed(), s.lateFeedback(),
+                s.unmatchedFeedback(),
                 s.releases(), s.championVersion(), s.judged(), s.logLoss(), s.constantLogLoss(), observer.finalAuc(),
                 s.accuracy(), s.rmse(), s.mae(), s.runningMeanRmse(), s.runningMeanMae(),
                 sent.events() / Math.max(1e-9, replaySeconds), s.latencyP50Ms(), s.latencyP99Ms(),
@@ -31,8 +33,9 @@ public record DemoReport(String model, String task, long events, long feedback, 
     public void print(PrintWriter out) {
         out.println();
         out.println("Summary");
-        out.printf("  events %,d, feedback %,d -> predictions %,d (distinct events; %,d records), examples %,d, late feedback %,d%n",
-                events, feedback, predictions, predictionRecords, examples, lateFeedback);
+        out.printf("  events %,d, feedback %,d -> predictions %,d (distinct events; %,d records), examples %,d, late feedback %,d%s%n",
+                events, feedback, predictions, predictionRecords, examples, lateFeedback,
+                unmatchedFeedback == 0 ? "" : String.format(" (%,d with nothing served for the event within the window)", unmatchedFeedback));
         out.printf("  examples carrying the prediction served for them: %,d (%.2f%%)%n", examplesServed,
                 100.0 * examplesServed / Math.max(1, examples));
         out.printf("  model %s (%s): releases %d, champion %s%n", model, task, releases,
@@ -59,6 +62,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
         json.put("examples", examples);
         json.put("examples_with_served_prediction", examplesServed);
         json.put("late_feedback", lateFeedback);
+        json.put("unmatched_feedback", unmatchedFeedback);
         json.put("model", model);
         json.put("task", task);
         json.put("model_releases", releases);

@@ -55,8 +55,14 @@ public final class EmbeddedFactory implements AutoCloseable {
                            Duration joinWindow, int opsPort, Path workDir) {
     }
 
-    /** The prediction lag the demo's join allows: a century, i.e. none, since its scorer runs as long as it does. */
-    static final Duration SCORED_THROUGHOUT = Duration.ofDays(36_525);
+    /**
+     * How far the demo's join lets labels and predictions trail the features: a century, i.e. no bound. The lags bound
+     * the join's state where a scorer or a label source may stop; in the demo the replay writes every label and the
+     * scorer runs as long as it does. A bound in event time also misfires on a replay: when the feedback app starts
+     * with a backlog it may read features far ahead before its first label (a week of sparse data is a handful of
+     * events), and a clock that took the labels to be a week behind would find all of them late.
+     */
+    static final Duration REPLAY_DELIVERS_ALL = Duration.ofDays(36_525);
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final String bootstrap;
@@ -96,13 +102,8 @@ public final class EmbeddedFactory implements AutoCloseable {
             FeedbackOptions feedback = FeedbackOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())
                     .withJoin(new JoinSettings(s.joinWindow(), Duration.ZERO, s.joinWindow(),
                             // Each event has one outcome: take it as soon as it is joined.
-                            FeedbackPolicies.of(FeedbackPolicy.parse("first")))
-                            // The demo always runs a scorer with a champion (the trainer's initial release), so its
-                            // predictions do come; at full speed they trail the features by however much event time the
-                            // replay covers while the scorer loads a model (LearningGate lets it run --max-ahead
-                            // events ahead: days of a bursty data set, years of a sparse one), so there is no bound in
-                            // event time worth having: wait for them, however long the run.
-                            .withMaxPredictionLag(SCORED_THROUGHOUT))
+                            FeedbackPolicies.of(FeedbackPolicy.parse("first")), REPLAY_DELIVERS_ALL,
+                            REPLAY_DELIVERS_ALL))
                     .withState(Files.createDirectories(s.workDir().resolve("feedback-state")), true)
                     .withTask(s.model().name(), s.model().regression() ? QualityTask.REGRESSION : QualityTask.BINARY);
             started.push(FeedbackApp.start(feedback, registry, new SimpleMeterRegistry()));

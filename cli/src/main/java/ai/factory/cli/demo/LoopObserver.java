@@ -1,5 +1,6 @@
 package ai.factory.cli.demo;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,9 +8,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import ai.factory.feedback.LateReason;
 import ai.factory.records.LabeledExample;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.OffsetRange;
@@ -54,13 +58,21 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private long exampleCount;
     private long examplesServed;
     private long lateFeedback;
+    private long unmatchedFeedback;
     private final boolean regression;
     private final ProgressiveMetrics progressive = new ProgressiveMetrics();
     private final RegressionMetrics regressionMetrics = new RegressionMetrics();
     private final Percentiles latencyMs = new Percentiles();
     private final Map<Long, Long> firstServedAt = new HashMap<>();
-    private final Map<String, ModelRelease> latestByKey = new HashMap<>();
-    private final Map<String, long[]> sampledExampleOffsets = new HashMap<>();
+    // Releases by what the numbers need, never their ONNX bytes (thousands of releases in a long run).
+    private final Map<String, ReleaseStatus> statusByKey = new HashMap<>();
+    private final TreeSet<Long> champions = new TreeSet<>();
+    private long releasedExamplesTrained = -1;
+    // Freshness, kept as the records come (each sampled example is looked at once, not at every refresh):
+    private final Map<Integer, TreeMap<Long, Long>> labelArrivalAwaitingRelease = new HashMap<>(); // partition → offset → arrival
+    private final Map<Integer, TreeMap<Long, long[]>> trainedRanges = new HashMap<>();             // partition → from → {to, version}
+    private final Map<Long, List<Long>> arrivalsAwaitingServe = new HashMap<>();                    // version → arrivals
+    private final Percentiles freshnessSeconds = new Percentiles();
     private volatile boolean running = true;
     private double aucValue = Double.NaN;
     private int aucAtCount;
@@ -130,7 +142,12 @@ public final class LoopObserver implements Runnable, AutoCloseable {
             Prediction p = predictions.decode(record);
             predictionRecords++;
             predictedIds.add(p.getEventId());
-            firstServedAt.merge(p.getModelVersion(), p.getServedAt().toEpochMilli(), Math::min);
+            if (firstServedAt.putIfAbsent(p.getModelVersion(), p.getServedAt().toEpochMilli()) == null) {
+                List<Long> waiting = arrivalsAwaitingServe.remove(p.getModelVersion());
+                if (waiting != null) {
+                    waiting.forEach(arrived -> freshnessSeconds.add((p.getServedAt().toEpochMilli() - arrived) / 1000.0));
+                }
+            }
             Long sent = eventSentAt.remove(p.getEventId());
             if (sent != null) {
                 latencyMs.add(p.getServedAt().toEpochMilli() - sent);
@@ -146,31 +163,84 @@ public final class LoopObserver implements Runnable, AutoCloseable {
                     progressive.add(e.getServedScore(), e.getLabel());
                 }
             }
-            if (sampled(e.getEventId())) {
-                sampledExampleOffsets.put(e.getEventId(), new long[] {record.partition(), record.offset()});
+            Long arrived = sampled(e.getEventId()) ? feedbackSentAt.remove(e.getEventId()) : null;
+            if (arrived != null) {
+                exampleArrived(record.partition(), record.offset(), arrived);
             }
         } else if (topic.equals(topics.feedbackLate())) {
             lateFeedback++;
+            var reason = record.headers().lastHeader(LateReason.HEADER);
+            if (reason != null && LateReason.UNMATCHED.equals(new String(reason.value(), StandardCharsets.UTF_8))) {
+                unmatchedFeedback++;
+            }
         } else if (record.value() != null) {
-            latestByKey.put(record.key(), releases.decode(record));
+            release(record.key(), releases.decode(record));
+        }
+    }
+
+    /** A release record: its status (the latest of its key counts) and, the first time, what it trained on. */
+    private void release(String key, ModelRelease r) {
+        ReleaseStatus before = statusByKey.put(key, r.getStatus());
+        if (before == ReleaseStatus.CHAMPION) {
+            champions.remove(r.getVersion());
+        }
+        if (r.getStatus() == ReleaseStatus.CHAMPION) {
+            champions.add(r.getVersion());
+        }
+        releasedExamplesTrained = Math.max(releasedExamplesTrained, r.getExamplesTrained());
+        if (before != null) {
+            return;
+        }
+        for (OffsetRange range : r.getTrainingData()) {
+            if (!range.getTopic().equals(topics.examples())) {
+                continue;
+            }
+            trainedRanges.computeIfAbsent(range.getPartition(), p -> new TreeMap<>())
+                    .put(range.getFromOffset(), new long[] {range.getToOffset(), r.getVersion()});
+            TreeMap<Long, Long> waiting = labelArrivalAwaitingRelease.get(range.getPartition());
+            if (waiting != null) {
+                SortedMap<Long, Long> trained = waiting.subMap(range.getFromOffset(), true, range.getToOffset(), true);
+                trained.values().forEach(arrived -> trainedBy(r.getVersion(), arrived));
+                trained.clear();
+            }
+        }
+    }
+
+    /** A sampled example whose label arrived at {@code arrived}: trained on by a release seen already, or waiting. */
+    private void exampleArrived(int partition, long offset, long arrived) {
+        TreeMap<Long, long[]> ranges = trainedRanges.get(partition);
+        Map.Entry<Long, long[]> range = ranges == null ? null : ranges.floorEntry(offset);
+        if (range != null && offset <= range.getValue()[0]) {
+            trainedBy(range.getValue()[1], arrived);
+        } else {
+            labelArrivalAwaitingRelease.computeIfAbsent(partition, p -> new TreeMap<>()).put(offset, arrived);
+        }
+    }
+
+    /** The first release that trained on a label: freshness is its first prediction's time after the label's arrival. */
+    private void trainedBy(long version, long arrived) {
+        Long served = firstServedAt.get(version);
+        if (served != null) {
+            freshnessSeconds.add((served - arrived) / 1000.0);
+        } else {
+            arrivalsAwaitingServe.computeIfAbsent(version, v -> new ArrayList<>()).add(arrived);
         }
     }
 
     /** The numbers right now. */
     public synchronized Snapshot snapshot() {
-        long champion = latestByKey.values().stream().filter(r -> r.getStatus() == ReleaseStatus.CHAMPION)
-                .mapToLong(ModelRelease::getVersion).max().orElse(-1);
+        long champion = champions.isEmpty() ? -1 : champions.last();
         return new Snapshot(predictionRecords, predictedIds.size(), exampleCount, examplesServed, lateFeedback,
-                latestByKey.size(), champion, regression,
+                unmatchedFeedback, statusByKey.size(), champion, regression,
                 regression ? regressionMetrics.count() : progressive.count(), progressive.logLoss(),
                 progressive.constantLogLoss(), regression ? Double.NaN : auc(), progressive.accuracy(),
                 regressionMetrics.rmse(), regressionMetrics.mae(), regressionMetrics.runningMeanRmse(),
-                regressionMetrics.runningMeanMae(), latencyMs.quantile(0.5), latencyMs.quantile(0.99), freshness());
+                regressionMetrics.runningMeanMae(), latencyMs.quantile(0.5), latencyMs.quantile(0.99), freshnessSeconds.copy());
     }
 
     /** Examples the newest release (of any status) has trained on, its ancestors' included; -1 before any release. */
     public synchronized long releasedExamplesTrained() {
-        return latestByKey.values().stream().mapToLong(ModelRelease::getExamplesTrained).max().orElse(-1L);
+        return releasedExamplesTrained;
     }
 
     /** Exact AUC, recomputed only when the judged pairs grew by a tenth (it sorts every pair). */
@@ -188,39 +258,6 @@ public final class LoopObserver implements Runnable, AutoCloseable {
         return regression || progressive.count() == 0 ? Double.NaN : progressive.auc();
     }
 
-    /** Labels' arrival → first prediction served by the first release that trained on them, in seconds. */
-    private Percentiles freshness() {
-        TreeMap<Long, ModelRelease> byVersion = new TreeMap<>();
-        latestByKey.values().forEach(r -> byVersion.put(r.getVersion(), r));
-        Percentiles seconds = new Percentiles();
-        sampledExampleOffsets.forEach((eventId, at) -> {
-            Long arrived = feedbackSentAt.get(eventId);
-            if (arrived == null) {
-                return;
-            }
-            for (ModelRelease release : byVersion.values()) {
-                if (trainedOn(release, (int) at[0], at[1])) {
-                    Long served = firstServedAt.get(release.getVersion());
-                    if (served != null) {
-                        seconds.add((served - arrived) / 1000.0);
-                    }
-                    return;
-                }
-            }
-        });
-        return seconds;
-    }
-
-    private boolean trainedOn(ModelRelease release, int partition, long offset) {
-        for (OffsetRange range : release.getTrainingData()) {
-            if (range.getTopic().equals(topics.examples()) && range.getPartition() == partition
-                    && range.getFromOffset() <= offset && offset <= range.getToOffset()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public void close() {
         running = false;
@@ -232,10 +269,11 @@ public final class LoopObserver implements Runnable, AutoCloseable {
      * regression models RMSE and MAE and those of the running mean; the other task's numbers are NaN.
      *
      * @param examplesServed examples that carry the prediction served for their event
+     * @param unmatchedFeedback late feedback for which nothing was served within the window (of lateFeedback)
      * @param judged         labelled predictions the online numbers are over
      */
     public record Snapshot(long predictionRecords, long predictedEvents, long examples, long examplesServed,
-                           long lateFeedback, long releases, long championVersion, boolean regression,
+                           long lateFeedback, long unmatchedFeedback, long releases, long championVersion, boolean regression,
                            long judged, double logLoss, double constantLogLoss, double auc, double accuracy,
                            double rmse, double mae, double runningMeanRmse, double runningMeanMae,
                            double latencyP50Ms, double latencyP99Ms, Percentiles freshnessSeconds) {

@@ -15,6 +15,14 @@ public final class Percentiles {
         values[count++] = value;
     }
 
+    /** A copy that later additions do not change (for a snapshot). */
+    Percentiles copy() {
+        Percentiles c = new Percentiles();
+        c.values = Arrays.copyOf(values, Math.max(1, count));
+        c.count = count;
+        return c;
+    }
+
     public int count() {
         return count;
     }

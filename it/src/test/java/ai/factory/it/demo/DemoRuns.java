@@ -55,5 +55,6 @@ final class DemoRuns {
         assertThat(r.path("model_releases").asLong()).isGreaterThan(1);
         assertThat(r.path("champion_version").asLong()).as("a trained release replaced the initial weights").isGreaterThan(1);
         assertThat(r.path("latency_ms").path("p50").isNumber()).isTrue();
+        assertThat(r.path("freshness_s").path("p50").asDouble(-1)).as("label arrival to a release serving it").isPositive();
     }
 }
