@@ -1,0 +1,24 @@
+package ai.factory.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TrainingCadenceTest {
+
+    @Test
+    void theFlightsKeepTheirCadenceAndSmallFilesGetMoreReleases() {
+        assertThat(TrainingCadence.forRows(200_000)).isEqualTo(TrainingCadence.LARGE);
+        assertThat(TrainingCadence.LARGE.maxAhead()).isEqualTo(5_000);
+        assertThat(TrainingCadence.forRows(10_000)).isEqualTo(new TrainingCadence(50, 500, 250));
+        assertThat(TrainingCadence.forRows(1_707)).isEqualTo(new TrainingCadence(16, 100, 50));
+    }
+
+    @Test
+    void aReleaseIntervalSetByHandAlsoSetsHowFarTheReplayMayRunAhead() {
+        TrainingCadence set = TrainingCadence.forRows(5_000).overriddenBy(null, 1_000L, null);
+        assertThat(set.publishEveryExamples()).isEqualTo(1_000);
+        assertThat(set.maxAhead()).as("five of the intervals actually used").isEqualTo(5_000);
+        assertThat(set.batchSize()).isEqualTo(25);
+    }
+}
