@@ -158,6 +158,8 @@ final class DemoCommand implements Callable<Integer> {
         Replay.Options replayOptions = new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events,
                 sort, Replay.Options.disorder(maxDisorder), work);
         long rows;
+        out.println("Reading " + dataFile.getFileName() + " once (rows" + (sort ? "" : ", time order") + ")...");
+        out.flush();
         try {
             // Before anything starts: a file out of order is refused at once, and the cadence fits the file.
             rows = TrainingCadence.countRows(replayOptions);
