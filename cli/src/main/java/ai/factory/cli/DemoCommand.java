@@ -167,10 +167,11 @@ final class DemoCommand implements Callable<Integer> {
             deleteQuietly(work);
             throw e;
         }
-        cadence = (rows < 0 ? TrainingCadence.LARGE : TrainingCadence.forRows(events > 0 ? Math.min(rows, events) : rows))
-                .overriddenBy(batchSize, publishEveryExamples, holdout);
-        out.printf("Training: batches of %d, a release every %,d examples judged on the next %,d%s%n", cadence.batchSize(),
-                cadence.publishEveryExamples(), cadence.holdout(), rows < 0 ? "" : String.format(" (%,d rows)", rows));
+        cadence = rows < 0 ? TrainingCadence.LARGE : TrainingCadence.forRows(events > 0 ? Math.min(rows, events) : rows);
+        out.printf("Training: batches of %d, a release every %,d examples judged on the next %,d%s%n",
+                batchSize != null ? batchSize : cadence.batchSize(),
+                publishEveryExamples != null ? publishEveryExamples : cadence.publishEveryExamples(),
+                holdout != null ? holdout : cadence.holdout(), rows < 0 ? "" : String.format(" (%,d rows)", rows));
         out.println("Starting the factory (" + (bootstrap == null ? "embedded Kafka" : "Kafka at " + bootstrap)
                 + ", Flink in-process, ONNX Runtime on CPU)...");
         out.flush();
@@ -256,9 +257,9 @@ final class DemoCommand implements Callable<Integer> {
                 // Adam at 0.01 beat Adagrad at 0.1 on these flights under delayed labels (DelayedLabelReplay).
                 "--optimizer", "adam", "--learning-rate",
                 String.valueOf(learningRate != null ? learningRate : "logistic".equals(kind) ? 0.01 : 0.001),
-                "--batch-size", String.valueOf(cadence.batchSize()),
-                "--publish-every-examples", String.valueOf(cadence.publishEveryExamples()),
-                "--publish-every", "PT5S", "--holdout", String.valueOf(cadence.holdout()),
+                "--batch-size", String.valueOf(batchSize != null ? batchSize : cadence.batchSize()),
+                "--publish-every-examples", String.valueOf(publishEveryExamples != null ? publishEveryExamples : cadence.publishEveryExamples()),
+                "--publish-every", "PT5S", "--holdout", String.valueOf(holdout != null ? holdout : cadence.holdout()),
                 "--checkpoint-interval", "PT2S",
                 // Weights, optimizer state and the release under evaluation outgrow the JobManager's 5 MiB.
                 "--checkpoint-dir", workDir.resolve("trainer-checkpoints").toUri().toString()).options();

@@ -18,12 +18,6 @@ import ai.factory.replay.Replay;
  */
 public record TrainingCadence(int batchSize, long publishEveryExamples, int holdout) {
 
-    /** This cadence with the values a person set (null: keep); the replay bound follows the release interval. */
-    public TrainingCadence overriddenBy(Integer batch, Long publishEvery, Integer holdOut) {
-        return new TrainingCadence(batch != null ? batch : batchSize,
-                publishEvery != null ? publishEvery : publishEveryExamples, holdOut != null ? holdOut : holdout);
-    }
-
     /** How far the replay may run ahead of what the newest release learned from: five release intervals. */
     public long maxAhead() {
         return 5 * publishEveryExamples;
