@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--max-ahead", paramLabel = "N",
             description = {"Hold the replay at most N events ahead of the examples the newest release has learned from "
-                    + "(default: five release intervals, 5000 for the flights; 0 for no bound). Labels in flight and the "
+                    + "(default: five of the release intervals sized to the file, 5000 for the flights; 0 for no bound). Labels in flight and the "
                     + "release cadence need a few intervals; the bound keeps --speedup max a test of online learning "
                     + "rather than of one stale model."})
     Long maxAhead;
