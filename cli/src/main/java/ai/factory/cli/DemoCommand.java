@@ -133,6 +133,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private Path workDir;
     private DemoInputs inputs;
+    /** The parts while they run, for the shutdown hook. */
+    private volatile EmbeddedFactory running;
     private TrainingCadence cadence;
 
     @Override
@@ -155,6 +157,16 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Using " + inputs.how());
         Path work = Files.createTempDirectory("factory-demo-");
         workDir = work;
+        // Ctrl-C and SIGTERM end the JVM without running the finally below: a shutdown hook stops the parts (the
+        // broker would write on into the folder while shutting down) and removes the folder then.
+        Thread removeWork = new Thread(() -> {
+            EmbeddedFactory parts = running;
+            if (parts != null) {
+                parts.close();
+            }
+            deleteQuietly(work);
+        }, "demo-work-removal");
+        Runtime.getRuntime().addShutdownHook(removeWork);
         Replay.Options replayOptions = new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events,
                 sort, Replay.Options.disorder(maxDisorder), work);
         long rows;
@@ -164,7 +176,7 @@ final class DemoCommand implements Callable<Integer> {
             // Before anything starts: a file out of order is refused at once, and the cadence fits the file.
             rows = TrainingCadence.countRows(replayOptions);
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(work);
+            removeNow(work, removeWork);
             throw e;
         }
         cadence = rows < 0 ? TrainingCadence.LARGE : TrainingCadence.forRows(events > 0 ? Math.min(rows, events) : rows);
@@ -180,6 +192,7 @@ final class DemoCommand implements Callable<Integer> {
                 this::trainerOptions);
              LoopObserver observer = new LoopObserver(factory.bootstrapServers(), topics, factory.registry(), target.regression());
              KafkaProducer<String, byte[]> producer = ProduceCommand.producer(factory.bootstrapServers())) {
+            running = factory;
             Thread watcher = new Thread(observer, "demo-observer");
             watcher.setDaemon(true);
             watcher.start();
@@ -239,7 +252,17 @@ final class DemoCommand implements Callable<Integer> {
             }
             return drained ? 0 : 3;
         } finally {
-            deleteQuietly(work);
+            removeNow(work, removeWork);
+        }
+    }
+
+    /** Removes the work folder now, and its shutdown hook unless the JVM is already shutting down (then it runs). */
+    private static void removeNow(Path work, Thread hook) {
+        deleteQuietly(work);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook runs anyway and finds nothing left to remove.
         }
     }
 
@@ -294,6 +317,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

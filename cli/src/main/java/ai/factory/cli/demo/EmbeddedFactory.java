@@ -146,8 +146,9 @@ public final class EmbeddedFactory implements AutoCloseable {
         return ops.url();
     }
 
+    /** Stops every part in reverse order; a second call (the shutdown hook and the caller both) finds nothing left. */
     @Override
-    public void close() {
+    public synchronized void close() {
         closeAll(running);
     }
 
