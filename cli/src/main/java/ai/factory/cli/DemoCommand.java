@@ -179,6 +179,10 @@ final class DemoCommand implements Callable<Integer> {
             removeNow(work, removeWork);
             throw e;
         }
+        if (rows >= 0 && !sort) {
+            // The scan checked the order: the replay need not read the file once more to check it again.
+            replayOptions = replayOptions.withMaxDisorder(Replay.Options.NO_ORDER_CHECK);
+        }
         cadence = rows < 0 ? TrainingCadence.LARGE : TrainingCadence.forRows(events > 0 ? Math.min(rows, events) : rows);
         out.printf("Training: batches of %d, a release every %,d examples judged on the next %,d%s%n",
                 batchSize != null ? batchSize : cadence.batchSize(),

@@ -250,10 +250,9 @@ public final class Replay {
 
     /** The rows in event-time order: sorted first, or checked to be in order before anything is sent. */
     private RowStream rows(RowMapper mapper, Listener listener) throws IOException {
-        Function<RowReader.Row, Instant> time = eventTime(mapper);
-        try (RowReader reader = RowReader.open(options.data())) {
-            if (options.sort()) {
-                ExternalSort.Sorted sorted = ExternalSort.sort(reader, time, options.workDir(), runRows);
+        if (options.sort()) {
+            try (RowReader reader = RowReader.open(options.data())) {
+                ExternalSort.Sorted sorted = ExternalSort.sort(reader, eventTime(mapper), options.workDir(), runRows);
                 try {
                     listener.sorted(sorted.rows(), sorted.runs());
                 } catch (RuntimeException e) {
@@ -262,16 +261,10 @@ public final class Replay {
                 }
                 return sorted;
             }
-            DisorderCheck order = new DisorderCheck(options.maxDisorder());
-            long timed = 0;
-            while (reader.hasNext() && (options.maxEvents() == 0 || timed < options.maxEvents())) {
-                RowReader.Row row = reader.next();
-                Instant t = time.apply(row);
-                if (t != null) {
-                    order.see(row.lineNumber(), t);
-                    timed++;
-                }
-            }
+        }
+        // A check that lets any disorder pass (or one the caller ran already) need not read the file first.
+        if (!options.maxDisorder().equals(Options.NO_ORDER_CHECK)) {
+            scan(options);
         }
         return RowReader.open(options.data());
     }
