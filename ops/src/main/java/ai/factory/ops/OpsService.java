@@ -46,6 +46,8 @@ public final class OpsService implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile List<FreshnessRow> freshnessRows = List.of();
     private final Object refreshLock = new Object();
+    /** Set by close(): a refresh interrupted by it is not a failure worth a warning. */
+    private volatile boolean closing;
 
     public OpsService(OpsOptions options, MeterRegistry meters) {
         this.options = options;
@@ -80,16 +82,14 @@ public final class OpsService implements AutoCloseable {
                 LagSnapshot lag = monitor.accept(sampler.sample());
                 metrics.lag(lag);
             } catch (RuntimeException e) {
-                metrics.failed();
                 monitor.failed(e.getMessage());
-                log.warn("Lag refresh failed: {}", e.toString());
+                failed("Lag", e);
             }
             try {
                 pipeline.addTopicSample(System.currentTimeMillis(), sampler.topicEnds(pipeline.topics()));
                 metrics.pipeline(pipeline.stages(monitor.snapshot()), pipeline.topicRates());
             } catch (RuntimeException e) {
-                metrics.failed();
-                log.warn("Pipeline refresh failed: {}", e.toString());
+                failed("Pipeline", e);
             }
             try {
                 models.refresh(TAIL_WAIT);
@@ -98,10 +98,16 @@ public final class OpsService implements AutoCloseable {
                 metrics.models(models.versions(), quality.latest());
                 metrics.unreadable(models.unreadable() + quality.unreadable() + freshness.unreadable());
             } catch (RuntimeException e) {
-                metrics.failed();
-                log.warn("Model views refresh failed: {}", e.toString());
+                failed("Model views", e);
             }
             metrics.refreshed(System.nanoTime() - start, options.samplingInterval().toMillis());
+        }
+    }
+
+    private void failed(String view, RuntimeException e) {
+        metrics.failed();
+        if (!closing) {
+            log.warn("{} refresh failed: {}", view, e.toString());
         }
     }
 
@@ -144,6 +150,7 @@ public final class OpsService implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         scheduler.shutdownNow();
         try {
             if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {

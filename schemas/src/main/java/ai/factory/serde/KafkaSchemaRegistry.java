@@ -46,7 +46,6 @@ public final class KafkaSchemaRegistry implements SchemaRegistry {
     private final Map<String, Object> clientConfig;
     private final SchemaStore.Cache cache = new SchemaStore.Cache();
     private final Set<Long> known = new HashSet<>();
-    private KafkaProducer<String, String> producer;
 
     /** Connects to the registry topic on {@code bootstrapServers}, creating the topic when it is missing. */
     public KafkaSchemaRegistry(String bootstrapServers, String topic) {
@@ -63,8 +62,10 @@ public final class KafkaSchemaRegistry implements SchemaRegistry {
         if (known.contains(fingerprint)) {
             return;
         }
-        try {
-            producer().send(new ProducerRecord<>(topic, Long.toHexString(fingerprint), schema.toString()))
+        // A producer per registration, closed at once: a registry opened inside a Flink operator or a serializer
+        // has no close hook, and a long-lived producer there outlived the job and the broker (a few schemas a process).
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>(topic, Long.toHexString(fingerprint), schema.toString()))
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -85,11 +86,9 @@ public final class KafkaSchemaRegistry implements SchemaRegistry {
         return schema;
     }
 
+    /** Nothing to release: every client this registry makes is closed before its call returns. */
     @Override
-    public synchronized void close() {
-        if (producer != null) {
-            producer.close(TIMEOUT);
-        }
+    public void close() {
     }
 
     private void remember(long fingerprint, Schema schema) {
@@ -117,12 +116,9 @@ public final class KafkaSchemaRegistry implements SchemaRegistry {
     }
 
     private KafkaProducer<String, String> producer() {
-        if (producer == null) {
-            Map<String, Object> props = new HashMap<>(clientConfig);
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
-        }
-        return producer;
+        Map<String, Object> props = new HashMap<>(clientConfig);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 }

@@ -1,18 +1,24 @@
 package ai.factory.cli.demo;
 
 import java.io.PrintWriter;
+import java.time.YearMonth;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import ai.factory.feedback.quality.DelaySketch;
 import ai.factory.replay.Replay;
 
-/** The demo's closing numbers, printed and written as JSON in the shape the issue asks for. */
+/**
+ * The demo's closing numbers, printed and written as JSON in the shape the issue asks for.
+ *
+ * @param quality the online figures over the whole run; {@code byMonth} the same per month of event time
+ * @param curve   the online loss against examples judged (log loss, or squared error for regression)
+ */
 public record DemoReport(String model, String task, long events, long feedback, long predictions,
                          long predictionRecords, long examples, long examplesServed, long lateFeedback,
-                         long unmatchedFeedback,
-                         long releases, long championVersion, long judged, double logLoss, double constantLogLoss,
-                         double auc, double accuracy, double rmse, double mae, double runningMeanRmse,
-                         double runningMeanMae,
+                         long unmatchedFeedback, long releases, long championVersion, OnlineQuality.Figures quality,
+                         Map<YearMonth, OnlineQuality.Figures> byMonth, List<LearningCurve.Point> curve,
                          double throughputEventsPerSecond, double latencyP50Ms, double latencyP99Ms,
                          double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained) {
 
@@ -20,14 +26,20 @@ public record DemoReport(String model, String task, long events, long feedback, 
     public static DemoReport of(String model, Replay.Progress sent, LoopObserver observer, boolean drained,
                                 double replaySeconds, double wallSeconds) {
         LoopObserver.Snapshot s = observer.snapshot();
-        Percentiles freshness = s.freshnessSeconds();
+        DelaySketch freshness = s.freshnessMs();
         return new DemoReport(model, s.regression() ? "regression" : "binary", sent.events(), sent.feedback(),
                 s.predictedEvents(), s.predictionRecords(), s.examples(), s.examplesServed(), s.lateFeedback(),
-                s.unmatchedFeedback(),
-                s.releases(), s.championVersion(), s.judged(), s.logLoss(), s.constantLogLoss(), observer.finalAuc(),
-                s.accuracy(), s.rmse(), s.mae(), s.runningMeanRmse(), s.runningMeanMae(),
-                sent.events() / Math.max(1e-9, replaySeconds), s.latencyP50Ms(), s.latencyP99Ms(),
-                freshness.quantile(0.5), freshness.quantile(0.99), wallSeconds, drained);
+                s.unmatchedFeedback(), s.releases(), s.championVersion(), s.quality(), observer.qualityByMonth(),
+                observer.learningCurve(), sent.events() / Math.max(1e-9, replaySeconds), s.latencyP50Ms(), s.latencyP99Ms(),
+                seconds(freshness, 0.5), seconds(freshness, 0.99), wallSeconds, drained);
+    }
+
+    private static double seconds(DelaySketch sketch, double q) {
+        return sketch.count() == 0 ? Double.NaN : sketch.quantile(q) / 1000.0;
+    }
+
+    public boolean regression() {
+        return "regression".equals(task);
     }
 
     public void print(PrintWriter out) {
@@ -40,12 +52,13 @@ public record DemoReport(String model, String task, long events, long feedback, 
                 100.0 * examplesServed / Math.max(1, examples));
         out.printf("  model %s (%s): releases %d, champion %s%n", model, task, releases,
                 championVersion < 0 ? "none" : "v" + championVersion);
-        if ("regression".equals(task)) {
+        OnlineQuality.Figures q = quality;
+        if (regression()) {
             out.printf("  online (progressive) over %,d labelled predictions: RMSE %.4f (running mean: %.4f), MAE %.4f (running mean: %.4f)%n",
-                    judged, rmse, runningMeanRmse, mae, runningMeanMae);
+                    q.judged(), q.rmse(), q.runningMeanRmse(), q.mae(), q.runningMeanMae());
         } else {
             out.printf("  online (progressive) over %,d labelled predictions: log loss %.4f (constant base rate: %.4f), AUC %.4f, accuracy %.2f%%%n",
-                    judged, logLoss, constantLogLoss, auc, accuracy * 100);
+                    q.judged(), q.logLoss(), q.constantLogLoss(), q.auc(), q.accuracy() * 100);
         }
         out.printf("  throughput %,.0f events/s; latency p50 %.0f ms, p99 %.0f ms; freshness p50 %.1f s, p99 %.1f s%n",
                 throughputEventsPerSecond, latencyP50Ms, latencyP99Ms, freshnessP50Seconds, freshnessP99Seconds);
@@ -67,17 +80,26 @@ public record DemoReport(String model, String task, long events, long feedback, 
         json.put("task", task);
         json.put("model_releases", releases);
         json.put("champion_version", championVersion < 0 ? null : championVersion);
-        json.put("progressive", "regression".equals(task)
-                ? object("rmse", finite(rmse), "running_mean_rmse", finite(runningMeanRmse), "mae", finite(mae),
-                        "running_mean_mae", finite(runningMeanMae), "judged", judged)
-                : object("logloss", finite(logLoss), "constant_logloss", finite(constantLogLoss),
-                        "auc", finite(auc), "accuracy", finite(accuracy), "judged", judged));
+        json.put("progressive", figures(quality));
+        Map<String, Object> months = new LinkedHashMap<>();
+        byMonth.forEach((month, figures) -> months.put(month.toString(), figures(figures)));
+        json.put("progressive_by_month", months);
+        json.put("learning_curve", object("loss", regression() ? "squared_error" : "logloss",
+                "points", curve.stream().map(p -> List.of(p.examples(), p.meanLoss())).toList()));
         json.put("throughput_events_per_s", finite(throughputEventsPerSecond));
         json.put("latency_ms", object("p50", finite(latencyP50Ms), "p99", finite(latencyP99Ms)));
         json.put("freshness_s", object("p50", finite(freshnessP50Seconds), "p99", finite(freshnessP99Seconds)));
         json.put("wall_s", wallSeconds);
         json.put("drained", drained);
         return json;
+    }
+
+    private Map<String, Object> figures(OnlineQuality.Figures q) {
+        return regression()
+                ? object("rmse", finite(q.rmse()), "running_mean_rmse", finite(q.runningMeanRmse()), "mae", finite(q.mae()),
+                        "running_mean_mae", finite(q.runningMeanMae()), "judged", q.judged())
+                : object("logloss", finite(q.logLoss()), "constant_logloss", finite(q.constantLogLoss()),
+                        "auc", finite(q.auc()), "auc_error", q.aucError(), "accuracy", finite(q.accuracy()), "judged", q.judged());
     }
 
     /** An ordered JSON object that may hold nulls (Map.of may not). */

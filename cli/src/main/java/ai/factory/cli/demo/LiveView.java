@@ -69,8 +69,8 @@ public final class LiveView {
 
     private String line(long events, long feedback, double fraction, LoopObserver.Snapshot s) {
         String quality = s.regression()
-                ? "RMSE " + number(s.rmse(), "%.4f") + " (mean " + number(s.runningMeanRmse(), "%.4f") + ")"
-                : "logloss " + number(s.logLoss(), "%.4f") + "  AUC " + number(s.auc(), "%.3f");
+                ? "RMSE " + number(s.quality().rmse(), "%.4f") + " (mean " + number(s.quality().runningMeanRmse(), "%.4f") + ")"
+                : "logloss " + number(s.quality().logLoss(), "%.4f") + "  AUC " + number(s.quality().auc(), "%.3f");
         return String.format("%3.0f%% events %,d  feedback %,d | predictions %,d  examples %,d (+%,d late)  releases %d  champion %s"
                         + "  %s  | %s",
                 fraction * 100, events, feedback, s.predictedEvents(), s.examples(), s.lateFeedback(), s.releases(),

@@ -3,8 +3,10 @@ package ai.factory.cli.demo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.YearMonth;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +16,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import ai.factory.feedback.LateReason;
+import ai.factory.feedback.quality.DelaySketch;
 import ai.factory.records.LabeledExample;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.OffsetRange;
@@ -22,8 +25,6 @@ import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.Topics;
-import ai.factory.trainer.evaluation.ProgressiveMetrics;
-import ai.factory.trainer.evaluation.RegressionMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,13 +37,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the loop from outside, as a subscriber would: reads predictions, examples, late feedback and model releases
- * (committed records only, no consumer group) and keeps the numbers of the demo's live view and final report.
+ * (committed records only, no consumer group) and keeps the numbers of the demo's live view and final report. Every
+ * figure is kept incrementally in bounded memory (sketches, a sample of events, a window of recent ids), so a run of
+ * any length costs the same per record.
  */
 public final class LoopObserver implements Runnable, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LoopObserver.class);
     /** One event in this many is followed for latency and freshness, so memory stays small on the full data. */
     private static final int SAMPLE_EVERY = 16;
+    /**
+     * Predictions remembered to tell a repeated one from a new one. The scorer writes transactionally and this reads
+     * committed records only, so repeats are not expected; were one to come further back than this, it would count twice.
+     */
+    private static final int RECENT_PREDICTIONS = 100_000;
 
     private final Topics topics;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -53,16 +61,21 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private final Map<String, Long> eventSentAt = new ConcurrentHashMap<>();
     private final Map<String, Long> feedbackSentAt = new ConcurrentHashMap<>();
 
-    private final Set<String> predictedIds = new HashSet<>();
+    private final Set<String> recentPredictions = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENT_PREDICTIONS;
+        }
+    });
     private long predictionRecords;
+    private long repeatedPredictions;
     private long exampleCount;
     private long examplesServed;
     private long lateFeedback;
     private long unmatchedFeedback;
     private final boolean regression;
-    private final ProgressiveMetrics progressive = new ProgressiveMetrics();
-    private final RegressionMetrics regressionMetrics = new RegressionMetrics();
-    private final Percentiles latencyMs = new Percentiles();
+    private final OnlineQuality quality;
+    private final DelaySketch latencyMs = new DelaySketch();
     private final Map<Long, Long> firstServedAt = new HashMap<>();
     // Releases by what the numbers need, never their ONNX bytes (thousands of releases in a long run).
     private final Map<String, ReleaseStatus> statusByKey = new HashMap<>();
@@ -72,15 +85,14 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private final Map<Integer, TreeMap<Long, Long>> labelArrivalAwaitingRelease = new HashMap<>(); // partition → offset → arrival
     private final Map<Integer, TreeMap<Long, long[]>> trainedRanges = new HashMap<>();             // partition → from → {to, version}
     private final Map<Long, List<Long>> arrivalsAwaitingServe = new HashMap<>();                    // version → arrivals
-    private final Percentiles freshnessSeconds = new Percentiles();
+    private final DelaySketch freshnessMs = new DelaySketch();
     private volatile boolean running = true;
-    private double aucValue = Double.NaN;
-    private int aucAtCount;
 
     /** @param regression judge numeric predictions (RMSE, MAE) instead of probabilities (log loss, AUC) */
     public LoopObserver(String bootstrap, Topics topics, SchemaRegistry registry, boolean regression) {
         this.topics = topics;
         this.regression = regression;
+        this.quality = new OnlineQuality(regression);
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -141,11 +153,13 @@ public final class LoopObserver implements Runnable, AutoCloseable {
         if (topic.equals(topics.predictions())) {
             Prediction p = predictions.decode(record);
             predictionRecords++;
-            predictedIds.add(p.getEventId());
+            if (!recentPredictions.add(p.getEventId())) {
+                repeatedPredictions++;
+            }
             if (firstServedAt.putIfAbsent(p.getModelVersion(), p.getServedAt().toEpochMilli()) == null) {
                 List<Long> waiting = arrivalsAwaitingServe.remove(p.getModelVersion());
                 if (waiting != null) {
-                    waiting.forEach(arrived -> freshnessSeconds.add((p.getServedAt().toEpochMilli() - arrived) / 1000.0));
+                    waiting.forEach(arrived -> freshnessMs.add(p.getServedAt().toEpochMilli() - arrived));
                 }
             }
             Long sent = eventSentAt.remove(p.getEventId());
@@ -157,11 +171,8 @@ public final class LoopObserver implements Runnable, AutoCloseable {
             exampleCount++;
             if (e.getServedScore() != null) {
                 examplesServed++;
-                if (regression) {
-                    regressionMetrics.add(e.getServedScore(), e.getLabel());
-                } else {
-                    progressive.add(e.getServedScore(), e.getLabel());
-                }
+                quality.add(e.getServedScore(), e.getLabel(), e.getFeatures().getEventTime().toEpochMilli(),
+                        e.getLabelTime().toEpochMilli());
             }
             Long arrived = sampled(e.getEventId()) ? feedbackSentAt.remove(e.getEventId()) : null;
             if (arrived != null) {
@@ -210,6 +221,10 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private void exampleArrived(int partition, long offset, long arrived) {
         TreeMap<Long, long[]> ranges = trainedRanges.get(partition);
         Map.Entry<Long, long[]> range = ranges == null ? null : ranges.floorEntry(offset);
+        if (range != null) {
+            // Offsets only grow within a partition: ranges before this one can match no later example.
+            ranges.headMap(range.getKey(), false).clear();
+        }
         if (range != null && offset <= range.getValue()[0]) {
             trainedBy(range.getValue()[1], arrived);
         } else {
@@ -221,7 +236,7 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private void trainedBy(long version, long arrived) {
         Long served = firstServedAt.get(version);
         if (served != null) {
-            freshnessSeconds.add((served - arrived) / 1000.0);
+            freshnessMs.add(served - arrived);
         } else {
             arrivalsAwaitingServe.computeIfAbsent(version, v -> new ArrayList<>()).add(arrived);
         }
@@ -230,12 +245,12 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     /** The numbers right now. */
     public synchronized Snapshot snapshot() {
         long champion = champions.isEmpty() ? -1 : champions.last();
-        return new Snapshot(predictionRecords, predictedIds.size(), exampleCount, examplesServed, lateFeedback,
-                unmatchedFeedback, statusByKey.size(), champion, regression,
-                regression ? regressionMetrics.count() : progressive.count(), progressive.logLoss(),
-                progressive.constantLogLoss(), regression ? Double.NaN : auc(), progressive.accuracy(),
-                regressionMetrics.rmse(), regressionMetrics.mae(), regressionMetrics.runningMeanRmse(),
-                regressionMetrics.runningMeanMae(), latencyMs.quantile(0.5), latencyMs.quantile(0.99), freshnessSeconds.copy());
+        DelaySketch freshness = new DelaySketch();
+        freshness.addAll(freshnessMs);
+        return new Snapshot(predictionRecords, predictionRecords - repeatedPredictions, exampleCount, examplesServed,
+                lateFeedback, unmatchedFeedback, statusByKey.size(), champion, regression, quality.overall(),
+                latencyMs.count() == 0 ? Double.NaN : latencyMs.quantile(0.5),
+                latencyMs.count() == 0 ? Double.NaN : latencyMs.quantile(0.99), freshness);
     }
 
     /** Examples the newest release (of any status) has trained on, its ancestors' included; -1 before any release. */
@@ -243,19 +258,14 @@ public final class LoopObserver implements Runnable, AutoCloseable {
         return releasedExamplesTrained;
     }
 
-    /** Exact AUC, recomputed only when the judged pairs grew by a tenth (it sorts every pair). */
-    private double auc() {
-        int judged = progressive.count();
-        if (judged > 0 && judged >= aucAtCount * 1.1) {
-            aucValue = progressive.auc();
-            aucAtCount = judged;
-        }
-        return aucValue;
+    /** The online figures per month of event time, oldest first. */
+    public synchronized Map<YearMonth, OnlineQuality.Figures> qualityByMonth() {
+        return quality.byMonth();
     }
 
-    /** Exact AUC over every judged pair, for the final report. */
-    public synchronized double finalAuc() {
-        return regression || progressive.count() == 0 ? Double.NaN : progressive.auc();
+    /** The online loss against examples judged (see {@link OnlineQuality#curve()}). */
+    public synchronized List<LearningCurve.Point> learningCurve() {
+        return quality.curve().points();
     }
 
     @Override
@@ -265,27 +275,26 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     }
 
     /**
-     * What the observer has seen so far. Binary models fill log loss, its constant base rate, AUC and accuracy;
-     * regression models RMSE and MAE and those of the running mean; the other task's numbers are NaN.
+     * What the observer has seen so far.
      *
-     * @param examplesServed examples that carry the prediction served for their event
+     * @param predictedEvents   prediction records less the repeats seen (see {@link #RECENT_PREDICTIONS})
+     * @param examplesServed    examples that carry the prediction served for their event
      * @param unmatchedFeedback late feedback for which nothing was served within the window (of lateFeedback)
-     * @param judged         labelled predictions the online numbers are over
+     * @param quality           the online figures over every labelled prediction so far
+     * @param freshnessMs       label arrival → first prediction by a release trained on it, over the sampled events
      */
     public record Snapshot(long predictionRecords, long predictedEvents, long examples, long examplesServed,
                            long lateFeedback, long unmatchedFeedback, long releases, long championVersion, boolean regression,
-                           long judged, double logLoss, double constantLogLoss, double auc, double accuracy,
-                           double rmse, double mae, double runningMeanRmse, double runningMeanMae,
-                           double latencyP50Ms, double latencyP99Ms, Percentiles freshnessSeconds) {
+                           OnlineQuality.Figures quality, double latencyP50Ms, double latencyP99Ms, DelaySketch freshnessMs) {
 
         /** The online loss the live view shows: log loss, or RMSE for regression. */
         public double loss() {
-            return regression ? rmse : logLoss;
+            return regression ? quality.rmse() : quality.logLoss();
         }
 
         /** The baseline that loss must beat: the constant base rate, or the running mean. */
         public double baselineLoss() {
-            return regression ? runningMeanRmse : constantLogLoss;
+            return regression ? quality.runningMeanRmse() : quality.constantLogLoss();
         }
     }
 }

@@ -29,7 +29,7 @@ public final class DelaySketch {
     }
 
     /** Adds the delays of {@code other}. */
-    void addAll(DelaySketch other) {
+    public void addAll(DelaySketch other) {
         for (int b = 0; b < counts.length; b++) {
             counts[b] += other.counts[b];
         }

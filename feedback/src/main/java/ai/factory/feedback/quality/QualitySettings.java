@@ -67,6 +67,11 @@ public record QualitySettings(int countWindow, Duration timeWindow, double thres
         return new QualitySettings(1000, Duration.ofHours(1), 0.5, 1000, 10, 0.05, 50.0, 30, 4, QualityTasks.binary());
     }
 
+    public QualitySettings withAucBins(int bins) {
+        return new QualitySettings(countWindow, timeWindow, threshold, bins, calibrationBins, driftDelta, driftLambda,
+                driftMinSamples, panes, tasks);
+    }
+
     public QualitySettings withCountWindow(int n) {
         return new QualitySettings(n, timeWindow, threshold, aucBins, calibrationBins, driftDelta, driftLambda, driftMinSamples, panes, tasks);
     }

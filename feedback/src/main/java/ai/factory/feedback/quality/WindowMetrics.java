@@ -148,16 +148,39 @@ public final class WindowMetrics {
     }
 
     private QualityReport.Builder binary(QualityReport.Builder report) {
-        var auc = this.auc.auc();
-        // The base rate of these very labels: what a model that learned nothing but the label mean would score.
-        Double baseline = count == 0 ? null : LogLoss.of(labelSum / count, labelSum / count);
+        var auc = auc();
         return report
-                .setLogloss(count == 0 ? 0.0 : loglossSum / count)
-                .setBaselineLogloss(baseline)
+                .setLogloss(count == 0 ? 0.0 : logLoss())
+                .setBaselineLogloss(count == 0 ? null : baseRateLogLoss())
                 .setAuc(auc.isPresent() ? auc.getAsDouble() : null)
-                .setAucError(this.auc.errorBound())
-                .setAccuracy(count == 0 ? 0.0 : (double) correct / count)
+                .setAucError(aucError())
+                .setAccuracy(count == 0 ? 0.0 : accuracy())
                 .setCalibration(calibration.bins());
+    }
+
+    /** Mean log loss of the judged binary predictions; NaN when empty. */
+    public double logLoss() {
+        return count == 0 ? Double.NaN : loglossSum / count;
+    }
+
+    /** The base rate of these very labels: what a model that learned nothing but the label mean would score; NaN when empty. */
+    public double baseRateLogLoss() {
+        return count == 0 ? Double.NaN : LogLoss.of(labelSum / count, labelSum / count);
+    }
+
+    /** Share of binary predictions on the right side of the threshold; NaN when empty. */
+    public double accuracy() {
+        return count == 0 ? Double.NaN : (double) correct / count;
+    }
+
+    /** The streaming AUC, or empty while one class has no examples. */
+    public OptionalDouble auc() {
+        return auc.auc();
+    }
+
+    /** Upper bound of the distance of {@link #auc()} to the exact AUC over the same pairs. */
+    public double aucError() {
+        return auc.errorBound();
     }
 
     private QualityReport.Builder regression(QualityReport.Builder report) {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import ai.factory.records.ModelRelease;
@@ -184,11 +186,16 @@ public final class TrainerJob {
         env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }
 
-    /** A running trainer; closing it cancels the job. */
+    /** A running trainer; closing it cancels the job and waits (bounded) until its tasks, and their producers, ended. */
     public record Running(JobClient client) implements AutoCloseable {
         @Override
         public void close() throws Exception {
-            client.cancel().get();
+            client.cancel().get(60, TimeUnit.SECONDS);
+            try {
+                client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException cancelled) {
+                // The result of a cancelled job is its cancellation: it has ended, as wanted.
+            }
         }
     }
 

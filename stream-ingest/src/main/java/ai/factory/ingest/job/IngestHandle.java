@@ -39,6 +39,9 @@ public final class IngestHandle implements AutoCloseable {
         try {
             if (!status().isGloballyTerminalState()) {
                 client.cancel().get(60, TimeUnit.SECONDS);
+                // cancel() returns once asked; the sinks' producers close only as the tasks end: wait for that, so
+                // nothing of the job still talks to a broker the caller stops next.
+                client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             // The job may finish between the status check and the cancel call; that is what closing wanted.

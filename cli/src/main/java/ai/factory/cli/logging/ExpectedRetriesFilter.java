@@ -1,0 +1,51 @@
+package ai.factory.cli.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+import org.slf4j.Marker;
+
+/**
+ * Drops two library warnings that describe normal operation, so they do not bury the demo's live view:
+ * <ul>
+ *   <li>the Kafka producer's CONCURRENT_TRANSACTIONS retry: an exactly-once producer that begins a transaction while
+ *   the broker still writes the markers of its last one is told to retry, and does (Kafka Streams, several times a
+ *   second under load);</li>
+ *   <li>Flink's failed checkpoint whose cause is that the job is being cancelled ("Checkpoint Coordinator is
+ *   suspending"), with its stack trace, at every stop.</li>
+ * </ul>
+ * Every other produce error and checkpoint failure still shows.
+ */
+public final class ExpectedRetriesFilter extends TurboFilter {
+
+    static final String SENDER = "org.apache.kafka.clients.producer.internals.Sender";
+    static final String CHECKPOINTS = "org.apache.flink.runtime.checkpoint.CheckpointFailureManager";
+    private static final String RETRY = "Got error produce response";
+    private static final String CONCURRENT_TRANSACTIONS = "CONCURRENT_TRANSACTIONS";
+    private static final String SUSPENDING = "Checkpoint Coordinator is suspending";
+
+    @Override
+    public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+        if (level != Level.WARN || format == null || params == null) {
+            return FilterReply.NEUTRAL;
+        }
+        if (SENDER.equals(logger.getName()) && format.startsWith(RETRY)) {
+            return anyParamSays(params, CONCURRENT_TRANSACTIONS);
+        }
+        if (CHECKPOINTS.equals(logger.getName())) {
+            return anyParamSays(params, SUSPENDING);
+        }
+        return FilterReply.NEUTRAL;
+    }
+
+    private static FilterReply anyParamSays(Object[] params, String text) {
+        for (Object param : params) {
+            String said = param instanceof Throwable e ? e.getMessage() : String.valueOf(param);
+            if (said != null && said.contains(text)) {
+                return FilterReply.DENY;
+            }
+        }
+        return FilterReply.NEUTRAL;
+    }
+}

@@ -1,0 +1,41 @@
+package ai.factory.cli.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.spi.FilterReply;
+import org.junit.jupiter.api.Test;
+
+class ExpectedRetriesFilterTest {
+
+    private static final String FORMAT = "Got error produce response with correlation id {} on topic-partition {}, retrying ({} attempts left). Error: {}";
+    private final LoggerContext context = new LoggerContext();
+    private final Logger sender = context.getLogger(ExpectedRetriesFilter.SENDER);
+    private final ExpectedRetriesFilter filter = new ExpectedRetriesFilter();
+
+    @Test
+    void dropsOnlyTheConcurrentTransactionsRetry() {
+        assertThat(filter.decide(null, sender, Level.WARN, FORMAT, new Object[] {16, "t-1", 5, "CONCURRENT_TRANSACTIONS"}, null))
+                .isEqualTo(FilterReply.DENY);
+        assertThat(filter.decide(null, sender, Level.WARN, FORMAT, new Object[] {16, "t-1", 5, "NOT_LEADER_OR_FOLLOWER"}, null))
+                .isEqualTo(FilterReply.NEUTRAL);
+        assertThat(filter.decide(null, context.getLogger("other"), Level.WARN, FORMAT, new Object[] {"CONCURRENT_TRANSACTIONS"}, null))
+                .isEqualTo(FilterReply.NEUTRAL);
+        assertThat(filter.decide(null, sender, Level.ERROR, FORMAT, new Object[] {"CONCURRENT_TRANSACTIONS"}, null))
+                .isEqualTo(FilterReply.NEUTRAL);
+    }
+
+    @Test
+    void dropsOnlyTheCheckpointThatACancelStopped() {
+        Logger checkpoints = context.getLogger(ExpectedRetriesFilter.CHECKPOINTS);
+        String format = "Failed to trigger or complete checkpoint {} for job {}. ({} consecutive failed attempts so far)";
+        assertThat(filter.decide(null, checkpoints, Level.WARN, format,
+                new Object[] {29, "job", 0, new IllegalStateException("Checkpoint Coordinator is suspending.")}, null))
+                .isEqualTo(FilterReply.DENY);
+        assertThat(filter.decide(null, checkpoints, Level.WARN, format,
+                new Object[] {29, "job", 3, new IllegalStateException("Checkpoint expired before completing.")}, null))
+                .isEqualTo(FilterReply.NEUTRAL);
+    }
+}
