@@ -30,7 +30,7 @@ public final class ExpectedRetriesFilter extends TurboFilter {
         if (level != Level.WARN || format == null || params == null) {
             return FilterReply.NEUTRAL;
         }
-        if (SENDER.equals(logger.getName()) && format.startsWith(RETRY)) {
+        if (SENDER.equals(logger.getName()) && format.contains(RETRY)) {
             return anyParamSays(params, CONCURRENT_TRANSACTIONS);
         }
         if (CHECKPOINTS.equals(logger.getName())) {

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ExpectedRetriesFilterTest {
 
-    private static final String FORMAT = "Got error produce response with correlation id {} on topic-partition {}, retrying ({} attempts left). Error: {}";
+    // Kafka prefixes the format with the client's log context.
+    private static final String FORMAT = "[Producer clientId=p-1] Got error produce response with correlation id {} on topic-partition {}, retrying ({} attempts left). Error: {}";
     private final LoggerContext context = new LoggerContext();
     private final Logger sender = context.getLogger(ExpectedRetriesFilter.SENDER);
     private final ExpectedRetriesFilter filter = new ExpectedRetriesFilter();
