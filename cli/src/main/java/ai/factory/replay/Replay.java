@@ -33,7 +33,7 @@ public final class Replay {
      */
     public record Options(Path data, Mapping mapping, Topics topics, boolean writeEvents, boolean writeFeedback,
                           double speedup, double maxEventsPerSecond, long maxEvents, boolean sort, Duration maxDisorder,
-                          Path workDir) {
+                          Path workDir, Duration liveLabelDelay) {
 
         public Options {
             if (speedup < 0 || maxEventsPerSecond < 0 || maxEvents < 0) {
@@ -50,6 +50,16 @@ public final class Replay {
                 throw new IllegalArgumentException("the allowed disorder must not be negative, was " + maxDisorder);
             }
             workDir = workDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : workDir;
+            if (liveLabelDelay != null && liveLabelDelay.isNegative()) {
+                throw new IllegalArgumentException("the live label delay must not be negative, was " + liveLabelDelay);
+            }
+        }
+
+        public Options(Path data, Mapping mapping, Topics topics, boolean writeEvents, boolean writeFeedback,
+                       double speedup, double maxEventsPerSecond, long maxEvents, boolean sort, Duration maxDisorder,
+                       Path workDir) {
+            this(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond, maxEvents, sort,
+                    maxDisorder, workDir, null);
         }
 
         /** A file expected in event-time order (no disorder allowed), sorting nothing. */
@@ -70,13 +80,23 @@ public final class Replay {
         /** These options, sorting the rows by event time first with run files in {@code workDir}. */
         public Options sorted(Path workDir) {
             return new Options(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond,
-                    maxEvents, true, maxDisorder, workDir);
+                    maxEvents, true, maxDisorder, workDir, liveLabelDelay);
+        }
+
+        /**
+         * These options as a live stream: each event is stamped with the wall clock as it is sent, and its label
+         * {@code labelDelay} later, so the rows' values flow at the pace of the rate limit as if happening now (a
+         * benchmark of the real-time path; the file's own times then only order the rows).
+         */
+        public Options live(Duration labelDelay) {
+            return new Options(data, mapping, topics, writeEvents, writeFeedback, 0, maxEventsPerSecond,
+                    maxEvents, sort, maxDisorder, workDir, labelDelay);
         }
 
         /** These options, allowing rows up to {@code maxDisorder} behind the latest event time before them. */
         public Options withMaxDisorder(Duration maxDisorder) {
             return new Options(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond,
-                    maxEvents, sort, maxDisorder, workDir);
+                    maxEvents, sort, maxDisorder, workDir, liveLabelDelay);
         }
     }
 
@@ -182,6 +202,13 @@ public final class Replay {
                 order.see(row.lineNumber(), time);
                 pacer.awaitTurn(time);
                 gate.awaitTurn(time);
+                if (options.liveLabelDelay() != null) {
+                    time = Instant.now();
+                    mapped.event().setEventTime(time);
+                    if (mapped.feedback() != null) {
+                        mapped.feedback().setFeedbackTime(time.plus(options.liveLabelDelay()));
+                    }
+                }
                 while (!pending.isEmpty() && !pending.peek().getFeedbackTime().isAfter(time)) {
                     send(producer, pending.poll(), listener);
                     feedbackCount++;

@@ -90,6 +90,23 @@ class ReplayOrderTest {
         assertThat(eventIds()).containsExactly("r-2", "r-3", "r-1");
     }
 
+    @Test
+    void aLiveReplayStampsEventsWithTheWallClockAndLabelsTheDelayLater() throws IOException {
+        Path csv = write("id,ts,y\na,1517393730,1\nb,1517393790,0\n");
+        long before = System.currentTimeMillis();
+        replay(options(csv).withMaxDisorder(Duration.ZERO).live(Duration.ofMillis(200)));
+        long after = System.currentTimeMillis();
+        List<ProducerRecord<String, byte[]>> events = producer.history().stream()
+                .filter(r -> r.topic().equals(new Topics("t").events())).toList();
+        List<ProducerRecord<String, byte[]>> labels = producer.history().stream()
+                .filter(r -> r.topic().equals(new Topics("t").feedback())).toList();
+        assertThat(events).extracting(ProducerRecord::timestamp).allSatisfy(t -> assertThat(t).isBetween(before, after));
+        assertThat(labels).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(labels.get(i).timestamp()).isEqualTo(events.get(i).timestamp() + 200);
+        }
+    }
+
     private Replay.Options options(Path csv) {
         return new Replay.Options(csv, MAPPING, new Topics("t"), true, true, 0, 0, 0);
     }
