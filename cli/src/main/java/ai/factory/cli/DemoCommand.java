@@ -83,6 +83,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "0", paramLabel = "N", description = "Stop after N events (default: the whole file).")
     long events;
 
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "N",
+            description = "Send at most N events a second, whatever the speed-up (default: no limit).")
+    double rate;
+
+    @Option(names = "--live", paramLabel = "LABEL_DELAY", converter = DurationOption.class,
+            description = "Replay as a live stream: each event stamped with the wall clock as it is sent, its label LABEL_DELAY later "
+                    + "(e.g. 2s); the file's own times only order the rows. Pace it with --rate. Measures the real-time path.")
+    Duration live;
+
     @Option(names = "--report", paramLabel = "FILE.json", description = "Also write the summary as JSON.")
     Path report;
 
@@ -167,8 +176,14 @@ final class DemoCommand implements Callable<Integer> {
             deleteQuietly(work);
         }, "demo-work-removal");
         Runtime.getRuntime().addShutdownHook(removeWork);
-        Replay.Options replayOptions = new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, 0, events,
+        if (rate < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must not be negative, was " + rate);
+        }
+        Replay.Options replayOptions = new Replay.Options(dataFile, map, topics, true, map.hasLabel(), pace, rate, events,
                 sort, Replay.Options.disorder(maxDisorder), work);
+        if (live != null) {
+            replayOptions = replayOptions.live(live);
+        }
         long rows;
         out.println("Reading " + dataFile.getFileName() + " once (rows" + (sort ? "" : ", time order") + ")...");
         out.flush();
@@ -202,7 +217,7 @@ final class DemoCommand implements Callable<Integer> {
             watcher.start();
             out.println("Dashboard: " + factory.dashboardUrl());
             out.println("Replaying " + dataFile + (events > 0 ? " (first " + events + " events)" : "")
-                    + " at " + (pace == 0 ? "full speed" : pace + "x") + "...");
+                    + " at " + pace(replayOptions) + "...");
             out.flush();
 
             LiveView live = new LiveView(System.err, observer, factory.dashboardUrl());
@@ -258,6 +273,15 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             removeNow(work, removeWork);
         }
+    }
+
+    private static String pace(Replay.Options o) {
+        String speed = o.speedup() == 0 ? "full speed" : o.speedup() + "x";
+        if (o.maxEventsPerSecond() > 0) {
+            speed = (o.speedup() == 0 ? "" : speed + ", at most ") + String.format("%,.0f events/s", o.maxEventsPerSecond());
+        }
+        return o.liveLabelDelay() == null ? speed
+                : speed + " as a live stream (event time = now, labels " + o.liveLabelDelay().toMillis() + " ms later)";
     }
 
     /** Removes the work folder now, and its shutdown hook unless the JVM is already shutting down (then it runs). */

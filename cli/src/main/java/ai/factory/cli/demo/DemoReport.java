@@ -20,7 +20,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
                          long unmatchedFeedback, long releases, long championVersion, OnlineQuality.Figures quality,
                          Map<YearMonth, OnlineQuality.Figures> byMonth, List<LearningCurve.Point> curve,
                          double throughputEventsPerSecond, double latencyP50Ms, double latencyP99Ms,
-                         double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained) {
+                         double latencyP999Ms, double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained) {
 
     /** The report of a finished replay, as the observer saw the loop; throughput is over the replay's own time. */
     public static DemoReport of(String model, Replay.Progress sent, LoopObserver observer, boolean drained,
@@ -31,7 +31,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
                 s.predictedEvents(), s.predictionRecords(), s.examples(), s.examplesServed(), s.lateFeedback(),
                 s.unmatchedFeedback(), s.releases(), s.championVersion(), s.quality(), observer.qualityByMonth(),
                 observer.learningCurve(), sent.events() / Math.max(1e-9, replaySeconds), s.latencyP50Ms(), s.latencyP99Ms(),
-                seconds(freshness, 0.5), seconds(freshness, 0.99), wallSeconds, drained);
+                s.latencyP999Ms(), seconds(freshness, 0.5), seconds(freshness, 0.99), wallSeconds, drained);
     }
 
     private static double seconds(DelaySketch sketch, double q) {
@@ -60,8 +60,8 @@ public record DemoReport(String model, String task, long events, long feedback, 
             out.printf("  online (progressive) over %,d labelled predictions: log loss %.4f (constant base rate: %.4f), AUC %.4f, accuracy %.2f%%%n",
                     q.judged(), q.logLoss(), q.constantLogLoss(), q.auc(), q.accuracy() * 100);
         }
-        out.printf("  throughput %,.0f events/s; latency p50 %.0f ms, p99 %.0f ms; freshness p50 %.1f s, p99 %.1f s%n",
-                throughputEventsPerSecond, latencyP50Ms, latencyP99Ms, freshnessP50Seconds, freshnessP99Seconds);
+        out.printf("  throughput %,.0f events/s; latency p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms; freshness p50 %.1f s, p99 %.1f s%n",
+                throughputEventsPerSecond, latencyP50Ms, latencyP99Ms, latencyP999Ms, freshnessP50Seconds, freshnessP99Seconds);
         out.printf("  wall %.1f s%s%n", wallSeconds, drained ? "" : "  (NOT drained: the loop had not caught up at the timeout)");
     }
 
@@ -87,7 +87,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
         json.put("learning_curve", object("loss", regression() ? "squared_error" : "logloss",
                 "points", curve.stream().map(p -> List.of(p.examples(), p.meanLoss())).toList()));
         json.put("throughput_events_per_s", finite(throughputEventsPerSecond));
-        json.put("latency_ms", object("p50", finite(latencyP50Ms), "p99", finite(latencyP99Ms)));
+        json.put("latency_ms", object("p50", finite(latencyP50Ms), "p99", finite(latencyP99Ms), "p999", finite(latencyP999Ms)));
         json.put("freshness_s", object("p50", finite(freshnessP50Seconds), "p99", finite(freshnessP99Seconds)));
         json.put("wall_s", wallSeconds);
         json.put("drained", drained);

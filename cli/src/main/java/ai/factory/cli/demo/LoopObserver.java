@@ -250,7 +250,8 @@ public final class LoopObserver implements Runnable, AutoCloseable {
         return new Snapshot(predictionRecords, predictionRecords - repeatedPredictions, exampleCount, examplesServed,
                 lateFeedback, unmatchedFeedback, statusByKey.size(), champion, regression, quality.overall(),
                 latencyMs.count() == 0 ? Double.NaN : latencyMs.quantile(0.5),
-                latencyMs.count() == 0 ? Double.NaN : latencyMs.quantile(0.99), freshness);
+                latencyMs.count() == 0 ? Double.NaN : latencyMs.quantile(0.99),
+                latencyMs.count() == 0 ? Double.NaN : latencyMs.quantile(0.999), freshness);
     }
 
     /** Examples the newest release (of any status) has trained on, its ancestors' included; -1 before any release. */
@@ -285,7 +286,8 @@ public final class LoopObserver implements Runnable, AutoCloseable {
      */
     public record Snapshot(long predictionRecords, long predictedEvents, long examples, long examplesServed,
                            long lateFeedback, long unmatchedFeedback, long releases, long championVersion, boolean regression,
-                           OnlineQuality.Figures quality, double latencyP50Ms, double latencyP99Ms, DelaySketch freshnessMs) {
+                           OnlineQuality.Figures quality, double latencyP50Ms, double latencyP99Ms, double latencyP999Ms,
+                           DelaySketch freshnessMs) {
 
         /** The online loss the live view shows: log loss, or RMSE for regression. */
         public double loss() {
