@@ -8,12 +8,12 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
- * Reads a duration such as {@code 7d}, {@code 12h}, {@code 30m}, {@code 10s}, {@code PT6H}, or {@code forever}
- * (null: no limit) for retentions.
+ * Reads a duration such as {@code 7d}, {@code 12h}, {@code 30m}, {@code 10s}, {@code 5ms}, {@code PT6H}, or
+ * {@code forever} (null: no limit) for retentions.
  */
 final class DurationOption implements CommandLine.ITypeConverter<Duration> {
 
-    private static final Pattern SHORT = Pattern.compile("(\\d+)([dhms])");
+    private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|[dhms])");
 
     @Override
     public Duration convert(String value) {
@@ -31,13 +31,14 @@ final class DurationOption implements CommandLine.ITypeConverter<Duration> {
                 case "d" -> Duration.ofDays(n);
                 case "h" -> Duration.ofHours(n);
                 case "s" -> Duration.ofSeconds(n);
+                case "ms" -> Duration.ofMillis(n);
                 default -> Duration.ofMinutes(n);
             };
         }
         try {
             return Duration.parse(value);
         } catch (DateTimeParseException e) {
-            throw new CommandLine.TypeConversionException("a duration must look like 7d, 12h, 30m, 10s, PT6H or forever, was '" + value + "'");
+            throw new CommandLine.TypeConversionException("a duration must look like 7d, 12h, 30m, 10s, 5ms, PT6H or forever, was '" + value + "'");
         }
     }
 }

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import ai.factory.ingest.job.FeatureTiming;
 import ai.factory.ingest.job.IngestHandle;
 import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
 import org.apache.flink.api.common.JobStatus;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,6 +44,22 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-dir", paramLabel = "URI", description = "File-system URI for checkpoints, kept on cancel (default: in memory).")
     String checkpointDir;
 
+    @Option(names = "--feature-timing", defaultValue = "arrival", paramLabel = "TIMING", converter = TimingOption.class,
+            description = "arrival (default): windows, feedback aggregates and standardization as of each event's arrival, "
+                + "without waiting for the watermark; the values depend on arrival order. event-time: each event waits for "
+                + "the watermark (the max out-of-orderness, 5s) and the values are the same on every replay.")
+    FeatureTiming featureTiming;
+
+    @Option(names = "--buffer-timeout", defaultValue = "5ms", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "Longest a record waits in a Flink network buffer at each exchange (default: ${DEFAULT-VALUE}; "
+                + "Flink's own is 100ms): lower is less latency, more and smaller flushes.")
+    Duration bufferTimeout;
+
+    @Option(names = "--linger", defaultValue = "5ms", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "linger.ms of the job's Kafka producers (default: ${DEFAULT-VALUE}): lower is less latency and "
+                + "smaller batches; under load batches fill before it ends.")
+    Duration linger;
+
     @Override
     public Integer call() throws Exception {
         if (checkpointInterval == null || checkpointInterval.isZero()) {
@@ -53,7 +71,9 @@ final class IngestCommand implements Callable<Integer> {
                 .withParallelism(parallelism)
                 .withExactlyOnce(exactlyOnce)
                 .withCheckpointInterval(checkpointInterval)
-                .withCheckpointDir(checkpointDir);
+                .withCheckpointDir(checkpointDir)
+                .withFeatureTiming(featureTiming)
+                .withLatency(bufferTimeout, linger);
         IngestHandle job = IngestJob.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -70,5 +90,17 @@ final class IngestCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Reads {@code arrival} or {@code event-time}. */
+    static final class TimingOption implements CommandLine.ITypeConverter<FeatureTiming> {
+        @Override
+        public FeatureTiming convert(String value) {
+            try {
+                return FeatureTiming.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

@@ -99,9 +99,9 @@ public final class Scorer implements AutoCloseable {
             throw new IllegalStateException("interrupted while reading the models topic", e);
         }
         scorer.loopThread.start();
-        log.info("Scorer {} serving model {} on {} (group {}, batches of {} within {} ms{})", options.instanceId(),
+        log.info("Scorer {} serving model {} on {} (group {}, batches of {} within {} ms, linger {} ms{})", options.instanceId(),
                 options.modelName(), scorer.device(), options.groupId(), options.maxBatchSize(), options.maxWait().toMillis(),
-                options.shadow() ? ", shadow scoring on" : "");
+                options.producerLinger().toMillis(), options.shadow() ? ", shadow scoring on" : "");
         return scorer;
     }
 
@@ -211,7 +211,7 @@ public final class Scorer implements AutoCloseable {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, options.instanceId() + "-predictions");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) options.producerLinger().toMillis());
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());

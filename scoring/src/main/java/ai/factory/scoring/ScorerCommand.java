@@ -50,8 +50,16 @@ public final class ScorerCommand implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "256", description = "Most vectors per ONNX Runtime run (default: ${DEFAULT-VALUE})")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "5", description = "Longest a vector waits for its batch to fill (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-wait-ms", defaultValue = "0",
+            description = "Longest a vector waits for its batch to fill (default: ${DEFAULT-VALUE}: each poll's vectors are scored "
+                    + "at once, so batches grow only with a backlog). More makes fuller batches on a steady stream at the "
+                    + "cost of up to this much latency per vector.")
     long maxWaitMs;
+
+    @Option(names = "--linger-ms", defaultValue = "2",
+            description = "linger.ms of the predictions producer (default: ${DEFAULT-VALUE}): longer gathers more predictions "
+                    + "per request at the cost of up to this much latency; 0 sends at once")
+    long lingerMs;
 
     @Option(names = "--max-pending", description = "Unscored vectors per partition before it is paused (default: 4 x max batch)")
     Integer maxPending;
@@ -77,7 +85,7 @@ public final class ScorerCommand implements Callable<Integer> {
                 instance != null ? instance : defaults.instanceId(), Device.parse(device),
                 threads != null ? threads : ScorerOptions.defaultThreads(), spinning, maxBatch,
                 Duration.ofMillis(maxWaitMs), maxPending != null ? maxPending : 4 * maxBatch,
-                Duration.ofMillis(commitIntervalMs), shadow, !fromLatest, defaults.startupTimeout());
+                Duration.ofMillis(commitIntervalMs), shadow, !fromLatest, defaults.startupTimeout(), Duration.ofMillis(lingerMs));
     }
 
     @Override

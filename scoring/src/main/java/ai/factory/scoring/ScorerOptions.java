@@ -19,21 +19,30 @@ import ai.factory.topics.Topics;
  * @param intraOpThreads         ONNX Runtime intra-op threads per session
  * @param allowSpinning          let idle ORT threads spin (off: spinning burns cores others need)
  * @param maxBatchSize           most vectors per ONNX Runtime run
- * @param maxWait                longest a vector waits for its batch to fill
+ * @param maxWait                longest a vector waits for its batch to fill; zero scores what each poll returned at
+ *                               once, so batches are as large as the backlog (up to maxBatchSize) and no larger
  * @param maxPendingPerPartition unscored vectors per partition above which it is paused
  * @param commitInterval         how often handled offsets are committed
  * @param shadow                 also score with the challenger into the shadow topic
  * @param startFromEarliest      where a group without committed offsets starts: earliest (true) or latest
  * @param startupTimeout         how long start() waits for the models topic to be read
+ * @param producerLinger         {@code linger.ms} of the predictions producer: how long it waits to fill a request
  */
 public record ScorerOptions(String bootstrapServers, String topicPrefix, String modelName, String groupId,
                             String instanceId, Device device, int intraOpThreads, boolean allowSpinning,
                             int maxBatchSize, Duration maxWait, int maxPendingPerPartition, Duration commitInterval,
-                            boolean shadow, boolean startFromEarliest, Duration startupTimeout) {
+                            boolean shadow, boolean startFromEarliest, Duration startupTimeout,
+                            Duration producerLinger) {
 
     public static final String DEFAULT_GROUP = "factory-scoring";
     public static final int DEFAULT_MAX_BATCH = 256;
-    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(5);
+    /**
+     * No wait: on a real-time stream a vector rarely finds company within a few ms, so waiting only adds latency;
+     * under a backlog each poll brings many vectors and batches fill up to the max anyway.
+     */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ZERO;
+    /** The predictions of one batch are sent together; a short linger gathers those of the next batches under load. */
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(2);
 
     public ScorerOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -45,13 +54,21 @@ public record ScorerOptions(String bootstrapServers, String topicPrefix, String 
         if (maxBatchSize < 1 || maxPendingPerPartition < 1 || intraOpThreads < 1) {
             throw new IllegalArgumentException("batch size, pending limit and threads must be positive");
         }
+        Objects.requireNonNull(maxWait, "maxWait");
+        Objects.requireNonNull(producerLinger, "producerLinger");
+        if (maxWait.isNegative() || producerLinger.isNegative()) {
+            throw new IllegalArgumentException("max wait and linger must not be negative");
+        }
     }
 
-    /** Defaults: group {@value #DEFAULT_GROUP}, CPU, batches of 256 within 5 ms, commit every second. */
+    /**
+     * Defaults: group {@value #DEFAULT_GROUP}, CPU, batches of up to 256 without waiting, 2 ms linger, commit every
+     * second.
+     */
     public static ScorerOptions defaults(String bootstrapServers, String modelName) {
         return new ScorerOptions(bootstrapServers, "", modelName, DEFAULT_GROUP, "scorer-" + ProcessHandle.current().pid(),
                 Device.CPU, defaultThreads(), false, DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT,
-                4 * DEFAULT_MAX_BATCH, Duration.ofSeconds(1), false, true, Duration.ofSeconds(60));
+                4 * DEFAULT_MAX_BATCH, Duration.ofSeconds(1), false, true, Duration.ofSeconds(60), DEFAULT_LINGER);
     }
 
     /** Half the cores: the rest is for the Kafka clients of the scorer. */
@@ -71,32 +88,37 @@ public record ScorerOptions(String bootstrapServers, String topicPrefix, String 
     public ScorerOptions withTopicPrefix(String prefix) {
         String group = DEFAULT_GROUP.equals(groupId) ? prefix + DEFAULT_GROUP : groupId;
         return new ScorerOptions(bootstrapServers, prefix, modelName, group, instanceId, device, intraOpThreads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger);
     }
 
     public ScorerOptions withGroup(String group, String instance) {
         return new ScorerOptions(bootstrapServers, topicPrefix, modelName, group, instance, device, intraOpThreads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger);
     }
 
     public ScorerOptions withDevice(Device newDevice, int threads) {
         return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, newDevice, threads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger);
     }
 
     /** Batching with a pending limit of four batches per partition. */
     public ScorerOptions withBatching(int batchSize, Duration wait) {
         return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
-                allowSpinning, batchSize, wait, 4 * batchSize, commitInterval, shadow, startFromEarliest, startupTimeout);
+                allowSpinning, batchSize, wait, 4 * batchSize, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger);
     }
 
     public ScorerOptions withShadow(boolean enabled) {
         return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, enabled, startFromEarliest, startupTimeout);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, enabled, startFromEarliest, startupTimeout, producerLinger);
     }
 
     public ScorerOptions withCommitInterval(Duration interval) {
         return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, interval, shadow, startFromEarliest, startupTimeout);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, interval, shadow, startFromEarliest, startupTimeout, producerLinger);
+    }
+
+    public ScorerOptions withLinger(Duration linger) {
+        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, linger);
     }
 }

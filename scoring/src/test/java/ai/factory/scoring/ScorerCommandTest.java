@@ -34,6 +34,18 @@ class ScorerCommandTest {
     }
 
     @Test
+    void theCommandsDefaultsAreTheOptionsDefaults() {
+        ScorerOptions options = options("--model", "delay");
+        ScorerOptions defaults = ScorerOptions.defaults("k:9092", "delay");
+        assertThat(options.maxWait()).isEqualTo(defaults.maxWait()).isZero();
+        assertThat(options.maxBatchSize()).isEqualTo(defaults.maxBatchSize());
+        assertThat(options.maxPendingPerPartition()).isEqualTo(defaults.maxPendingPerPartition());
+        assertThat(options.producerLinger()).isEqualTo(defaults.producerLinger()).isEqualTo(Duration.ofMillis(2));
+        assertThat(options.commitInterval()).isEqualTo(defaults.commitInterval());
+        assertThat(options("--model", "delay", "--linger-ms", "0").producerLinger()).isZero();
+    }
+
+    @Test
     void theModelComesFromItsNameOrFromASpec(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path spec = dir.resolve("s.json");
         java.nio.file.Files.writeString(spec, "{\"name\": \"strikes\", \"model\": {\"name\": \"damage\", \"task\": \"binary\"}}");

@@ -82,7 +82,7 @@ public final class ScoringBenchmark implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "256", description = "The scorer's max batch size")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "5", description = "The scorer's max wait")
+    @Option(names = "--max-wait-ms", defaultValue = "0", description = "The scorer's max wait")
     int maxWaitMs;
 
     @Option(names = "--threads", defaultValue = "1", description = "ORT intra-op threads")

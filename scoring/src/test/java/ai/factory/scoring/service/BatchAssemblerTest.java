@@ -71,6 +71,19 @@ class BatchAssemblerTest {
     }
 
     @Test
+    void withoutAWaitALoneVectorGoesAtOnceAndABacklogStillFillsBatches() {
+        BatchAssembler noWait = new BatchAssembler(4, 0);
+        add(0, 100L, good("alone"));
+        assertThat(noWait.next(pending, champions, 100L).batch().rows()).hasSize(1);
+        for (int i = 0; i < 6; i++) {
+            add(i % 3, 200L, good("v" + i));
+        }
+        assertThat(noWait.next(pending, champions, 200L).batch().rows()).hasSize(4);
+        assertThat(noWait.next(pending, champions, 200L).batch().rows()).hasSize(2);
+        assertThat(pending.size()).isZero();
+    }
+
+    @Test
     void withoutAChampionPartitionsWaitInOrderAndNothingIsDropped() {
         add(0, 0L, good("a"));
         add(0, 0L, null);

@@ -9,7 +9,7 @@ import org.apache.flink.util.TimeUtils;
 /**
  * Command-line options of the job jar, e.g.
  * {@code --bootstrap host:9092 --prefix demo. --spec /specs/flights.json --parallelism 2 --exactly-once true
- * --checkpoint-interval 10s --checkpoint-dir file:///tmp/ckpt}. Durations read like {@code 500ms}, {@code 10s}, {@code 1h}.
+ * --checkpoint-interval 10s --checkpoint-dir file:///tmp/ckpt --feature-timing event-time}. Durations read like {@code 500ms}, {@code 10s}, {@code 1h}.
  */
 public final class IngestArguments {
 
@@ -24,12 +24,22 @@ public final class IngestArguments {
             "--checkpoint-dir URI         checkpoint storage, retained on cancel (default: JobManager memory)",
             "--registry kafka|in-process  schema registry (default kafka: the <prefix>schemas topic)",
             "--group-id G                 consumer group and transactional-id base (default <prefix>" + IngestOptions.DEFAULT_GROUP_ID + ")",
-            "--out-of-orderness D         (default 5s)",
+            "--out-of-orderness D         how late an event may be and still be on time (default 5s); with event-time",
+            "                             timing also how long each event waits for its features",
             "--idleness D                 (default 10s)",
             "--dedup-ttl D                (default 1h)",
             "--bounded true|false         stop at the offsets present at start (default false)",
             "--restore-from PATH          checkpoint or savepoint to restore",
-            "--restart-attempts N         fixed-delay restarts (default 3)");
+            "--restart-attempts N         fixed-delay restarts (default 3)",
+            "--feature-timing T           arrival (default): windows, feedback and standardization as of the event's",
+            "                             arrival, no wait for the watermark, values depend on arrival order;",
+            "                             event-time: wait for the watermark, same values on every replay",
+            "--buffer-timeout D           flush interval of Flink's network buffers (default " + millis(IngestOptions.DEFAULT_BUFFER_TIMEOUT)
+                    + "; Flink's own: 100ms):",
+            "                             lower is less latency at each keyed step, more and smaller flushes",
+            "--linger D                   linger.ms of the Kafka sinks (default " + millis(IngestOptions.DEFAULT_SINK_LINGER)
+                    + "): lower is less latency,",
+            "                             smaller producer batches; under load batches fill before it ends");
 
     private IngestArguments() {
     }
@@ -56,7 +66,14 @@ public final class IngestArguments {
                 p.getBoolean("bounded", d.bounded()),
                 p.get("restore-from", d.restoreFrom()),
                 p.getInt("restart-attempts", d.restartAttempts()),
-                d.restartDelay());
+                d.restartDelay(),
+                p.has("feature-timing") ? FeatureTiming.parse(p.get("feature-timing")) : d.featureTiming(),
+                duration(p, "buffer-timeout", d.bufferTimeout()),
+                duration(p, "linger", d.sinkLinger()));
+    }
+
+    private static String millis(Duration d) {
+        return d.toMillis() + "ms";
     }
 
     private static Duration duration(ParameterTool p, String key, Duration fallback) {

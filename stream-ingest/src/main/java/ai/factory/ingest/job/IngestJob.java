@@ -3,6 +3,7 @@ package ai.factory.ingest.job;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.features.FeatureLayout.Stage;
@@ -19,6 +20,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -35,6 +37,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +56,7 @@ public final class IngestJob {
     private IngestJob() {
     }
 
-    /** The Flink settings implied by {@code options}: checkpoints, restarts, recovery, serializers. */
+    /** The Flink settings implied by {@code options}: checkpoints, restarts, recovery, serializers, buffer timeout. */
     public static Configuration configuration(IngestOptions options) {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
@@ -71,6 +74,9 @@ public final class IngestJob {
         }
         // Every record type of the job has a Flink serializer; falling back to Kryo would be a bug.
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // A partly filled buffer leaves for the next operator after at most this long; full ones leave at once.
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT_ENABLED, true);
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, options.bufferTimeout());
         return conf;
     }
 
@@ -106,14 +112,15 @@ public final class IngestJob {
         for (Stage stage : layout.stages()) {
             String label = stage.global() ? "global" : stage.keyAttribute();
             stream = stream.keyBy(new StageKey(stage.index()), Types.STRING)
-                    .process(new KeyedFeatureStage(stage), TypeInformation.of(StageInput.class))
+                    .process(new KeyedFeatureStage(stage, options.featureTiming()), TypeInformation.of(StageInput.class))
                     .uid("stage-" + label).name("features by " + label);
         }
         stream.flatMap(new VectorsOnly(), TypeInformation.of(PartialVector.class)).uid("vectors").name("vectors")
                 .sinkTo(sink(options, "features", new FeatureVectorRecords(topics.features(), spec, registry)))
                 .uid("sink-features").name("features");
-        log.info("Feature spec {}: {} dense + {} sparse slots, {} keyed stage(s), {}", spec.label(), layout.denseSize(),
-                layout.sparseWidth(), layout.stages().size(), options.exactlyOnce() ? "exactly-once" : "at-least-once");
+        log.info("Feature spec {}: {} dense + {} sparse slots, {} keyed stage(s), {} timing, {}", spec.label(),
+                layout.denseSize(), layout.sparseWidth(), layout.stages().size(), options.featureTiming().label(),
+                options.exactlyOnce() ? "exactly-once" : "at-least-once");
         return layout;
     }
 
@@ -183,8 +190,16 @@ public final class IngestJob {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(options.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
                 .setTransactionalIdPrefix(options.groupId() + "-" + options.topicPrefix() + name)
-                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .setKafkaProducerConfig(producerProperties(options))
                 .build();
+    }
+
+    /** Producer settings of the sinks beyond what the sink builder sets itself. */
+    static Properties producerProperties(IngestOptions options) {
+        Properties props = new Properties();
+        props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        props.setProperty(ProducerConfig.LINGER_MS_CONFIG, Long.toString(options.sinkLinger().toMillis()));
+        return props;
     }
 
     /** Drops anything but vectors at the end of the stages (every fact was consumed by its stage). */

@@ -27,15 +27,25 @@ import ai.factory.serde.SchemaRegistryAddress;
  * @param restoreFrom        checkpoint or savepoint path to restore from, or null
  * @param restartAttempts    fixed-delay restart attempts before the job fails
  * @param restartDelay       delay between restart attempts
+ * @param featureTiming      when stateful features are filled: on arrival (low latency) or once the watermark passes
+ *                           the event (deterministic); see {@link FeatureTiming}
+ * @param bufferTimeout      longest a record waits in a Flink network buffer before it is sent to the next operator
+ *                           ({@code execution.buffer-timeout.interval}); lower is less latency, more flushes
+ * @param sinkLinger         the Kafka sinks' {@code linger.ms}: how long a producer waits to fill a batch
  */
 public record IngestOptions(String bootstrapServers, String topicPrefix, String specLocation, int parallelism,
                             boolean exactlyOnce, Duration checkpointInterval, String checkpointDir,
                             SchemaRegistryAddress registry, String groupId, Duration maxOutOfOrderness,
                             Duration sourceIdleness, Duration dedupTtl, boolean bounded, String restoreFrom,
-                            int restartAttempts, Duration restartDelay) implements Serializable {
+                            int restartAttempts, Duration restartDelay, FeatureTiming featureTiming,
+                            Duration bufferTimeout, Duration sinkLinger) implements Serializable {
 
     public static final String DEFAULT_SPEC = "classpath:specs/flights.json";
     public static final String DEFAULT_GROUP_ID = "factory-stream-ingest";
+    /** Flink's own default is 100 ms per exchange, paid at each of the job's keyed steps on a slow stream. */
+    public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
+    /** The Kafka 4 producer default, written out so it is one visible setting. */
+    public static final Duration DEFAULT_SINK_LINGER = Duration.ofMillis(5);
 
     public IngestOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -47,13 +57,22 @@ public record IngestOptions(String bootstrapServers, String topicPrefix, String 
         if (restartAttempts < 0) {
             throw new IllegalArgumentException("restartAttempts must be >= 0");
         }
+        Objects.requireNonNull(featureTiming, "featureTiming");
+        Objects.requireNonNull(bufferTimeout, "bufferTimeout");
+        Objects.requireNonNull(sinkLinger, "sinkLinger");
+        if (bufferTimeout.isNegative() || sinkLinger.isNegative()) {
+            throw new IllegalArgumentException("bufferTimeout and sinkLinger must not be negative");
+        }
     }
 
-    /** The defaults: at-least-once, parallelism 1, checkpoints every 10 s, 5 s out-of-orderness. */
+    /**
+     * The defaults: at-least-once, parallelism 1, checkpoints every 10 s, 5 s out-of-orderness, features on arrival,
+     * 5 ms network buffer timeout and sink linger.
+     */
     public static IngestOptions defaults(String bootstrapServers) {
         return new IngestOptions(bootstrapServers, "", DEFAULT_SPEC, 1, false, Duration.ofSeconds(10), null, null,
                 DEFAULT_GROUP_ID, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1), false, null,
-                3, Duration.ofSeconds(5));
+                3, Duration.ofSeconds(5), FeatureTiming.ARRIVAL, DEFAULT_BUFFER_TIMEOUT, DEFAULT_SINK_LINGER);
     }
 
     public Topics topics() {
@@ -68,58 +87,67 @@ public record IngestOptions(String bootstrapServers, String topicPrefix, String 
     /** Prefixes the topic names, and the default consumer group too, so factories sharing a cluster stay apart. */
     public IngestOptions withTopicPrefix(String v) {
         String group = DEFAULT_GROUP_ID.equals(groupId) ? v + DEFAULT_GROUP_ID : groupId;
-        return new IngestOptions(bootstrapServers, v, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, group, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, v, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, group, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withSpecLocation(String v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, v, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, v, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withParallelism(int v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, v, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, v, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withExactlyOnce(boolean v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, v, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, v, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withCheckpointInterval(Duration v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, v, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, v, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withCheckpointDir(String v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, v, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, v, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withRegistry(SchemaRegistryAddress v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, v, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, v, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withGroupId(String v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, v, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, v, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withMaxOutOfOrderness(Duration v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, v, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, v, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withSourceIdleness(Duration v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, v, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, v, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withDedupTtl(Duration v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, v, bounded, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, v, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withBounded(boolean v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, v, restoreFrom, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, v, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withRestoreFrom(String v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, v, restartAttempts, restartDelay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, v, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withRestarts(int attempts, Duration delay) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, attempts, delay);
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, attempts, delay, featureTiming, bufferTimeout, sinkLinger);
+    }
+
+    public IngestOptions withFeatureTiming(FeatureTiming v) {
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, v, bufferTimeout, sinkLinger);
+    }
+
+    /** The network buffer timeout of the job and the linger of its Kafka sinks. */
+    public IngestOptions withLatency(Duration newBufferTimeout, Duration newSinkLinger) {
+        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, newBufferTimeout, newSinkLinger);
     }
 }

@@ -28,26 +28,39 @@ import org.apache.flink.util.Collector;
 
 /**
  * One keyed step (keyed by an attribute such as the origin, or globally): fills the stage's stateful
- * slots: window aggregates, feedback aggregates and standardization.
+ * slots: window aggregates, feedback aggregates and standardization. When depends on the {@link FeatureTiming}.
  *
- * <p>Events wait until the watermark passes their time and are then featurized in event-time order, so
- * the values do not depend on arrival order or parallelism. All events of one timestamp are added to the
- * state before any of them is featurized, so ties see the same state. Events that arrive behind the
- * watermark are featurized at once against the state as it is, and marked late. Feedback is stored on
- * arrival by its own time; an event at {@code t} only counts feedback with time in {@code (t - window, t)}: a label
- * dated at the event's own time (zero label delay) may be that event's own outcome, so it never counts.
+ * <p>{@link FeatureTiming#ARRIVAL ARRIVAL}: each event is featurized as it arrives, against the state as it is
+ * then, and never waits for the watermark. Its windows count the events and feedback of the key that have already
+ * arrived (an earlier event still on its way is missed, by this event only: it enters the state when it comes), and
+ * its standardization uses the moments of the events arrived so far, itself included. Events of one timestamp no
+ * longer see the same state: the first to arrive does not count the others. So the values depend on arrival order
+ * (across partitions, on parallelism and timing), and a replay may give other values than the live run.
+ *
+ * <p>{@link FeatureTiming#EVENT_TIME EVENT_TIME}: events wait until the watermark passes their time and are then
+ * featurized in event-time order, so the values do not depend on arrival order or parallelism. All events of one
+ * timestamp are added to the state before any of them is featurized, so ties see the same state.
+ *
+ * <p>In both: events that arrive behind the watermark are featurized at once against the state as it is, marked
+ * late and counted. Feedback is stored on arrival by its own time; an event at {@code t} only counts the other events
+ * with time in {@code (t - window, t]} and feedback with time in {@code (t - window, t)}: a label dated at the event's
+ * own time (zero label delay) may be that event's own outcome, so it never counts. State leaves on event-time
+ * timers once the watermark is a window past it, so it stays bounded in both; timers of events held by
+ * {@code EVENT_TIME} still fire after a restore in {@code ARRIVAL}, so switching modes over a savepoint drops none.
  */
 public final class KeyedFeatureStage extends KeyedProcessFunction<String, StageInput, StageInput> {
 
     private final Stage stage;
+    private final FeatureTiming timing;
     private transient MapState<Long, List<PartialVector>> pending;
     private transient MapState<Long, double[]> events;
     private transient MapState<Long, double[]> feedback;
     private transient ValueState<double[]> moments;
     private transient Counter late;
 
-    public KeyedFeatureStage(Stage stage) {
+    public KeyedFeatureStage(Stage stage, FeatureTiming timing) {
         this.stage = stage;
+        this.timing = timing;
     }
 
     @Override
@@ -76,6 +89,10 @@ public final class KeyedFeatureStage extends KeyedProcessFunction<String, StageI
                 late.inc();
             }
             featurize(t, List.of(vector.asLate()), ctx, out);
+            return;
+        }
+        if (timing == FeatureTiming.ARRIVAL) {
+            featurize(t, List.of(vector), ctx, out);
             return;
         }
         List<PartialVector> waiting = pending.get(t);

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole job on a Flink MiniCluster against the embedded broker: hand-made events and feedback in,
- * exact feature values and dead letters out; run at parallelism 2 and 1 on the same input.
+ * exact feature values and dead letters out; run at parallelism 2 and 1 on the same input, in event-time timing.
  */
 @ExtendWith(KafkaExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -204,6 +204,8 @@ class FeatureJobTest {
                 .withBounded(true)
                 .withGroupId("ingest-" + t.prefix())
                 .withMaxOutOfOrderness(Duration.ofSeconds(1))
+                // The exact values below (ties, edges, parallelism 1 = 2) hold for event-time order, not arrival order.
+                .withFeatureTiming(FeatureTiming.EVENT_TIME)
                 .withCheckpointInterval(Duration.ofSeconds(1))
                 .withRestarts(0, Duration.ofSeconds(1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.configuration(options));

@@ -18,10 +18,12 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The keyed stage of the test spec's key attribute {@code k}, driven record by record and watermark by watermark. */
+/**
+ * The keyed stage of the test spec's key attribute {@code k}, driven record by record and watermark by watermark, in
+ * both feature timings; the exact, order-dependent values of event-time order are pinned with {@code EVENT_TIME}.
+ */
 class KeyedFeatureStageTest {
 
     private final FeatureLayout layout = FeatureLayout.of(FeatureSpecParser.load("classpath:specs/test.json"));
@@ -35,20 +37,22 @@ class KeyedFeatureStageTest {
     private final int clippedLabelCount = layout.denseSlot("k_label_count_1h_clip");
     private KeyedOneInputStreamOperatorTestHarness<String, StageInput, StageInput> harness;
 
-    @BeforeEach
-    void open() throws Exception {
+    private void open(FeatureTiming timing) throws Exception {
         assertThat(stage.keyAttribute()).isEqualTo("k");
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new KeyedFeatureStage(stage),
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new KeyedFeatureStage(stage, timing),
                 new StageKey(stage.index()), Types.STRING);
     }
 
     @AfterEach
     void close() throws Exception {
-        harness.close();
+        if (harness != null) {
+            harness.close();
+        }
     }
 
     @Test
     void windowsCoverTheOtherEventsInTheHalfOpenIntervalBeforeTheEvent() throws Exception {
+        open(FeatureTiming.EVENT_TIME);
         send("a1", 0, "A", 3);
         send("a2", 5, "A", 5);
         send("a3", 10, "A", 7);      // a1 at exactly t - 10 min is outside
@@ -70,6 +74,7 @@ class KeyedFeatureStageTest {
 
     @Test
     void eventsWaitForTheWatermarkAndComeOutInEventTimeOrder() throws Exception {
+        open(FeatureTiming.EVENT_TIME);
         send("a2", 5, "A", 5);
         send("a1", 0, "A", 3);   // out of order but on time
         harness.processWatermark(T0.plus(Duration.ofMinutes(4)).toEpochMilli());
@@ -81,6 +86,7 @@ class KeyedFeatureStageTest {
 
     @Test
     void aLateEventIsFeaturizedAtOnceFlaggedAndStillCounted() throws Exception {
+        open(FeatureTiming.EVENT_TIME);
         send("a1", 0, "A", 3);
         send("a2", 5, "A", 5);
         harness.processWatermark(T0.plus(Duration.ofMinutes(6)).toEpochMilli());
@@ -96,6 +102,7 @@ class KeyedFeatureStageTest {
 
     @Test
     void feedbackCountsOnlyWhenItsOwnTimeIsBeforeTheEvent() throws Exception {
+        open(FeatureTiming.EVENT_TIME);
         feedback("A", 1, Duration.ofMinutes(4));
         feedback("A", 0, Duration.ofMinutes(9).plusSeconds(59));        // 1 s before a3: counts
         feedback("A", 0, Duration.ofMinutes(10));                       // exactly at a3's time: may be its own, never counts
@@ -110,9 +117,55 @@ class KeyedFeatureStageTest {
 
     @Test
     void factsForOtherStagesPassThrough() throws Exception {
+        open(FeatureTiming.ARRIVAL);
         FeedbackFact other = new FeedbackFact(stage.index() + 1, "*", 1, T0.toEpochMilli());
         harness.processElement(StageInput.of(other), T0.toEpochMilli());
         assertThat(harness.extractOutputValues()).containsExactly(StageInput.of(other));
+    }
+
+    @Test
+    void onArrivalEachEventIsFeaturizedAtOnceAgainstWhatHasArrived() throws Exception {
+        open(FeatureTiming.ARRIVAL);
+        send("a1", 0, "A", 3);
+        assertWindow(vectors().get("a1"), 0, 0, 0);
+        send("a2", 5, "A", 5);
+        assertWindow(vectors().get("a2"), 1, 3, 3);
+        send("a3", 10, "A", 7);      // a1 at exactly t - 10 min is outside
+        send("a4", 10, "A", 1);      // a tie: a4 sees a3, which came first, but not the other way round
+        assertWindow(vectors().get("a3"), 1, 5, 5);
+        assertWindow(vectors().get("a4"), 2, 12, 6);
+        send("a0", 3, "A", 9);       // out of order but on time: sees a1 only, and is not late
+        assertWindow(vectors().get("a0"), 1, 3, 3);
+        send("a5", 12, "A", 2);      // a0, a2, a3 and a4
+        assertWindow(vectors().get("a5"), 4, 22, 5.5);
+        assertThat(vectors()).hasSize(6);
+        assertThat(vectors().values()).noneMatch(PartialVector::late);
+        assertThat(harness.numEventTimeTimers()).as("eviction timers only: nothing waits").isEqualTo(5);
+    }
+
+    @Test
+    void onArrivalFeedbackCountsOnlyWhenItHasArrivedBeforeTheEvent() throws Exception {
+        open(FeatureTiming.ARRIVAL);
+        send("a3", 10, "A", 7);
+        feedback("A", 1, Duration.ofMinutes(9));    // dated before a3, but a3 has gone out already
+        send("a4", 11, "A", 1);
+        assertThat(vectors().get("a3").dense()[labels]).isZero();
+        assertThat(vectors().get("a4").dense()[labels]).isEqualTo(1f);
+    }
+
+    @Test
+    void onArrivalLateEventsAreStillFlaggedAndStateStillLeavesOnTheWatermark() throws Exception {
+        open(FeatureTiming.ARRIVAL);
+        send("a1", 0, "A", 3);
+        send("a2", 5, "A", 5);
+        harness.processWatermark(T0.plus(Duration.ofMinutes(11)).toEpochMilli());   // a1's bucket left the windows
+        send("late", 6, "A", 10);
+        PartialVector late = vectors().get("late");
+        assertThat(late.late()).isTrue();
+        assertWindow(late, 1, 5, 5);   // a2 only
+        assertThat(vectors().get("a1").late()).isFalse();
+        harness.processWatermark(T0.plus(Duration.ofMinutes(30)).toEpochMilli());
+        assertThat(harness.numEventTimeTimers()).as("every bucket has left").isZero();
     }
 
     private void send(String id, int minute, String k, long x) throws Exception {
