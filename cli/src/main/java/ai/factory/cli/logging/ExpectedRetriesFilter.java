@@ -7,13 +7,14 @@ import ch.qos.logback.core.spi.FilterReply;
 import org.slf4j.Marker;
 
 /**
- * Drops two library warnings that describe normal operation, so they do not bury the demo's live view:
+ * Drops three library warnings that describe normal operation, so they do not bury the demo's live view:
  * <ul>
  *   <li>the Kafka producer's CONCURRENT_TRANSACTIONS retry: an exactly-once producer that begins a transaction while
  *   the broker still writes the markers of its last one is told to retry, and does (Kafka Streams, several times a
  *   second under load);</li>
  *   <li>Flink's failed checkpoint whose cause is that the job is being cancelled ("Checkpoint Coordinator is
- *   suspending"), with its stack trace, at every stop.</li>
+ *   suspending"), with its stack trace, at every stop;</li>
+ *   <li>the embedded broker's own controller channel, closed twice as the broker stops.</li>
  * </ul>
  * Every other produce error and checkpoint failure still shows.
  */
@@ -21,13 +22,21 @@ public final class ExpectedRetriesFilter extends TurboFilter {
 
     static final String SENDER = "org.apache.kafka.clients.producer.internals.Sender";
     static final String CHECKPOINTS = "org.apache.flink.runtime.checkpoint.CheckpointFailureManager";
+    static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
+    private static final String CLOSED_TWICE = "Attempting to close NetworkClient that has already been closed";
     private static final String RETRY = "Got error produce response";
     private static final String CONCURRENT_TRANSACTIONS = "CONCURRENT_TRANSACTIONS";
     private static final String SUSPENDING = "Checkpoint Coordinator is suspending";
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        if (level != Level.WARN || format == null || params == null) {
+        if (level != Level.WARN || format == null) {
+            return FilterReply.NEUTRAL;
+        }
+        if (NETWORK_CLIENT.equals(logger.getName()) && format.contains(CLOSED_TWICE)) {
+            return FilterReply.DENY;
+        }
+        if (params == null) {
             return FilterReply.NEUTRAL;
         }
         if (SENDER.equals(logger.getName()) && format.contains(RETRY)) {

@@ -39,4 +39,14 @@ class ExpectedRetriesFilterTest {
                 new Object[] {29, "job", 3, new IllegalStateException("Checkpoint expired before completing.")}, null))
                 .isEqualTo(FilterReply.NEUTRAL);
     }
+
+    @Test
+    void dropsTheBrokersDoubleCloseOnly() {
+        Logger client = context.getLogger(ExpectedRetriesFilter.NETWORK_CLIENT);
+        assertThat(filter.decide(null, client, Level.WARN,
+                "[NodeToControllerChannelManager id=1 name=registration] Attempting to close NetworkClient that has already been closed.",
+                null, null)).isEqualTo(FilterReply.DENY);
+        assertThat(filter.decide(null, client, Level.WARN, "[Producer clientId=p] Connection to node 1 could not be established.",
+                null, null)).isEqualTo(FilterReply.NEUTRAL);
+    }
 }
