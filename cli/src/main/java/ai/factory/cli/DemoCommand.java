@@ -83,6 +83,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "0", paramLabel = "N", description = "Stop after N events (default: the whole file).")
     long events;
 
+    @Option(names = "--label-delay", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "Every label this long after its event, instead of the mapping's label timing (0s: labels at once; "
+                    + "a what-if of how much the label delay costs).")
+    Duration labelDelay;
+
     @Option(names = "--rate", defaultValue = "0", paramLabel = "N",
             description = "Send at most N events a second, whatever the speed-up (default: no limit).")
     double rate;
@@ -151,7 +156,7 @@ final class DemoCommand implements Callable<Integer> {
         Path home = Path.of(System.getProperty("factory.home", "."));
         inputs = DemoInputs.resolve(home, data, mapping, specLocation);
         Path dataFile = inputs.data();
-        Mapping map = inputs.mapping();
+        Mapping map = labelDelay == null ? inputs.mapping() : inputs.mapping().withLabelDelay(labelDelay);
         ModelTarget target = inputs.spec().model();
         Topics topics = new Topics(prefix);
         double pace = "max".equalsIgnoreCase(speedup) ? 0 : parsePositive(speedup);

@@ -22,6 +22,11 @@ public record Mapping(
         Label label,
         LabelTiming labelTiming) {
 
+    /** This mapping with every label {@code delay} after its event, whatever the label timing it had. */
+    public Mapping withLabelDelay(Duration delay) {
+        return new Mapping(description, id, eventTime, entity, attributes, label, new LabelDelay(delay));
+    }
+
     /** The id column, or {@code #row} for the row number; prefixed. */
     public record Id(String column, String prefix) {
         public Id {
