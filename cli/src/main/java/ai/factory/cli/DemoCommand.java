@@ -261,8 +261,9 @@ final class DemoCommand implements Callable<Integer> {
             }, gate);
             long replayEnded = System.nanoTime();
             boolean drained = live.drain(sent, drainTimeout);
+            long drainEnded = System.nanoTime();
             DemoReport summary = DemoReport.of(target.name(), sent, observer, drained,
-                    (replayEnded - replayStarted) / 1e9, (System.nanoTime() - started) / 1e9);
+                    (replayEnded - replayStarted) / 1e9, (drainEnded - replayStarted) / 1e9, (System.nanoTime() - started) / 1e9);
             summary.print(out);
             if (report != null) {
                 writeJson(report, summary.toJson());

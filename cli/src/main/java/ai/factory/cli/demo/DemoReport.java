@@ -14,23 +14,26 @@ import ai.factory.replay.Replay;
  *
  * @param quality the online figures over the whole run; {@code byMonth} the same per month of event time
  * @param curve   the online loss against examples judged (log loss, or squared error for regression)
+ * @param loopEventsPerSecond events over the time from the first sent until every prediction and example was seen
+ *                (the loop's own rate; the replay's rate can be higher while the loop falls behind)
  */
 public record DemoReport(String model, String task, long events, long feedback, long predictions,
                          long predictionRecords, long examples, long examplesServed, long lateFeedback,
                          long unmatchedFeedback, long releases, long championVersion, OnlineQuality.Figures quality,
                          Map<YearMonth, OnlineQuality.Figures> byMonth, List<LearningCurve.Point> curve,
-                         double throughputEventsPerSecond, double latencyP50Ms, double latencyP99Ms,
+                         double throughputEventsPerSecond, double loopEventsPerSecond, double latencyP50Ms, double latencyP99Ms,
                          double latencyP999Ms, double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained) {
 
     /** The report of a finished replay, as the observer saw the loop; throughput is over the replay's own time. */
     public static DemoReport of(String model, Replay.Progress sent, LoopObserver observer, boolean drained,
-                                double replaySeconds, double wallSeconds) {
+                                double replaySeconds, double loopSeconds, double wallSeconds) {
         LoopObserver.Snapshot s = observer.snapshot();
         DelaySketch freshness = s.freshnessMs();
         return new DemoReport(model, s.regression() ? "regression" : "binary", sent.events(), sent.feedback(),
                 s.predictedEvents(), s.predictionRecords(), s.examples(), s.examplesServed(), s.lateFeedback(),
                 s.unmatchedFeedback(), s.releases(), s.championVersion(), s.quality(), observer.qualityByMonth(),
-                observer.learningCurve(), sent.events() / Math.max(1e-9, replaySeconds), s.latencyP50Ms(), s.latencyP99Ms(),
+                observer.learningCurve(), sent.events() / Math.max(1e-9, replaySeconds),
+                drained ? sent.events() / Math.max(1e-9, loopSeconds) : Double.NaN, s.latencyP50Ms(), s.latencyP99Ms(),
                 s.latencyP999Ms(), seconds(freshness, 0.5), seconds(freshness, 0.99), wallSeconds, drained);
     }
 
@@ -60,8 +63,8 @@ public record DemoReport(String model, String task, long events, long feedback, 
             out.printf("  online (progressive) over %,d labelled predictions: log loss %.4f (constant base rate: %.4f), AUC %.4f, accuracy %.2f%%%n",
                     q.judged(), q.logLoss(), q.constantLogLoss(), q.auc(), q.accuracy() * 100);
         }
-        out.printf("  throughput %,.0f events/s; latency p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms; freshness p50 %.1f s, p99 %.1f s%n",
-                throughputEventsPerSecond, latencyP50Ms, latencyP99Ms, latencyP999Ms, freshnessP50Seconds, freshnessP99Seconds);
+        out.printf("  throughput %,.0f events/s (the loop, until drained: %,.0f); latency p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms; freshness p50 %.1f s, p99 %.1f s%n",
+                throughputEventsPerSecond, loopEventsPerSecond, latencyP50Ms, latencyP99Ms, latencyP999Ms, freshnessP50Seconds, freshnessP99Seconds);
         out.printf("  wall %.1f s%s%n", wallSeconds, drained ? "" : "  (NOT drained: the loop had not caught up at the timeout)");
     }
 
@@ -87,6 +90,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
         json.put("learning_curve", object("loss", regression() ? "squared_error" : "logloss",
                 "points", curve.stream().map(p -> List.of(p.examples(), p.meanLoss())).toList()));
         json.put("throughput_events_per_s", finite(throughputEventsPerSecond));
+        json.put("loop_events_per_s", finite(loopEventsPerSecond));
         json.put("latency_ms", object("p50", finite(latencyP50Ms), "p99", finite(latencyP99Ms), "p999", finite(latencyP999Ms)));
         json.put("freshness_s", object("p50", finite(freshnessP50Seconds), "p99", finite(freshnessP99Seconds)));
         json.put("wall_s", wallSeconds);
