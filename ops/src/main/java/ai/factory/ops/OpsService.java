@@ -12,6 +12,7 @@ import ai.factory.ops.lag.LagMonitor;
 import ai.factory.ops.lag.LagSampler;
 import ai.factory.ops.lag.LagSnapshot;
 import ai.factory.ops.metrics.OpsMetrics;
+import ai.factory.ops.models.ModelListing;
 import ai.factory.ops.models.ModelsView;
 import ai.factory.ops.pipeline.PipelineView;
 import ai.factory.ops.pipeline.Stage;
@@ -94,8 +95,10 @@ public final class OpsService implements AutoCloseable {
             try {
                 models.refresh(TAIL_WAIT);
                 quality.refresh(TAIL_WAIT);
-                freshnessRows = freshness.refresh(models.versions(), TAIL_WAIT);
-                metrics.models(models.versions(), quality.latest());
+                // One bounded listing per refresh: the newest versions and the champion, not every release.
+                ModelListing listing = models.listing();
+                freshnessRows = freshness.refresh(listing.versions(), TAIL_WAIT);
+                metrics.models(listing, quality.latest());
                 metrics.unreadable(models.unreadable() + quality.unreadable() + freshness.unreadable());
             } catch (RuntimeException e) {
                 failed("Model views", e);
@@ -144,6 +147,7 @@ public final class OpsService implements AutoCloseable {
         return quality;
     }
 
+    /** The freshness of the releases listed (see {@link ModelsView#listing()}), as of the last refresh. */
     public List<FreshnessRow> freshness() {
         return freshnessRows;
     }

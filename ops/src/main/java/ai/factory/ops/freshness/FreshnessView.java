@@ -3,6 +3,7 @@ package ai.factory.ops.freshness;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,11 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The freshness chain of every release: the newest feedback it trained on → its release → its first prediction.
+ * The freshness chain of the releases shown: the newest feedback it trained on → its release → its first prediction.
  *
  * <p>A release's training ranges hold exactly the examples it learned since its parent, so the examples at the
- * ends of those ranges carry the newest feedback time it is the first release to include. First predictions
- * come from following the predictions topic from the earliest release's creation time on.
+ * ends of those ranges carry the newest feedback time it is the first release to include; they are read once,
+ * when the release is first shown. First predictions come from following the predictions topic from the earliest
+ * shown release's creation time on. State is kept for the shown releases only ({@link FreshnessLedger}).
  */
 public final class FreshnessView implements AutoCloseable {
 
@@ -40,8 +42,7 @@ public final class FreshnessView implements AutoCloseable {
     private final AvroCodec<LabeledExample> examples;
     private final AvroCodec<Prediction> predictions;
     private final PositionReader reader;
-    private final Map<String, Long> newestFeedback = new HashMap<>();
-    private final Map<String, Long> firstPrediction = new HashMap<>();
+    private final FreshnessLedger ledger = new FreshnessLedger();
     private TopicTail predictionTail;
     private long unreadable;
 
@@ -53,21 +54,14 @@ public final class FreshnessView implements AutoCloseable {
         this.reader = new PositionReader(bootstrapServers, 8 << 20);
     }
 
-    /** Updates the chain for {@code releases} and returns one row per release, newest first per model. */
+    /**
+     * Updates the chain for {@code releases} (the shown ones, a bounded list) and returns one row per release in
+     * its order; releases no longer passed are forgotten.
+     */
     public synchronized List<FreshnessRow> refresh(List<ModelVersionView> releases, Duration wait) {
-        resolveFeedback(releases);
+        resolveFeedback(ledger.show(releases));
         followPredictions(releases, wait);
-        List<FreshnessRow> rows = new ArrayList<>();
-        for (ModelVersionView r : releases) {
-            Long feedback = newestFeedback.get(r.key());
-            Long prediction = firstPrediction.get(r.key());
-            rows.add(new FreshnessRow(r.name(), r.version(), r.status(), feedback, r.trainedThroughEventTime(),
-                    r.createdAt(), prediction,
-                    feedback == null ? null : r.createdAt() - feedback,
-                    prediction == null ? null : prediction - r.createdAt(),
-                    feedback == null || prediction == null ? null : prediction - feedback));
-        }
-        return rows;
+        return ledger.rows(releases);
     }
 
     /** Records that could not be decoded so far. */
@@ -76,19 +70,18 @@ public final class FreshnessView implements AutoCloseable {
     }
 
     private void resolveFeedback(List<ModelVersionView> releases) {
-        Map<ReadRequest, String> requests = new HashMap<>();
+        Map<ReadRequest, ModelVersionView> requests = new HashMap<>();
         for (ModelVersionView r : releases) {
-            if (newestFeedback.containsKey(r.key())) {
-                continue;
-            }
             for (ModelVersionView.TrainingRange range : r.trainingData()) {
                 TopicPartition tp = new TopicPartition(range.topic(), range.partition());
-                requests.put(new ReadRequest(tp, range.toOffset(), range.toOffset() + 1), r.key());
+                requests.put(new ReadRequest(tp, range.toOffset(), range.toOffset() + 1), r);
             }
         }
         if (requests.isEmpty()) {
             return;
         }
+        Map<ModelVersionView, List<Long>> labelTimes = new IdentityHashMap<>();
+        releases.forEach(r -> labelTimes.put(r, new ArrayList<>()));
         Map<ReadRequest, Optional<FoundRecord>> found = reader.read(requests.keySet(), TIMEOUT);
         for (Map.Entry<ReadRequest, Optional<FoundRecord>> entry : found.entrySet()) {
             if (entry.getValue().isEmpty()) {
@@ -99,12 +92,13 @@ public final class FreshnessView implements AutoCloseable {
             try {
                 LabeledExample example = examples.decode(new RecordSource(request.partition().topic(),
                         request.partition().partition(), record.offset()), record.value());
-                newestFeedback.merge(requests.get(request), example.getLabelTime().toEpochMilli(), Math::max);
+                labelTimes.get(requests.get(request)).add(example.getLabelTime().toEpochMilli());
             } catch (UndecodableRecordException e) {
                 unreadable++;
                 log.warn("Cannot read the example a release names: {}", e.getMessage());
             }
         }
+        labelTimes.forEach(ledger::lookedUp);
     }
 
     private void followPredictions(List<ModelVersionView> releases, Duration wait) {
@@ -122,7 +116,7 @@ public final class FreshnessView implements AutoCloseable {
             }
             try {
                 Prediction p = predictions.decode(record);
-                firstPrediction.merge(p.getModelName() + "/" + p.getModelVersion(), p.getServedAt().toEpochMilli(), Math::min);
+                ledger.prediction(p.getModelName(), p.getModelVersion(), p.getServedAt().toEpochMilli());
             } catch (UndecodableRecordException e) {
                 unreadable++;
                 log.debug("Skipping unreadable prediction: {}", e.getMessage());

@@ -1,7 +1,11 @@
 package ai.factory.ops.metrics;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -9,7 +13,7 @@ import java.util.function.Function;
 import ai.factory.ops.lag.GroupView;
 import ai.factory.ops.lag.LagSnapshot;
 import ai.factory.ops.lag.PartitionView;
-import ai.factory.ops.models.ModelVersionView;
+import ai.factory.ops.models.ModelListing;
 import ai.factory.ops.pipeline.StageView;
 import ai.factory.ops.pipeline.TopicRate;
 import ai.factory.ops.quality.QualityPoint;
@@ -21,9 +25,12 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Publishes what the views show as Micrometer meters (names prefixed {@code factory.ops.}); rows that vanish
- * (a deleted group, a retired model) are removed on the next update.
+ * (a deleted group, a retired model, a version no longer among those gauged) are removed on the next update.
  */
 public final class OpsMetrics {
+
+    /** Model versions per model with quality gauges: the champion and the newest others. */
+    public static final int QUALITY_VERSIONS_PER_MODEL = 5;
 
     private final MultiGauge partitionLag;
     private final MultiGauge partitionLagSeconds;
@@ -105,17 +112,52 @@ public final class OpsMetrics {
         topicRecords.register(topics.stream().<MultiGauge.Row<?>>map(t -> MultiGauge.Row.of(Tags.of("topic", t.topic()), t.records())).toList(), true);
     }
 
-    /** Updates the model and quality meters. */
-    public void models(List<ModelVersionView> versions, List<QualityPoint> latestQuality) {
-        champion.register(versions.stream().filter(ModelVersionView::champion)
-                .<MultiGauge.Row<?>>map(v -> MultiGauge.Row.of(Tags.of("model", v.name()), v.version())).toList(), true);
-        logloss.register(rows(latestQuality, QualityPoint::logloss), true);
-        auc.register(rows(latestQuality, QualityPoint::auc), true);
-        baselineLogloss.register(rows(latestQuality, QualityPoint::baselineLogloss), true);
-        rmse.register(rows(latestQuality, QualityPoint::rmse), true);
-        mae.register(rows(latestQuality, QualityPoint::mae), true);
-        baselineRmse.register(rows(latestQuality, QualityPoint::baselineRmse), true);
-        baselineMae.register(rows(latestQuality, QualityPoint::baselineMae), true);
+    /**
+     * Updates the model and quality meters: the champion version of each model, and quality rows (tagged with the
+     * version) for the versions of each model that matter now, {@link #gauged}: at most
+     * {@value #QUALITY_VERSIONS_PER_MODEL} per model, so the series count does not grow with releases.
+     */
+    public void models(ModelListing listing, List<QualityPoint> latestQuality) {
+        champion.register(listing.models().stream().filter(m -> m.champion() != null)
+                .<MultiGauge.Row<?>>map(m -> MultiGauge.Row.of(Tags.of("model", m.name()), m.champion())).toList(), true);
+        Map<String, Long> champions = new HashMap<>();
+        listing.models().stream().filter(m -> m.champion() != null).forEach(m -> champions.put(m.name(), m.champion()));
+        List<QualityPoint> gauged = gauged(latestQuality, champions);
+        logloss.register(rows(gauged, QualityPoint::logloss), true);
+        auc.register(rows(gauged, QualityPoint::auc), true);
+        baselineLogloss.register(rows(gauged, QualityPoint::baselineLogloss), true);
+        rmse.register(rows(gauged, QualityPoint::rmse), true);
+        mae.register(rows(gauged, QualityPoint::mae), true);
+        baselineRmse.register(rows(gauged, QualityPoint::baselineRmse), true);
+        baselineMae.register(rows(gauged, QualityPoint::baselineMae), true);
+    }
+
+    /**
+     * The reports whose versions get quality gauges: per model, its champion's and those of its newest other
+     * versions, {@value #QUALITY_VERSIONS_PER_MODEL} in all. The champion is what serves; the newest others are
+     * the candidates and recent champions an alert compares it with. Older versions no longer serve, so their
+     * rows would only repeat a last value; they are dropped (and vanish from the scrape).
+     */
+    static List<QualityPoint> gauged(List<QualityPoint> latest, Map<String, Long> champions) {
+        Map<String, List<QualityPoint>> byModel = new TreeMap<>();
+        latest.forEach(q -> byModel.computeIfAbsent(q.model(), m -> new ArrayList<>()).add(q));
+        List<QualityPoint> out = new ArrayList<>();
+        byModel.forEach((model, points) -> {
+            Long champion = champions.get(model);
+            points.sort(Comparator.comparingLong(QualityPoint::version).reversed());
+            List<QualityPoint> kept = new ArrayList<>();
+            points.stream().filter(q -> champion != null && q.version() == champion).findFirst().ifPresent(kept::add);
+            for (QualityPoint q : points) {
+                if (kept.size() >= QUALITY_VERSIONS_PER_MODEL) {
+                    break;
+                }
+                if (champion == null || q.version() != champion) {
+                    kept.add(q);
+                }
+            }
+            out.addAll(kept);
+        });
+        return out;
     }
 
     /** One row per model version that has the metric: the other task's versions are absent, not NaN. */

@@ -3,7 +3,6 @@ package ai.factory.ops.models;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -108,9 +107,7 @@ public final class ModelsView implements AutoCloseable {
         synchronized (writeLock) {
             ModelVersionView champion = book.champion(name)
                     .orElseThrow(() -> new ModelActionException(name + " has no champion to roll back"));
-            boolean previous = book.versions().stream().anyMatch(v -> v.name().equals(name)
-                    && v.version() < champion.version() && v.status().equals("CHAMPION"));
-            if (!previous) {
+            if (book.previousChampion(name).isEmpty()) {
                 throw new ModelActionException(name + "/" + champion.version()
                         + " is the only champion; rolling back would leave the scorers without a model");
             }
@@ -180,8 +177,8 @@ public final class ModelsView implements AutoCloseable {
         }
     }
 
-    /** All versions, newest first per model. */
-    public List<ModelVersionView> versions() {
-        return book.versions();
+    /** The newest versions of each model plus its champion (see {@link ModelBook#listing()}): bounded. */
+    public ModelListing listing() {
+        return book.listing();
     }
 }

@@ -1,12 +1,7 @@
 package ai.factory.ops.quality;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import ai.factory.ops.kafka.TopicTail;
 import ai.factory.records.QualityReport;
@@ -18,17 +13,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Follows the {@code quality} topic and keeps the latest reports of every model version for charts. */
+/** Follows the {@code quality} topic and keeps the latest reports of recent model versions for charts. */
 public final class QualityView implements AutoCloseable {
-
-    /** Reports kept per model version. */
-    public static final int POINTS_PER_VERSION = 500;
 
     private static final Logger log = LoggerFactory.getLogger(QualityView.class);
 
     private final TopicTail tail;
     private final AvroCodec<QualityReport> codec;
-    private final Map<String, Deque<QualityPoint>> series = new TreeMap<>();
+    private final QualityBook book = new QualityBook();
     private long unreadable;
 
     public QualityView(String bootstrapServers, String qualityTopic, SchemaRegistry registry) {
@@ -43,7 +35,7 @@ public final class QualityView implements AutoCloseable {
                 continue;
             }
             try {
-                add(point(codec.decode(record)));
+                book.add(point(codec.decode(record)));
             } catch (UndecodableRecordException e) {
                 unreadable++;
                 log.warn("Skipping unreadable quality report: {}", e.getMessage());
@@ -56,28 +48,14 @@ public final class QualityView implements AutoCloseable {
         return unreadable;
     }
 
-    /** Every model version's series, by model then version. */
+    /** The kept versions' series (see {@link QualityBook}), by model then version. */
     public synchronized List<QualitySeries> series() {
-        List<QualitySeries> out = new ArrayList<>();
-        for (Deque<QualityPoint> points : series.values()) {
-            QualityPoint last = points.peekLast();
-            out.add(new QualitySeries(last.model(), last.version(), last.task(), List.copyOf(points)));
-        }
-        return out;
+        return book.series();
     }
 
-    /** The latest report of every model version. */
+    /** The latest report of every kept version. */
     public synchronized List<QualityPoint> latest() {
-        return series.values().stream().map(Deque::peekLast).toList();
-    }
-
-    private void add(QualityPoint point) {
-        String key = point.model() + "/" + String.format("%020d", point.version());
-        Deque<QualityPoint> points = series.computeIfAbsent(key, k -> new ArrayDeque<>());
-        points.addLast(point);
-        while (points.size() > POINTS_PER_VERSION) {
-            points.removeFirst();
-        }
+        return book.latest();
     }
 
     static QualityPoint point(QualityReport r) {

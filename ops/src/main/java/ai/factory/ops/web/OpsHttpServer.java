@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import ai.factory.ops.OpsService;
 import ai.factory.ops.lag.LagSnapshot;
 import ai.factory.ops.models.ModelActionException;
+import ai.factory.ops.models.ModelListing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -27,10 +28,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The dashboard page, its JSON API and the Prometheus endpoint, on the JDK's HTTP server.
  *
- * <p>GET {@code /}, {@code /api/lag}, {@code /api/lag/history?group=}, {@code /api/pipeline}, {@code /api/models},
- * {@code /api/quality}, {@code /api/freshness}, {@code /api/health}, {@code /metrics}; POST
- * {@code /api/models/promote?model=&version=} and {@code /api/models/rollback?model=} with header
- * {@code X-Factory-Token}.
+ * <p>GET {@code /}, {@code /api/lag}, {@code /api/lag/history?group=}, {@code /api/pipeline}, {@code /api/models}
+ * (the newest {@value ai.factory.ops.models.ModelBook#LISTED_PER_MODEL} versions of each model plus its champion,
+ * with totals), {@code /api/models/version?model=&version=} (any version), {@code /api/quality},
+ * {@code /api/freshness} (the listed releases), {@code /api/health}, {@code /metrics}; POST
+ * {@code /api/models/promote?model=&version=} (any version, listed or not) and {@code /api/models/rollback?model=}
+ * with header {@code X-Factory-Token}. Every response's size is bounded, whatever the length of the run.
  */
 public final class OpsHttpServer implements AutoCloseable {
 
@@ -92,8 +95,8 @@ public final class OpsHttpServer implements AutoCloseable {
                 case "/api/lag" -> sendJson(exchange, 200, service.lag().snapshot());
                 case "/api/lag/history" -> history(exchange, query.get("group"));
                 case "/api/pipeline" -> pipeline(exchange);
-                case "/api/models" -> sendJson(exchange, 200, Map.of("versions", service.models().versions(),
-                        "actionsEnabled", adminToken != null));
+                case "/api/models" -> models(exchange);
+                case "/api/models/version" -> version(exchange, query);
                 case "/api/quality" -> sendJson(exchange, 200, Map.of("series", service.quality().series()));
                 case "/api/freshness" -> sendJson(exchange, 200, Map.of("releases", service.freshness()));
                 default -> send(exchange, 404, "text/plain", "not found: " + path);
@@ -110,6 +113,40 @@ public final class OpsHttpServer implements AutoCloseable {
             return;
         }
         sendJson(exchange, 200, Map.of("group", group, "points", service.lag().history(group)));
+    }
+
+    /** The bounded listing: the newest versions of each model plus its champion, and each model's totals. */
+    private void models(HttpExchange exchange) throws IOException {
+        ModelListing listing = service.models().listing();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("versions", listing.versions());
+        body.put("models", listing.models());
+        body.put("listedPerModel", listing.perModel());
+        body.put("total", listing.total());
+        body.put("actionsEnabled", adminToken != null);
+        sendJson(exchange, 200, body);
+    }
+
+    /** Any one version, listed or not. */
+    private void version(HttpExchange exchange, Map<String, String> query) throws IOException {
+        String model = query.get("model");
+        long version;
+        try {
+            version = Long.parseLong(query.getOrDefault("version", ""));
+        } catch (NumberFormatException e) {
+            sendJson(exchange, 400, Map.of("error", "version must be a number"));
+            return;
+        }
+        if (model == null) {
+            sendJson(exchange, 400, Map.of("error", "missing ?model="));
+            return;
+        }
+        var found = service.models().book().version(model, version);
+        if (found.isPresent()) {
+            sendJson(exchange, 200, found.get());
+        } else {
+            sendJson(exchange, 404, Map.of("error", "no release " + model + "/" + version));
+        }
     }
 
     private void pipeline(HttpExchange exchange) throws IOException {

@@ -2,8 +2,13 @@ package ai.factory.ops.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +45,88 @@ class ModelBookTest {
         book.apply("m/1", null);
         assertThat(book.champion("m")).isEmpty();
         assertThat(book.versions()).hasSize(2);
+    }
+
+    @Test
+    void tenThousandReleasesAreListedBoundedWithTheChampionWhereverItIs() {
+        ModelBook book = new ModelBook();
+        book.apply("m/1", release("m", 1, "CHAMPION"));
+        for (long v = 2; v <= 10_000; v++) {
+            book.apply("m/" + v, release("m", v, v % 1_000 == 0 ? "CHAMPION" : "CANDIDATE"));
+            book.apply("other/" + v, release("other", v, "CANDIDATE"));
+        }
+        assertThat(book.size()).isEqualTo(19_999);
+        assertThat(book.champion("m")).map(ModelVersionView::version).contains(10_000L);
+        assertThat(book.champion("other")).isEmpty();
+
+        ModelListing listing = book.listing();
+        assertThat(listing.versions()).hasSize(2 * ModelBook.LISTED_PER_MODEL);
+        assertThat(listing.versions()).filteredOn(v -> v.name().equals("m")).extracting(ModelVersionView::version)
+                .startsWith(10_000L, 9_999L).endsWith(10_000L - ModelBook.LISTED_PER_MODEL + 1);
+        assertThat(listing.models()).containsExactly(
+                new ModelListing.Model("m", 10_000, ModelBook.LISTED_PER_MODEL, 10_000, 10_000L),
+                new ModelListing.Model("other", 9_999, ModelBook.LISTED_PER_MODEL, 10_000, null));
+        assertThat(listing.total()).isEqualTo(19_999);
+
+        // Rolled back to the first champion: listed once, after the newest, still marked; none before it.
+        for (long v = 10_000; v >= 1_000; v -= 1_000) {
+            book.apply("m/" + v, release("m", v, "RETIRED"));
+        }
+        assertThat(book.previousChampion("m")).isEmpty();
+        listing = book.listing();
+        List<ModelVersionView> m = listing.versions().stream().filter(v -> v.name().equals("m")).toList();
+        assertThat(m).hasSize(ModelBook.LISTED_PER_MODEL + 1);
+        assertThat(m.get(m.size() - 1)).extracting(ModelVersionView::version, ModelVersionView::champion).containsExactly(1L, true);
+        assertThat(m).filteredOn(ModelVersionView::champion).hasSize(1);
+        assertThat(listing.models().get(0).champion()).isEqualTo(1L);
+
+        // Any version is still there for the operator actions.
+        assertThat(book.version("m", 17)).map(ModelVersionView::status).contains("CANDIDATE");
+        assertThat(book.version("m", 1)).map(ModelVersionView::champion).contains(true);
+        book.apply("m/9000", release("m", 9_000, "CHAMPION"));
+        assertThat(book.previousChampion("m")).map(ModelVersionView::version).contains(1L);
+        assertThat(book.versions()).hasSize(19_999);
+    }
+
+    /** The book against the contract read literally: scan every version, as the book did before it kept an index. */
+    @Test
+    void agreesWithAScanOfEveryVersionOnRandomRecords() {
+        Random random = new Random(42);
+        ModelBook book = new ModelBook();
+        Map<String, ModelVersionView> reference = new TreeMap<>();
+        String[] statuses = {"CANDIDATE", "CHAMPION", "RETIRED", "REJECTED"};
+        for (int i = 0; i < 5_000; i++) {
+            String name = random.nextBoolean() ? "a" : "b";
+            long version = 1 + random.nextInt(60);
+            String key = name + "/" + version;
+            ModelVersionView view = random.nextInt(10) == 0 ? null : release(name, version, statuses[random.nextInt(4)]);
+            book.apply(key, view);
+            if (view == null) {
+                reference.remove(key);
+            } else {
+                reference.put(key, view);
+            }
+            if (i % 50 == 0) {
+                for (String model : List.of("a", "b")) {
+                    Optional<Long> expected = scanChampion(reference, model);
+                    assertThat(book.champion(model).map(ModelVersionView::version)).isEqualTo(expected);
+                    List<ModelVersionView> all = reference.values().stream().filter(v -> v.name().equals(model))
+                            .sorted(Comparator.comparingLong(ModelVersionView::version).reversed()).toList();
+                    List<Long> newest = new ArrayList<>(all.stream().limit(10).map(ModelVersionView::version).toList());
+                    expected.filter(c -> !newest.contains(c)).ifPresent(newest::add);
+                    assertThat(book.listing(10).versions()).filteredOn(v -> v.name().equals(model))
+                            .extracting(ModelVersionView::version).containsExactlyElementsOf(newest);
+                    assertThat(book.listing(10).versions()).filteredOn(v -> v.name().equals(model) && v.champion())
+                            .extracting(ModelVersionView::version).containsExactlyElementsOf(expected.stream().toList());
+                }
+                assertThat(book.versions()).extracting(ModelVersionView::key)
+                        .containsExactlyInAnyOrderElementsOf(reference.keySet());
+            }
+        }
+    }
+
+    private static Optional<Long> scanChampion(Map<String, ModelVersionView> all, String name) {
+        return all.values().stream().filter(v -> v.name().equals(name) && v.status().equals("CHAMPION"))
+                .map(ModelVersionView::version).max(Long::compare);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,8 +27,11 @@ import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
 import ai.factory.ops.OpsOptions;
 import ai.factory.ops.OpsServer;
+import ai.factory.ops.models.ModelBook;
 import ai.factory.ops.lag.KafkaFixture;
+import ai.factory.records.ModelRelease;
 import ai.factory.records.QualityReport;
+import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.KafkaSchemaRegistry;
 import ai.factory.serde.SchemaRegistry;
@@ -55,6 +59,9 @@ class DashboardBrowserTest {
             + "data-lag-records=\"(\\d+)\" data-lag-seconds=\"([^\"]*)\"[^>]*>(.*?)</tr>", Pattern.DOTALL);
     private static final Pattern QUALITY_ROW = Pattern.compile("<tr data-quality=\"([^\"]+)\" data-task=\"([^\"]+)\">(.*?)</tr>",
             Pattern.DOTALL);
+    private static final Pattern MODEL_ROW = Pattern.compile("<tr data-model=\"([^\"]+)\"");
+    /** Releases published: more than the dashboard lists. */
+    private static final int RELEASES = ModelBook.LISTED_PER_MODEL + 10;
     private static final Pattern CELL = Pattern.compile("<td class=\"([^\"]+)\">(.*?)</td>", Pattern.DOTALL);
     private static final Pattern CHART = Pattern.compile("<svg id=\"chart-lag-records\"[^>]*data-points=\"(\\d+)\" "
             + "data-values=\"([^\"]*)\" data-last=\"([^\"]*)\"[^>]*>(.*?)</svg>", Pattern.DOTALL);
@@ -79,11 +86,12 @@ class DashboardBrowserTest {
             publishQuality(kafka.bootstrapServers(), new Topics(prefix));
 
             OpsOptions options = OpsOptions.defaults(kafka.bootstrapServers()).withPrefix(prefix).withHttp("127.0.0.1", 0)
-                    .withSampling(Duration.ofMillis(500), 3);
+                    .withSampling(Duration.ofMillis(500), 3).withAdminToken("token");
             try (OpsServer server = new OpsServer(options).start()) {
                 String base = server.url();
                 await().atMost(Duration.ofSeconds(30)).until(() -> history(base, behind).size() >= 3
-                        && get(base + "api/quality").get("series").size() == 2);
+                        && get(base + "api/quality").get("series").size() == 2
+                        && get(base + "api/models").get("total").asInt() == RELEASES);
                 JsonNode lag = get(base + "api/lag");
                 Map<String, JsonNode> apiGroups = new HashMap<>();
                 lag.get("groups").forEach(g -> apiGroups.put(g.get("group").asText(), g));
@@ -122,6 +130,17 @@ class DashboardBrowserTest {
                 assertThat(quality.values()).allSatisfy(row -> assertThat(row.values()).noneMatch(v -> v.contains("NaN") || v.contains("null")));
                 assertThat(dom).contains("id=\"quality-delay-4\"").contains("delay v4 RMSE");
 
+                // The models table: the newest versions plus the old champion, not every release, and the totals.
+                List<String> modelRows = new ArrayList<>();
+                Matcher modelRow = MODEL_ROW.matcher(dom);
+                while (modelRow.find()) {
+                    modelRows.add(modelRow.group(1));
+                }
+                assertThat(modelRows).hasSize(ModelBook.LISTED_PER_MODEL + 1)
+                        .startsWith("flights/" + RELEASES).endsWith("flights/1");
+                assertThat(dom).contains("flights: newest " + ModelBook.LISTED_PER_MODEL + " and the champion of " + RELEASES
+                        + " versions").contains("id=\"promote-model\"").contains("id=\"promote-version\"");
+
                 Matcher chart = CHART.matcher(dom);
                 assertThat(chart.find()).as("the lag history chart is rendered").isTrue();
                 assertThat(dom).contains("id=\"lag-charts\" data-group=\"" + behind + "\"");
@@ -141,7 +160,7 @@ class DashboardBrowserTest {
         }
     }
 
-    /** A binary and a regression model's reports, as the feedback app writes them. */
+    /** A binary and a regression model's reports, as the feedback app writes them, and {@link #RELEASES} releases. */
     private static void publishQuality(String bootstrap, Topics topics) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
              SchemaRegistry registry = new KafkaSchemaRegistry(bootstrap, topics.schemas());
@@ -155,6 +174,19 @@ class DashboardBrowserTest {
             producer.send(new ProducerRecord<>(topics.quality(), "flights/1", codec.encode(binary))).get();
             producer.send(new ProducerRecord<>(topics.quality(), "delay/4",
                     codec.encode(OpsServerTest.regressionQuality(4, end)))).get();
+            // Releases of one model, the first the champion: more than the page lists.
+            AvroCodec<ModelRelease> releases = AvroCodec.of(ModelRelease.class, registry);
+            for (long v = 1; v <= RELEASES; v++) {
+                ModelRelease release = ModelRelease.newBuilder().setModelName("flights").setVersion(v)
+                        .setParentVersion(v > 1 ? v - 1 : null)
+                        .setStatus(v == 1 ? ReleaseStatus.CHAMPION : ReleaseStatus.CANDIDATE).setStatusReason("gate")
+                        .setModelKind("logistic").setOnnx(ByteBuffer.wrap(new byte[] {8, 1, 18, 0})).setSpecName("flights")
+                        .setSpecVersion(1).setDenseSize(3).setSparseBuckets(16).setCreatedAt(end).setExamplesTrained(v)
+                        .setTrainedThroughEventTime(end).setTrainingData(List.of()).setMetrics(Map.of())
+                        .setProvenance(Map.of()).build();
+                producer.send(new ProducerRecord<>(topics.models(), "flights/" + v, releases.encode(release)));
+            }
+            producer.flush();
         }
     }
 

@@ -18,6 +18,7 @@ import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
 import ai.factory.ops.OpsOptions;
 import ai.factory.ops.OpsServer;
+import ai.factory.ops.models.ModelBook;
 import ai.factory.records.Event;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.LabeledExample;
@@ -147,6 +148,23 @@ class OpsServerTest {
                 assertThat(v2.get("status").asText()).isEqualTo("RETIRED");
                 assertThat(v2.get("statusReason").asText()).isEqualTo("rolled back");
                 assertThat(v2.get("onnxBytes").asInt()).isEqualTo(4);
+                // The listing is bounded (the newest versions plus the champion) and says how many there are;
+                // any version, listed or not, can be read by name and number.
+                JsonNode models = get(base + "api/models");
+                assertThat(models.get("listedPerModel").asInt()).isEqualTo(ModelBook.LISTED_PER_MODEL);
+                assertThat(models.get("total").asInt()).isEqualTo(2);
+                JsonNode summary = find(models.get("models"), "name", "flights");
+                assertThat(summary.get("total").asInt()).isEqualTo(2);
+                assertThat(summary.get("listed").asInt()).isEqualTo(2);
+                assertThat(summary.get("newest").asLong()).isEqualTo(2);
+                assertThat(summary.get("champion").asLong()).isEqualTo(1);
+                JsonNode one = get(base + "api/models/version?model=flights&version=1");
+                assertThat(one.get("champion").asBoolean()).isTrue();
+                assertThat(one.get("status").asText()).isEqualTo("CHAMPION");
+                assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "api/models/version?model=flights&version=99")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+                assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "api/models/version?model=flights&version=x")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
                 HttpResponse<String> refused = post(base + "api/models/rollback?model=flights", TOKEN);
                 assertThat(refused.statusCode()).isEqualTo(409);
                 assertThat(refused.body()).contains("only champion");
