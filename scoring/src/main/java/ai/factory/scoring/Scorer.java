@@ -16,6 +16,7 @@ import ai.factory.scoring.model.SeenShapes;
 import ai.factory.scoring.model.ServingModels;
 import ai.factory.scoring.service.LoopSettings;
 import ai.factory.scoring.service.ModelsWatcher;
+import ai.factory.scoring.service.ReleaseReader;
 import ai.factory.scoring.service.ScoringLoop;
 import ai.factory.scoring.service.ScoringMetrics;
 import ai.factory.serde.AvroCodec;
@@ -43,6 +44,8 @@ public final class Scorer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Scorer.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** Bound on reading one release back from the models topic; the watcher retries later when it runs out. */
+    private static final Duration READ_BACK_TIMEOUT = Duration.ofSeconds(10);
 
     private final ScorerOptions options;
     private final SchemaRegistry ownedRegistry;
@@ -63,8 +66,10 @@ public final class Scorer implements AutoCloseable {
         this.models = new ServingModels(meters);
         SeenShapes shapes = new SeenShapes();
         ReleaseLoader loader = new ReleaseLoader(sessions, options.maxBatchSize());
-        this.watcher = new ModelsWatcher(modelsConsumer(options), topics.models(), options.modelName(), options.shadow(),
-                AvroCodec.of(ModelRelease.class, registry), loader, models, shapes, metrics);
+        AvroCodec<ModelRelease> releases = AvroCodec.of(ModelRelease.class, registry);
+        ReleaseReader reader = new ReleaseReader(readBackConsumer(options), releases, READ_BACK_TIMEOUT);
+        this.watcher = new ModelsWatcher(modelsConsumer(options), reader, topics.models(), options.modelName(),
+                options.shadow(), releases, loader, models, shapes, metrics);
         LoopSettings settings = new LoopSettings(topics.features(), topics.predictions(), topics.predictionsShadow(),
                 topics.eventsDlq(), options.maxBatchSize(), options.maxWait(), options.maxPendingPerPartition(),
                 options.commitInterval(), options.shadow());
@@ -194,15 +199,30 @@ public final class Scorer implements AutoCloseable {
     }
 
     private static KafkaConsumer<String, byte[]> modelsConsumer(ScorerOptions options) {
+        return new KafkaConsumer<>(modelsConsumerProps(options, "-models"), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Reads single releases back by offset: an offset no longer in the log must fail, not reset to an end. */
+    private static KafkaConsumer<String, byte[]> readBackConsumer(ScorerOptions options) {
+        Map<String, Object> props = modelsConsumerProps(options, "-models-read-back");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        // One release is wanted, not the megabytes of releases after it: the broker still returns the first batch whole.
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1);
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static Map<String, Object> modelsConsumerProps(ScorerOptions options, String clientSuffix) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, options.instanceId() + "-models");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, options.instanceId() + clientSuffix);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
         // The trainer publishes releases in transactions: never serve one that may still be aborted.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        return props;
     }
 
     private static KafkaProducer<String, byte[]> producer(ScorerOptions options) {

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -95,13 +96,20 @@ public final class KafkaHarness implements AutoCloseable {
         send(new ProducerRecord<>(topics.features(), key, value));
     }
 
-    public void publish(ModelRelease release) {
-        send(new ProducerRecord<>(topics.models(), release.getModelName() + "/" + release.getVersion(), releases.encode(release)));
+    /** Writes {@code release} to the models topic; returns the offset of its record. */
+    public long publish(ModelRelease release) {
+        return send(new ProducerRecord<>(topics.models(), release.getModelName() + "/" + release.getVersion(),
+                releases.encode(release))).offset();
     }
 
-    private void send(ProducerRecord<String, byte[]> record) {
+    /** The codec of releases on this harness's models topic. */
+    public AvroCodec<ModelRelease> releaseCodec() {
+        return releases;
+    }
+
+    private RecordMetadata send(ProducerRecord<String, byte[]> record) {
         try {
-            producer.send(record).get(30, TimeUnit.SECONDS);
+            return producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

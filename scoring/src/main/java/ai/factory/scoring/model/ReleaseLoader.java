@@ -46,6 +46,10 @@ public final class ReleaseLoader {
     public ModelSession load(ModelRelease release, Optional<VectorShape> observed) throws ReleaseRejectedException {
         ReleaseKey key = new ReleaseKey(release.getModelName(), release.getVersion());
         SpecKey spec = ReleaseBook.specOf(release);
+        if (release.getOnnx() == null || !release.getOnnx().hasRemaining()) {
+            // Never serve a release whose graph is missing (the book drops graphs; a publisher may send none).
+            throw new ReleaseRejectedException(ReleaseRejectedException.Reason.LOAD_FAILED, key + " carries no ONNX graph", null);
+        }
         OrtSession session;
         try {
             session = sessions.create(bytes(release.getOnnx()));

@@ -1,10 +1,13 @@
 package ai.factory.scoring.release;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -12,74 +15,254 @@ import java.util.TreeSet;
 
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
+import org.apache.avro.Schema;
 
 /**
  * The latest record of every release key read from the compacted models topic, and the contract's rules
  * over them: the champion is the highest version whose latest status is CHAMPION; a rollback that retires it
  * makes the previous champion current again. Vectors are scored per feature spec, so the rules are applied
  * among the releases of one spec. Not thread-safe: the models reader owns it.
+ *
+ * <p>Memory. An older champion is not retired when a newer one is promoted, so a long run keeps thousands of
+ * CHAMPION releases, each with its graph (about 1 MB for the flights model). The book holds a graph only while
+ * its release may serve soon: per model and spec, the {@link #KEPT_CHAMPIONS} newest champions and the newest
+ * candidate. Every other release keeps its metadata and where its record is; {@link #droppedGraph} says where
+ * to read the graph back from, should a deep rollback bring that release back.
+ *
+ * <p>Work. Releases are indexed per (model, spec) by status and version. For the n releases of the record's
+ * model and spec, {@link #apply} costs O(log n + K) (tree updates, and a walk over the K+1 newest champions to
+ * drop the graph pushed out of them), {@link #champion} and {@link #challenger} O(log n), each step of
+ * {@link #championsNewestFirst} O(log n), {@link #specs} O(s) for the model's s specs. Nothing scans the
+ * releases of other specs or models.
  */
 public final class ReleaseBook {
 
-    private final Map<ReleaseKey, ModelRelease> latest = new TreeMap<>();
+    /**
+     * Champions per model and spec whose graph is held. The newest serves; the next ones are what a rollback
+     * brings back (it retires the newest), so up to two rollbacks in a row swap in without reading the topic.
+     * Deeper rollbacks are rare and read the graph back. Each held graph costs its size in heap (~1 MB for flights).
+     */
+    public static final int KEPT_CHAMPIONS = 3;
 
-    /** Records the latest state of {@code key}; a null release (tombstone) forgets it. */
-    public void apply(ReleaseKey key, ModelRelease release) {
+    private static final Comparator<SpecKey> SPEC_ORDER =
+            Comparator.comparing(SpecKey::specName).thenComparingInt(SpecKey::specVersion);
+    private static final int ONNX_FIELD = ModelRelease.getClassSchema().getField("onnx").pos();
+
+    private final Map<ReleaseKey, Entry> latest = new HashMap<>();
+    private final Map<String, NavigableMap<SpecKey, SpecReleases>> byModel = new HashMap<>();
+
+    /**
+     * Records the latest state of {@code key}, whose record is at {@code position}; a null release (tombstone)
+     * forgets it. The book keeps {@code release} as given, or a copy of it without the graph.
+     */
+    public void apply(ReleaseKey key, ModelRelease release, RecordPosition position) {
+        Entry previous = release == null ? latest.remove(key) : latest.get(key);
+        if (previous != null) {
+            unindex(key, previous);
+        }
         if (release == null) {
-            latest.remove(key);
-        } else if (release.getStatus() == ReleaseStatus.CHAMPION || release.getStatus() == ReleaseStatus.CANDIDATE) {
-            latest.put(key, release);
-        } else {
-            // Retired and rejected releases never serve again: keep their record, not their graph.
-            latest.put(key, ModelRelease.newBuilder(release).setOnnx(ByteBuffer.allocate(0)).build());
+            return;
+        }
+        Objects.requireNonNull(position, "position");
+        // This scorer's verdict on a release holds for every later record of its key, until a tombstone.
+        Entry entry = new Entry(release, specOf(release), position, previous != null && previous.refused);
+        latest.put(key, entry);
+        index(key, entry);
+    }
+
+    /** The latest record of {@code key}; its graph is empty when {@link #droppedGraph} names where it is. */
+    public Optional<ModelRelease> get(ReleaseKey key) {
+        return Optional.ofNullable(latest.get(key)).map(e -> e.release);
+    }
+
+    /** Where the record of {@code key} is, when the book no longer holds its graph. */
+    public Optional<RecordPosition> droppedGraph(ReleaseKey key) {
+        Entry entry = latest.get(key);
+        return entry != null && entry.graphDropped ? Optional.of(entry.position) : Optional.empty();
+    }
+
+    /**
+     * Marks {@code key} as not servable by this scorer (it failed validation): its graph is dropped and it stays
+     * refused for every later record of the key, until a tombstone forgets the key.
+     */
+    public void refuse(ReleaseKey key) {
+        Entry entry = latest.get(key);
+        if (entry != null) {
+            entry.refused = true;
+            entry.dropGraph();
         }
     }
 
-    public Optional<ModelRelease> get(ReleaseKey key) {
-        return Optional.ofNullable(latest.get(key));
+    public boolean refused(ReleaseKey key) {
+        Entry entry = latest.get(key);
+        return entry != null && entry.refused;
     }
 
     /** The specs some release of {@code modelName} consumes. */
     public Set<SpecKey> specs(String modelName) {
-        Set<SpecKey> specs = new TreeSet<>(Comparator.comparing(SpecKey::specName).thenComparingInt(SpecKey::specVersion));
-        latest.forEach((key, release) -> {
-            if (key.modelName().equals(modelName)) {
-                specs.add(specOf(release));
-            }
-        });
+        Set<SpecKey> specs = new TreeSet<>(SPEC_ORDER);
+        NavigableMap<SpecKey, SpecReleases> ofModel = byModel.get(modelName);
+        if (ofModel != null) {
+            specs.addAll(ofModel.keySet());
+        }
         return specs;
     }
 
-    /** Releases of {@code modelName} for {@code spec} whose latest status is CHAMPION, highest version first. */
-    public List<ModelRelease> championsNewestFirst(String modelName, SpecKey spec) {
-        return newestFirst(modelName, spec, ReleaseStatus.CHAMPION);
+    /**
+     * Releases of {@code modelName} for {@code spec} whose latest status is CHAMPION, highest version first. A view:
+     * walk it before the next {@link #apply}; it stops costing as soon as the walk stops.
+     */
+    public Iterable<ModelRelease> championsNewestFirst(String modelName, SpecKey spec) {
+        SpecReleases releases = releasesOf(modelName, spec);
+        if (releases == null) {
+            return List.of();
+        }
+        Collection<Entry> newestFirst = releases.champions.descendingMap().values();
+        return () -> newestFirst.stream().map(e -> e.release).iterator();
     }
 
     /** The champion: the highest CHAMPION version of {@code modelName} for {@code spec}. */
     public Optional<ModelRelease> champion(String modelName, SpecKey spec) {
-        return championsNewestFirst(modelName, spec).stream().findFirst();
+        SpecReleases releases = releasesOf(modelName, spec);
+        return releases == null ? Optional.empty() : newest(releases.champions);
     }
 
     /** The challenger: the highest CANDIDATE version above the champion's, for {@code spec}. */
     public Optional<ModelRelease> challenger(String modelName, SpecKey spec) {
-        long championVersion = champion(modelName, spec).map(ModelRelease::getVersion).orElse(Long.MIN_VALUE);
-        return newestFirst(modelName, spec, ReleaseStatus.CANDIDATE).stream()
-                .filter(r -> r.getVersion() > championVersion)
-                .findFirst();
+        SpecReleases releases = releasesOf(modelName, spec);
+        if (releases == null) {
+            return Optional.empty();
+        }
+        long championVersion = releases.champions.isEmpty() ? Long.MIN_VALUE : releases.champions.lastKey();
+        return newest(releases.candidates).filter(r -> r.getVersion() > championVersion);
+    }
+
+    /** Bytes of ONNX graph the book holds, over all its releases: O(all releases), for diagnostics and tests. */
+    public long graphBytes() {
+        return latest.values().stream().mapToLong(e -> e.release.getOnnx().remaining()).sum();
     }
 
     public static SpecKey specOf(ModelRelease release) {
         return new SpecKey(release.getSpecName(), release.getSpecVersion());
     }
 
-    private List<ModelRelease> newestFirst(String modelName, SpecKey spec, ReleaseStatus status) {
-        List<ModelRelease> found = new ArrayList<>();
-        latest.forEach((key, release) -> {
-            if (key.modelName().equals(modelName) && release.getStatus() == status && specOf(release).equals(spec)) {
-                found.add(release);
+    private SpecReleases releasesOf(String modelName, SpecKey spec) {
+        NavigableMap<SpecKey, SpecReleases> ofModel = byModel.get(modelName);
+        return ofModel == null ? null : ofModel.get(spec);
+    }
+
+    private static Optional<ModelRelease> newest(NavigableMap<Long, Entry> releases) {
+        return releases.isEmpty() ? Optional.empty() : Optional.of(releases.lastEntry().getValue().release);
+    }
+
+    private void index(ReleaseKey key, Entry entry) {
+        SpecReleases releases = byModel.computeIfAbsent(key.modelName(), m -> new TreeMap<>(SPEC_ORDER))
+                .computeIfAbsent(entry.spec, s -> new SpecReleases());
+        releases.count++;
+        if (entry.status() == ReleaseStatus.CHAMPION) {
+            releases.champions.put(key.version(), entry);
+            keepNewestChampions(releases.champions, entry);
+        } else if (entry.status() == ReleaseStatus.CANDIDATE) {
+            releases.candidates.put(key.version(), entry);
+            keepNewestCandidate(releases.candidates, key.version(), entry);
+        } else {
+            // Retired, rejected and unknown releases do not serve.
+            entry.dropGraph();
+        }
+        if (entry.refused) {
+            entry.dropGraph();
+        }
+    }
+
+    private void unindex(ReleaseKey key, Entry entry) {
+        NavigableMap<SpecKey, SpecReleases> ofModel = byModel.get(key.modelName());
+        SpecReleases releases = ofModel.get(entry.spec);
+        releases.champions.remove(key.version());
+        releases.candidates.remove(key.version());
+        if (--releases.count == 0) {
+            ofModel.remove(entry.spec);
+            if (ofModel.isEmpty()) {
+                byModel.remove(key.modelName());
             }
-        });
-        found.sort(Comparator.comparingLong(ModelRelease::getVersion).reversed());
-        return found;
+        }
+    }
+
+    /**
+     * Only the {@link #KEPT_CHAMPIONS} newest champions hold their graph. Adding one pushes at most one other out
+     * of them, the one now just below them; removing one only moves the others up. So a walk over the K+1 newest
+     * keeps the invariant.
+     */
+    private static void keepNewestChampions(NavigableMap<Long, Entry> champions, Entry added) {
+        int rank = 0;
+        boolean addedKept = false;
+        for (Entry entry : champions.descendingMap().values()) {
+            if (rank == KEPT_CHAMPIONS) {
+                entry.dropGraph();
+                break;
+            }
+            addedKept |= entry == added;
+            rank++;
+        }
+        if (!addedKept) {
+            added.dropGraph();
+        }
+    }
+
+    /** Only the newest candidate, the one shadow scoring would run, holds its graph. */
+    private static void keepNewestCandidate(NavigableMap<Long, Entry> candidates, long version, Entry added) {
+        if (candidates.lastKey() != version) {
+            added.dropGraph();
+            return;
+        }
+        Map.Entry<Long, Entry> below = candidates.lowerEntry(version);
+        if (below != null) {
+            below.getValue().dropGraph();
+        }
+    }
+
+    /** A copy of {@code release} without its graph, sharing every other field (no copy of the graph on the way). */
+    private static ModelRelease withoutGraph(ModelRelease release) {
+        ModelRelease copy = new ModelRelease();
+        for (Schema.Field field : release.getSchema().getFields()) {
+            copy.put(field.pos(), field.pos() == ONNX_FIELD ? ByteBuffer.allocate(0) : release.get(field.pos()));
+        }
+        return copy;
+    }
+
+    /** The latest record of one release key. */
+    private static final class Entry {
+
+        private final SpecKey spec;
+        private final RecordPosition position;
+        private ModelRelease release;
+        private boolean graphDropped;
+        private boolean refused;
+
+        Entry(ModelRelease release, SpecKey spec, RecordPosition position, boolean refused) {
+            this.release = release;
+            this.spec = spec;
+            this.position = position;
+            this.refused = refused;
+        }
+
+        ReleaseStatus status() {
+            return release.getStatus();
+        }
+
+        void dropGraph() {
+            if (!graphDropped) {
+                release = withoutGraph(release);
+                graphDropped = true;
+            }
+        }
+    }
+
+    /** The releases of one model and spec, the serving ones indexed by version. */
+    private static final class SpecReleases {
+
+        private final NavigableMap<Long, Entry> champions = new TreeMap<>();
+        private final NavigableMap<Long, Entry> candidates = new TreeMap<>();
+        /** Releases of every status, so the spec is known while any release of it is. */
+        private int count;
     }
 }

@@ -15,6 +15,7 @@ import ai.factory.scoring.model.ReleaseLoader;
 import ai.factory.scoring.model.ReleaseRejectedException;
 import ai.factory.scoring.model.SeenShapes;
 import ai.factory.scoring.model.ServingModels;
+import ai.factory.scoring.release.RecordPosition;
 import ai.factory.scoring.release.ReleaseBook;
 import ai.factory.scoring.release.ReleaseKey;
 import ai.factory.scoring.release.SpecKey;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,14 +34,19 @@ import org.slf4j.LoggerFactory;
  * Follows the compacted models topic from its beginning and keeps {@link ServingModels} on the best release of
  * one model name per feature spec: the champion (and, with shadow scoring, the challenger). A new release is
  * loaded, validated and warmed up here, beside the session still serving, and then swapped in; a release that
- * fails validation is counted, logged and remembered, and the model before it keeps serving.
+ * fails validation is counted, logged and remembered, and the model before it keeps serving. The book holds the
+ * graphs of the newest releases only; an older one that must serve again (after a deep rollback) is read back from
+ * the topic by the {@link ReleaseReader}.
  */
 public final class ModelsWatcher implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelsWatcher.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How soon to try again when a release could not be read back from the topic in time. */
+    private static final Duration RETRY = Duration.ofSeconds(2);
 
     private final Consumer<String, byte[]> consumer;
+    private final ReleaseReader reader;
     private final String topic;
     private final String modelName;
     private final boolean shadow;
@@ -49,16 +56,22 @@ public final class ModelsWatcher implements Runnable {
     private final SeenShapes shapes;
     private final ScoringMetrics metrics;
     private final ReleaseBook book = new ReleaseBook();
-    private final Set<ReleaseKey> rejected = new HashSet<>();
     private final Set<SpecKey> servedSpecs = new HashSet<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean stopping;
+    /** Whether a release could not be read back in time, and when to reconcile again (System.nanoTime). */
+    private boolean retry;
+    private long retryAt;
 
-    /** @param consumer a consumer without a group; this watcher assigns it the models topic and owns it */
-    public ModelsWatcher(Consumer<String, byte[]> consumer, String topic, String modelName, boolean shadow,
-                         AvroCodec<ModelRelease> codec, ReleaseLoader loader, ServingModels models, SeenShapes shapes,
-                         ScoringMetrics metrics) {
+    /**
+     * @param consumer a consumer without a group; this watcher assigns it the models topic and owns it
+     * @param reader   reads back releases whose graph the book dropped; this watcher owns it
+     */
+    public ModelsWatcher(Consumer<String, byte[]> consumer, ReleaseReader reader, String topic, String modelName,
+                         boolean shadow, AvroCodec<ModelRelease> codec, ReleaseLoader loader, ServingModels models,
+                         SeenShapes shapes, ScoringMetrics metrics) {
         this.consumer = consumer;
+        this.reader = reader;
         this.topic = topic;
         this.modelName = modelName;
         this.shadow = shadow;
@@ -77,6 +90,7 @@ public final class ModelsWatcher implements Runnable {
     public void stop() {
         stopping = true;
         consumer.wakeup();
+        reader.wakeup();
     }
 
     @Override
@@ -94,7 +108,7 @@ public final class ModelsWatcher implements Runnable {
                     initial = false;
                     caughtUp.countDown();
                     log.info("Read the models topic {}: {}", topic, servingSummary());
-                } else if (!initial && changed) {
+                } else if (!initial && (changed || retryDue())) {
                     reconcile();
                 }
             }
@@ -105,6 +119,7 @@ public final class ModelsWatcher implements Runnable {
         } finally {
             caughtUp.countDown();
             consumer.close();
+            reader.close();
         }
     }
 
@@ -144,7 +159,7 @@ public final class ModelsWatcher implements Runnable {
             return false;
         }
         if (record.value() == null) {
-            book.apply(key, null);
+            book.apply(key, null, null);
             return true;
         }
         try {
@@ -153,7 +168,7 @@ public final class ModelsWatcher implements Runnable {
                 log.warn("Ignoring models record {} whose value names {}/{}", key, release.getModelName(), release.getVersion());
                 return false;
             }
-            book.apply(key, release);
+            book.apply(key, release, new RecordPosition(new TopicPartition(record.topic(), record.partition()), record.offset()));
             return true;
         } catch (UndecodableRecordException e) {
             log.warn("Ignoring unreadable release {}: {}", key, e.getMessage());
@@ -164,6 +179,7 @@ public final class ModelsWatcher implements Runnable {
 
     /** Brings the installed sessions in line with the book. */
     private void reconcile() {
+        retry = false;
         Set<SpecKey> specs = book.specs(modelName);
         for (SpecKey spec : specs) {
             reconcile(spec, ServingModels.Role.CHAMPION, book.championsNewestFirst(modelName, spec));
@@ -180,31 +196,38 @@ public final class ModelsWatcher implements Runnable {
         }
     }
 
-    /** Serves the first of {@code candidates} (best first) that validates; keeps the current one if it comes first. */
-    private void reconcile(SpecKey spec, ServingModels.Role role, List<ModelRelease> candidates) {
+    /**
+     * Serves the first of {@code candidates} (best first) that validates; keeps the current one if it comes first.
+     * The walk stops at the first servable release: usually the first, so this costs the book's O(log n) per spec.
+     */
+    private void reconcile(SpecKey spec, ServingModels.Role role, Iterable<ModelRelease> candidates) {
         Optional<ReleaseKey> current = models.installed(spec, role);
-        for (ModelRelease release : candidates) {
-            ReleaseKey key = new ReleaseKey(release.getModelName(), release.getVersion());
-            if (rejected.contains(key)) {
+        for (ModelRelease listed : candidates) {
+            ReleaseKey key = new ReleaseKey(listed.getModelName(), listed.getVersion());
+            if (book.refused(key)) {
                 continue;
             }
             if (current.isPresent() && current.get().equals(key)) {
                 return;
             }
+            Optional<ModelRelease> release = withGraph(key, listed);
+            if (release.isEmpty()) {
+                continue;
+            }
             try {
-                ModelSession session = loader.load(release, shapes.of(spec));
+                ModelSession session = loader.load(release.get(), shapes.of(spec));
                 models.install(session, role);
                 servedSpecs.add(spec);
                 metrics.releaseLoaded();
                 return;
             } catch (ReleaseRejectedException e) {
-                rejected.add(key);
+                book.refuse(key);
                 metrics.releaseRejected(e.reason().name());
                 log.warn("Rejected release {} as {}: {}; {} keeps serving", key, role, e.getMessage(),
                         current.map(ReleaseKey::toString).orElse("nothing"));
             } catch (RuntimeException e) {
                 // Not a verdict on the release but still not servable: remember it so it is not retried in a loop.
-                rejected.add(key);
+                book.refuse(key);
                 metrics.releaseRejected("ERROR");
                 log.warn("Could not load release {} as {}: {}; {} keeps serving", key, role, e.toString(),
                         current.map(ReleaseKey::toString).orElse("nothing"));
@@ -215,6 +238,31 @@ public final class ModelsWatcher implements Runnable {
         }
     }
 
+    /** {@code listed} with its graph: as the book holds it, or read back from the topic if the book dropped it. */
+    private Optional<ModelRelease> withGraph(ReleaseKey key, ModelRelease listed) {
+        Optional<RecordPosition> at = book.droppedGraph(key);
+        if (at.isEmpty()) {
+            return Optional.of(listed);
+        }
+        try {
+            Optional<ModelRelease> release = reader.read(key, at.get());
+            release.ifPresent(r -> {
+                metrics.releaseReadBack();
+                log.info("Read release {} back from the models topic at {}", key, at.get());
+            });
+            return release;
+        } catch (TimeoutException e) {
+            log.warn("{}; trying older releases, and this one again in {}", e.getMessage(), RETRY);
+            retry = true;
+            retryAt = System.nanoTime() + RETRY.toNanos();
+            return Optional.empty();
+        }
+    }
+
+    private boolean retryDue() {
+        return retry && System.nanoTime() - retryAt >= 0;
+    }
+
     private String servingSummary() {
         StringBuilder summary = new StringBuilder();
         for (SpecKey spec : book.specs(modelName)) {
@@ -222,6 +270,9 @@ public final class ModelsWatcher implements Runnable {
                     .append(models.installed(spec, ServingModels.Role.CHAMPION).map(ReleaseKey::toString).orElse("no champion"))
                     .append("; ");
         }
-        return summary.length() == 0 ? "no release of " + modelName + " yet" : summary.toString();
+        if (summary.length() == 0) {
+            return "no release of " + modelName + " yet";
+        }
+        return summary.append(book.graphBytes() >> 10).append(" KiB of ONNX graphs held").toString();
     }
 }

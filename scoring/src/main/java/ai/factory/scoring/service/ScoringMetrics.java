@@ -23,6 +23,7 @@ public final class ScoringMetrics {
     private final Timer inScorer;
     private final Timer run;
     private final Counter releasesLoaded;
+    private final Counter releasesReadBack;
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger pausedPartitions = new AtomicInteger();
     private final AtomicInteger waitingPartitions = new AtomicInteger();
@@ -47,6 +48,9 @@ public final class ScoringMetrics {
                 .description("Time inside one ONNX Runtime run of a batch").register(registry);
         this.releasesLoaded = Counter.builder("factory.scoring.releases.loaded")
                 .description("Model releases validated and installed").register(registry);
+        this.releasesReadBack = Counter.builder("factory.scoring.releases.read.back")
+                .description("Releases whose graph was read back from the models topic (only the newest are held)")
+                .register(registry);
         Gauge.builder("factory.scoring.pending", pending, AtomicInteger::get)
                 .description("Vectors polled and not yet scored").register(registry);
         Gauge.builder("factory.scoring.partitions.paused", pausedPartitions, AtomicInteger::get)
@@ -72,6 +76,10 @@ public final class ScoringMetrics {
 
     public void releaseLoaded() {
         releasesLoaded.increment();
+    }
+
+    public void releaseReadBack() {
+        releasesReadBack.increment();
     }
 
     public void releaseRejected(String reason) {
