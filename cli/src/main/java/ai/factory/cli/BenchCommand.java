@@ -1,56 +1,251 @@
 package ai.factory.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
+import ai.factory.bench.BenchResult;
+import ai.factory.bench.KafkaBenchmark;
+import ai.factory.broker.EmbeddedKafka;
+import ai.factory.cli.bench.BenchMarkdown;
+import ai.factory.cli.bench.BenchRun;
 import ai.factory.ingest.bench.IngestBenchmark;
+import ai.factory.onnx.Device;
 import ai.factory.ops.bench.LagRefreshBench;
 import ai.factory.scoring.bench.ScoringBenchmark;
 import ai.factory.trainer.bench.TrainingBenchmark;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code factory bench}: the benchmarks, each measuring a part next to a baseline in the same run and reporting the
- * ratio (these machines are shared and noisy, so absolute numbers alone mean little).
+ * ratio (these machines are shared and noisy, so absolute numbers alone mean little). Every benchmark is a
+ * subcommand; {@code all} runs them in turn on one broker, saves the run as JSON and renders docs/benchmarks.md.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Runs a benchmark on an embedded broker; each prints its numbers next to a baseline measured in the same run.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Scoring.class, BenchCommand.Trainer.class, BenchCommand.Lag.class})
+        description = {"Benchmarks on an embedded broker (or --bootstrap): each figure next to a baseline measured in the "
+                + "same run, and the ratio. `all` runs every one, saves the run as JSON and regenerates docs/benchmarks.md; "
+                + "`report` regenerates the page from a saved run."},
+        subcommands = {BenchCommand.All.class, BenchCommand.Report.class},
+        modelTransformer = BenchCommand.Registered.class)
 final class BenchCommand {
 
-    @Command(name = "ingest", mixinStandardHelpOptions = true,
-            description = "Events/s through the stream-ingest job next to raw Kafka consume+produce of the same records.")
-    static final class Ingest implements Callable<Integer> {
-        @Option(names = "--events", defaultValue = "200000", description = "Events to push through (default: ${DEFAULT-VALUE}).")
+    /**
+     * The benchmarks, in the order {@code bench all} runs them; each is also {@code factory bench NAME}. To add one,
+     * write a {@link Bench} like {@link Kafka} (its sizes as options, small ones in {@code quick()}) and add it here.
+     * Still to come, running the whole demo loop: pipeline, freshness, memory, quality.
+     */
+    static final List<Supplier<Bench>> BENCHES = List.of(Kafka::new, Ingest::new, Scoring::new, Trainer::new, Lag::new);
+
+    private static final String HOME = "${sys:factory.home:-.}";
+    private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
+
+    /** Adds every registered benchmark as a subcommand, after {@code all} and {@code report}. */
+    static final class Registered implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            for (Supplier<Bench> bench : BENCHES) {
+                CommandLine command = new CommandLine(bench.get());
+                spec.addSubcommand(command.getCommandName(), command);
+            }
+            return spec;
+        }
+    }
+
+    /** Where to run: shared by every benchmark and by {@code all}. */
+    static final class Target {
+        @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT",
+                description = "Kafka to run on (default: an embedded broker in this JVM, started for the run).")
+        String bootstrap;
+
+        @Option(names = "--quick", description = "Small sizes: seconds, not minutes; for a test, not for numbers.")
+        boolean quick;
+    }
+
+    /**
+     * One benchmark as a subcommand: its sizes are its options, {@link #quick()} shrinks them, {@link #run(String)}
+     * measures on a cluster. Run alone it prints its figures and, with {@code --out}, saves them in the JSON shape of
+     * {@code bench all}.
+     */
+    abstract static class Bench implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Also save the figures as DIR/bench-<date>.json.")
+        Path out;
+
+        @Spec
+        CommandSpec spec;
+
+        /** Small sizes, for {@code --quick}. */
+        abstract void quick();
+
+        abstract BenchResult run(String bootstrap) throws Exception;
+
+        @Override
+        public Integer call() throws Exception {
+            if (target.quick) {
+                quick();
+            }
+            PrintWriter printer = spec.commandLine().getOut();
+            BenchRun run = measure(commandLine(spec), target.bootstrap, List.of(this), printer);
+            if (out != null) {
+                printer.println("wrote " + run.write(out));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "all", mixinStandardHelpOptions = true,
+            description = {"Runs every benchmark `factory bench --help` lists, in that order, on one broker, saves the run as "
+                    + "DIR/bench-<date>.json and regenerates the Markdown page from that file: the command, the machine, and one "
+                    + "table per benchmark with each figure, its baseline, the ratio and the target where there is one.",
+                    "At default sizes this takes several minutes; --quick takes under a minute."})
+    static final class All implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = HOME + "/target/bench",
+                description = "Folder of the JSON file (default: target/bench of the factory's folder).")
+        Path out;
+
+        @Option(names = "--docs", paramLabel = "FILE", defaultValue = HOME + "/docs/benchmarks.md",
+                description = "Markdown page to regenerate (default: docs/benchmarks.md of the factory's folder; a --quick run "
+                        + "writes it only when this option is given).")
+        Path docs;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Bench> benches = new ArrayList<>();
+            for (Supplier<Bench> supplier : BENCHES) {
+                Bench bench = supplier.get();
+                new CommandLine(bench).parseArgs(); // the options' defaults
+                if (target.quick) {
+                    bench.quick();
+                }
+                benches.add(bench);
+            }
+            PrintWriter printer = spec.commandLine().getOut();
+            BenchRun run = measure(commandLine(spec), target.bootstrap, benches, printer);
+            Path file = run.write(out);
+            printer.println("wrote " + file);
+            if (!target.quick || spec.commandLine().getParseResult().hasMatchedOption("--docs")) {
+                writeDocs(file, docs, printer);
+            }
+            return run.parts().stream().anyMatch(p -> p.result().figures().isEmpty()) ? 1 : 0;
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Regenerates the Markdown page from a run saved by `bench all` (or by one benchmark with --out).")
+    static final class Report implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE.json", description = "A saved run.")
+        Path file;
+
+        @Option(names = "--docs", paramLabel = "FILE", defaultValue = HOME + "/docs/benchmarks.md",
+                description = "Page to write, - for standard output (default: docs/benchmarks.md of the factory's folder).")
+        Path docs;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            writeDocs(file, docs, spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = KafkaBenchmark.NAME, mixinStandardHelpOptions = true,
+            description = "Raw Kafka, the baseline of the others: records/s of one producer, of one consumer reading the same "
+                    + "records back, and of the two copying them to another topic (ratio to the producer alone); the better of two rounds.")
+    static final class Kafka extends Bench {
+        @Option(names = "--records", defaultValue = "500000", description = "Records (default: ${DEFAULT-VALUE}; --quick 20000).")
+        int records;
+
+        @Option(names = "--value-bytes", defaultValue = "100", description = "Random bytes per value (default: ${DEFAULT-VALUE}).")
+        int valueBytes;
+
+        @Override
+        void quick() {
+            records = 20_000;
+        }
+
+        @Override
+        BenchResult run(String bootstrap) {
+            return KafkaBenchmark.run(bootstrap, records, valueBytes);
+        }
+    }
+
+    @Command(name = IngestBenchmark.NAME, mixinStandardHelpOptions = true,
+            description = "Events/s through the stream-ingest feature job (flights spec, bounded, in-process Flink) next to a "
+                    + "plain consumer+producer copying the same events (target: ratio at least 0.5).")
+    static final class Ingest extends Bench {
+        @Option(names = "--events", defaultValue = "200000", description = "Events to push through (default: ${DEFAULT-VALUE}; --quick 10000).")
         int events;
 
         @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
         @Override
-        public Integer call() throws Exception {
-            IngestBenchmark.main(new String[] {String.valueOf(events), String.valueOf(parallelism)});
-            return 0;
+        void quick() {
+            events = 10_000;
         }
-    }
 
-    @Command(name = "scoring", mixinStandardHelpOptions = true,
-            description = "Predictions/s and p50/p99 latency at several offered loads next to direct ONNX Runtime batch scoring.")
-    static final class Scoring implements Callable<Integer> {
         @Override
-        public Integer call() throws Exception {
-            ScoringBenchmark.main(new String[0]);
-            return 0;
+        BenchResult run(String bootstrap) throws Exception {
+            return IngestBenchmark.run(bootstrap, events, parallelism);
         }
     }
 
-    @Command(name = "trainer", mixinStandardHelpOptions = true,
-            description = "Training examples/s of both model kinds at batch 256, 1024 and 4096 next to the same step in plain Java loops.")
-    static final class Trainer implements Callable<Integer> {
-        @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per row (default: ${DEFAULT-VALUE}).")
+    @Command(name = ScoringBenchmark.NAME, mixinStandardHelpOptions = true,
+            description = "Predictions/s of the scorer (features topic to predictions topic) on a backlog next to a plain "
+                    + "consumer+producer copying the same feature records (target: ratio at least 0.8) and next to direct ONNX "
+                    + "Runtime scoring; served/s and p50/p99 latency at several offered loads.")
+    static final class Scoring extends Bench {
+        @Mixin
+        ScoringBenchmark.Settings settings;
+
+        @Override
+        void quick() {
+            settings.quick();
+        }
+
+        @Override
+        BenchResult run(String bootstrap) throws Exception {
+            return new ScoringBenchmark(settings).run(bootstrap);
+        }
+    }
+
+    @Command(name = TrainingBenchmark.NAME, mixinStandardHelpOptions = true,
+            description = "Examples/s trained from the examples topic (the trainer's Avro decoding and training step) next to "
+                    + "a plain consumer reading the same records (target: ratio at least 0.8); the ONNX Runtime training step "
+                    + "of both model kinds at batch 256, 1024 and 4096 next to the same step in plain Java loops; K steps per "
+                    + "ONNX Runtime run next to one.")
+    static final class Trainer extends Bench {
+        @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per in-memory row (default: ${DEFAULT-VALUE}; --quick 0.1).")
         double seconds;
+
+        @Option(names = "--examples", defaultValue = "204800",
+                description = "Examples on the topic, rounded up to whole mini-batches (default: ${DEFAULT-VALUE}; --quick 10240).")
+        int examples;
 
         @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE}).")
         String device;
@@ -60,30 +255,95 @@ final class BenchCommand {
 
         @Option(names = "--steps-per-run", defaultValue = "8", split = ",",
                 description = "K values to compare with single-step runs (default: ${DEFAULT-VALUE}).")
-        java.util.List<Integer> stepsPerRun;
+        List<Integer> stepsPerRun;
 
         @Override
-        public Integer call() throws Exception {
-            TrainingBenchmark.main(new String[] {String.valueOf(seconds), device, String.valueOf(threads),
-                    String.join(",", stepsPerRun.stream().map(String::valueOf).toList())});
-            return 0;
+        void quick() {
+            seconds = 0.1;
+            examples = 10 * 1024;
+        }
+
+        @Override
+        BenchResult run(String bootstrap) throws Exception {
+            return TrainingBenchmark.run(bootstrap, seconds, Device.parse(device), threads, examples,
+                    stepsPerRun.stream().mapToInt(Integer::intValue).toArray());
         }
     }
 
-    @Command(name = "lag", mixinStandardHelpOptions = true,
-            description = "Time to refresh the lag view of many consumer groups against the sampling interval, and against one group at a time.")
-    static final class Lag implements Callable<Integer> {
-        @Option(names = "--groups", defaultValue = "1000", description = "Consumer groups (default: ${DEFAULT-VALUE}).")
+    @Command(name = LagRefreshBench.NAME, mixinStandardHelpOptions = true,
+            description = "Time to refresh the lag view of many consumer groups, next to one group at a time and against "
+                    + "the sampling interval (target: the worst refresh within the interval).")
+    static final class Lag extends Bench {
+        @Option(names = "--groups", defaultValue = "1000", description = "Consumer groups (default: ${DEFAULT-VALUE}; --quick 50).")
         int groups;
 
         @Option(names = "--interval-ms", defaultValue = "5000", description = "Sampling interval (default: ${DEFAULT-VALUE}).")
         long intervalMs;
 
         @Override
-        public Integer call() throws Exception {
-            List<String> args = new ArrayList<>(List.of("embedded", String.valueOf(groups), String.valueOf(intervalMs)));
-            LagRefreshBench.main(args.toArray(String[]::new));
-            return 0;
+        void quick() {
+            groups = 50;
         }
+
+        @Override
+        BenchResult run(String bootstrap) throws Exception {
+            return LagRefreshBench.run(bootstrap, groups, intervalMs);
+        }
+    }
+
+    /** Runs {@code benches} in turn on {@code bootstrap} (or on an embedded broker), printing each result. */
+    static BenchRun measure(String command, String bootstrap, List<Bench> benches, PrintWriter printer) throws Exception {
+        Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        long start = System.nanoTime();
+        EmbeddedKafka embedded = bootstrap == null ? EmbeddedKafka.start() : null;
+        try {
+            String servers = embedded != null ? embedded.bootstrapServers() : bootstrap;
+            List<BenchRun.Part> parts = new ArrayList<>();
+            for (Bench bench : benches) {
+                long t = System.nanoTime();
+                BenchResult result;
+                try {
+                    result = bench.run(servers);
+                } catch (Exception e) {
+                    if (benches.size() == 1) {
+                        throw e;
+                    }
+                    // The others still run: a long run keeps what it measured.
+                    log.warn("benchmark {} failed", bench.spec.name(), e);
+                    result = BenchResult.builder(bench.spec.name(), "failed").note("failed: " + e).build();
+                }
+                double took = (System.nanoTime() - t) / 1e9;
+                printer.print(result.toText());
+                printer.printf("  (%.0f s)%n%n", took);
+                printer.flush();
+                parts.add(new BenchRun.Part(result, took));
+            }
+            return new BenchRun(command, date.toString(), BenchRun.Machine.current(), (System.nanoTime() - start) / 1e9, parts);
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    private static void writeDocs(Path json, Path docs, PrintWriter printer) throws Exception {
+        String page = BenchMarkdown.render(BenchRun.read(json));
+        if (docs.toString().equals("-")) {
+            printer.print(page);
+            printer.flush();
+            return;
+        }
+        if (docs.getParent() != null) {
+            Files.createDirectories(docs.getParent());
+        }
+        Files.writeString(docs, page);
+        printer.println("wrote " + docs);
+    }
+
+    /** The command as typed, {@code factory} and every argument (quoted where the shell would need it). */
+    private static String commandLine(CommandSpec spec) {
+        return "factory " + spec.root().commandLine().getParseResult().originalArgs().stream()
+                .map(a -> a.matches("[A-Za-z0-9_./:=,@%+-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
     }
 }

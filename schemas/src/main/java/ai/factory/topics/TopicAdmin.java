@@ -1,6 +1,7 @@
 package ai.factory.topics;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,8 +12,10 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -48,7 +51,7 @@ public final class TopicAdmin {
             try {
                 admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 // Return only once the topic can be used, so callers never race the metadata propagation.
-                describe(admin, spec.name());
+                awaitLeaders(admin, describe(admin, spec.name()));
                 outcomes.add(new Outcome(spec.name(), Action.CREATED, spec.partitions(), ""));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -78,6 +81,25 @@ public final class TopicAdmin {
             throw new KafkaException("interrupted while listing topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaException("cannot list topics: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until every partition's leader answers for it. A topic can be described before its leader has opened
+     * the partitions; an idempotent producer writing at once then gets its first batch refused and a later one
+     * accepted, and the first batch is retried out of order until it times out (KAFKA-15591). The admin client
+     * retries an offsets request until the leader can serve it.
+     */
+    private static void awaitLeaders(Admin admin, TopicDescription topic) {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        topic.partitions().forEach(p -> partitions.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+        try {
+            admin.listOffsets(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while waiting for the leaders of topic " + topic.name(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaException("the partitions of topic " + topic.name() + " did not come up: " + e.getMessage(), e);
         }
     }
 

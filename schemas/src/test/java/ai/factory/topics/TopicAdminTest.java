@@ -3,8 +3,11 @@ package ai.factory.topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import ai.factory.broker.KafkaExtension;
@@ -12,7 +15,11 @@ import ai.factory.broker.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,6 +47,33 @@ class TopicAdminTest {
                     .containsEntry("max.message.bytes", String.valueOf(TopicCatalog.MODELS_MAX_MESSAGE_BYTES));
             assertThat(descriptionsBefore.get(topics.events()).partitions()).hasSize(2);
             assertThat(descriptionsBefore.get(topics.models()).partitions()).hasSize(1);
+        }
+    }
+
+    /**
+     * An idempotent producer bursting into a topic the moment ensure() returns loses nothing: without waiting for the
+     * partitions' leaders, its first batch could be refused, a later one accepted, and the first then retried out of
+     * order until it timed out (KAFKA-15591; seen here as a two-minute stall of a benchmark).
+     */
+    @Test
+    void aCreatedTopicTakesAProducersBurstAtOnce(TestKafka kafka) throws Exception {
+        String prefix = TestKafka.uniquePrefix("burst");
+        Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "linger.ms", 0,
+                "delivery.timeout.ms", 10_000, "request.timeout.ms", 5_000);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+             var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int t = 0; t < 10; t++) {
+                String topic = prefix + t;
+                TopicAdmin.ensure(admin, List.of(new TopicSpec(topic, 3, (short) -1, Map.of(), null, "test")));
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                for (int i = 0; i < 3_000; i++) {
+                    sent.add(producer.send(new ProducerRecord<>(topic, i % 3, null, new byte[100])));
+                }
+                producer.flush();
+                for (Future<RecordMetadata> f : sent) {
+                    assertThat(f).succeedsWithin(Duration.ofSeconds(30));
+                }
+            }
         }
     }
 

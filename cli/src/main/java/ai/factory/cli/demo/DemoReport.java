@@ -1,5 +1,8 @@
 package ai.factory.cli.demo;
 
+import static ai.factory.cli.JsonValues.finite;
+import static ai.factory.cli.JsonValues.object;
+
 import java.io.PrintWriter;
 import java.time.YearMonth;
 import java.util.LinkedHashMap;
@@ -104,19 +107,5 @@ public record DemoReport(String model, String task, long events, long feedback, 
                         "running_mean_mae", finite(q.runningMeanMae()), "judged", q.judged())
                 : object("logloss", finite(q.logLoss()), "constant_logloss", finite(q.constantLogLoss()),
                         "auc", finite(q.auc()), "auc_error", q.aucError(), "accuracy", finite(q.accuracy()), "judged", q.judged());
-    }
-
-    /** An ordered JSON object that may hold nulls (Map.of may not). */
-    private static Map<String, Object> object(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
-    }
-
-    /** JSON has no NaN: what could not be measured is null. */
-    private static Object finite(double x) {
-        return Double.isFinite(x) ? x : null;
     }
 }

@@ -3,10 +3,14 @@ package ai.factory.trainer.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
+import ai.factory.bench.BenchResult;
+import ai.factory.bench.BenchResult.Figure;
+import ai.factory.bench.BenchResult.Target;
+import ai.factory.broker.EmbeddedKafka;
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionFactory;
+import ai.factory.topics.TopicCatalog;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.TrainingState;
@@ -18,14 +22,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Training examples per second of the ONNX Runtime training-step graph against the same step in plain Java
  * loops, in the same run, for both model kinds at batch sizes 256, 1024 and 4096; plus rows with K mini-batches
- * per ONNX Runtime run (the K-step Scan graph), compared with one mini-batch per run.
+ * per ONNX Runtime run (the K-step Scan graph), compared with one mini-batch per run; plus training straight from
+ * an {@code examples} topic (Avro decoding by the trainer's reader, then its training step) next to a plain
+ * consumer reading the same records.
  * Arguments: [seconds per measurement (default 2)] [device (default cpu)] [threads (default all cores)]
- * [steps per run for the extra rows, comma-separated (default 8)].
+ * [steps per run for the extra rows, comma-separated (default 8)] [examples on the topic (default 204800)]
+ * [bootstrap (default an embedded broker)].
  */
 public final class TrainingBenchmark {
 
+    public static final String NAME = "trainer";
     private static final Logger LOG = LoggerFactory.getLogger(TrainingBenchmark.class);
     private static final int[] BATCH_SIZES = {256, 1024, 4096};
+    /** The logistic model of every row and of training from the topic. */
+    private static final ModelConfig LOGISTIC = ModelConfig.logistic(16, 8, 4096);
     /** Distinct prepared batches a measurement cycles through. */
     private static final int PREPARED_BATCHES = 8;
 
@@ -41,13 +51,6 @@ public final class TrainingBenchmark {
      * @param onePerRunSecond examples/s through ONNX Runtime with one mini-batch per run, for the K ratio
      */
     public record Row(String kind, int batch, int stepsPerRun, double ortPerSecond, double javaPerSecond, double onePerRunSecond) {
-        double ratio() {
-            return ortPerSecond / javaPerSecond;
-        }
-
-        double ratioToOnePerRun() {
-            return ortPerSecond / onePerRunSecond;
-        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -55,13 +58,51 @@ public final class TrainingBenchmark {
         Device device = args.length > 1 ? Device.parse(args[1]) : Device.CPU;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         int[] stepsPerRun = args.length > 3 ? Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {8};
-        List<Row> rows = run(seconds, device, threads, stepsPerRun);
-        System.out.println(String.format(Locale.ROOT, "%-9s %6s %4s %14s %14s %9s %9s",
-                "model", "batch", "K", "ORT ex/s", "Java ex/s", "ORT/Java", "vs K=1"));
-        for (Row r : rows) {
-            System.out.println(String.format(Locale.ROOT, "%-9s %6d %4d %14.0f %14.0f %9.2f %9.2f", r.kind(), r.batch(),
-                    r.stepsPerRun(), r.ortPerSecond(), r.javaPerSecond(), r.ratio(), r.ratioToOnePerRun()));
+        int examples = args.length > 4 ? Integer.parseInt(args[4]) : 200 * 1024;
+        if (args.length > 5) {
+            System.out.print(run(args[5], seconds, device, threads, examples, stepsPerRun).toText());
+            return;
         }
+        try (EmbeddedKafka embedded = EmbeddedKafka.start()) {
+            System.out.print(run(embedded.bootstrapServers(), seconds, device, threads, examples, stepsPerRun).toText());
+        }
+    }
+
+    /**
+     * The in-memory rows of {@link #run(double, Device, int, int...)}, then {@code examples} examples trained from a
+     * fresh {@code examples} topic on {@code bootstrap}.
+     */
+    public static BenchResult run(String bootstrap, double seconds, Device device, int threads, int examples,
+                                  int... stepsPerRun) throws Exception {
+        BenchResult.Builder result = BenchResult.builder(NAME, "training examples/s from the examples topic (Avro decoding "
+                        + "+ training step) next to a plain consumer reading the same records; the ONNX Runtime step on "
+                        + "prepared batches next to the same step in plain Java, and K steps per run next to one")
+                .setting("device", device).setting("threads", threads == 0 ? "all cores" : String.valueOf(threads))
+                .setting("seconds per in-memory row", seconds).setting("examples on the topic", examples);
+        TopicTraining.Rates topic = TopicTraining.measure(bootstrap, LOGISTIC, TrainerSessions.open(device, threads), examples);
+        result.figure(Figure.against("decode+train from the examples topic", topic.decodeAndTrain(), "examples/s",
+                "raw consume of the same records", topic.rawConsume()).withTarget(Target.atLeast(0.8)))
+                .figure(Figure.against("decode only (the trainer's reader)", topic.decode(), "examples/s",
+                        "raw consume of the same records", topic.rawConsume()));
+        List<Row> rows = run(seconds, device, threads, stepsPerRun);
+        rows.stream().filter(r -> r.kind().equals(LOGISTIC.kind().label()) && r.batch() == topic.batchSize() && r.stepsPerRun() == 1)
+                .findFirst().ifPresent(r -> result.figure(Figure.against("decode+train from the examples topic (vs in memory)",
+                        topic.decodeAndTrain(), "examples/s", "ORT step on prepared batches of " + r.batch(), r.ortPerSecond())));
+        for (Row r : rows) {
+            String name = r.kind() + ", batch " + r.batch();
+            result.figure(r.stepsPerRun() == 1
+                    ? Figure.against(name + ", ORT step", r.ortPerSecond(), "examples/s", "plain Java step", r.javaPerSecond())
+                    : Figure.against(name + ", ORT " + r.stepsPerRun() + " steps per run", r.ortPerSecond(), "examples/s",
+                            "ORT one step per run", r.onePerRunSecond()));
+        }
+        return result.note("from the topic: " + topic.examples() + " LabeledExample records on " + TopicCatalog.DEFAULT_PARTITIONS
+                        + " partitions, the trainer's ExampleReader and TrainingSession (logistic, dense " + LOGISTIC.denseSize()
+                        + ", sparse " + LOGISTIC.sparseWidth() + ", " + LOGISTIC.buckets() + " buckets, batch " + topic.batchSize()
+                        + ", the trainer's default), one thread polling, decoding and training; Flink, checkpoints and release "
+                        + "evaluation left out; better of two rounds")
+                .note("in memory: logistic as above and deep (8-wide embeddings, hidden 64), prepared batches, after a "
+                        + "warm-up of a quarter of the measuring time")
+                .build();
     }
 
     /**
@@ -70,7 +111,7 @@ public final class TrainingBenchmark {
      */
     public static List<Row> run(double seconds, Device device, int threads, int... stepsPerRun) throws Exception {
         List<Row> rows = new ArrayList<>();
-        ModelConfig logistic = ModelConfig.logistic(16, 8, 4096);
+        ModelConfig logistic = LOGISTIC;
         ModelConfig deep = ModelConfig.deep(16, 8, 4096).withArchitecture(8, List.of(64));
         SessionFactory sessions = TrainerSessions.open(device, threads);
         int[] extra = Arrays.stream(stepsPerRun).filter(k -> k > 1).distinct().toArray();

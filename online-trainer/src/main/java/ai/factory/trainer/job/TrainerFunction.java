@@ -148,7 +148,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         for (int from = 0; from < full; from += options.batchSize()) {
             List<TrainingExample> examples = new ArrayList<>(progress.buffer.subList(from, from + options.batchSize()));
             groups.add(examples);
-            batches.add(toBatch(examples));
+            batches.add(TrainingExample.batch(examples, options.model()));
         }
         for (Batch batch : batches) {
             if (progress.pending != null) {
@@ -229,21 +229,6 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             LOG.warn("{} diverged; training continues from {}", ModelCatalog.key(options.modelName(), p.version),
                     progress.championVersion == null ? "fresh weights" : "champion v" + progress.championVersion);
         }
-    }
-
-    private Batch toBatch(List<TrainingExample> examples) {
-        ModelConfig c = options.model();
-        int n = examples.size();
-        float[] dense = new float[n * c.denseSize()];
-        long[] sparse = new long[n * c.sparseWidth()];
-        float[] labels = new float[n];
-        for (int i = 0; i < n; i++) {
-            TrainingExample e = examples.get(i);
-            System.arraycopy(e.dense(), 0, dense, i * c.denseSize(), c.denseSize());
-            System.arraycopy(e.sparse(), 0, sparse, i * c.sparseWidth(), c.sparseWidth());
-            labels[i] = e.label();
-        }
-        return new Batch(n, c.denseSize(), c.sparseWidth(), dense, sparse, labels);
     }
 
     @Override

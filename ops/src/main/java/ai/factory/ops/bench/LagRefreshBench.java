@@ -7,9 +7,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import ai.factory.bench.BenchResult;
+import ai.factory.bench.BenchResult.Figure;
+import ai.factory.bench.BenchResult.Target;
+import ai.factory.bench.KafkaRates;
 import ai.factory.broker.EmbeddedKafka;
 import ai.factory.ops.lag.GroupView;
 import ai.factory.ops.lag.LagMonitor;
@@ -18,7 +21,6 @@ import ai.factory.ops.lag.LagSnapshot;
 import ai.factory.ops.status.StatusEvaluator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,6 +47,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class LagRefreshBench {
 
+    public static final String NAME = "lag";
     private static final String TOPIC = "bench.lag.events";
     private static final int PARTITIONS = 6;
     private static final int RECORDS_PER_PARTITION = 10_000;
@@ -57,15 +60,23 @@ public final class LagRefreshBench {
         String target = args.length > 0 ? args[0] : "embedded";
         int groups = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         long intervalMs = args.length > 2 ? Long.parseLong(args[2]) : 5000;
-        EmbeddedKafka embedded = target.equals("embedded") ? EmbeddedKafka.start() : null;
-        String bootstrap = embedded != null ? embedded.bootstrapServers() : target;
+        if (!target.equals("embedded")) {
+            System.out.print(run(target, groups, intervalMs).toText());
+            return;
+        }
+        try (EmbeddedKafka embedded = EmbeddedKafka.start()) {
+            System.out.print(run(embedded.bootstrapServers(), groups, intervalMs).toText());
+        }
+    }
+
+    /** Sets up {@code groups} groups on a fresh topic on {@code bootstrap}, then times refreshes and the baseline. */
+    public static BenchResult run(String bootstrap, int groups, long intervalMs) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            String topic = TOPIC + "." + System.currentTimeMillis();
+            String topic = TOPIC + "." + System.nanoTime();
             String groupPrefix = topic + ".g";
             long setupStart = System.nanoTime();
             setUp(admin, bootstrap, topic, groupPrefix, groups, 0);
-            System.out.printf(Locale.ROOT, "setup: %d groups x %d partitions, %d records, %.1f s%n", groups, PARTITIONS,
-                    PARTITIONS * RECORDS_PER_PARTITION, (System.nanoTime() - setupStart) / 1e9);
+            double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
 
             try (LagSampler sampler = new LagSampler(bootstrap)) {
                 LagMonitor monitor = new LagMonitor(new StatusEvaluator(10), intervalMs);
@@ -78,21 +89,23 @@ public final class LagRefreshBench {
                 long moved = timeRefresh(sampler, monitor, groupPrefix, groups);
                 long warmMedian = median(warm);
 
-                long baselineNanos = baseline(admin, bootstrap, groupPrefix, Math.min(BASELINE_SLICE, groups));
-                double baselineFullMs = baselineNanos / 1e6 * groups / Math.min(BASELINE_SLICE, groups);
-
-                System.out.printf(Locale.ROOT, "refresh of %d groups: cold %d ms, warm median %d ms, all offsets moved %d ms%n",
-                        groups, cold, warmMedian, moved);
-                System.out.printf(Locale.ROOT, "sampling interval %d ms: worst refresh uses %.0f%% of it -> %s%n", intervalMs,
-                        100.0 * Math.max(cold, moved) / intervalMs, Math.max(cold, moved) < intervalMs ? "WITHIN" : "OVERRUN");
-                System.out.printf(Locale.ROOT, "baseline (one group at a time, %d groups timed, scaled to %d): %.0f ms%n",
-                        Math.min(BASELINE_SLICE, groups), groups, baselineFullMs);
-                System.out.printf(Locale.ROOT, "ratio baseline / batched: cold %.1fx, moved %.1fx, warm %.1fx%n",
-                        baselineFullMs / cold, baselineFullMs / moved, baselineFullMs / Math.max(1, warmMedian));
-            }
-        } finally {
-            if (embedded != null) {
-                embedded.close();
+                int slice = Math.min(BASELINE_SLICE, groups);
+                long baselineNanos = baseline(admin, bootstrap, groupPrefix, slice);
+                double baselineFullMs = baselineNanos / 1e6 * groups / slice;
+                String naive = "one group at a time";
+                return BenchResult.builder(NAME, "time to refresh the lag view of many consumer groups (sample + status), "
+                                + "next to one group at a time and against the sampling interval")
+                        .setting("groups", groups).setting("partitions", PARTITIONS)
+                        .setting("records", PARTITIONS * RECORDS_PER_PARTITION).setting("sampling interval ms", intervalMs)
+                        .figure(Figure.against("refresh, cold cache", cold, "ms", naive, baselineFullMs))
+                        .figure(Figure.against("refresh, warm cache (median of 5)", warmMedian, "ms", naive, baselineFullMs))
+                        .figure(Figure.against("refresh, every group's offsets moved", moved, "ms", naive, baselineFullMs))
+                        .figure(Figure.against("worst refresh", Math.max(cold, moved), "ms", "sampling interval", intervalMs)
+                                .withTarget(Target.atMost(1)))
+                        .note("one group at a time: per group its offsets, its partitions' end offsets and one seek-and-poll "
+                                + "per partition; timed on " + slice + " groups and scaled to " + groups)
+                        .note(String.format(Locale.ROOT, "setup (topic, records, %d groups' offsets) took %.1f s", groups, setupSeconds))
+                        .build();
             }
         }
     }
@@ -111,7 +124,7 @@ public final class LagRefreshBench {
 
     private static void setUp(Admin admin, String bootstrap, String topic, String groupPrefix, int groups, int shift)
             throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty()))).all().get(60, TimeUnit.SECONDS);
+        KafkaRates.createTopic(bootstrap, topic, PARTITIONS);
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);

@@ -14,6 +14,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import ai.factory.bench.BenchResult;
+import ai.factory.bench.BenchResult.Figure;
+import ai.factory.bench.BenchResult.Target;
+import ai.factory.bench.KafkaRates;
 import ai.factory.broker.EmbeddedKafka;
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionFactory;
@@ -48,52 +52,86 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Throughput and latency of the scoring pipeline (features topic → scorer → predictions topic) at several offered
- * loads and on a backlog, next to direct ONNX Runtime batch scoring of the same model at the same batch sizes,
- * measured in the same run so the overhead of the pipeline comes out as a ratio.
+ * loads and on a backlog, next to a plain Kafka consumer+producer copying the same feature records and to direct
+ * ONNX Runtime batch scoring of the same model at the same batch sizes, measured in the same run so the overhead of
+ * the pipeline comes out as ratios.
  */
 @Command(name = "scoring-benchmark", mixinStandardHelpOptions = true)
 public final class ScoringBenchmark implements Callable<Integer> {
 
+    public static final String NAME = "scoring";
     private static final String MODEL = "bench";
     private static final String SPEC = "bench-spec";
+
+    /** Sizes and settings of a run; a picocli mixin, so every command running this benchmark offers the same options. */
+    public static final class Settings {
+        @Option(names = "--loads", split = ",", defaultValue = "2000,10000,25000", description = "Offered loads, vectors/s (default: ${DEFAULT-VALUE})")
+        int[] loads;
+
+        @Option(names = "--seconds", defaultValue = "5", description = "Duration of each offered load (default: ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Option(names = "--backlog", defaultValue = "100000", description = "Vectors in the backlog run, pipeline at full speed (default: ${DEFAULT-VALUE})")
+        int backlog;
+
+        @Option(names = "--warm-up", defaultValue = "20000", description = "Vectors of the unreported warm-up run (default: ${DEFAULT-VALUE})")
+        int warmUp;
+
+        @Option(names = "--batch-sizes", split = ",", defaultValue = "1,16,64,256", description = "Batch sizes of direct ORT scoring (default: ${DEFAULT-VALUE})")
+        int[] batchSizes;
+
+        @Option(names = "--max-batch", defaultValue = "256", description = "The scorer's max batch size (default: ${DEFAULT-VALUE})")
+        int maxBatch;
+
+        @Option(names = "--max-wait-ms", defaultValue = "0", description = "The scorer's max wait (default: ${DEFAULT-VALUE})")
+        int maxWaitMs;
+
+        @Option(names = "--threads", defaultValue = "1", description = "ORT intra-op threads (default: ${DEFAULT-VALUE})")
+        int threads;
+
+        @Option(names = "--dense", defaultValue = "8", description = "Dense features (default: ${DEFAULT-VALUE})")
+        int dense;
+
+        @Option(names = "--sparse", defaultValue = "10", description = "Sparse ids per vector (default: ${DEFAULT-VALUE})")
+        int sparse;
+
+        @Option(names = "--buckets", defaultValue = "262144", description = "Hash buckets (default: ${DEFAULT-VALUE})")
+        int buckets;
+
+        @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the features topic (default: ${DEFAULT-VALUE})")
+        int partitions;
+
+        /** Small sizes, for a test: no warm-up, direct scoring at the max batch only, a backlog of 5,000, one load for one second. */
+        public Settings quick() {
+            loads = new int[] {2000};
+            seconds = 1;
+            backlog = 5_000;
+            warmUp = 0;
+            batchSizes = new int[] {maxBatch};
+            return this;
+        }
+    }
 
     @Option(names = "--bootstrap", description = "Kafka to use (default: an embedded broker)")
     String bootstrap;
 
-    @Option(names = "--loads", split = ",", defaultValue = "2000,10000,25000", description = "Offered loads, vectors/s")
-    int[] loads;
-
-    @Option(names = "--seconds", defaultValue = "5", description = "Duration of each offered load")
-    int seconds;
-
-    @Option(names = "--backlog", defaultValue = "100000", description = "Vectors in the backlog run (pipeline at full speed)")
-    int backlog;
-
-    @Option(names = "--warm-up", defaultValue = "20000", description = "Vectors of the unreported warm-up run")
-    int warmUp;
-
-    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,16,64,256", description = "Batch sizes of direct ORT scoring")
-    int[] batchSizes;
-
-    @Option(names = "--max-batch", defaultValue = "256", description = "The scorer's max batch size")
-    int maxBatch;
-
-    @Option(names = "--max-wait-ms", defaultValue = "0", description = "The scorer's max wait")
-    int maxWaitMs;
-
-    @Option(names = "--threads", defaultValue = "1", description = "ORT intra-op threads")
-    int threads;
-
-    @Option(names = "--dense", defaultValue = "8") int dense;
-    @Option(names = "--sparse", defaultValue = "10") int sparse;
-    @Option(names = "--buckets", defaultValue = "262144") int buckets;
-    @Option(names = "--partitions", defaultValue = "3") int partitions;
+    @Mixin
+    Settings settings;
 
     private final SchemaRegistry registry = new InMemorySchemaRegistry();
+
+    /** For picocli. */
+    public ScoringBenchmark() {
+    }
+
+    public ScoringBenchmark(Settings settings) {
+        this.settings = settings;
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ScoringBenchmark()).execute(args));
@@ -101,45 +139,70 @@ public final class ScoringBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LogisticGraph.Weights weights = LogisticGraph.Weights.random(dense, buckets, 42);
-        ModelRelease release = release(LogisticGraph.onnx(weights, sparse));
-        List<FeatureVector> vectors = vectors(Math.max(backlog, 20_000));
-
-        System.out.printf("model: logistic, dense %d, sparse %d, buckets %d; ORT threads %d; scorer max batch %d, max wait %d ms%n",
-                dense, sparse, buckets, threads, maxBatch, maxWaitMs);
-        Map<Integer, Double> direct = directScoring(release, vectors);
-
-        EmbeddedKafka embedded = bootstrap == null ? EmbeddedKafka.start() : null;
-        String servers = embedded != null ? embedded.bootstrapServers() : bootstrap;
-        try {
-            System.out.printf("%nPipeline (Kafka %s):%n", embedded != null ? "embedded, same JVM" : servers);
-            System.out.printf("%-16s %12s %12s %12s %12s %12s%n", "offered/s", "served/s", "p50 ms", "p99 ms", "mean batch", "in-scorer p99");
-            // An unreported run first warms up the JIT, the clients and the broker.
-            pipeline(servers, release, vectors.subList(0, warmUp), 0, warmUp, false);
-            double drained = pipeline(servers, release, vectors.subList(0, backlog), 0, backlog, true);
-            for (int load : loads) {
-                pipeline(servers, release, vectors, load, (long) load * seconds, true);
-            }
-            double best = direct.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-            double atMax = direct.getOrDefault(maxBatch, best);
-            System.out.printf("%nPipeline on a backlog: %.0f predictions/s; direct ORT at batch %d: %.0f rows/s; "
-                    + "pipeline / direct = %.3f (the pipeline's overhead is the rest)%n", drained, maxBatch, atMax, drained / atMax);
-        } finally {
-            if (embedded != null) {
-                embedded.close();
-            }
+        if (bootstrap != null) {
+            System.out.print(run(bootstrap).toText());
+            return 0;
+        }
+        try (EmbeddedKafka embedded = EmbeddedKafka.start()) {
+            System.out.print(run(embedded.bootstrapServers()).toText());
         }
         return 0;
     }
 
-    /** Direct ORT scoring of the same vectors in batches, inputs prepared before timing. */
-    private Map<Integer, Double> directScoring(ModelRelease release, List<FeatureVector> vectors) throws Exception {
-        SessionFactory sessions = new SessionFactory(new SessionSettings(Device.CPU, threads, false));
-        ModelSession session = new ReleaseLoader(sessions, Arrays.stream(batchSizes).max().orElse(1)).load(release, Optional.empty());
+    /** Runs on the cluster at {@code servers}, on fresh topics. */
+    public BenchResult run(String servers) throws Exception {
+        Settings s = settings;
+        LogisticGraph.Weights weights = LogisticGraph.Weights.random(s.dense, s.buckets, 42);
+        ModelRelease release = release(LogisticGraph.onnx(weights, s.sparse));
+        List<FeatureVector> vectors = vectors(Math.max(s.backlog, 20_000));
+        BenchResult.Builder result = BenchResult.builder(NAME, "predictions/s of the scorer (features topic → predictions "
+                        + "topic) on a backlog, next to a plain consumer+producer copying the same feature records and to "
+                        + "direct ONNX Runtime scoring; served/s and latency at offered loads")
+                .setting("model", "logistic, dense " + s.dense + ", sparse " + s.sparse + ", buckets " + s.buckets)
+                .setting("ORT threads", s.threads).setting("scorer max batch", s.maxBatch)
+                .setting("scorer max wait ms", s.maxWaitMs).setting("backlog", s.backlog)
+                .setting("seconds per load", s.seconds).setting("partitions", s.partitions);
+
+        Map<Integer, Double> direct = directScoring(release, vectors, result);
+        // An unreported run first warms up the JIT, the clients and the broker.
+        if (s.warmUp > 0) {
+            pipeline(servers, release, vectors.subList(0, s.warmUp), 0, s.warmUp, false);
+        }
+        Run drained = pipeline(servers, release, vectors.subList(0, s.backlog), 0, s.backlog, true);
+        double best = direct.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        double atMax = direct.getOrDefault(s.maxBatch, best);
+        result.figure(Figure.against("pipeline on a backlog", drained.served(), "predictions/s",
+                        "raw Kafka consume+produce", drained.copied()).withTarget(Target.atLeast(0.8)))
+                .figure(Figure.against("pipeline on a backlog (vs ORT)", drained.served(), "predictions/s",
+                        "direct ORT at batch " + s.maxBatch, atMax))
+                .figure(Figure.of("mean batch on a backlog", drained.meanBatch(), "rows"));
+        drained.note(result);
+        for (int load : s.loads) {
+            Run r = pipeline(servers, release, vectors, load, (long) load * s.seconds, true);
+            String at = " at " + load + "/s";
+            result.figure(Figure.against("served" + at, r.served(), "predictions/s", "offered load", load))
+                    .figure(Figure.of("latency p50" + at, r.p50Ms(), "ms"))
+                    .figure(Figure.of("latency p99" + at, r.p99Ms(), "ms"))
+                    .figure(Figure.of("in-scorer p99" + at, r.inScorerP99Ms(), "ms"))
+                    .figure(Figure.of("mean batch" + at, r.meanBatch(), "rows"));
+            r.note(result);
+        }
+        return result.note("latency: event time (stamped when offered) to served time, both by this JVM's clock; "
+                        + "in-scorer: the scorer's own timer, from a vector being polled to its prediction being written")
+                .note("the copy reads the backlog's feature records and writes them to another topic with one plain "
+                        + "consumer and producer, just before the scorer reads the same records")
+                .build();
+    }
+
+    /** Direct ORT scoring of the same vectors in batches, inputs prepared before timing; rows/s by batch size. */
+    private Map<Integer, Double> directScoring(ModelRelease release, List<FeatureVector> vectors, BenchResult.Builder result)
+            throws Exception {
+        Settings s = settings;
+        SessionFactory sessions = new SessionFactory(new SessionSettings(Device.CPU, s.threads, false));
+        ModelSession session = new ReleaseLoader(sessions, Arrays.stream(s.batchSizes).max().orElse(1)).load(release, Optional.empty());
         Map<Integer, Double> throughput = new HashMap<>();
-        System.out.printf("%nDirect ONNX Runtime (same model, same vectors):%n%-12s %14s %14s %14s%n", "batch", "rows/s", "p50 us/batch", "p99 us/batch");
         try {
-            for (int batch : batchSizes) {
+            for (int batch : s.batchSizes) {
                 BatchInputs inputs = new BatchInputs();
                 inputs.reset(session.shape(), batch);
                 for (int i = 0; i < batch; i++) {
@@ -159,8 +222,9 @@ public final class ScoringBenchmark implements Callable<Integer> {
                 double rowsPerSecond = (double) runs * batch / ((System.nanoTime() - start) / 1e9);
                 Arrays.sort(nanos);
                 throughput.put(batch, rowsPerSecond);
-                System.out.printf("%-12d %14.0f %14.1f %14.1f%n", batch, rowsPerSecond,
-                        nanos[runs / 2] / 1e3, nanos[(int) (runs * 0.99)] / 1e3);
+                result.figure(Figure.of("direct ORT, batch " + batch, rowsPerSecond, "rows/s"))
+                        .figure(Figure.of("direct ORT, batch " + batch + ", p50 per call", nanos[runs / 2] / 1e3, "µs"))
+                        .figure(Figure.of("direct ORT, batch " + batch + ", p99 per call", nanos[(int) (runs * 0.99)] / 1e3, "µs"));
             }
         } finally {
             session.retire();
@@ -169,28 +233,47 @@ public final class ScoringBenchmark implements Callable<Integer> {
     }
 
     /**
-     * Offers {@code count} vectors at {@code load}/s (0: all up front, before the scorer starts) and reads the
-     * predictions back; prints served/s and event-time → served latency; returns served/s.
+     * One pipeline run.
+     *
+     * @param copied raw consume+produce records/s of the same feature records (backlog runs), else NaN
      */
-    private double pipeline(String servers, ModelRelease release, List<FeatureVector> vectors, int load, long count,
-                            boolean report) throws Exception {
+    private record Run(String offered, long count, int seen, double served, double p50Ms, double p99Ms, double meanBatch,
+                       double inScorerP99Ms, double copied) {
+        void note(BenchResult.Builder result) {
+            if (seen < count) {
+                result.note(offered + ": only " + seen + " of " + count + " predictions within the time limit");
+            }
+        }
+    }
+
+    /**
+     * Offers {@code count} vectors at {@code load}/s (0: all up front, before the scorer starts, then copied once
+     * with plain clients for the baseline) and reads the predictions back; served/s and event-time → served latency.
+     */
+    private Run pipeline(String servers, ModelRelease release, List<FeatureVector> vectors, int load, long count,
+                         boolean report) throws Exception {
+        Settings s = settings;
         Topics topics = new Topics("bench-" + System.nanoTime() + ".");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
-            TopicAdmin.ensure(admin, TopicCatalog.of(topics, partitions));
+            TopicAdmin.ensure(admin, TopicCatalog.of(topics, s.partitions));
         }
         AvroCodec<FeatureVector> features = AvroCodec.of(FeatureVector.class, registry);
         AvroCodec<ModelRelease> releases = AvroCodec.of(ModelRelease.class, registry);
         AvroCodec<Prediction> predictions = AvroCodec.of(Prediction.class, registry);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ScorerOptions options = ScorerOptions.defaults(servers, MODEL).withTopicPrefix(topics.prefix())
-                .withGroup("bench-" + topics.prefix(), "bench").withDevice(Device.CPU, threads)
-                .withBatching(maxBatch, Duration.ofMillis(maxWaitMs));
+                .withGroup("bench-" + topics.prefix(), "bench").withDevice(Device.CPU, s.threads)
+                .withBatching(s.maxBatch, Duration.ofMillis(s.maxWaitMs));
         try (KafkaProducer<String, byte[]> producer = producer(servers);
              KafkaConsumer<String, byte[]> reader = reader(servers, topics.predictions())) {
             producer.send(new ProducerRecord<>(topics.models(), MODEL + "/1", releases.encode(release))).get();
             Scorer scorer = null;
+            double copied = Double.NaN;
             if (load == 0) {
                 offer(producer, features, topics.features(), vectors, count, 0);
+                if (report) {
+                    copied = KafkaRates.copy(servers, topics.features(), topics.prefix() + "copy", count);
+                }
             }
             long[] latencies = new long[(int) count];
             long start;
@@ -220,22 +303,15 @@ public final class ScoringBenchmark implements Callable<Integer> {
                     }
                 }
                 double elapsed = load == 0 ? (System.nanoTime() - start) / 1e9 : Math.max(1, lastServed - firstServed) / 1e3;
-                double served = seen / elapsed;
-                Arrays.sort(latencies, 0, Math.min(seen, latencies.length));
+                int judged = Math.min(seen, latencies.length);
+                Arrays.sort(latencies, 0, judged);
                 var batch = meters.get("factory.scoring.batch.size").summary();
                 var inScorer = meters.get("factory.scoring.latency.in.scorer").timer();
-                String offered = load == 0 ? "backlog " + count : String.valueOf(load);
-                if (!report) {
-                    return served;
-                }
-                System.out.printf("%-16s %12.0f %12s %12s %12.1f %12.1f%n", offered, served,
-                        load == 0 ? "-" : String.valueOf(latencies[seen / 2]),
-                        load == 0 ? "-" : String.valueOf(latencies[(int) (seen * 0.99)]),
-                        batch.mean(), percentile(inScorer, 0.99));
-                if (seen < count) {
-                    System.out.printf("  (only %d of %d predictions within the time limit)%n", seen, count);
-                }
-                return served;
+                String offered = load == 0 ? "backlog " + count : "offered " + load + "/s";
+                return new Run(offered, count, seen, seen / elapsed,
+                        load == 0 || judged == 0 ? Double.NaN : latencies[judged / 2],
+                        load == 0 || judged == 0 ? Double.NaN : latencies[(int) (judged * 0.99)],
+                        batch.mean(), percentile(inScorer, 0.99), copied);
             } finally {
                 if (scorer != null) {
                     scorer.close();
@@ -281,6 +357,9 @@ public final class ScoringBenchmark implements Callable<Integer> {
     }
 
     private List<FeatureVector> vectors(int count) {
+        int dense = settings.dense;
+        int sparse = settings.sparse;
+        int buckets = settings.buckets;
         SplittableRandom random = new SplittableRandom(7);
         List<FeatureVector> vectors = new ArrayList<>(count);
         Instant now = Instant.now();
@@ -300,6 +379,8 @@ public final class ScoringBenchmark implements Callable<Integer> {
     }
 
     private ModelRelease release(byte[] onnx) {
+        int dense = settings.dense;
+        int buckets = settings.buckets;
         Instant now = Instant.now();
         return ModelRelease.newBuilder().setModelName(MODEL).setVersion(1).setParentVersion(null).setStatus(ReleaseStatus.CHAMPION)
                 .setStatusReason("benchmark").setModelKind("logistic").setOnnx(ByteBuffer.wrap(onnx)).setSpecName(SPEC)

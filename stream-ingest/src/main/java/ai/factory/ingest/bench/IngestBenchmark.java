@@ -3,11 +3,14 @@ package ai.factory.ingest.bench;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import ai.factory.bench.BenchResult;
+import ai.factory.bench.BenchResult.Figure;
+import ai.factory.bench.BenchResult.Target;
+import ai.factory.bench.KafkaRates;
 import ai.factory.broker.EmbeddedKafka;
 import ai.factory.ingest.job.IngestHandle;
 import ai.factory.ingest.job.IngestJob;
@@ -17,15 +20,9 @@ import ai.factory.serde.AvroCodec;
 import ai.factory.serde.KafkaSchemaRegistry;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestBenchmark {
 
+    public static final String NAME = "ingest";
+
     private static final Logger log = LoggerFactory.getLogger(IngestBenchmark.class);
     private static final String[] AIRPORTS = {"ATL", "ORD", "DFW", "LAX", "PHX", "STL", "DTW", "MSP", "DEN", "SFO",
         "IAH", "LAS", "EWR", "CLT", "PIT", "BOS", "SEA", "MCO", "PHL", "LGA", "BWI", "SLC", "CVG", "DCA", "MIA"};
@@ -48,30 +47,37 @@ public final class IngestBenchmark {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        EmbeddedKafka embedded = args.length > 2 ? null : EmbeddedKafka.start();
-        String bootstrap = embedded != null ? embedded.bootstrapServers() : args[2];
-        try {
-            Topics topics = new Topics("bench-" + System.currentTimeMillis() + ".");
-            IngestOptions options = IngestOptions.defaults(bootstrap).withTopicPrefix(topics.prefix())
-                    .withParallelism(parallelism).withBounded(true).withGroupId("bench-" + topics.prefix())
-                    .withDedupTtl(Duration.ofMinutes(10));
-            IngestJob.ensureTopics(options);
-            write(bootstrap, topics, events);
-
-            double baseline = copyRate(bootstrap, topics.events(), topics.prefix() + "baseline", events);
-            long[] jobMillis = jobMillis(options);
-            double job = events / (jobMillis[0] / 1e3);
-            double jobWithStart = events / (jobMillis[1] / 1e3);
-            System.out.printf("events: %d, job parallelism: %d%n", events, parallelism);
-            System.out.printf("raw Kafka consume+produce: %,.0f events/s%n", baseline);
-            System.out.printf("feature job (flights spec): %,.0f events/s (job net runtime; %,.0f events/s incl. local cluster start)%n",
-                    job, jobWithStart);
-            System.out.printf("ratio job / raw Kafka: %.3f%n", job / baseline);
-        } finally {
-            if (embedded != null) {
-                embedded.close();
-            }
+        if (args.length > 2) {
+            System.out.print(run(args[2], events, parallelism).toText());
+            return;
         }
+        try (EmbeddedKafka embedded = EmbeddedKafka.start()) {
+            System.out.print(run(embedded.bootstrapServers(), events, parallelism).toText());
+        }
+    }
+
+    /** Writes {@code events} flights-like events to fresh topics on {@code bootstrap}, then times the copy and the job on them. */
+    public static BenchResult run(String bootstrap, int events, int parallelism) throws Exception {
+        Topics topics = new Topics("bench-" + System.nanoTime() + ".");
+        IngestOptions options = IngestOptions.defaults(bootstrap).withTopicPrefix(topics.prefix())
+                .withParallelism(parallelism).withBounded(true).withGroupId("bench-" + topics.prefix())
+                .withDedupTtl(Duration.ofMinutes(10));
+        IngestJob.ensureTopics(options);
+        write(bootstrap, topics, events);
+
+        double baseline = KafkaRates.copy(bootstrap, topics.events(), topics.prefix() + "baseline", events);
+        long[] jobMillis = jobMillis(options);
+        double job = events / (jobMillis[0] / 1e3);
+        double jobWithStart = events / (jobMillis[1] / 1e3);
+        String raw = "raw Kafka consume+produce";
+        return BenchResult.builder(NAME, "events/s through the stream-ingest job (flights spec, bounded, in-process) "
+                        + "next to a plain consumer+producer copying the same events")
+                .setting("events", events).setting("parallelism", parallelism)
+                .figure(Figure.against("feature job", job, "events/s", raw, baseline).withTarget(Target.atLeast(0.5)))
+                .figure(Figure.against("feature job incl. local cluster start", jobWithStart, "events/s", raw, baseline))
+                .note("feature job: events over the job's net runtime (Flink's own measure); the second row counts "
+                        + "the wall time from submitting to the end, local Flink cluster start included")
+                .build();
     }
 
     /** Flights-like events: 25 airports, distances, departures one every ~5 s of event time. */
@@ -94,31 +100,6 @@ public final class IngestBenchmark {
             }
             producer.flush();
         }
-    }
-
-    /** The baseline: one consumer reads every record of {@code from}, one producer writes it to {@code to}. */
-    private static double copyRate(String bootstrap, String from, String to, int count) {
-        Map<String, Object> consumerProps = new HashMap<>(Map.of("bootstrap.servers", bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000));
-        long start = System.nanoTime();
-        int copied = 0;
-        try (var consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
-             var producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all"),
-                     new StringSerializer(), new ByteArraySerializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(from).stream()
-                    .map(p -> new TopicPartition(from, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (copied < count && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    producer.send(new ProducerRecord<>(to, r.key(), r.value()));
-                    copied++;
-                }
-            }
-            producer.flush();
-        }
-        return copied / ((System.nanoTime() - start) / 1e9);
     }
 
     /** {net runtime of the bounded job, wall time including the in-process cluster start}, in ms. */
