@@ -49,7 +49,8 @@ final class BenchCommand {
      * write a {@link Bench} like {@link Kafka} (its sizes as options, small ones in {@code quick()}) and add it here.
      * Still to come, running the whole demo loop: pipeline, freshness, memory, quality.
      */
-    static final List<Supplier<Bench>> BENCHES = List.of(Kafka::new, Ingest::new, Scoring::new, Trainer::new, Lag::new);
+    static final List<Supplier<Bench>> BENCHES = List.of(Kafka::new, Ingest::new, Scoring::new, Trainer::new, Lag::new,
+            LoopBenches.Pipeline::new, LoopBenches.Freshness::new, LoopBenches.Memory::new, LoopBenches.Quality::new);
 
     private static final String HOME = "${sys:factory.home:-.}";
     private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
