@@ -129,6 +129,10 @@ final class BenchCommand {
                         + "writes it only when this option is given).")
         Path docs;
 
+        @Option(names = "--only", paramLabel = "NAME", split = ",",
+                description = "Run only these benchmarks, in the listed order of `factory bench --help` (default: all of them).")
+        List<String> only;
+
         @Spec
         CommandSpec spec;
 
@@ -137,7 +141,11 @@ final class BenchCommand {
             List<Bench> benches = new ArrayList<>();
             for (Supplier<Bench> supplier : BENCHES) {
                 Bench bench = supplier.get();
-                new CommandLine(bench).parseArgs(); // the options' defaults
+                CommandLine command = new CommandLine(bench);
+                if (only != null && !only.contains(command.getCommandName())) {
+                    continue;
+                }
+                command.parseArgs(); // the options' defaults
                 if (target.quick) {
                     bench.quick();
                 }
