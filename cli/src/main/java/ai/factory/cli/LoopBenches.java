@@ -69,6 +69,21 @@ final class LoopBenches {
         return v instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
+    /** The demo arguments that replay {@code data} as flights (their mapping and spec). */
+    static List<String> flights(Path data) {
+        return List.of("--data", data.toString(), "--mapping", Path.of(HOME, "data", "flights.mapping.json").toString(),
+                "--spec", "classpath:specs/flights.json");
+    }
+
+    static List<String> live(int rate, long events) {
+        List<String> args = new ArrayList<>(flights(flightsSample()));
+        args.addAll(List.of("--live", "2s", "--events", Long.toString(events), "--max-ahead", "0"));
+        if (rate > 0) {
+            args.addAll(List.of("--rate", Integer.toString(rate)));
+        }
+        return args;
+    }
+
     static Path flightsSample() {
         return Path.of(HOME, "data", "flights-200k.csv.gz");
     }
@@ -118,19 +133,13 @@ final class LoopBenches {
                 result.figure(Figure.against("events/s sent " + at, number(run.report(), "throughput_events_per_s"),
                         "events/s", "offered", rate));
             }
-            DemoProcess.Result max = demo("pipeline-max", List.of("--data", flightsSample().toString(), "--live", "2s",
-                    "--events", Integer.toString(maxEvents), "--max-ahead", "0"), dir, Duration.ofMinutes(20));
+            DemoProcess.Result max = demo("pipeline-max", live(0, maxEvents), dir, Duration.ofMinutes(20));
             double raw = rawCopyRate(bootstrap, 200_000);
             result.figure(Figure.against("sustained maximum (events until drained)", number(max.report(), "loop_events_per_s"),
                     "events/s", "raw Kafka consume+produce", raw));
             result.note("Latency: the replay's send of an event to the scorer's timestamp on its prediction, over one event in 16.");
             result.note("Each rate and the unpaced run start a fresh factory in a child JVM with the factory script's heap.");
             return result.build();
-        }
-
-        private List<String> live(int rate, long events) {
-            return List.of("--data", flightsSample().toString(), "--live", "2s", "--rate", Integer.toString(rate),
-                    "--events", Long.toString(events), "--max-ahead", "0");
         }
     }
 
@@ -153,8 +162,7 @@ final class LoopBenches {
         @Override
         BenchResult run(String bootstrap) throws Exception {
             // The same run as the pipeline's 1,000/s when both run in one `bench all`.
-            DemoProcess.Result run = demo("pipeline-1000", List.of("--data", flightsSample().toString(), "--live", "2s",
-                    "--rate", "1000", "--events", Long.toString(1000L * seconds), "--max-ahead", "0"), dir, Duration.ofMinutes(15));
+            DemoProcess.Result run = demo("pipeline-1000", live(1000, 1000L * seconds), dir, Duration.ofMinutes(15));
             Map<String, Object> freshness = map(run.report(), "freshness_s");
             return BenchResult.builder("freshness", "label arrival → first prediction by a release trained on it, at 1,000 events/s")
                     .setting("seconds", seconds).setting("label delay", "2 s")
@@ -183,7 +191,7 @@ final class LoopBenches {
 
         @Override
         void quick() {
-            events = 20_000;
+            events = events == 0 ? 20_000 : events;
         }
 
         @Override
@@ -212,9 +220,8 @@ final class LoopBenches {
 
     /** The arguments of a flights run at full speed; {@code labelDelay} null keeps the landing-time delay. */
     static List<String> flightsRun(Path data, long events, String kind, String labelDelay) {
-        List<String> args = new ArrayList<>(List.of("--data", data.toString(),
-                "--mapping", Path.of(HOME, "data", "flights.mapping.json").toString(),
-                "--spec", "classpath:specs/flights.json", "--speedup", "max", "--kind", kind));
+        List<String> args = new ArrayList<>(flights(data));
+        args.addAll(List.of("--speedup", "max", "--kind", kind));
         if (events > 0) {
             args.addAll(List.of("--events", Long.toString(events)));
         }
@@ -247,9 +254,12 @@ final class LoopBenches {
 
         @Override
         void quick() {
-            events = 20_000;
+            events = events == 0 ? 20_000 : events;
             kinds = List.of("logistic");
-            chart = dir.resolve("learning-curve.png");
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--chart")) {
+                // A quick run's curves are no figures for the docs: they stay with its runs.
+                chart = dir.resolve("learning-curve.png");
+            }
         }
 
         @Override
