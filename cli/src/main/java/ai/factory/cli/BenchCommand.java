@@ -186,7 +186,7 @@ final class BenchCommand {
             description = "Raw Kafka, the baseline of the others: records/s of one producer, of one consumer reading the same "
                     + "records back, and of the two copying them to another topic (ratio to the producer alone); the better of two rounds.")
     static final class Kafka extends Bench {
-        @Option(names = "--records", defaultValue = "500000", description = "Records (default: ${DEFAULT-VALUE}; --quick 20000).")
+        @Option(names = "--records", defaultValue = "500000", description = "Records (default: ${DEFAULT-VALUE}; --quick 5000).")
         int records;
 
         @Option(names = "--value-bytes", defaultValue = "100", description = "Random bytes per value (default: ${DEFAULT-VALUE}).")
@@ -194,7 +194,7 @@ final class BenchCommand {
 
         @Override
         void quick() {
-            records = 20_000;
+            records = 5_000;
         }
 
         @Override
@@ -207,7 +207,7 @@ final class BenchCommand {
             description = "Events/s through the stream-ingest feature job (flights spec, bounded, in-process Flink) next to a "
                     + "plain consumer+producer copying the same events (target: ratio at least 0.5).")
     static final class Ingest extends Bench {
-        @Option(names = "--events", defaultValue = "200000", description = "Events to push through (default: ${DEFAULT-VALUE}; --quick 10000).")
+        @Option(names = "--events", defaultValue = "200000", description = "Events to push through (default: ${DEFAULT-VALUE}; --quick 5000).")
         int events;
 
         @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
@@ -215,7 +215,7 @@ final class BenchCommand {
 
         @Override
         void quick() {
-            events = 10_000;
+            events = 5_000;
         }
 
         @Override
@@ -249,7 +249,7 @@ final class BenchCommand {
                     + "of both model kinds at batch 256, 1024 and 4096 next to the same step in plain Java loops; K steps per "
                     + "ONNX Runtime run next to one.")
     static final class Trainer extends Bench {
-        @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per in-memory row (default: ${DEFAULT-VALUE}; --quick 0.1).")
+        @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per in-memory row (default: ${DEFAULT-VALUE}; --quick 0.05).")
         double seconds;
 
         @Option(names = "--examples", defaultValue = "204800",
@@ -268,7 +268,7 @@ final class BenchCommand {
 
         @Override
         void quick() {
-            seconds = 0.1;
+            seconds = 0.05;
             examples = 10 * 1024;
         }
 
@@ -303,6 +303,7 @@ final class BenchCommand {
     /** Runs {@code benches} in turn on {@code bootstrap} (or on an embedded broker), printing each result. */
     static BenchRun measure(String command, String bootstrap, List<Bench> benches, PrintWriter printer) throws Exception {
         Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        BenchRun.Machine machine = BenchRun.Machine.current();
         long start = System.nanoTime();
         EmbeddedKafka embedded = bootstrap == null ? EmbeddedKafka.start() : null;
         try {
@@ -327,7 +328,7 @@ final class BenchCommand {
                 printer.flush();
                 parts.add(new BenchRun.Part(result, took));
             }
-            return new BenchRun(command, date.toString(), BenchRun.Machine.current(), (System.nanoTime() - start) / 1e9, parts);
+            return new BenchRun(command, date.toString(), machine, (System.nanoTime() - start) / 1e9, parts);
         } finally {
             if (embedded != null) {
                 embedded.close();

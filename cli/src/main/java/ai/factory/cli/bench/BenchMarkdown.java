@@ -85,7 +85,11 @@ public final class BenchMarkdown {
         if (m.memoryBytes() > 0) {
             s.append(String.format(Locale.ROOT, ", %.1f GiB memory", m.memoryBytes() / (double) (1L << 30)));
         }
-        return s.append(", ").append(m.os()).append(", ").append(m.jvm()).toString();
+        s.append(", ").append(m.os()).append(", ").append(m.jvm());
+        if (Double.isFinite(m.loadAverage())) {
+            s.append(String.format(Locale.ROOT, "; load average %.2f when the run started", m.loadAverage()));
+        }
+        return s.toString();
     }
 
     private static String met(Figure f) {

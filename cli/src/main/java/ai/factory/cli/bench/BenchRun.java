@@ -44,17 +44,20 @@ public record BenchRun(String command, String date, Machine machine, double wall
      *
      * @param memoryBytes physical memory, or 0 when the JVM cannot tell
      * @param cpu         the CPU model from /proc/cpuinfo, or null where there is none
+     * @param loadAverage the system load average over the last minute when the run started (what else was running),
+     *                    or NaN where the JVM cannot tell
      */
-    public record Machine(int cores, long memoryBytes, String os, String jvm, String cpu) {
+    public record Machine(int cores, long memoryBytes, String os, String jvm, String cpu, double loadAverage) {
 
-        /** This machine, as the JVM sees it. */
+        /** This machine, as the JVM sees it now. */
         public static Machine current() {
-            long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                    ? os.getTotalMemorySize() : 0;
+            var bean = ManagementFactory.getOperatingSystemMXBean();
+            long memory = bean instanceof com.sun.management.OperatingSystemMXBean os ? os.getTotalMemorySize() : 0;
+            double load = bean.getSystemLoadAverage();
             return new Machine(Runtime.getRuntime().availableProcessors(), memory,
                     System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                     System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                    cpuModel(Path.of("/proc/cpuinfo")).orElse(null));
+                    cpuModel(Path.of("/proc/cpuinfo")).orElse(null), load < 0 ? Double.NaN : load);
         }
 
         static Optional<String> cpuModel(Path cpuinfo) {
@@ -75,7 +78,7 @@ public record BenchRun(String command, String date, Machine machine, double wall
         json.put("command", command);
         json.put("date", date);
         json.put("machine", object("cores", machine.cores(), "memory_bytes", machine.memoryBytes(), "os", machine.os(),
-                "jvm", machine.jvm(), "cpu", machine.cpu()));
+                "jvm", machine.jvm(), "cpu", machine.cpu(), "load_average_1m", finite(machine.loadAverage())));
         json.put("wall_s", finite(wallSeconds));
         List<Object> benches = new ArrayList<>();
         for (Part part : parts) {
@@ -104,7 +107,7 @@ public record BenchRun(String command, String date, Machine machine, double wall
         JsonNode root = JSON.readTree(text);
         JsonNode m = root.path("machine");
         Machine machine = new Machine(m.path("cores").asInt(), m.path("memory_bytes").asLong(), m.path("os").asText(),
-                m.path("jvm").asText(), m.path("cpu").isTextual() ? m.path("cpu").asText() : null);
+                m.path("jvm").asText(), m.path("cpu").isTextual() ? m.path("cpu").asText() : null, number(m.path("load_average_1m")));
         List<Part> parts = new ArrayList<>();
         for (JsonNode b : root.path("benches")) {
             Map<String, String> settings = new LinkedHashMap<>();

@@ -28,7 +28,7 @@ class BenchMarkdownTest {
                 List.of(Figure.against("worst refresh", 500, "ms", "sampling interval", 5000).withTarget(Target.atMost(1))),
                 List.of());
         return new BenchRun("factory bench all", "2030-01-02T03:04:05Z",
-                new BenchRun.Machine(2, 8L << 30, "Linux 6.1 amd64", "OpenJDK 17.0.9", "Some CPU @ 2.0GHz"), 123.4,
+                new BenchRun.Machine(2, 8L << 30, "Linux 6.1 amd64", "OpenJDK 17.0.9", "Some CPU @ 2.0GHz", 1.5), 123.4,
                 List.of(new BenchRun.Part(ingest, 100.2), new BenchRun.Part(lag, 20)));
     }
 
@@ -39,7 +39,8 @@ class BenchMarkdownTest {
         assertThat(md).startsWith("# Benchmarks\n")
                 .contains("- Command: `factory bench all`\n")
                 .contains("- Date: 2030-01-02T03:04:05Z\n")
-                .contains("- Machine: 2 cores (Some CPU @ 2.0GHz), 8.0 GiB memory, Linux 6.1 amd64, OpenJDK 17.0.9\n")
+                .contains("- Machine: 2 cores (Some CPU @ 2.0GHz), 8.0 GiB memory, Linux 6.1 amd64, OpenJDK 17.0.9; "
+                        + "load average 1.50 when the run started\n")
                 .contains("- Wall time: 123 s\n")
                 .contains("""
                         ## Targets
@@ -82,7 +83,7 @@ class BenchMarkdownTest {
     @Test
     void aMachineWithoutCpuModelOrMemoryLeavesThemOut() {
         BenchRun run = new BenchRun("factory bench kafka", "2030-01-02T03:04:05Z",
-                new BenchRun.Machine(1, 0, "Mac OS X 14 aarch64", "OpenJDK 17", null), Double.NaN, List.of());
+                new BenchRun.Machine(1, 0, "Mac OS X 14 aarch64", "OpenJDK 17", null, Double.NaN), Double.NaN, List.of());
 
         assertThat(BenchMarkdown.render(run)).contains("- Machine: 1 core, Mac OS X 14 aarch64, OpenJDK 17\n")
                 .contains("- Wall time: -\n").doesNotContain("## Targets");

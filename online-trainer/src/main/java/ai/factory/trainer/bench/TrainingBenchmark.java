@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * consumer reading the same records.
  * Arguments: [seconds per measurement (default 2)] [device (default cpu)] [threads (default all cores)]
  * [steps per run for the extra rows, comma-separated (default 8)] [examples on the topic (default 204800)]
- * [bootstrap (default an embedded broker)].
+ * [bootstrap, or embedded (the default) for a broker in this JVM].
  */
 public final class TrainingBenchmark {
 
@@ -59,7 +59,7 @@ public final class TrainingBenchmark {
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         int[] stepsPerRun = args.length > 3 ? Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {8};
         int examples = args.length > 4 ? Integer.parseInt(args[4]) : 200 * 1024;
-        if (args.length > 5) {
+        if (args.length > 5 && !args[5].equals("embedded")) {
             System.out.print(run(args[5], seconds, device, threads, examples, stepsPerRun).toText());
             return;
         }
