@@ -1,9 +1,5 @@
 package ai.factory.feedback.quality;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -29,14 +25,14 @@ public final class ModelQualitySerde {
 
     /** The header of {@code quality}: everything but its panes. */
     public static byte[] serialize(ModelQuality quality) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        StateOutput out = new StateOutput(256);
+        try {
             out.writeByte(FORMAT);
             quality.writeHeader(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     /** Whether {@code data} holds a whole version as format 3 wrote it, to be split by {@link #deserialize}. */
@@ -49,7 +45,8 @@ public final class ModelQualitySerde {
      * {@code panes} on the way (the caller then stores the header).
      */
     public static ModelQuality deserialize(byte[] data, PaneStore panes, QualitySettings settings) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        try {
+            StateInput in = new StateInput(data);
             byte format = in.readByte();
             if (format == FORMAT) {
                 return ModelQuality.readHeader(in, panes, settings);
@@ -67,18 +64,19 @@ public final class ModelQualitySerde {
     }
 
     public static byte[] serializePane(WindowMetrics pane) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        StateOutput out = new StateOutput(1024);
+        try {
             out.writeByte(FORMAT);
             pane.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     public static WindowMetrics deserializePane(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        try {
+            StateInput in = new StateInput(data);
             byte format = in.readByte();
             if (format != FORMAT) {
                 throw new SerializationException("quality pane has format " + format + ", this app reads " + FORMAT);
