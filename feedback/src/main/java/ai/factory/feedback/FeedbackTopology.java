@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
 
-import ai.factory.feedback.quality.ModelQualitySerde;
 import ai.factory.feedback.quality.Outcome;
 import ai.factory.feedback.quality.OutcomeSerde;
 import ai.factory.records.FeatureVector;
@@ -142,8 +141,7 @@ public final class FeedbackTopology {
 
     private static ProcessorSupplier<String, Outcome, String, QualityReport> qualitySupplier(
             FeedbackOptions options, Duration lateness, FeedbackMetrics metrics) {
-        StoreBuilder<?> quality = Stores.keyValueStoreBuilder(store(options, QualityProcessor.STORE), Serdes.String(),
-                new ModelQualitySerde().serde()).withCachingEnabled();
+        Set<StoreBuilder<?>> stores = qualityStores(options);
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Outcome, String, QualityReport> get() {
@@ -152,9 +150,20 @@ public final class FeedbackTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(quality);
+                return stores;
             }
         };
+    }
+
+    /** The {@link QualityProcessor}'s stores: version headers, panes, and the index of versions with windows due. */
+    static Set<StoreBuilder<?>> qualityStores(FeedbackOptions options) {
+        return Set.of(
+                Stores.keyValueStoreBuilder(store(options, QualityProcessor.STORE), Serdes.String(), Serdes.ByteArray())
+                        .withCachingEnabled(),
+                Stores.keyValueStoreBuilder(store(options, QualityProcessor.PANES_STORE), Serdes.String(),
+                        Serdes.ByteArray()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(store(options, QualityProcessor.DUE_STORE), Serdes.String(), Serdes.String())
+                        .withCachingEnabled());
     }
 
     private static KeyValueBytesStoreSupplier store(FeedbackOptions options, String name) {
