@@ -317,7 +317,7 @@ final class DemoCommand implements Callable<Integer> {
                 "--batch-size", String.valueOf(batchSize != null ? batchSize : cadence.batchSize()),
                 "--publish-every-examples", String.valueOf(publishEveryExamples != null ? publishEveryExamples : cadence.publishEveryExamples()),
                 "--publish-every", "PT5S", "--holdout", String.valueOf(holdout != null ? holdout : cadence.holdout()),
-                "--checkpoint-interval", "PT2S",
+                "--checkpoint-interval", "PT1S",
                 // Weights, optimizer state and the release under evaluation outgrow the JobManager's 5 MiB.
                 "--checkpoint-dir", workDir.resolve("trainer-checkpoints").toUri().toString()).options();
     }

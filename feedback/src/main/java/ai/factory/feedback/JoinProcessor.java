@@ -69,6 +69,12 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
     private JoinClock clock;
     /** Join time of the last sweep of this processor instance; only paces sweeps, decides nothing. */
     private long lastSweep = JoinClock.UNKNOWN;
+    /**
+     * Where the next sweep starts in the due index: everything before it was swept or settled. A sweep from the
+     * beginning walked every key deleted before (a persistent store keeps their tombstones until it compacts), so
+     * each sweep cost more the longer the run; from here it costs what is newly due. Unknown (0) after a restart.
+     */
+    private long sweptThrough;
 
     /**
      * @param sweepEvery how far the join clock moves between two sweeps of the due index
@@ -91,6 +97,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         this.clock = new JoinClock(context.getStateStore(JoinClock.STORE), settings.maxFeedbackLag(),
                 settings.maxPredictionLag());
         this.lastSweep = JoinClock.UNKNOWN;
+        this.sweptThrough = 0;
     }
 
     @Override
@@ -277,7 +284,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         lastSweep = now;
         List<String> dueKeys = new ArrayList<>();
         // Keys sort by due time; everything before "<now>|" is due.
-        try (KeyValueIterator<String, String> it = due.range(dueKey(0, ""), dueKey(now, ""))) {
+        try (KeyValueIterator<String, String> it = due.range(dueKey(sweptThrough, ""), dueKey(now, ""))) {
             while (it.hasNext()) {
                 String key = it.next().key;
                 if (dueTime(key) < now) {
@@ -285,6 +292,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
                 }
             }
         }
+        sweptThrough = Math.max(sweptThrough, now);
         for (String key : dueKeys) {
             due.delete(key);
             String id = eventId(key);
@@ -413,6 +421,8 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
     }
 
     private void reschedule(String id, JoinState state, long dueAt) {
+        // A due time before the swept part (rare: far out of order) moves the next sweep's start back to it.
+        sweptThrough = Math.min(sweptThrough, Math.max(0, dueAt));
         String newKey = dueKey(dueAt, id);
         if (state.due != JoinState.UNKNOWN && state.due != dueAt) {
             due.delete(dueKey(state.due, id));
