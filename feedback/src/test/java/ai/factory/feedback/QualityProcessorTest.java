@@ -14,7 +14,9 @@ import java.util.Random;
 import ai.factory.feedback.quality.Outcome;
 import ai.factory.feedback.quality.OutcomeSerde;
 import ai.factory.feedback.quality.QualitySettings;
+import ai.factory.feedback.quality.QualityTasks;
 import ai.factory.records.QualityReport;
+import ai.factory.records.QualityTask;
 import ai.factory.serde.AvroSerde;
 import ai.factory.serde.InMemorySchemaRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -112,6 +114,43 @@ class QualityProcessorTest {
         assertThat(uninterrupted).hasSizeGreaterThan(200);
         assertThat(uninterrupted.stream().map(r -> r.value.getWindow()).distinct()).contains("count:40", "time:PT1H");
         assertThat(interrupted).isEqualTo(uninterrupted);
+    }
+
+    /**
+     * A version kept as binary and now configured as regression starts its quality over: its old panes and its entry in
+     * the due index are deleted, and its reports are regression reports of the new judgements only.
+     */
+    @Test
+    void aVersionWhoseTaskChangedStartsOverWithoutItsOldPanes() {
+        QualitySettings binary = QualitySettings.defaults().withCountWindow(40);
+        List<TestRecord<byte[], byte[]>>[] changelogs;
+        try (Driver d = new Driver(state.resolve("binary"), binary, HOUR, 32)) {
+            for (int i = 0; i < 30; i++) {
+                long t = T0 + i * MINUTE;
+                d.pipe(Outcome.judged("m", 1, 0.7, i % 2, t - MINUTE, t, false), t);
+            }
+            // Three finished count panes (the open one is empty), time panes at 0 and 15 minutes.
+            assertThat(d.entries(QualityProcessor.PANES_STORE)).isEqualTo(3 + 2);
+            assertThat(d.entries(QualityProcessor.DUE_STORE)).isEqualTo(1);
+            changelogs = d.changelogs();
+        }
+        QualitySettings regression = binary.withTasks(QualityTasks.parse(List.of("regression")));
+        try (Driver d = new Driver(state.resolve("regression"), regression, HOUR, 32)) {
+            d.restore(changelogs);
+            for (int i = 0; i < 10; i++) {
+                long t = T0 + (60 + i) * MINUTE;
+                d.pipe(Outcome.judged("m", 1, 12, 10, t - MINUTE, t, false), t);
+            }
+            // One count pane (just finished) and one time pane (60 minutes), one due entry: nothing of the old.
+            assertThat(d.entries(QualityProcessor.PANES_STORE)).isEqualTo(2);
+            assertThat(d.entries(QualityProcessor.DUE_STORE)).isEqualTo(1);
+            List<QualityReport> reports = d.reports.readValuesToList();
+            assertThat(reports).hasSize(1).allSatisfy(r -> {
+                assertThat(r.getTask()).isEqualTo(QualityTask.REGRESSION);
+                assertThat(r.getCount()).isEqualTo(10L);
+                assertThat(r.getRmse()).isEqualTo(2.0);
+            });
+        }
     }
 
     /**
