@@ -205,7 +205,7 @@ final class LoopBenches {
                     == number(r, "feedback") && Boolean.TRUE.equals(r.get("drained"));
             double raw = rawCopyRate(bootstrap, 200_000);
             return BenchResult.builder("memory", "the whole embedded loop over " + file.getFileName() + " at full speed")
-                    .setting("events", (long) events).setting("heap", "-Xmx" + System.getenv().getOrDefault("FACTORY_HEAP", "1g"))
+                    .setting("events", (long) events).setting("heap", String.format("%,d MiB", Runtime.getRuntime().maxMemory() >> 20))
                     .figure(Figure.of("peak RSS", run.peakRssBytes() / 1e9, "GB").withTarget(Target.atMost(1.5)))
                     .figure(Figure.of("wall time", run.wallSeconds() / 60, "min").withTarget(Target.atMost(10)))
                     .figure(Figure.against("loop rate (events until drained)", number(r, "loop_events_per_s"), "events/s",

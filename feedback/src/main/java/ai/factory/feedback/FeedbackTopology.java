@@ -103,6 +103,7 @@ public final class FeedbackTopology {
         // Helps Streams interleave the inputs in event-time order, but guarantees nothing: an input the consumer has
         // not fetched lately looks caught up, and after this wait Streams goes on without it (see JoinClock).
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 100L);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         props.putAll(options.extraConfig());
         return props;
     }

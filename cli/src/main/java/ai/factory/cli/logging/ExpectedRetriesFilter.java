@@ -36,19 +36,23 @@ public final class ExpectedRetriesFilter extends TurboFilter {
         if (NETWORK_CLIENT.equals(logger.getName()) && format.contains(CLOSED_TWICE)) {
             return FilterReply.DENY;
         }
-        if (params == null) {
-            return FilterReply.NEUTRAL;
-        }
         if (SENDER.equals(logger.getName()) && format.contains(RETRY)) {
-            return anyParamSays(params, CONCURRENT_TRANSACTIONS);
+            return says(format, params, CONCURRENT_TRANSACTIONS);
         }
         if (CHECKPOINTS.equals(logger.getName())) {
-            return anyParamSays(params, SUSPENDING);
+            return says(format, params, SUSPENDING);
         }
         return FilterReply.NEUTRAL;
     }
 
-    private static FilterReply anyParamSays(Object[] params, String text) {
+    /** Whether the message or one of its arguments says {@code text} (Kafka's log context formats before logging). */
+    private static FilterReply says(String format, Object[] params, String text) {
+        if (format.contains(text)) {
+            return FilterReply.DENY;
+        }
+        if (params == null) {
+            return FilterReply.NEUTRAL;
+        }
         for (Object param : params) {
             String said = param instanceof Throwable e ? e.getMessage() : String.valueOf(param);
             if (said != null && said.contains(text)) {

@@ -22,6 +22,10 @@ class ExpectedRetriesFilterTest {
                 .isEqualTo(FilterReply.DENY);
         assertThat(filter.decide(null, sender, Level.WARN, FORMAT, new Object[] {16, "t-1", 5, "NOT_LEADER_OR_FOLLOWER"}, null))
                 .isEqualTo(FilterReply.NEUTRAL);
+        // Kafka's log context hands logback the formatted message, without arguments.
+        assertThat(filter.decide(null, sender, Level.WARN, "[Producer clientId=p-1] Got error produce response with correlation id 16"
+                + " on topic-partition t-0, retrying (5 attempts left). Error: CONCURRENT_TRANSACTIONS", null, null))
+                .isEqualTo(FilterReply.DENY);
         assertThat(filter.decide(null, context.getLogger("other"), Level.WARN, FORMAT, new Object[] {"CONCURRENT_TRANSACTIONS"}, null))
                 .isEqualTo(FilterReply.NEUTRAL);
         assertThat(filter.decide(null, sender, Level.ERROR, FORMAT, new Object[] {"CONCURRENT_TRANSACTIONS"}, null))
