@@ -101,7 +101,7 @@ final class LoopBenches {
         @Option(names = "--rates", defaultValue = "1000,5000,10000", split = ",", description = "Offered events/s (default: ${DEFAULT-VALUE}).")
         List<Integer> rates;
 
-        @Option(names = "--seconds", defaultValue = "60", description = "Seconds at each rate (default: ${DEFAULT-VALUE}; --quick 5).")
+        @Option(names = "--seconds", defaultValue = "20", description = "Seconds at each rate (default: ${DEFAULT-VALUE}; --quick 5).")
         int seconds;
 
         @Option(names = "--max-events", defaultValue = "200000", description = "Events of the unpaced run (default: ${DEFAULT-VALUE}; --quick 10000).")
@@ -243,8 +243,13 @@ final class LoopBenches {
         @Option(names = "--events", defaultValue = "0", description = "Stop after N events (default: all; --quick 20000).")
         long events;
 
-        @Option(names = "--kinds", defaultValue = "logistic,deep", split = ",", description = "Model kinds (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--kinds", defaultValue = "logistic", split = ",",
+                description = "Model kinds, logistic and/or deep (default: ${DEFAULT-VALUE}; each kind costs two full runs).")
         List<String> kinds;
+
+        @Option(names = "--delays", defaultValue = "landing,none", split = ",",
+                description = "Label delays: landing (the mapping's), none (labels at once) (default: ${DEFAULT-VALUE}).")
+        List<String> delays;
 
         @Option(names = "--chart", defaultValue = HOME_OPTION + "/docs/learning-curve.png", description = "The PNG (default: ${DEFAULT-VALUE}).")
         Path chart;
@@ -270,7 +275,7 @@ final class LoopBenches {
             result.setting("events", events == 0 ? "all" : events).setting("kinds", String.join(", ", kinds));
             Map<String, List<LearningCurve.Point>> curves = new LinkedHashMap<>();
             for (String kind : kinds) {
-                for (String delay : new String[] {"landing", "none"}) {
+                for (String delay : delays) {
                     String name = "flights-" + kind + "-" + delay;
                     DemoProcess.Result run = demo(name, flightsRun(file, events, kind, delay.equals("none") ? "0s" : null),
                             dir, Duration.ofHours(2));
