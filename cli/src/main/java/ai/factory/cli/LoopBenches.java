@@ -148,7 +148,7 @@ final class LoopBenches {
             description = "Freshness at real-time pace (1,000 events/s, labels 2 s after their events): from a label's arrival "
                     + "to the first prediction by a release trained on it, p50 and p99, next to the label delay itself.")
     static final class Freshness extends BenchCommand.Bench {
-        @Option(names = "--seconds", defaultValue = "60", description = "Seconds of the run (default: ${DEFAULT-VALUE}; --quick 5).")
+        @Option(names = "--seconds", defaultValue = "20", description = "Seconds of the run (default: ${DEFAULT-VALUE}; --quick 5).")
         int seconds;
 
         @Option(names = "--dir", defaultValue = HOME_OPTION + "/target/bench/runs", description = "Logs and reports of the runs (default: ${DEFAULT-VALUE}).")
