@@ -328,8 +328,12 @@ public final class Replay {
                 due = Math.max(due, startNanos + (long) (eventNanos / speedup));
             }
             if (nanosPerEvent > 0) {
+                // Slots follow the schedule, not the wake-ups: a park that overshoots is made up by the next events
+                // (each woken late and re-timed from then sent 1,000 a second at 607). Only a stall longer than a
+                // second of slots is forgiven rather than caught up in a burst.
+                nextSlot = Math.max(nextSlot, now - TimeUnit.SECONDS.toNanos(1));
                 due = Math.max(due, nextSlot);
-                nextSlot = due + nanosPerEvent;
+                nextSlot += nanosPerEvent;
             }
             while (due - System.nanoTime() > 0) {
                 LockSupport.parkNanos(due - System.nanoTime());
