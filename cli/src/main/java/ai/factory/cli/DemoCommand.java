@@ -212,7 +212,10 @@ final class DemoCommand implements Callable<Integer> {
                 + ", Flink in-process, ONNX Runtime on CPU)...");
         out.flush();
         try (EmbeddedFactory factory = EmbeddedFactory.start(
-                new EmbeddedFactory.Settings(bootstrap, topics, inputs.specLocation(), target, joinWindow(map), opsPort, work),
+                new EmbeddedFactory.Settings(bootstrap, topics, inputs.specLocation(), target, joinWindow(map), opsPort, work,
+                        // Live, labels come the given delay after their events in wall-clock time.
+                        live != null ? EmbeddedFactory.rememberEvents(live, 1)
+                                : EmbeddedFactory.rememberEvents(joinWindow(map), replayOptions.speedup())),
                 this::trainerOptions);
              LoopObserver observer = new LoopObserver(factory.bootstrapServers(), topics, factory.registry(), target.regression());
              KafkaProducer<String, byte[]> producer = ProduceCommand.producer(factory.bootstrapServers())) {

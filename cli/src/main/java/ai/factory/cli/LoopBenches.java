@@ -247,8 +247,9 @@ final class LoopBenches {
                 description = "Model kinds, logistic and/or deep (default: ${DEFAULT-VALUE}; each kind costs two full runs).")
         List<String> kinds;
 
-        @Option(names = "--delays", defaultValue = "landing,none", split = ",",
-                description = "Label delays: landing (the mapping's), none (labels at once) (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--delays", defaultValue = "landing", split = ",",
+                description = "Label delays: landing (the mapping's; this run is the memory bench's, shared), none (labels at once) "
+                        + "(default: ${DEFAULT-VALUE}; landing,none adds a full run).")
         List<String> delays;
 
         @Option(names = "--chart", defaultValue = HOME_OPTION + "/docs/learning-curve.png", description = "The PNG (default: ${DEFAULT-VALUE}).")

@@ -49,6 +49,9 @@ public final class DemoProcess {
         command.addAll(List.of("--report", report.toString(), "--ops-port", "0"));
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // Ctrl-C or SIGTERM of this JVM stops the child too (SIGTERM: it removes its work folder), not leave it running.
+        Thread stopChild = new Thread(process::destroy, "demo-process-stop");
+        Runtime.getRuntime().addShutdownHook(stopChild);
         long peak = 0;
         try {
             long deadline = started + limit.toNanos();
@@ -59,6 +62,11 @@ public final class DemoProcess {
                 }
             }
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopChild);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs and stops the child.
+            }
             if (process.isAlive()) {
                 // SIGTERM first: the demo's shutdown hook stops its parts and removes its work folder.
                 process.destroy();
@@ -70,7 +78,9 @@ public final class DemoProcess {
         double wall = (System.nanoTime() - started) / 1e9;
         // Exit 3 is a run that did not drain in time: its report says so (drained: false) and is still worth reading.
         if (!Files.exists(report)) {
-            throw new IOException("demo run '" + name + "' failed (exit " + process.exitValue() + "); its log: " + log);
+            // Exit 3 without a report is the JVM's own: -XX:+ExitOnOutOfMemoryError.
+            throw new IOException("demo run '" + name + "' failed (exit " + process.exitValue()
+                    + (process.exitValue() == 3 ? ", out of heap" : "") + "); its log: " + log);
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> json = JSON.readValue(report.toFile(), Map.class);

@@ -50,9 +50,26 @@ public final class EmbeddedFactory implements AutoCloseable {
      * @param model             the model the spec feeds: what the scorer serves and the feedback app judges
      * @param joinWindow        how long after its event a label still joins
      * @param workDir           folder for the embedded broker's storage and the feedback app's state
+     * @param rememberEvents    how long (wall clock) ingest remembers an event id, for de-duplication and to attribute
+     *                          its label to its entity: long enough for the label to come, see {@link #rememberEvents}
      */
     public record Settings(String externalBootstrap, Topics topics, String specLocation, ModelTarget model,
-                           Duration joinWindow, int opsPort, Path workDir) {
+                           Duration joinWindow, int opsPort, Path workDir, Duration rememberEvents) {
+    }
+
+    /**
+     * How long ingest must remember an event for its label, in wall-clock time: the join window replayed at {@code
+     * speedup} (0: full speed), twice over, at least two minutes and at most ingest's own default of an hour. At
+     * ingest's hour, a replay at full speed kept every event id of the 3M flights in the heap and ran out of it.
+     */
+    public static Duration rememberEvents(Duration joinWindow, double speedup) {
+        Duration floor = Duration.ofMinutes(2);
+        if (speedup <= 0) {
+            return floor;
+        }
+        Duration replayed = Duration.ofMillis((long) (2 * joinWindow.toMillis() / speedup));
+        Duration hour = Duration.ofHours(1);
+        return replayed.compareTo(floor) < 0 ? floor : replayed.compareTo(hour) > 0 ? hour : replayed;
     }
 
     /**
@@ -94,7 +111,7 @@ public final class EmbeddedFactory implements AutoCloseable {
 
             log.info("starting stream-ingest (Flink)");
             started.push(IngestJob.start(IngestOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())
-                    .withSpecLocation(s.specLocation())));
+                    .withSpecLocation(s.specLocation()).withDedupTtl(s.rememberEvents())));
 
             log.info("starting feedback (Kafka Streams)");
             // The prefix also names the application id, under which Streams keeps its state (the join clock too):
