@@ -115,7 +115,9 @@ final class BenchCommand {
             description = {"Runs every benchmark `factory bench --help` lists, in that order, on one broker, saves the run as "
                     + "DIR/bench-<date>.json and regenerates the Markdown page from that file: the command, the machine, and one "
                     + "table per benchmark with each figure, its baseline, the ratio and the target where there is one.",
-                    "At default sizes this takes several minutes; --quick takes under a minute."})
+                    "The part benchmarks (kafka … lag) take a few minutes; the loop ones run whole demos in child JVMs: pipeline "
+                            + "and freshness about 8 minutes, memory and quality one run of all 3M flights (about half an hour on 2 cores). "
+                            + "--only picks some; --quick shrinks every size (for a test, not for numbers)."})
     static final class All implements Callable<Integer> {
         @Mixin
         Target target;

@@ -24,7 +24,7 @@ class LoopBenchesTest {
         System.setProperty("factory.home", DemoRuns.HOME.toString());
         Path chart = dir.resolve("curve.png");
         DemoRuns.factory("bench", "pipeline", "--quick", "--dir", dir.resolve("runs").toString(), "--out", dir.toString());
-        DemoRuns.factory("bench", "quality", "--quick", "--events", "8000", "--dir", dir.resolve("runs").toString(),
+        DemoRuns.factory("bench", "quality", "--quick", "--events", "8000", "--delays", "landing,none", "--dir", dir.resolve("runs").toString(),
                 "--chart", chart.toString(), "--out", dir.toString());
 
         List<JsonNode> benches = new ArrayList<>();
