@@ -48,7 +48,9 @@ public record BenchResult(String name, String about, Map<String, String> setting
 
         @Override
         public String toString() {
-            return (atLeast ? "≥ " : "≤ ") + java.math.BigDecimal.valueOf(limit).stripTrailingZeros().toPlainString();
+            // Four significant digits: a target derived from another figure (a ratio) need not print sixteen.
+            return (atLeast ? "≥ " : "≤ ")
+                    + new java.math.BigDecimal(limit, new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
         }
     }
 
