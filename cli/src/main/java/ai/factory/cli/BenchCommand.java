@@ -308,6 +308,13 @@ final class BenchCommand {
         BenchRun.Machine machine = BenchRun.Machine.current();
         long start = System.nanoTime();
         EmbeddedKafka embedded = bootstrap == null ? EmbeddedKafka.start() : null;
+        // Ctrl-C or SIGTERM mid-run stops the broker too, which removes its storage from the temp folder.
+        Thread stopBroker = new Thread(() -> {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }, "bench-broker-stop");
+        Runtime.getRuntime().addShutdownHook(stopBroker);
         try {
             String servers = embedded != null ? embedded.bootstrapServers() : bootstrap;
             List<BenchRun.Part> parts = new ArrayList<>();
@@ -332,6 +339,11 @@ final class BenchCommand {
             }
             return new BenchRun(command, date.toString(), machine, (System.nanoTime() - start) / 1e9, parts);
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopBroker);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook stops the broker.
+            }
             if (embedded != null) {
                 embedded.close();
             }

@@ -111,7 +111,9 @@ public final class EmbeddedFactory implements AutoCloseable {
 
             log.info("starting stream-ingest (Flink)");
             started.push(IngestJob.start(IngestOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())
-                    .withSpecLocation(s.specLocation()).withDedupTtl(s.rememberEvents())));
+                    .withSpecLocation(s.specLocation()).withDedupTtl(s.rememberEvents())
+                    // In the work folder, removed with it: ingest's own temporary folder outlived every demo run.
+                    .withCheckpointDir(Files.createDirectories(s.workDir().resolve("ingest-checkpoints")).toUri().toString())));
 
             log.info("starting feedback (Kafka Streams)");
             // The prefix also names the application id, under which Streams keeps its state (the join clock too):
