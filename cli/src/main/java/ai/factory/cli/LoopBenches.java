@@ -92,12 +92,23 @@ final class LoopBenches {
         return Path.of(HOME).resolve("../shared/data/flights-3m.csv.gz").normalize();
     }
 
+    /** A loop benchmark: where its runs keep their logs and reports, and which flights file it replays. */
+    abstract static class LoopBench extends BenchCommand.Bench {
+        @Option(names = "--dir", defaultValue = HOME_OPTION + "/target/bench/runs", description = "Logs and reports of the runs (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        /** {@code data} if given, else the 3M flights for a whole run (when present), else the sample. */
+        static Path flightsFile(Path data, long events) {
+            return data != null ? data : Files.exists(flights3m()) && events == 0 ? flights3m() : flightsSample();
+        }
+    }
+
     /** The loop at real-time pace: events stamped now at a fixed rate, labels 2 s later, training running. */
     @Command(name = "pipeline", mixinStandardHelpOptions = true,
             description = "Event → prediction latency (p50, p99, p99.9) of the whole embedded loop at real-time pace (event "
                     + "time = now, labels 2 s later, training running) at several offered rates, and the loop's sustained "
                     + "maximum (events until drained, no rate limit) next to raw Kafka consume+produce on the bench broker.")
-    static final class Pipeline extends BenchCommand.Bench {
+    static final class Pipeline extends LoopBench {
         @Option(names = "--rates", defaultValue = "1000,5000,10000", split = ",", description = "Offered events/s (default: ${DEFAULT-VALUE}).")
         List<Integer> rates;
 
@@ -106,9 +117,6 @@ final class LoopBenches {
 
         @Option(names = "--max-events", defaultValue = "200000", description = "Events of the unpaced run (default: ${DEFAULT-VALUE}; --quick 10000).")
         int maxEvents;
-
-        @Option(names = "--dir", defaultValue = HOME_OPTION + "/target/bench/runs", description = "Logs and reports of the runs (default: ${DEFAULT-VALUE}).")
-        Path dir;
 
         @Override
         void quick() {
@@ -147,12 +155,9 @@ final class LoopBenches {
     @Command(name = "freshness", mixinStandardHelpOptions = true,
             description = "Freshness at real-time pace (1,000 events/s, labels 2 s after their events): from a label's arrival "
                     + "to the first prediction by a release trained on it, p50 and p99, next to the label delay itself.")
-    static final class Freshness extends BenchCommand.Bench {
+    static final class Freshness extends LoopBench {
         @Option(names = "--seconds", defaultValue = "20", description = "Seconds of the run (default: ${DEFAULT-VALUE}; --quick 5).")
         int seconds;
-
-        @Option(names = "--dir", defaultValue = HOME_OPTION + "/target/bench/runs", description = "Logs and reports of the runs (default: ${DEFAULT-VALUE}).")
-        Path dir;
 
         @Override
         void quick() {
@@ -179,15 +184,12 @@ final class LoopBenches {
             description = "All 3M flights through the embedded loop at full speed with the real landing-time label delay: peak "
                     + "resident memory of the process (target: at most 1.5 GB), the loop's rate (target: at least 5,000 events/s) "
                     + "and whether every count is consistent.")
-    static final class Memory extends BenchCommand.Bench {
+    static final class Memory extends LoopBench {
         @Option(names = "--data", description = "The 3M flights (default: ../shared/data/flights-3m.csv.gz beside the factory).")
         Path data;
 
         @Option(names = "--events", defaultValue = "0", description = "Stop after N events (default: all; --quick 20000).")
         long events;
-
-        @Option(names = "--dir", defaultValue = HOME_OPTION + "/target/bench/runs", description = "Logs and reports of the runs (default: ${DEFAULT-VALUE}).")
-        Path dir;
 
         @Override
         void quick() {
@@ -196,7 +198,7 @@ final class LoopBenches {
 
         @Override
         BenchResult run(String bootstrap) throws Exception {
-            Path file = data != null ? data : Files.exists(flights3m()) && events == 0 ? flights3m() : flightsSample();
+            Path file = flightsFile(data, events);
             DemoProcess.Result run = demo("flights-logistic-landing", flightsRun(file, events, "logistic", null), dir,
                     Duration.ofHours(2));
             Map<String, Object> r = run.report();
@@ -236,7 +238,7 @@ final class LoopBenches {
             description = "All 3M flights through the real loop, with the real landing-time label delay and with none: progressive "
                     + "log loss, AUC and accuracy overall and per month for each model kind, next to the constant base rate of the "
                     + "same labels; writes the learning curves as a PNG.")
-    static final class Quality extends BenchCommand.Bench {
+    static final class Quality extends LoopBench {
         @Option(names = "--data", description = "The 3M flights (default: ../shared/data/flights-3m.csv.gz beside the factory).")
         Path data;
 
@@ -255,9 +257,6 @@ final class LoopBenches {
         @Option(names = "--chart", defaultValue = HOME_OPTION + "/docs/learning-curve.png", description = "The PNG (default: ${DEFAULT-VALUE}).")
         Path chart;
 
-        @Option(names = "--dir", defaultValue = HOME_OPTION + "/target/bench/runs", description = "Logs and reports of the runs (default: ${DEFAULT-VALUE}).")
-        Path dir;
-
         @Override
         void quick() {
             events = events == 0 ? 20_000 : events;
@@ -270,7 +269,7 @@ final class LoopBenches {
 
         @Override
         BenchResult run(String bootstrap) throws Exception {
-            Path file = data != null ? data : Files.exists(flights3m()) && events == 0 ? flights3m() : flightsSample();
+            Path file = flightsFile(data, events);
             BenchResult.Builder result = BenchResult.builder("quality", "online quality over " + file.getFileName()
                     + " through the real loop, progressive (each prediction judged by its label when it came)");
             result.setting("events", events == 0 ? "all" : events).setting("kinds", String.join(", ", kinds));
