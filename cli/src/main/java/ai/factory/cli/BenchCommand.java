@@ -116,7 +116,8 @@ final class BenchCommand {
                     + "DIR/bench-<date>.json and regenerates the Markdown page from that file: the command, the machine, and one "
                     + "table per benchmark with each figure, its baseline, the ratio and the target where there is one.",
                     "The part benchmarks (kafka … lag) take a few minutes; the loop ones run whole demos in child JVMs: pipeline "
-                            + "and freshness about 8 minutes, memory and quality one run of all 3M flights (about half an hour on 2 cores). "
+                            + "and freshness about 10 minutes, memory and quality four runs of all 3M flights (logistic and deep, "
+                            + "each with the landing delay and with none: about two hours on 2 cores). "
                             + "--only picks some; --quick shrinks every size (for a test, not for numbers)."})
     static final class All implements Callable<Integer> {
         @Mixin

@@ -2,7 +2,6 @@ package ai.factory.serde;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.AvroTypeException;
@@ -28,6 +27,21 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
     private volatile boolean registered;
+
+    /** Each thread's encoding buffer; Avro's own would keep the size of the largest record a thread ever wrote. */
+    private static final ThreadLocal<EncodeBuffer> BUFFER = ThreadLocal.withInitial(EncodeBuffer::new);
+
+    private static final class EncodeBuffer extends java.io.ByteArrayOutputStream {
+        static final int MAX_KEPT = 1 << 20;
+
+        EncodeBuffer() {
+            super(1024);
+        }
+
+        int capacity() {
+            return buf.length;
+        }
+    }
 
     private AvroCodec(Class<T> type, Schema schema, SchemaRegistry registry) {
         this.type = type;
@@ -59,10 +73,15 @@ public final class AvroCodec<T extends SpecificRecord> {
             registry.register(schema);
             registered = true;
         }
+        EncodeBuffer out = BUFFER.get();
+        out.reset();
         try {
-            ByteBuffer buffer = encoder.encode(record);
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
+            encoder.encode(record, out);
+            byte[] bytes = out.toByteArray();
+            if (out.capacity() > EncodeBuffer.MAX_KEPT) {
+                // A model release is megabytes; a thread keeps no buffer that size for its small records.
+                BUFFER.remove();
+            }
             return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + type.getSimpleName(), e);

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
+import ai.factory.flink.InProcessFlink;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.SchemaRegistry;
@@ -201,7 +202,8 @@ public final class TrainerJob {
 
     /** Submits the job to the environment Flink provides (a local MiniCluster when run in-process). */
     public static Running start(TrainerOptions options) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(options));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                InProcessFlink.sized(flinkConfiguration(options)));
         configureCheckpoints(env, options);
         build(env, options, startingPoint(options), UnaryOperator.identity());
         return new Running(env.executeAsync("online-trainer-" + options.modelName()));

@@ -23,7 +23,9 @@ final class TrainerProgressCodec {
     }
 
     static byte[] encode(TrainerProgress p) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        // Sized up front: a deep model's state is tens of megabytes, and doubling its way there at every checkpoint
+        // took three times that in transient heap.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(estimatedSize(p));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(FORMAT);
             writeTensors(out, p.live.params());
@@ -111,6 +113,26 @@ final class TrainerProgressCodec {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot decode trainer state", e);
         }
+    }
+
+    /** A little more than the encoded size of {@code p}: its tensors, its buffered examples and the fixed fields. */
+    private static int estimatedSize(TrainerProgress p) {
+        long size = 4096 + tensorBytes(p.live.params()) + tensorBytes(p.live.optimizer()) + tensorBytes(p.championParams)
+                + (p.pending == null ? 0 : tensorBytes(p.pending.params));
+        for (TrainingExample e : p.buffer) {
+            size += 64 + 3L * e.eventId().length() + 4L * e.dense().length + 8L * e.sparse().length;
+        }
+        return (int) Math.min(size, Integer.MAX_VALUE - 8);
+    }
+
+    private static long tensorBytes(Map<String, FloatTensor> tensors) {
+        long size = 0;
+        if (tensors != null) {
+            for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+                size += 16 + 3L * e.getKey().length() + 8L * e.getValue().shape().length + 4L * e.getValue().data().length;
+            }
+        }
+        return size;
     }
 
     private static void writeTensors(DataOutputStream out, Map<String, FloatTensor> tensors) throws IOException {

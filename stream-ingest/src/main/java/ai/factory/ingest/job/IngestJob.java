@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
+import ai.factory.flink.InProcessFlink;
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.features.FeatureLayout.Stage;
 import ai.factory.ingest.features.PartialVector;
@@ -137,7 +138,7 @@ public final class IngestJob {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                     Files.createTempDirectory("factory-ingest-checkpoints-").toUri().toString());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(InProcessFlink.sized(conf));
         FeatureLayout layout = build(env, options);
         JobClient client = env.executeAsync(NAME);
         return new IngestHandle(client, layout);
