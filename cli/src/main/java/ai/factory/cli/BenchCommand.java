@@ -136,6 +136,10 @@ final class BenchCommand {
                 description = "Run only these benchmarks, in the listed order of `factory bench --help` (default: all of them).")
         List<String> only;
 
+        @Option(names = "--reuse", description = "The loop benchmarks take the runs an earlier bench saved in their --dir with the "
+                + "same arguments instead of running them again (those figures keep their run's date and build).")
+        boolean reuse;
+
         @Spec
         CommandSpec spec;
 
@@ -151,6 +155,9 @@ final class BenchCommand {
                 command.parseArgs(); // the options' defaults
                 if (target.quick) {
                     bench.quick();
+                }
+                if (bench instanceof LoopBenches.LoopBench loop) {
+                    loop.reuse = reuse;
                 }
                 benches.add(bench);
             }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import ai.factory.options.DurationConverter;
 import ai.factory.broker.EmbeddedKafka;
 import ai.factory.topics.TopicAdmin;
 import ai.factory.topics.TopicCatalog;
@@ -45,7 +46,7 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Partitions of each data topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--retention", defaultValue = "forever", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--retention", defaultValue = "forever", paramLabel = "DURATION", converter = DurationConverter.class,
             description = {"Retention of the data topics it creates, e.g. 7d or forever (default: ${DEFAULT-VALUE}:",
                     "replays of historic data carry old record times, which a time limit would delete at once)."})
     java.time.Duration retention;

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
+import ai.factory.options.DurationConverter;
 import ai.factory.cli.demo.DemoInputs;
 import ai.factory.cli.demo.DemoReport;
 import ai.factory.cli.demo.TrainingCadence;
@@ -66,12 +67,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--sort", description = "Sort the file by event time first (in bounded memory, in the work folder); without it a file out of time order is refused.")
     boolean sort;
 
-    @Option(names = "--max-disorder", defaultValue = "0s", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--max-disorder", defaultValue = "0s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Without --sort, allow a row this far behind the latest event time before it, e.g. 30s; 'forever' "
                     + "skips the check (default: ${DEFAULT-VALUE}). Further, and the file is refused before anything starts.")
     Duration maxDisorder;
 
-    @Option(names = "--label-window", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--label-window", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long after its event a label may arrive and still join its prediction (default: 1d, or "
                     + "twice the mapping's fixed label_delay when that is longer). Later labels are counted late.")
     Duration labelWindow;
@@ -83,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "0", paramLabel = "N", description = "Stop after N events (default: the whole file).")
     long events;
 
-    @Option(names = "--label-delay", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--label-delay", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Every label this long after its event, instead of the mapping's label timing (0s: labels at once; "
                     + "a what-if of how much the label delay costs).")
     Duration labelDelay;
@@ -92,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Send at most N events a second, whatever the speed-up (default: no limit).")
     double rate;
 
-    @Option(names = "--live", paramLabel = "LABEL_DELAY", converter = DurationOption.class,
+    @Option(names = "--live", paramLabel = "LABEL_DELAY", converter = DurationConverter.class,
             description = "Replay as a live stream: each event stamped with the wall clock as it is sent, its label LABEL_DELAY later "
                     + "(e.g. 2s); the file's own times only order the rows. Pace it with --rate. Measures the real-time path.")
     Duration live;
@@ -138,7 +139,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Dashboard port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int opsPort;
 
-    @Option(names = "--drain-timeout", defaultValue = "120s", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--drain-timeout", defaultValue = "120s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "After the replay, how long to wait for the last predictions and examples (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 

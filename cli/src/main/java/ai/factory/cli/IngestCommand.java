@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import ai.factory.options.DurationConverter;
+import ai.factory.options.KafkaOptions;
 import ai.factory.ingest.job.FeatureTiming;
 import ai.factory.ingest.job.IngestHandle;
 import ai.factory.ingest.job.IngestJob;
@@ -37,7 +39,7 @@ final class IngestCommand implements Callable<Integer> {
             description = "Write features in Kafka transactions committed on checkpoints (visible one checkpoint later) instead of at-least-once.")
     boolean exactlyOnce;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Checkpoint interval, e.g. 10s, 1m (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
@@ -50,12 +52,12 @@ final class IngestCommand implements Callable<Integer> {
                 + "the watermark (the max out-of-orderness, 5s) and the values are the same on every replay.")
     FeatureTiming featureTiming;
 
-    @Option(names = "--buffer-timeout", defaultValue = "5ms", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--buffer-timeout", defaultValue = "5ms", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Longest a record waits in a Flink network buffer at each exchange (default: ${DEFAULT-VALUE}; "
                 + "Flink's own is 100ms): lower is less latency, more and smaller flushes.")
     Duration bufferTimeout;
 
-    @Option(names = "--linger", defaultValue = "5ms", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--linger", defaultValue = "5ms", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "linger.ms of the job's Kafka producers (default: ${DEFAULT-VALUE}): lower is less latency and "
                 + "smaller batches; under load batches fill before it ends.")
     Duration linger;
@@ -65,8 +67,8 @@ final class IngestCommand implements Callable<Integer> {
         if (checkpointInterval == null || checkpointInterval.isZero()) {
             throw new IllegalArgumentException("--checkpoint-interval must be a positive duration");
         }
-        IngestOptions options = IngestOptions.defaults(kafka.bootstrap)
-                .withTopicPrefix(kafka.prefix == null ? "" : kafka.prefix)
+        IngestOptions options = IngestOptions.defaults(kafka.connection().bootstrapServers())
+                .withTopicPrefix(kafka.prefix())
                 .withSpecLocation(spec)
                 .withParallelism(parallelism)
                 .withExactlyOnce(exactlyOnce)

@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import ai.factory.options.DurationConverter;
 import ai.factory.init.DataSample;
 import ai.factory.init.Inference;
 import ai.factory.init.StarterFiles;
@@ -53,7 +54,7 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--label-time", paramLabel = "COLUMN", description = "A column holding when each label became known.")
     String labelTime;
 
-    @Option(names = "--label-delay", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--label-delay", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Labels become known this long after their event, e.g. 1m, 2h, PT30M (default: no delay).")
     Duration labelDelay;
 

@@ -3,6 +3,8 @@ package ai.factory.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import ai.factory.options.DurationConverter;
+import ai.factory.options.KafkaOptions;
 import ai.factory.ops.lag.LagReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +30,7 @@ final class LagCommand implements Callable<Integer> {
             description = "Samples to take before printing; statuses need at least 2 (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--interval", defaultValue = "1s", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--interval", defaultValue = "1s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Time between samples (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
@@ -43,7 +45,7 @@ final class LagCommand implements Callable<Integer> {
         if (interval == null) {
             throw new IllegalArgumentException("--interval must be a duration");
         }
-        spec.commandLine().getOut().print(LagReport.render(kafka.bootstrap, samples, interval, partitions));
+        spec.commandLine().getOut().print(LagReport.render(kafka.connection().bootstrapServers(), samples, interval, partitions));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -34,13 +34,19 @@ final class LoopBenches {
     private LoopBenches() {
     }
 
-    /** The demo run with {@code args}, measured once per process. */
-    static DemoProcess.Result demo(String name, List<String> args, Path dir, Duration limit) throws Exception {
+    /**
+     * The demo run with {@code args}, measured once per process; with {@code reuse}, a run saved in {@code dir} with the
+     * same arguments by an earlier process counts too.
+     */
+    static DemoProcess.Result demo(String name, List<String> args, Path dir, boolean reuse, Duration limit) throws Exception {
         DemoProcess.Result done = RUNS.get(args);
+        if (done == null && reuse) {
+            done = DemoProcess.saved(name, args, dir).orElse(null);
+        }
         if (done == null) {
             done = DemoProcess.run(name, args, dir, limit);
-            RUNS.put(args, done);
         }
+        RUNS.put(args, done);
         return done;
     }
 
@@ -97,6 +103,15 @@ final class LoopBenches {
         @Option(names = "--dir", defaultValue = HOME_OPTION + "/target/bench/runs", description = "Logs and reports of the runs (default: ${DEFAULT-VALUE}).")
         Path dir;
 
+        @Option(names = "--reuse", description = "Take a run an earlier bench saved in --dir with the same arguments instead of "
+                + "running it again (its figures are from that run's date and build).")
+        boolean reuse;
+
+        /** The demo run with {@code args}, named {@code name} in {@link #dir}. */
+        DemoProcess.Result demo(String name, List<String> args, Duration limit) throws Exception {
+            return LoopBenches.demo(name, args, dir, reuse, limit);
+        }
+
         /** {@code data} if given, else the 3M flights for a whole run (when present), else the sample. */
         static Path flightsFile(Path data, long events) {
             return data != null ? data : Files.exists(flights3m()) && events == 0 ? flights3m() : flightsSample();
@@ -131,7 +146,7 @@ final class LoopBenches {
                     .setting("data", flightsSample().getFileName()).setting("label delay", "2 s")
                     .setting("seconds per rate", seconds);
             for (int rate : rates) {
-                DemoProcess.Result run = demo("pipeline-" + rate, live(rate, (long) rate * seconds), dir, Duration.ofMinutes(15));
+                DemoProcess.Result run = demo("pipeline-" + rate, live(rate, (long) rate * seconds), Duration.ofMinutes(15));
                 Map<String, Object> latency = map(run.report(), "latency_ms");
                 String at = String.format("at %,d/s", rate);
                 result.figure(Figure.of("latency p50 " + at, number(latency, "p50"), "ms"));
@@ -144,7 +159,7 @@ final class LoopBenches {
             // Unpaced, the replay ends long before the loop: the loop's rate counts until it drained, so it gets time to.
             List<String> unpaced = new ArrayList<>(live(0, maxEvents));
             unpaced.addAll(List.of("--drain-timeout", "15m"));
-            DemoProcess.Result max = demo("pipeline-max", unpaced, dir, Duration.ofMinutes(20));
+            DemoProcess.Result max = demo("pipeline-max", unpaced, Duration.ofMinutes(20));
             double raw = rawCopyRate(bootstrap, 200_000);
             result.figure(Figure.against("sustained maximum (events until drained)", number(max.report(), "loop_events_per_s"),
                     "events/s", "raw Kafka consume+produce", raw));
@@ -172,7 +187,7 @@ final class LoopBenches {
         @Override
         BenchResult run(String bootstrap) throws Exception {
             // The same run as the pipeline's 1,000/s when both run in one `bench all`.
-            DemoProcess.Result run = demo("pipeline-1000", live(1000, 1000L * seconds), dir, Duration.ofMinutes(15));
+            DemoProcess.Result run = demo("pipeline-1000", live(1000, 1000L * seconds), Duration.ofMinutes(15));
             Map<String, Object> freshness = map(run.report(), "freshness_s");
             return BenchResult.builder("freshness", "label arrival → first prediction by a release trained on it, at 1,000 events/s")
                     .setting("seconds", seconds).setting("label delay", "2 s")
@@ -204,7 +219,7 @@ final class LoopBenches {
         @Override
         BenchResult run(String bootstrap) throws Exception {
             Path file = flightsFile(data, events);
-            DemoProcess.Result run = demo("flights-logistic-landing", flightsRun(file, events, "logistic", null), dir,
+            DemoProcess.Result run = demo("flights-logistic-landing", flightsRun(file, events, "logistic", null),
                     Duration.ofHours(2));
             Map<String, Object> r = run.report();
             double events = number(r, "events");
@@ -289,7 +304,7 @@ final class LoopBenches {
                 for (String delay : delays) {
                     String name = "flights-" + kind + "-" + delay;
                     DemoProcess.Result run = demo(name, flightsRun(file, events, kind, delay.equals("none") ? "0s" : null),
-                            dir, Duration.ofHours(2));
+                            Duration.ofHours(2));
                     String label = kind + ", label " + (delay.equals("none") ? "at once" : "at landing");
                     Map<String, Object> overall = map(run.report(), "progressive");
                     Figure logloss = Figure.against("log loss (" + label + ")", number(overall, "logloss"), "",

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import ai.factory.options.KafkaOptions;
 import ai.factory.records.ModelRelease;
 import ai.factory.serde.KafkaSchemaRegistry;
 import ai.factory.serde.SchemaRegistry;
@@ -26,8 +27,8 @@ final class ModelsCommand {
 
     /** Opens the catalog of the factory's models topic. */
     static <T> T withCatalog(KafkaOptions kafka, java.util.function.Function<ModelCatalog, T> action) {
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka.bootstrap, kafka.topics().schemas());
-             ModelCatalog catalog = new ModelCatalog(kafka.bootstrap, kafka.topics().models(), registry)) {
+        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka.connection().bootstrapServers(), kafka.topics().schemas());
+             ModelCatalog catalog = new ModelCatalog(kafka.connection().bootstrapServers(), kafka.topics().models(), registry)) {
             return action.apply(catalog);
         }
     }

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import ai.factory.options.DurationConverter;
+import ai.factory.options.KafkaOptions;
 import ai.factory.records.Event;
 import ai.factory.records.Feedback;
 import ai.factory.replay.Mapping;
@@ -73,7 +75,7 @@ final class ProduceCommand implements Callable<Integer> {
             description = "Sort the rows by event time first (stable; in bounded memory, spilling to the temp folder).")
     boolean sort;
 
-    @Option(names = "--max-disorder", defaultValue = "0s", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--max-disorder", defaultValue = "0s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Without --sort, allow a row this far behind the latest event time before it, e.g. 30s or 5m; "
                     + "'forever' skips the check (default: ${DEFAULT-VALUE}).")
     Duration maxDisorder;
@@ -93,8 +95,8 @@ final class ProduceCommand implements Callable<Integer> {
         PrintStream err = System.err;
         ProgressLine line = new ProgressLine(err);
         BadLineReport bad = new BadLineReport(err);
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka.bootstrap, kafka.topics().schemas());
-             KafkaProducer<String, byte[]> producer = producer(kafka.bootstrap)) {
+        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka.connection().bootstrapServers(), kafka.topics().schemas());
+             KafkaProducer<String, byte[]> producer = producer(kafka.connection().bootstrapServers())) {
             Replay replay = new Replay(options, AvroCodec.of(Event.class, registry), AvroCodec.of(Feedback.class, registry));
             long started = System.nanoTime();
             Replay.Progress done = replay.run(producer, new Replay.Listener() {
@@ -116,7 +118,7 @@ final class ProduceCommand implements Callable<Integer> {
             line.finish(describe(done, started));
             bad.summary();
             spec.commandLine().getOut().printf("produced %d events and %d feedback records to %s; %d bad lines skipped%n",
-                    to == Target.feedback ? 0 : done.events(), done.feedback(), kafka.bootstrap, done.badLines());
+                    to == Target.feedback ? 0 : done.events(), done.feedback(), kafka.connection().bootstrapServers(), done.badLines());
         }
         return 0;
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import ai.factory.options.KafkaOptions;
 import ai.factory.records.Prediction;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.KafkaSchemaRegistry;
@@ -81,10 +82,10 @@ final class SubscribeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AtomicBoolean stopping = new AtomicBoolean();
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.connection().bootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka.bootstrap, kafka.topics().schemas());
+        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka.connection().bootstrapServers(), kafka.topics().schemas());
              KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import ai.factory.options.DurationConverter;
+import ai.factory.options.KafkaOptions;
 import ai.factory.topics.TopicAdmin;
 import ai.factory.topics.TopicCatalog;
 import ai.factory.topics.TopicSpec;
@@ -37,7 +39,7 @@ final class TopicsCommand {
                 description = "Partitions of each data topic (default: ${DEFAULT-VALUE}); models, quality and schemas have one.")
         int partitions;
 
-        @Option(names = "--retention", defaultValue = "7d", paramLabel = "DURATION", converter = DurationOption.class,
+        @Option(names = "--retention", defaultValue = "7d", paramLabel = "DURATION", converter = DurationConverter.class,
                 description = {"How long data topics keep records, e.g. 7d, 12h or forever (default: ${DEFAULT-VALUE});",
                         "dead letters, late feedback and quality keep four times as long.",
                         "Kafka deletes by record time: replays of historic data need 'forever'."})

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import ai.factory.options.KafkaOptions;
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.job.IngestOptions;
 import ai.factory.ingest.spec.FeatureSpec;
@@ -122,8 +123,8 @@ final class TrainCommand implements Callable<Integer> {
         FeatureSpec featureSpec = FeatureSpecParser.load(spec);
         FeatureLayout layout = FeatureLayout.of(featureSpec);
         Map<String, String> a = new HashMap<>();
-        a.put("bootstrap", kafka.bootstrap);
-        a.put("topic-prefix", kafka.prefix == null ? "" : kafka.prefix);
+        a.put("bootstrap", kafka.connection().bootstrapServers());
+        a.put("topic-prefix", kafka.prefix());
         ModelTarget target = featureSpec.model();
         a.put("model", model != null ? model : target.name());
         a.put("spec", featureSpec.name());

@@ -30,6 +30,17 @@ class AvroCodecTest {
     }
 
     @Test
+    void aSmallRecordAfterAModelOfMegabytesEncodesTheSame() {
+        ai.factory.records.ModelRelease small = (ai.factory.records.ModelRelease) SampleRecords.allTypes().get(6);
+        AvroCodec<ai.factory.records.ModelRelease> codec = AvroCodec.of(ai.factory.records.ModelRelease.class, registry);
+        byte[] before = codec.encode(small);
+        ai.factory.records.ModelRelease big = ai.factory.records.ModelRelease.newBuilder(small)
+                .setOnnx(ByteBuffer.wrap(new byte[3 << 20])).build();
+        assertThat(roundTrip(big)).isEqualTo(big);
+        assertThat(codec.encode(small)).isEqualTo(before);
+    }
+
+    @Test
     void writesAvroSingleObjectEncoding() {
         byte[] bytes = AvroCodec.of(Event.class, registry).encode(SampleRecords.event());
         assertThat(bytes[0]).isEqualTo((byte) 0xC3);

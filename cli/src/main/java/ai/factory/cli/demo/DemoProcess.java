@@ -38,6 +38,7 @@ public final class DemoProcess {
         Path report = dir.resolve(name + ".json");
         Path log = dir.resolve(name + ".log");
         Files.deleteIfExists(report);
+        Files.deleteIfExists(dir.resolve(name + ".run.json"));
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -84,7 +85,29 @@ public final class DemoProcess {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> json = JSON.readValue(report.toFile(), Map.class);
-        return new Result(json, peak, wall, process.exitValue(), log);
+        Result result = new Result(json, peak, wall, process.exitValue(), log);
+        JSON.writeValue(dir.resolve(name + ".run.json").toFile(), new Saved(demoArgs, peak, wall, result.exitCode()));
+        return result;
+    }
+
+    /** What {@link #saved} needs of a finished run beside its report, kept as NAME.run.json. */
+    record Saved(List<String> args, long peakRssBytes, double wallSeconds, int exitCode) {
+    }
+
+    /** The run an earlier process saved in {@code dir} as {@code name}, if it ran with the same arguments. */
+    public static Optional<Result> saved(String name, List<String> demoArgs, Path dir) throws IOException {
+        Path run = dir.resolve(name + ".run.json");
+        Path report = dir.resolve(name + ".json");
+        if (!Files.exists(run) || !Files.exists(report)) {
+            return Optional.empty();
+        }
+        Saved saved = JSON.readValue(run.toFile(), Saved.class);
+        if (!saved.args().equals(demoArgs)) {
+            return Optional.empty();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = JSON.readValue(report.toFile(), Map.class);
+        return Optional.of(new Result(json, saved.peakRssBytes(), saved.wallSeconds(), saved.exitCode(), dir.resolve(name + ".log")));
     }
 
     /** The process's peak resident set (VmHWM of /proc/PID/status), where Linux tells it. */

@@ -46,5 +46,18 @@ class LoopBenchesTest {
         });
         assertThat(quality.path("figures")).anySatisfy(f -> assertThat(f.path("name").asText()).contains("label at once"));
         assertThat(Files.size(chart)).as("the learning curves' PNG").isPositive();
+
+        // --reuse: a later bench takes the saved runs with the same arguments instead of running them again.
+        Path log = dir.resolve("runs").resolve("flights-logistic-none.log");
+        var written = Files.getLastModifiedTime(log);
+        Path again = dir.resolve("again");
+        DemoRuns.factory("bench", "quality", "--quick", "--events", "8000", "--delays", "landing,none", "--dir", dir.resolve("runs").toString(),
+                "--chart", chart.toString(), "--out", again.toString(), "--reuse");
+        assertThat(Files.getLastModifiedTime(log)).as("the run was not repeated").isEqualTo(written);
+        JsonNode reused;
+        try (Stream<Path> files = Files.list(again)) {
+            reused = new ObjectMapper().readTree(files.findFirst().orElseThrow().toFile()).path("benches").get(0);
+        }
+        assertThat(reused.path("figures")).isEqualTo(quality.path("figures"));
     }
 }

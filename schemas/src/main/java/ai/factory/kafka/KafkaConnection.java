@@ -1,0 +1,106 @@
+package ai.factory.kafka;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+
+/**
+ * How every Kafka client of the factory reaches the cluster: its bootstrap servers and the client settings of a
+ * {@code --kafka-config} file (security protocol, SASL, TLS, timeouts). Serializable, so it travels inside Flink job
+ * graphs; {@link #toString()} hides secrets. Secrets may stay out of the file too: Kafka's own config providers resolve
+ * {@code ${env:NAME}} in any value on the machine that opens the client ({@code config.providers=env},
+ * {@code config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider}).
+ *
+ * @param bootstrapServers the cluster's bootstrap servers
+ * @param settings         the other client settings, as the file gives them
+ */
+public record KafkaConnection(String bootstrapServers, Map<String, String> settings) implements Serializable {
+
+    private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|jaas|token|credential).*");
+
+    public KafkaConnection {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Map<String, String> copy = new TreeMap<>(settings);
+        copy.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        settings = Collections.unmodifiableMap(copy);
+    }
+
+    /** A cluster reached with client defaults (plaintext, no authentication). */
+    public static KafkaConnection of(String bootstrapServers) {
+        return new KafkaConnection(bootstrapServers, Map.of());
+    }
+
+    /**
+     * The settings of the properties file {@code file}; its {@code bootstrap.servers} is used when {@code bootstrapServers}
+     * is null.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or names no servers
+     */
+    public static KafkaConnection load(String bootstrapServers, Path file) {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            properties.load(in);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("Kafka client settings file not found: " + file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read the Kafka client settings in " + file + ": " + e.getMessage());
+        }
+        Map<String, String> settings = new HashMap<>();
+        properties.stringPropertyNames().forEach(k -> settings.put(k, properties.getProperty(k).trim()));
+        String servers = bootstrapServers != null ? bootstrapServers : settings.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        if (servers == null || servers.isBlank()) {
+            throw new IllegalArgumentException("no Kafka bootstrap servers: give --bootstrap or set bootstrap.servers in " + file);
+        }
+        return new KafkaConnection(servers, settings);
+    }
+
+    /** The settings of a new client: the file's, then the bootstrap servers. */
+    public Map<String, Object> clientConfig() {
+        return clientConfig(Map.of());
+    }
+
+    /** The settings of a new client: the file's, then the bootstrap servers, then {@code own} (what the client needs). */
+    public Map<String, Object> clientConfig(Map<String, ?> own) {
+        Map<String, Object> config = new HashMap<>(settings);
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(own);
+        return config;
+    }
+
+    /** {@link #clientConfig()} as properties, for APIs that take them (Flink's Kafka connector, Kafka Streams). */
+    public Properties properties() {
+        Properties properties = new Properties();
+        properties.putAll(clientConfig());
+        return properties;
+    }
+
+    /** The security protocol the clients use. */
+    public String securityProtocol() {
+        return settings.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, CommonClientConfigs.DEFAULT_SECURITY_PROTOCOL);
+    }
+
+    /** Whether {@code key} holds a secret, which is never logged or shown. */
+    public static boolean isSecret(String key) {
+        return SECRET.matcher(key).matches();
+    }
+
+    @Override
+    public String toString() {
+        StringJoiner shown = new StringJoiner(", ", "Kafka " + bootstrapServers + " [", "]");
+        settings.forEach((k, v) -> shown.add(k + "=" + (isSecret(k) ? "[hidden]" : v)));
+        return shown.toString();
+    }
+}

@@ -1,0 +1,57 @@
+package ai.factory.options;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import ai.factory.kafka.KafkaConnection;
+import ai.factory.topics.Topics;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Option;
+
+/** The picocli options of every command that talks to Kafka: where the cluster is, how to reach it, how topics are named. */
+public final class KafkaOptions {
+
+    /** Where Kafka is when nothing says otherwise. */
+    public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+
+    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT", defaultValue = "${env:FACTORY_BOOTSTRAP}",
+            description = "Kafka bootstrap servers (default: $FACTORY_BOOTSTRAP, else bootstrap.servers of --kafka-config, else "
+                    + DEFAULT_BOOTSTRAP + ").")
+    String bootstrap;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:FACTORY_KAFKA_CONFIG}",
+            description = "Kafka client settings, a properties file as Kafka's tools take (security.protocol, sasl.*, ssl.*); "
+                    + "they reach every Kafka client the command starts, Flink jobs and Kafka Streams included. Keep secrets in "
+                    + "this file or in environment variables it names (${env:NAME} with Kafka's EnvVarConfigProvider), never "
+                    + "on the command line (default: $FACTORY_KAFKA_CONFIG).")
+    Path config;
+
+    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "${env:FACTORY_TOPIC_PREFIX:-}",
+            description = "Prefix of every topic name, so several factories can share a cluster (default: $FACTORY_TOPIC_PREFIX, "
+                    + "else none).")
+    String prefix;
+
+    /** How to reach the cluster, as the options and the environment say. */
+    public KafkaConnection connection() {
+        if (config != null) {
+            return KafkaConnection.load(bootstrap, config);
+        }
+        return KafkaConnection.of(bootstrap != null ? bootstrap : DEFAULT_BOOTSTRAP);
+    }
+
+    /** The prefix of every topic name, empty for none. */
+    public String prefix() {
+        return prefix == null ? "" : prefix;
+    }
+
+    public Topics topics() {
+        return new Topics(prefix());
+    }
+
+    /** Admin client settings that fail within seconds, not minutes, when Kafka is not there. */
+    public Map<String, Object> adminConfig() {
+        return connection().clientConfig(Map.of(
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+    }
+}
