@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import ai.factory.topics.TopicAdmin;
 import ai.factory.topics.TopicReader;
 import ai.factory.topics.TopicSpec;
+import ai.factory.kafka.KafkaConnection;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.SchemaStore;
@@ -47,13 +48,18 @@ public final class KafkaSchemaRegistry implements SchemaRegistry {
     private final SchemaStore.Cache cache = new SchemaStore.Cache();
     private final Set<Long> known = new HashSet<>();
 
-    /** Connects to the registry topic on {@code bootstrapServers}, creating the topic when it is missing. */
-    public KafkaSchemaRegistry(String bootstrapServers, String topic) {
+    /** Connects to the registry topic of {@code kafka}, creating the topic when it is missing. */
+    public KafkaSchemaRegistry(KafkaConnection kafka, String topic) {
         this.topic = topic;
-        this.clientConfig = Map.of("bootstrap.servers", bootstrapServers);
+        this.clientConfig = kafka.clientConfig();
         try (Admin admin = Admin.create(clientConfig)) {
             TopicAdmin.ensure(admin, List.of(TopicSpec.schemas(topic)));
         }
+    }
+
+    /** Connects to the registry topic on a plaintext cluster without authentication (an embedded broker, tests). */
+    public KafkaSchemaRegistry(String bootstrapServers, String topic) {
+        this(KafkaConnection.of(bootstrapServers), topic);
     }
 
     @Override

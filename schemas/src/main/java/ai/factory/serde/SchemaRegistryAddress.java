@@ -2,17 +2,24 @@ package ai.factory.serde;
 
 import java.io.Serializable;
 
+import ai.factory.kafka.KafkaConnection;
+
 /**
  * Where to find the schema registry, in a form that travels with a Flink job graph.
  *
- * @param bootstrapServers Kafka bootstrap servers of the registry topic, or null for a registry within the process
- * @param topic            the registry topic
+ * @param kafka the cluster of the registry topic, or null for a registry within the process
+ * @param topic the registry topic
  */
-public record SchemaRegistryAddress(String bootstrapServers, String topic) implements Serializable {
+public record SchemaRegistryAddress(KafkaConnection kafka, String topic) implements Serializable {
 
     /** The registry of a Kafka cluster. */
+    public static SchemaRegistryAddress kafka(KafkaConnection kafka, String topic) {
+        return new SchemaRegistryAddress(kafka, topic);
+    }
+
+    /** The registry of a plaintext cluster without authentication (an embedded broker, tests). */
     public static SchemaRegistryAddress kafka(String bootstrapServers, String topic) {
-        return new SchemaRegistryAddress(bootstrapServers, topic);
+        return kafka(KafkaConnection.of(bootstrapServers), topic);
     }
 
     /** A registry that lives and dies with the process. */
@@ -22,6 +29,6 @@ public record SchemaRegistryAddress(String bootstrapServers, String topic) imple
 
     /** Opens the registry; the caller closes it. */
     public SchemaRegistry open() {
-        return bootstrapServers == null ? new InMemorySchemaRegistry() : new KafkaSchemaRegistry(bootstrapServers, topic);
+        return kafka == null ? new InMemorySchemaRegistry() : new KafkaSchemaRegistry(kafka, topic);
     }
 }
