@@ -1,5 +1,8 @@
 package ai.factory.cli.logging;
 
+import java.util.Arrays;
+import java.util.regex.Pattern;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
@@ -7,14 +10,16 @@ import ch.qos.logback.core.spi.FilterReply;
 import org.slf4j.Marker;
 
 /**
- * Drops three library warnings that describe normal operation, so they do not bury the demo's live view:
+ * Drops four library warnings that describe normal operation, so they do not bury the demo's live view:
  * <ul>
  *   <li>the Kafka producer's CONCURRENT_TRANSACTIONS retry: an exactly-once producer that begins a transaction while
  *   the broker still writes the markers of its last one is told to retry, and does (Kafka Streams, several times a
  *   second under load);</li>
  *   <li>Flink's failed checkpoint whose cause is that the job is being cancelled ("Checkpoint Coordinator is
  *   suspending"), with its stack trace, at every stop;</li>
- *   <li>the embedded broker's own controller channel, closed twice as the broker stops.</li>
+ *   <li>the embedded broker's own controller channel, closed twice as the broker stops;</li>
+ *   <li>a Kafka Streams consumer asking for its own repartition or changelog topic in the moment before Streams has
+ *   created it, at every start.</li>
  * </ul>
  * Every other produce error and checkpoint failure still shows.
  */
@@ -27,13 +32,15 @@ public final class ExpectedRetriesFilter extends TurboFilter {
     private static final String RETRY = "Got error produce response";
     private static final String CONCURRENT_TRANSACTIONS = "CONCURRENT_TRANSACTIONS";
     private static final String SUSPENDING = "Checkpoint Coordinator is suspending";
+    private static final Pattern INTERNAL_TOPIC_NOT_YET =
+            Pattern.compile("-(repartition|changelog)=UNKNOWN_TOPIC_OR_PARTITION");
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
         if (level != Level.WARN || format == null) {
             return FilterReply.NEUTRAL;
         }
-        if (NETWORK_CLIENT.equals(logger.getName()) && format.contains(CLOSED_TWICE)) {
+        if (NETWORK_CLIENT.equals(logger.getName()) && (format.contains(CLOSED_TWICE) || internalTopicNotYet(format, params))) {
             return FilterReply.DENY;
         }
         if (SENDER.equals(logger.getName()) && format.contains(RETRY)) {
@@ -43,6 +50,15 @@ public final class ExpectedRetriesFilter extends TurboFilter {
             return says(format, params, SUSPENDING);
         }
         return FilterReply.NEUTRAL;
+    }
+
+    /** Only when every topic the warning names is a Streams internal one (the message lists them as {topic=ERROR, ...}). */
+    private static boolean internalTopicNotYet(String format, Object[] params) {
+        String said = format + (params == null ? "" : Arrays.toString(params));
+        if (!INTERNAL_TOPIC_NOT_YET.matcher(said).find()) {
+            return false;
+        }
+        return said.split("=UNKNOWN_TOPIC_OR_PARTITION", -1).length - 1 == INTERNAL_TOPIC_NOT_YET.matcher(said).results().count();
     }
 
     /** Whether the message or one of its arguments says {@code text} (Kafka's log context formats before logging). */

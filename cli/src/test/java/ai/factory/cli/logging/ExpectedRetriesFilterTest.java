@@ -53,4 +53,18 @@ class ExpectedRetriesFilterTest {
         assertThat(filter.decide(null, client, Level.WARN, "[Producer clientId=p] Connection to node 1 could not be established.",
                 null, null)).isEqualTo(FilterReply.NEUTRAL);
     }
+
+    @Test
+    void dropsOnlyAStreamsInternalTopicNotCreatedYet() {
+        Logger client = context.getLogger(ExpectedRetriesFilter.NETWORK_CLIENT);
+        String start = "[Consumer clientId=factory-feedback-1-StreamThread-1-consumer, groupId=factory-feedback] The metadata response "
+                + "from the cluster reported a recoverable issue with correlation id 2 : ";
+        assertThat(filter.decide(null, client, Level.WARN, start + "{factory-feedback-outcomes-repartition=UNKNOWN_TOPIC_OR_PARTITION}",
+                null, null)).isEqualTo(FilterReply.DENY);
+        assertThat(filter.decide(null, client, Level.WARN, start + "{events=UNKNOWN_TOPIC_OR_PARTITION}", null, null))
+                .as("a missing topic of the user's still shows").isEqualTo(FilterReply.NEUTRAL);
+        assertThat(filter.decide(null, client, Level.WARN,
+                start + "{x-changelog=UNKNOWN_TOPIC_OR_PARTITION, events=UNKNOWN_TOPIC_OR_PARTITION}", null, null))
+                .isEqualTo(FilterReply.NEUTRAL);
+    }
 }
