@@ -1,5 +1,6 @@
 package ai.factory.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -8,6 +9,7 @@ import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
 import ai.factory.ops.OpsOptions;
 import ai.factory.ops.OpsServer;
+import ai.factory.ops.web.ConsoleAccess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,18 +19,24 @@ import picocli.CommandLine.Option;
         description = {
             "Serves the ops dashboard, its JSON API and Prometheus metrics.",
             "The dashboard shows consumer lag with a status per group, the pipeline, models, quality and freshness; "
-                + "the JSON API is under /api, Prometheus metrics at /metrics. Ctrl-C stops it."})
+                + "the JSON API is under /api, Prometheus metrics at /metrics. Ctrl-C stops it.",
+            "Secrets come from the environment only: $" + ConsoleAccess.TOKEN_ENV + " is the token that promote and "
+                + "roll back require (without it they are disabled), sent as 'Authorization: Bearer TOKEN' or "
+                + "'X-Factory-Token: TOKEN'; $" + ConsoleAccess.KEYSTORE_PASSWORD_ENV + " opens --tls-keystore.",
+            "Bound to anything but loopback, every request but the page itself needs the token, and ops refuses to "
+                + "start without one."})
 final class OpsCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
 
     @Option(names = "--host", defaultValue = OpsOptions.DEFAULT_HOST, paramLabel = "HOST",
-            description = "Address to bind (default: ${DEFAULT-VALUE}; other machines reach it only if you say so).")
+            description = "Address to bind (default: ${DEFAULT-VALUE}; other machines reach it only if you say so, "
+                + "and then every request needs the token).")
     String host;
 
     @Option(names = "--port", defaultValue = "" + OpsOptions.DEFAULT_PORT, paramLabel = "PORT",
-            description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+            description = "Port, HTTP or HTTPS; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -39,9 +47,15 @@ final class OpsCommand implements Callable<Integer> {
             description = "Samples a group's status is judged over (default: ${DEFAULT-VALUE}).")
     int window;
 
-    @Option(names = "--token", defaultValue = "${env:FACTORY_OPS_TOKEN}", paramLabel = "TOKEN",
-            description = "Token that promote and roll back require (header X-Factory-Token); default $FACTORY_OPS_TOKEN; without one they are disabled.")
-    String token;
+    @Option(names = "--read-token",
+            description = "GETs (JSON API, /metrics) need the token too, also on loopback; the dashboard page asks for it once. "
+                + "Always on when --host is not loopback.")
+    boolean readToken;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "Serve HTTPS with the key and certificate in this PKCS12 file; its password from $"
+                + ConsoleAccess.KEYSTORE_PASSWORD_ENV + ".")
+    Path tlsKeystore;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -49,7 +63,8 @@ final class OpsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--interval must be a positive duration");
         }
         OpsOptions options = OpsOptions.defaults(kafka.connection().bootstrapServers()).withPrefix(kafka.prefix())
-                .withHttp(host, port).withSampling(interval, window).withAdminToken(token);
+                .withHttp(host, port).withSampling(interval, window)
+                .withAccess(ConsoleAccess.fromEnvironment(readToken, tlsKeystore));
         OpsServer server = new OpsServer(options).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

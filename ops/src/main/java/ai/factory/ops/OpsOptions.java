@@ -3,6 +3,8 @@ package ai.factory.ops;
 import java.time.Duration;
 import java.util.Objects;
 
+import ai.factory.ops.web.ConsoleAccess;
+
 /**
  * How to run the ops service.
  *
@@ -12,10 +14,10 @@ import java.util.Objects;
  * @param httpPort         dashboard port, 0 for a free one
  * @param samplingInterval time between two samples of every consumer group
  * @param windowSize       samples a status is judged over (Burrow's default is 10)
- * @param adminToken       token that allows promote and roll back, or null to disable them
+ * @param access           token, whether reads need it, TLS keystore
  */
 public record OpsOptions(String bootstrapServers, String topicPrefix, String httpHost, int httpPort,
-                         Duration samplingInterval, int windowSize, String adminToken) {
+                         Duration samplingInterval, int windowSize, ConsoleAccess access) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -27,6 +29,7 @@ public record OpsOptions(String bootstrapServers, String topicPrefix, String htt
         Objects.requireNonNull(topicPrefix, "topicPrefix");
         Objects.requireNonNull(httpHost, "httpHost");
         Objects.requireNonNull(samplingInterval, "samplingInterval");
+        Objects.requireNonNull(access, "access");
         if (httpPort < 0 || httpPort > 65_535) {
             throw new IllegalArgumentException("port out of range: " + httpPort);
         }
@@ -36,29 +39,26 @@ public record OpsOptions(String bootstrapServers, String topicPrefix, String htt
         if (windowSize < 2) {
             throw new IllegalArgumentException("window needs at least 2 samples: " + windowSize);
         }
-        if (adminToken != null && adminToken.isBlank()) {
-            adminToken = null;
-        }
     }
 
-    /** The defaults for {@code bootstrapServers}: loopback:8080, 5 s samples, a window of 10, no admin token. */
+    /** The defaults for {@code bootstrapServers}: loopback:8080, 5 s samples, a window of 10, no token, plain HTTP. */
     public static OpsOptions defaults(String bootstrapServers) {
-        return new OpsOptions(bootstrapServers, "", DEFAULT_HOST, DEFAULT_PORT, DEFAULT_INTERVAL, DEFAULT_WINDOW, null);
+        return new OpsOptions(bootstrapServers, "", DEFAULT_HOST, DEFAULT_PORT, DEFAULT_INTERVAL, DEFAULT_WINDOW, ConsoleAccess.open());
     }
 
     public OpsOptions withPrefix(String prefix) {
-        return new OpsOptions(bootstrapServers, prefix, httpHost, httpPort, samplingInterval, windowSize, adminToken);
+        return new OpsOptions(bootstrapServers, prefix, httpHost, httpPort, samplingInterval, windowSize, access);
     }
 
     public OpsOptions withHttp(String host, int port) {
-        return new OpsOptions(bootstrapServers, topicPrefix, host, port, samplingInterval, windowSize, adminToken);
+        return new OpsOptions(bootstrapServers, topicPrefix, host, port, samplingInterval, windowSize, access);
     }
 
     public OpsOptions withSampling(Duration interval, int window) {
-        return new OpsOptions(bootstrapServers, topicPrefix, httpHost, httpPort, interval, window, adminToken);
+        return new OpsOptions(bootstrapServers, topicPrefix, httpHost, httpPort, interval, window, access);
     }
 
-    public OpsOptions withAdminToken(String token) {
-        return new OpsOptions(bootstrapServers, topicPrefix, httpHost, httpPort, samplingInterval, windowSize, token);
+    public OpsOptions withAccess(ConsoleAccess newAccess) {
+        return new OpsOptions(bootstrapServers, topicPrefix, httpHost, httpPort, samplingInterval, windowSize, newAccess);
     }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
+import ai.factory.ops.web.ConsoleAccess;
 import ai.factory.ops.web.OpsHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,20 +26,30 @@ public final class OpsServer implements AutoCloseable {
         this.options = options;
     }
 
-    /** Connects to Kafka, starts sampling and serves the dashboard; returns this. */
+    /**
+     * Connects to Kafka, starts sampling and serves the dashboard; returns this. An {@link IllegalArgumentException}
+     * with a one-line reason when the access settings do not allow serving (no token off loopback, bad keystore).
+     */
     public synchronized OpsServer start() {
+        // Before Kafka: a console that must not start says so at once, not after connecting.
+        options.access().requireUsableOn(options.httpHost());
         service = new OpsService(options, meters);
         try {
-            http = new OpsHttpServer(service, meters, options.httpHost(), options.httpPort(), options.adminToken());
+            http = new OpsHttpServer(service, meters, options.httpHost(), options.httpPort(), options.access());
         } catch (IOException e) {
             service.close();
             throw new UncheckedIOException("cannot bind the dashboard to " + options.httpHost() + ":" + options.httpPort(), e);
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
         }
         service.start();
         http.start();
-        log.info("Ops dashboard on http://{}:{}/ (sampling every {} ms, window {} samples, model actions {})",
-                options.httpHost(), port(), options.samplingInterval().toMillis(), options.windowSize(),
-                options.adminToken() == null ? "disabled" : "enabled");
+        ConsoleAccess access = options.access();
+        log.info("Ops dashboard on {} (sampling every {} ms, window {} samples, model actions {}, reads {})",
+                url(), options.samplingInterval().toMillis(), options.windowSize(),
+                access.actionsEnabled() ? "enabled" : "disabled",
+                access.readsNeedToken(options.httpHost()) ? "need the token" : "open");
         return this;
     }
 
@@ -47,9 +58,9 @@ public final class OpsServer implements AutoCloseable {
         return http.port();
     }
 
-    /** The dashboard's base address, e.g. {@code http://127.0.0.1:8080/}. */
+    /** The dashboard's base address, e.g. {@code http://127.0.0.1:8080/} ({@code https} with a keystore). */
     public String url() {
-        return "http://" + options.httpHost() + ":" + port() + "/";
+        return http.scheme() + "://" + options.httpHost() + ":" + port() + "/";
     }
 
     /** The service behind the dashboard, for embedding and tests. */
@@ -70,7 +81,8 @@ public final class OpsServer implements AutoCloseable {
 
     /**
      * Runs until interrupted. Arguments: bootstrap servers, then optional topic prefix, host, port,
-     * sampling interval in ms; the admin token comes from the environment variable FACTORY_OPS_TOKEN.
+     * sampling interval in ms; the token comes from the environment variable FACTORY_OPS_TOKEN (reads need it
+     * off loopback); plain HTTP.
      */
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 1) {
@@ -83,7 +95,7 @@ public final class OpsServer implements AutoCloseable {
                         args.length > 3 ? Integer.parseInt(args[3]) : OpsOptions.DEFAULT_PORT)
                 .withSampling(args.length > 4 ? Duration.ofMillis(Long.parseLong(args[4])) : OpsOptions.DEFAULT_INTERVAL,
                         OpsOptions.DEFAULT_WINDOW)
-                .withAdminToken(System.getenv("FACTORY_OPS_TOKEN"));
+                .withAccess(ConsoleAccess.fromEnvironment(false, null));
         OpsServer server = new OpsServer(options).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +20,8 @@ import ai.factory.ops.models.ModelListing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,30 +34,49 @@ import org.slf4j.LoggerFactory;
  * with totals), {@code /api/models/version?model=&version=} (any version), {@code /api/quality},
  * {@code /api/freshness} (the listed releases), {@code /api/health}, {@code /metrics}; POST
  * {@code /api/models/promote?model=&version=} (any version, listed or not) and {@code /api/models/rollback?model=}
- * with header {@code X-Factory-Token}. Every response's size is bounded, whatever the length of the run.
+ * with the token. Every response's size is bounded, whatever the length of the run.
+ *
+ * <p>The token goes in {@code Authorization: Bearer TOKEN} or {@code X-Factory-Token: TOKEN}. POSTs always need it;
+ * GETs need it when {@link ConsoleAccess#readsNeedToken(String)} says so, every one but the page itself: the page
+ * is the same static file in every install, holds no data, and asks for the token before its first fetch. HTTPS when
+ * {@link ConsoleAccess} has a keystore.
  */
 public final class OpsHttpServer implements AutoCloseable {
 
-    /** Header that carries the admin token for model actions. */
+    /** Header that carries the token, besides {@code Authorization: Bearer}. */
     public static final String TOKEN_HEADER = "X-Factory-Token";
+    private static final String BEARER = "Bearer ";
 
     private static final Logger log = LoggerFactory.getLogger(OpsHttpServer.class);
     private static final String PAGE = "/ai/factory/ops/web/index.html";
 
     private final OpsService service;
     private final PrometheusMeterRegistry prometheus;
-    private final String adminToken;
+    private final ConsoleAccess access;
+    private final boolean readsNeedToken;
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer server;
     private final ExecutorService executor;
 
-    /** Binds to {@code host:port} (0 = a free port); call {@link #start()} to serve. */
-    public OpsHttpServer(OpsService service, PrometheusMeterRegistry prometheus, String host, int port, String adminToken)
+    /**
+     * Binds to {@code host:port} (0 = a free port); call {@link #start()} to serve. An
+     * {@link IllegalArgumentException} when {@code access} does not allow serving on {@code host}.
+     */
+    public OpsHttpServer(OpsService service, PrometheusMeterRegistry prometheus, String host, int port, ConsoleAccess access)
             throws IOException {
         this.service = service;
         this.prometheus = prometheus;
-        this.adminToken = adminToken;
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        this.access = access;
+        access.requireUsableOn(host);
+        this.readsNeedToken = access.readsNeedToken(host);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (access.tls()) {
+            HttpsServer https = HttpsServer.create(address, 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(access.sslContext()));
+            this.server = https;
+        } else {
+            this.server = HttpServer.create(address, 64);
+        }
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "factory-ops-http");
             t.setDaemon(true);
@@ -75,6 +95,11 @@ public final class OpsHttpServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** {@code https} with a keystore, else {@code http}. */
+    public String scheme() {
+        return access.tls() ? "https" : "http";
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
@@ -88,8 +113,16 @@ public final class OpsHttpServer implements AutoCloseable {
                 send(exchange, 405, "text/plain", "method not allowed");
                 return;
             }
+            if (path.equals("/") || path.equals("/index.html")) {
+                sendPage(exchange);
+                return;
+            }
+            if (readsNeedToken && !authorized(exchange)) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"factory-ops\"");
+                sendJson(exchange, 401, Map.of("error", "this console needs the token: Authorization: Bearer TOKEN"));
+                return;
+            }
             switch (path) {
-                case "/", "/index.html" -> sendPage(exchange);
                 case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape());
                 case "/api/health" -> sendJson(exchange, 200, Map.of("ok", true, "sampledAt", service.lag().snapshot().sampledAt()));
                 case "/api/lag" -> sendJson(exchange, 200, service.lag().snapshot());
@@ -123,7 +156,7 @@ public final class OpsHttpServer implements AutoCloseable {
         body.put("models", listing.models());
         body.put("listedPerModel", listing.perModel());
         body.put("total", listing.total());
-        body.put("actionsEnabled", adminToken != null);
+        body.put("actionsEnabled", access.actionsEnabled());
         sendJson(exchange, 200, body);
     }
 
@@ -159,13 +192,12 @@ public final class OpsHttpServer implements AutoCloseable {
     }
 
     private void handlePost(HttpExchange exchange, String path, Map<String, String> query) throws IOException {
-        if (adminToken == null) {
-            sendJson(exchange, 403, Map.of("error", "model actions are disabled: start ops with an admin token"));
+        if (!access.actionsEnabled()) {
+            sendJson(exchange, 403, Map.of("error", "model actions are disabled: start ops with " + ConsoleAccess.TOKEN_ENV + " set"));
             return;
         }
-        String given = exchange.getRequestHeaders().getFirst(TOKEN_HEADER);
-        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), adminToken.getBytes(StandardCharsets.UTF_8))) {
-            sendJson(exchange, 401, Map.of("error", "missing or wrong " + TOKEN_HEADER));
+        if (!authorized(exchange)) {
+            sendJson(exchange, 401, Map.of("error", "missing or wrong token (Authorization: Bearer or " + TOKEN_HEADER + ")"));
             return;
         }
         String model = query.get("model");
@@ -189,12 +221,25 @@ public final class OpsHttpServer implements AutoCloseable {
         }
     }
 
+    /** Whether the request carries the token, as a Bearer credential or in {@link #TOKEN_HEADER}. */
+    private boolean authorized(HttpExchange exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                && access.matches(authorization.substring(BEARER.length()).trim())) {
+            return true;
+        }
+        return access.matches(exchange.getRequestHeaders().getFirst(TOKEN_HEADER));
+    }
+
     private void sendPage(HttpExchange exchange) throws IOException {
         try (InputStream in = OpsHttpServer.class.getResourceAsStream(PAGE)) {
             if (in == null) {
                 send(exchange, 500, "text/plain", "dashboard page missing from the jar");
                 return;
             }
+            // The page holds the token and the model actions: no other site may frame it.
+            exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+            exchange.getResponseHeaders().set("Content-Security-Policy", "frame-ancestors 'none'");
             sendBytes(exchange, 200, "text/html; charset=utf-8", in.readAllBytes());
         }
     }

@@ -86,7 +86,7 @@ class DashboardBrowserTest {
             publishQuality(kafka.bootstrapServers(), new Topics(prefix));
 
             OpsOptions options = OpsOptions.defaults(kafka.bootstrapServers()).withPrefix(prefix).withHttp("127.0.0.1", 0)
-                    .withSampling(Duration.ofMillis(500), 3).withAdminToken("token");
+                    .withSampling(Duration.ofMillis(500), 3).withAccess(ConsoleAccess.open().withToken("token"));
             try (OpsServer server = new OpsServer(options).start()) {
                 String base = server.url();
                 await().atMost(Duration.ofSeconds(30)).until(() -> history(base, behind).size() >= 3

@@ -88,7 +88,7 @@ class OpsServerTest {
                     .all().get(30, TimeUnit.SECONDS);
 
             OpsOptions options = OpsOptions.defaults(bootstrap).withPrefix(topics.prefix()).withHttp("127.0.0.1", 0)
-                    .withSampling(Duration.ofMillis(300), 3).withAdminToken(TOKEN);
+                    .withSampling(Duration.ofMillis(300), 3).withAccess(ConsoleAccess.open().withToken(TOKEN));
             try (OpsServer server = new OpsServer(options).start()) {
                 String base = server.url();
                 assertThat(base).startsWith("http://127.0.0.1:");
@@ -169,6 +169,10 @@ class OpsServerTest {
                 assertThat(refused.statusCode()).isEqualTo(409);
                 assertThat(refused.body()).contains("only champion");
 
+                // The gauges follow at the end of a refresh, after the view the API reads: wait for the one after the roll back.
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(
+                        URI.create(base + "metrics")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                        .contains("factory_ops_model_champion_version{model=\"flights\"} 1.0"));
                 String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(metrics).contains("factory_ops_group_lag_records{group=\"" + group + "\"} 2.0")
