@@ -15,6 +15,7 @@ import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.target.ModelTarget;
 import ai.factory.ops.OpsOptions;
 import ai.factory.records.QualityTask;
@@ -102,6 +103,7 @@ public final class EmbeddedFactory implements AutoCloseable {
                 started.push(kafka);
                 bootstrap = kafka.bootstrapServers();
             }
+            KafkaConnection connection = KafkaConnection.of(bootstrap);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 // The replay carries historic record times: a time-based retention would delete them at once.
                 TopicAdmin.ensure(admin, TopicCatalog.of(s.topics(), TopicCatalog.DEFAULT_PARTITIONS, null));
@@ -128,7 +130,7 @@ public final class EmbeddedFactory implements AutoCloseable {
             started.push(FeedbackApp.start(feedback, registry, new SimpleMeterRegistry()));
 
             log.info("starting the scorer (ONNX Runtime)");
-            started.push(Scorer.start(ScorerOptions.defaults(bootstrap, s.model().name()).withTopicPrefix(s.topics().prefix()),
+            started.push(Scorer.start(ScorerOptions.defaults(connection, s.model().name()).withTopicPrefix(s.topics().prefix()),
                     registry, new SimpleMeterRegistry()));
 
             log.info("starting online-trainer (Flink + ONNX Runtime)");
