@@ -3,10 +3,12 @@ package ai.factory.ops;
 import java.time.Duration;
 import java.util.Objects;
 
+import ai.factory.kafka.KafkaConnection;
+import ai.factory.options.DurationConverter;
 /**
  * How to run the ops service.
  *
- * @param bootstrapServers Kafka to watch
+ * @param connection       how every Kafka client of the service reaches the cluster
  * @param topicPrefix      prefix of the factory's topic names ("" for the defaults)
  * @param httpHost         address the dashboard binds to; loopback unless told otherwise
  * @param httpPort         dashboard port, 0 for a free one
@@ -14,16 +16,18 @@ import java.util.Objects;
  * @param windowSize       samples a status is judged over (Burrow's default is 10)
  * @param adminToken       token that allows promote and roll back, or null to disable them
  */
-public record OpsOptions(String bootstrapServers, String topicPrefix, String httpHost, int httpPort,
+public record OpsOptions(KafkaConnection connection, String topicPrefix, String httpHost, int httpPort,
                          Duration samplingInterval, int windowSize, String adminToken) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
-    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+    /** Written as the command line writes it, so {@code factory ops} shows this very default. */
+    public static final String DEFAULT_INTERVAL_TEXT = "5s";
+    public static final Duration DEFAULT_INTERVAL = DurationConverter.parse(DEFAULT_INTERVAL_TEXT);
     public static final int DEFAULT_WINDOW = 10;
 
     public OpsOptions {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(topicPrefix, "topicPrefix");
         Objects.requireNonNull(httpHost, "httpHost");
         Objects.requireNonNull(samplingInterval, "samplingInterval");
@@ -41,24 +45,32 @@ public record OpsOptions(String bootstrapServers, String topicPrefix, String htt
         }
     }
 
-    /** The defaults for {@code bootstrapServers}: loopback:8080, 5 s samples, a window of 10, no admin token. */
-    public static OpsOptions defaults(String bootstrapServers) {
-        return new OpsOptions(bootstrapServers, "", DEFAULT_HOST, DEFAULT_PORT, DEFAULT_INTERVAL, DEFAULT_WINDOW, null);
+    /** The defaults for {@code connection}: loopback:8080, 5 s samples, a window of 10, no admin token. */
+    public static OpsOptions defaults(KafkaConnection connection) {
+        return new OpsOptions(connection, "", DEFAULT_HOST, DEFAULT_PORT, DEFAULT_INTERVAL, DEFAULT_WINDOW, null);
+    }
+
+    /** Shows the connection as {@link KafkaConnection#toString()} does and never the admin token. */
+    @Override
+    public String toString() {
+        return "OpsOptions[" + connection + ", prefix '" + topicPrefix + "', http " + httpHost + ":" + httpPort
+                + ", sampling " + samplingInterval + " x " + windowSize + ", admin token "
+                + (adminToken == null ? "none" : "[hidden]") + "]";
     }
 
     public OpsOptions withPrefix(String prefix) {
-        return new OpsOptions(bootstrapServers, prefix, httpHost, httpPort, samplingInterval, windowSize, adminToken);
+        return new OpsOptions(connection, prefix, httpHost, httpPort, samplingInterval, windowSize, adminToken);
     }
 
     public OpsOptions withHttp(String host, int port) {
-        return new OpsOptions(bootstrapServers, topicPrefix, host, port, samplingInterval, windowSize, adminToken);
+        return new OpsOptions(connection, topicPrefix, host, port, samplingInterval, windowSize, adminToken);
     }
 
     public OpsOptions withSampling(Duration interval, int window) {
-        return new OpsOptions(bootstrapServers, topicPrefix, httpHost, httpPort, interval, window, adminToken);
+        return new OpsOptions(connection, topicPrefix, httpHost, httpPort, interval, window, adminToken);
     }
 
     public OpsOptions withAdminToken(String token) {
-        return new OpsOptions(bootstrapServers, topicPrefix, httpHost, httpPort, samplingInterval, windowSize, token);
+        return new OpsOptions(connection, topicPrefix, httpHost, httpPort, samplingInterval, windowSize, token);
     }
 }
