@@ -2,6 +2,7 @@ package ai.factory.scoring;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -46,6 +47,10 @@ public final class Scorer implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     /** Bound on reading one release back from the models topic; the watcher retries later when it runs out. */
     private static final Duration READ_BACK_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Settings of the classic group protocol that a consumer of the consumer protocol refuses. */
+    private static final List<String> CLASSIC_PROTOCOL_ONLY = List.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
 
     private final ScorerOptions options;
     private final SchemaRegistry ownedRegistry;
@@ -212,7 +217,11 @@ public final class Scorer implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(options.maxBatchSize(), 500));
         // Features from an exactly-once ingest job count only once their transaction commits.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return options.connection().clientConfig(props);
+        Map<String, Object> config = options.connection().clientConfig(props);
+        // A settings file shared with the feedback app (Streams, classic protocol) may tune these; the consumer
+        // protocol leaves them to the broker and refuses to start with them.
+        CLASSIC_PROTOCOL_ONLY.forEach(config::remove);
+        return config;
     }
 
     /** Reads single releases back by offset: an offset no longer in the log must fail, not reset to an end. */

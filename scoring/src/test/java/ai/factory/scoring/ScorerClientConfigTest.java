@@ -24,7 +24,10 @@ class ScorerClientConfigTest {
             CommonClientConfigs.CLIENT_DNS_LOOKUP_CONFIG, "resolve_canonical_bootstrap_servers_only",
             CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, "12345",
             // A file that names the isolation level must not make the scorer serve uncommitted releases.
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"));
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+            // Classic group protocol settings (for Streams) in a shared file must not stop the features consumer.
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000",
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000"));
 
     private final ScorerOptions options = ScorerOptions.defaults(CONNECTION, "delay").withTopicPrefix("p.");
 
