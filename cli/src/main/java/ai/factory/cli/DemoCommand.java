@@ -218,7 +218,7 @@ final class DemoCommand implements Callable<Integer> {
                         live != null ? EmbeddedFactory.rememberEvents(live, 1)
                                 : EmbeddedFactory.rememberEvents(joinWindow(map), replayOptions.speedup())),
                 this::trainerOptions);
-             LoopObserver observer = new LoopObserver(factory.bootstrapServers(), topics, factory.registry(), target.regression());
+             LoopObserver observer = new LoopObserver(factory.connection(), topics, factory.registry(), target.regression());
              KafkaProducer<String, byte[]> producer = ProduceCommand.producer(factory.bootstrapServers())) {
             running = factory;
             Thread watcher = new Thread(observer, "demo-observer");

@@ -45,7 +45,7 @@ final class LagCommand implements Callable<Integer> {
         if (interval == null) {
             throw new IllegalArgumentException("--interval must be a duration");
         }
-        spec.commandLine().getOut().print(LagReport.render(kafka.connection().bootstrapServers(), samples, interval, partitions));
+        spec.commandLine().getOut().print(LagReport.render(kafka.connection(), samples, interval, partitions));
         spec.commandLine().getOut().flush();
         return 0;
     }

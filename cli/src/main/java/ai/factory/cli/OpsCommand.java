@@ -39,7 +39,7 @@ final class OpsCommand implements Callable<Integer> {
             description = "Port, HTTP or HTTPS; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--interval", defaultValue = OpsOptions.DEFAULT_INTERVAL_TEXT, paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often lag and the views are sampled (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
@@ -62,7 +62,7 @@ final class OpsCommand implements Callable<Integer> {
         if (interval == null || interval.isZero()) {
             throw new IllegalArgumentException("--interval must be a positive duration");
         }
-        OpsOptions options = OpsOptions.defaults(kafka.connection().bootstrapServers()).withPrefix(kafka.prefix())
+        OpsOptions options = OpsOptions.defaults(kafka.connection()).withPrefix(kafka.prefix())
                 .withHttp(host, port).withSampling(interval, window)
                 .withAccess(ConsoleAccess.fromEnvironment(readToken, tlsKeystore));
         OpsServer server = new OpsServer(options).start();

@@ -13,6 +13,7 @@ import ai.factory.topics.TopicCatalog;
 import ai.factory.topics.TopicSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ public final class FeedbackApp implements AutoCloseable {
 
     /** Starts the app with the schema registry kept in the cluster's {@code <prefix>schemas} topic. */
     public static FeedbackApp start(FeedbackOptions options, MeterRegistry meters) {
-        SchemaRegistry registry = new KafkaSchemaRegistry(options.bootstrapServers(), options.topics().schemas());
+        SchemaRegistry registry = new KafkaSchemaRegistry(options.connection(), options.topics().schemas());
         try {
             return start(options, registry, meters, true);
         } catch (RuntimeException e) {
@@ -68,7 +69,7 @@ public final class FeedbackApp implements AutoCloseable {
         });
         streams.start();
         log.info("Feedback app {} started on {} (topics prefix '{}', window {}, policies {})", options.applicationId(),
-                options.bootstrapServers(), options.topicPrefix(), options.join().window(), options.join().policies());
+                options.connection(), options.topicPrefix(), options.join().window(), options.join().policies());
         return new FeedbackApp(streams, registry, owns);
     }
 
@@ -78,11 +79,16 @@ public final class FeedbackApp implements AutoCloseable {
         specs.add(new TopicSpec(options.deadLetterTopicName(), options.partitions(), (short) -1,
                 Map.of("retention.ms", String.valueOf(Duration.ofDays(30).toMillis())), Rejected.class,
                 "feedback-app input that could not be read or failed validation"));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", options.bootstrapServers()))) {
+        try (Admin admin = Admin.create(adminConfig(options))) {
             TopicAdmin.ensure(admin, specs).stream()
                     .filter(o -> !o.note().isEmpty())
                     .forEach(o -> log.warn("Topic {} {}", o.topic(), o.note()));
         }
+    }
+
+    /** The topic admin's settings: the connection's, under the application id's name. */
+    static Map<String, Object> adminConfig(FeedbackOptions options) {
+        return options.connection().clientConfig(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, options.applicationId() + "-admin"));
     }
 
     public KafkaStreams.State state() {

@@ -2,21 +2,24 @@ package ai.factory.feedback;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.QualitySettings;
+import ai.factory.kafka.KafkaConnection;
+import ai.factory.options.DurationConverter;
 import ai.factory.records.QualityTask;
 import ai.factory.topics.Topics;
 
 /**
  * Everything the feedback app needs to run.
  *
- * @param bootstrapServers Kafka bootstrap servers
+ * @param connection       how every Kafka client of the app reaches the cluster: Streams and its internal clients, the
+ *                         schema registry's and the topic admin
  * @param topicPrefix      prefix of every topic name (see {@link Topics})
- * @param applicationId    Kafka Streams application id (consumer group, transactional ids, internal topics)
+ * @param applicationId    Kafka Streams application id (consumer group, transactional ids, internal topics); starts
+ *                         with the topic prefix, so the prefixed ACLs of a factory cover it
  * @param join             window, grace, late retention and feedback policies
  * @param quality          how online quality is measured, including the task (binary or regression) per model
  * @param punctuateEvery   event-time interval at which closed windows are looked for (join: on the join clock;
@@ -28,35 +31,51 @@ import ai.factory.topics.Topics;
  * @param createTopics     create missing topics at start
  * @param threads          stream threads
  * @param commitInterval   how often transactions commit (latency of examples under exactly-once)
- * @param extraConfig      further Kafka Streams or client settings, applied last
  */
-public record FeedbackOptions(String bootstrapServers, String topicPrefix, String applicationId, JoinSettings join,
+public record FeedbackOptions(KafkaConnection connection, String topicPrefix, String applicationId, JoinSettings join,
                               QualitySettings quality, Duration punctuateEvery, String deadLetterTopic, Path stateDir,
                               boolean inMemoryState, int partitions, boolean createTopics, int threads,
-                              Duration commitInterval, Map<String, String> extraConfig) {
+                              Duration commitInterval) {
 
+    // Each default is written once, as the command line writes it; the command's defaults are these texts.
     /** Default window: one day of event time between an event and its label. */
-    public static final Duration DEFAULT_WINDOW = Duration.ofDays(1);
+    public static final String DEFAULT_WINDOW_TEXT = "1d";
+    public static final Duration DEFAULT_WINDOW = DurationConverter.parse(DEFAULT_WINDOW_TEXT);
+    /** No grace: the join clock closes a window as soon as it passes its end. */
+    public static final String DEFAULT_GRACE_TEXT = "0s";
+    public static final String DEFAULT_PUNCTUATE_TEXT = "1s";
+    /** Latency of examples under exactly-once: a transaction commits this often. */
+    public static final String DEFAULT_COMMIT_INTERVAL_TEXT = "100ms";
+    public static final String DEFAULT_STATE_DIR = "feedback-state";
+    public static final int DEFAULT_PARTITIONS = 3;
+    public static final int DEFAULT_THREADS = 1;
 
     public FeedbackOptions {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(topicPrefix, "topicPrefix");
         Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(punctuateEvery, "punctuateEvery");
+        Objects.requireNonNull(commitInterval, "commitInterval");
+        if (!applicationId.startsWith(topicPrefix)) {
+            throw new IllegalArgumentException("application id '" + applicationId + "' does not start with the topic prefix '"
+                    + topicPrefix + "'");
+        }
         if (threads < 1 || partitions < 1) {
             throw new IllegalArgumentException("threads and partitions must be positive");
         }
-        extraConfig = Map.copyOf(extraConfig);
     }
 
-    /** Application id unless configured; {@link #withTopicPrefix} prefixes it. */
+    /** The application id's name after the topic prefix, unless configured. */
     public static final String DEFAULT_APPLICATION_ID = "factory-feedback";
 
     /** Defaults: window one day, no grace, late feedback recognized for another window, policy last/no-example. */
-    public static FeedbackOptions defaults(String bootstrapServers) {
-        return new FeedbackOptions(bootstrapServers, "", DEFAULT_APPLICATION_ID,
-                new JoinSettings(DEFAULT_WINDOW, Duration.ZERO, DEFAULT_WINDOW, FeedbackPolicies.of(FeedbackPolicy.standard())),
-                QualitySettings.defaults(), Duration.ofSeconds(1), null, Path.of("target", "feedback-state"), false,
-                3, true, 1, Duration.ofMillis(100), Map.of());
+    public static FeedbackOptions defaults(KafkaConnection connection) {
+        return new FeedbackOptions(connection, "", DEFAULT_APPLICATION_ID,
+                new JoinSettings(DEFAULT_WINDOW, DurationConverter.parse(DEFAULT_GRACE_TEXT), DEFAULT_WINDOW,
+                        FeedbackPolicies.of(FeedbackPolicy.standard())),
+                QualitySettings.defaults(), DurationConverter.parse(DEFAULT_PUNCTUATE_TEXT), null,
+                Path.of("target", DEFAULT_STATE_DIR), false, DEFAULT_PARTITIONS, true, DEFAULT_THREADS,
+                DurationConverter.parse(DEFAULT_COMMIT_INTERVAL_TEXT));
     }
 
     public Topics topics() {
@@ -69,28 +88,29 @@ public record FeedbackOptions(String bootstrapServers, String topicPrefix, Strin
     }
 
     /**
-     * Prefixes the topic names, and the default application id too (Streams names its group, transactional ids and
-     * internal topics after it), so factories sharing a cluster stay apart.
+     * Prefixes the topic names and the application id (Streams names its group, transactional ids and internal topics
+     * after it), so factories sharing a cluster stay apart and one set of prefixed ACLs covers them.
      */
     public FeedbackOptions withTopicPrefix(String prefix) {
-        String id = DEFAULT_APPLICATION_ID.equals(applicationId) ? prefix + DEFAULT_APPLICATION_ID : applicationId;
-        return new FeedbackOptions(bootstrapServers, prefix, id, join, quality, punctuateEvery, deadLetterTopic,
-                stateDir, inMemoryState, partitions, createTopics, threads, commitInterval, extraConfig);
+        String id = prefix + applicationId.substring(topicPrefix.length());
+        return new FeedbackOptions(connection, prefix, id, join, quality, punctuateEvery, deadLetterTopic,
+                stateDir, inMemoryState, partitions, createTopics, threads, commitInterval);
     }
 
-    public FeedbackOptions withApplicationId(String id) {
-        return new FeedbackOptions(bootstrapServers, topicPrefix, id, join, quality, punctuateEvery, deadLetterTopic,
-                stateDir, inMemoryState, partitions, createTopics, threads, commitInterval, extraConfig);
+    /** The application id {@code <prefix><name>}. */
+    public FeedbackOptions withApplicationId(String name) {
+        return new FeedbackOptions(connection, topicPrefix, topicPrefix + name, join, quality, punctuateEvery, deadLetterTopic,
+                stateDir, inMemoryState, partitions, createTopics, threads, commitInterval);
     }
 
     public FeedbackOptions withJoin(JoinSettings settings) {
-        return new FeedbackOptions(bootstrapServers, topicPrefix, applicationId, settings, quality, punctuateEvery,
-                deadLetterTopic, stateDir, inMemoryState, partitions, createTopics, threads, commitInterval, extraConfig);
+        return new FeedbackOptions(connection, topicPrefix, applicationId, settings, quality, punctuateEvery,
+                deadLetterTopic, stateDir, inMemoryState, partitions, createTopics, threads, commitInterval);
     }
 
     public FeedbackOptions withQuality(QualitySettings settings) {
-        return new FeedbackOptions(bootstrapServers, topicPrefix, applicationId, join, settings, punctuateEvery,
-                deadLetterTopic, stateDir, inMemoryState, partitions, createTopics, threads, commitInterval, extraConfig);
+        return new FeedbackOptions(connection, topicPrefix, applicationId, join, settings, punctuateEvery,
+                deadLetterTopic, stateDir, inMemoryState, partitions, createTopics, threads, commitInterval);
     }
 
     /** Judges {@code model}'s versions as {@code task} (models not named: {@link #withDefaultTask}, else binary). */
@@ -109,22 +129,17 @@ public record FeedbackOptions(String bootstrapServers, String topicPrefix, Strin
     }
 
     public FeedbackOptions withPunctuateEvery(Duration every) {
-        return new FeedbackOptions(bootstrapServers, topicPrefix, applicationId, join, quality, every, deadLetterTopic,
-                stateDir, inMemoryState, partitions, createTopics, threads, commitInterval, extraConfig);
+        return new FeedbackOptions(connection, topicPrefix, applicationId, join, quality, every, deadLetterTopic,
+                stateDir, inMemoryState, partitions, createTopics, threads, commitInterval);
     }
 
     public FeedbackOptions withState(Path dir, boolean inMemory) {
-        return new FeedbackOptions(bootstrapServers, topicPrefix, applicationId, join, quality, punctuateEvery,
-                deadLetterTopic, dir, inMemory, partitions, createTopics, threads, commitInterval, extraConfig);
+        return new FeedbackOptions(connection, topicPrefix, applicationId, join, quality, punctuateEvery,
+                deadLetterTopic, dir, inMemory, partitions, createTopics, threads, commitInterval);
     }
 
     public FeedbackOptions withPartitions(int count) {
-        return new FeedbackOptions(bootstrapServers, topicPrefix, applicationId, join, quality, punctuateEvery,
-                deadLetterTopic, stateDir, inMemoryState, count, createTopics, threads, commitInterval, extraConfig);
-    }
-
-    public FeedbackOptions withExtraConfig(Map<String, String> config) {
-        return new FeedbackOptions(bootstrapServers, topicPrefix, applicationId, join, quality, punctuateEvery,
-                deadLetterTopic, stateDir, inMemoryState, partitions, createTopics, threads, commitInterval, config);
+        return new FeedbackOptions(connection, topicPrefix, applicationId, join, quality, punctuateEvery,
+                deadLetterTopic, stateDir, inMemoryState, count, createTopics, threads, commitInterval);
     }
 }

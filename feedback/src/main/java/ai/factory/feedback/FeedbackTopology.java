@@ -1,6 +1,8 @@
 package ai.factory.feedback;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
@@ -91,20 +93,24 @@ public final class FeedbackTopology {
         return builder.build();
     }
 
-    /** Streams settings for {@code options}: exactly-once v2, state folder, and the extras. */
+    /**
+     * Streams settings for {@code options}: the connection's client settings (Streams hands them on to its internal
+     * consumers, producers and admin), then exactly-once v2, the state folder, threads and commit interval, which the
+     * options decide whatever the settings file says.
+     */
     public static Properties streamsConfig(FeedbackOptions options) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toAbsolutePath().toString());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.threads());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
+        Map<String, Object> own = new HashMap<>();
+        own.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
+        own.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        own.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toAbsolutePath().toString());
+        own.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.threads());
+        own.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
         // Helps Streams interleave the inputs in event-time order, but guarantees nothing: an input the consumer has
         // not fetched lately looks caught up, and after this wait Streams goes on without it (see JoinClock).
-        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 100L);
-        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
-        props.putAll(options.extraConfig());
+        own.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 100L);
+        own.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        Properties props = new Properties();
+        props.putAll(options.connection().clientConfig(own));
         return props;
     }
 

@@ -3,6 +3,7 @@ package ai.factory.feedback;
 import java.time.Duration;
 
 import ai.factory.feedback.policy.FeedbackPolicies;
+import ai.factory.options.DurationConverter;
 
 /**
  * How the join waits for labels and predictions.
@@ -30,13 +31,15 @@ public record JoinSettings(Duration window, Duration grace, Duration lateRetenti
                            Duration maxFeedbackLag, Duration maxPredictionLag) {
 
     /** Default bound on how far labels may trail the features: a week. */
-    public static final Duration DEFAULT_MAX_FEEDBACK_LAG = Duration.ofDays(7);
+    public static final String DEFAULT_MAX_FEEDBACK_LAG_TEXT = "7d";
+    public static final Duration DEFAULT_MAX_FEEDBACK_LAG = DurationConverter.parse(DEFAULT_MAX_FEEDBACK_LAG_TEXT);
 
     /**
      * Default bound on how far predictions may trail the features: a day. Live, a scorer a day behind is an outage;
      * in a replay at full speed a few seconds of model loading can be hours of event time.
      */
-    public static final Duration DEFAULT_MAX_PREDICTION_LAG = Duration.ofDays(1);
+    public static final String DEFAULT_MAX_PREDICTION_LAG_TEXT = "1d";
+    public static final Duration DEFAULT_MAX_PREDICTION_LAG = DurationConverter.parse(DEFAULT_MAX_PREDICTION_LAG_TEXT);
 
     /** With the default {@link #DEFAULT_MAX_FEEDBACK_LAG} and {@link #DEFAULT_MAX_PREDICTION_LAG}. */
     public JoinSettings(Duration window, Duration grace, Duration lateRetention, FeedbackPolicies policies) {

@@ -47,11 +47,12 @@ class ExactlyOnceRestartTest {
         String prefix = TestKafka.uniquePrefix("feedback-eos");
         Topics topics = new Topics(prefix);
         Path work = Files.createDirectories(Path.of("target", "eos-test", prefix));
+        // A dead member must leave the group quickly, so the restarted one gets its partitions.
+        Path clientSettings = Files.writeString(work.resolve("client.properties"),
+                "session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
         List<String> args = List.of("--bootstrap", kafka.bootstrapServers(), "--prefix", prefix,
-                "--application-id", prefix + "app", "--window", "PT1H", "--policy", "first",
-                "--state-dir", work.resolve("state").toString(), "--partitions", "3",
-                // A dead member must leave the group quickly, so the restarted one gets its partitions.
-                "--config", "session.timeout.ms=6000", "--config", "heartbeat.interval.ms=1000");
+                "--kafka-config", clientSettings.toString(), "--application-id", "app", "--window", "1h",
+                "--policy", "first", "--state-dir", work.resolve("state").toString(), "--partitions", "3");
         FeedbackApp.ensureTopics(new FeedbackCommand().parse(args).toOptions());
 
         Process first = launch(args, work.resolve("first.log"));

@@ -15,6 +15,7 @@ import ai.factory.broker.TestKafka;
 import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.QualitySettings;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Feedback;
 import ai.factory.records.LabeledExample;
@@ -49,8 +50,8 @@ class FeedbackAppKafkaTest {
         String prefix = TestKafka.uniquePrefix("feedback-app");
         Topics topics = new Topics(prefix);
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        FeedbackOptions options = FeedbackOptions.defaults(kafka.bootstrapServers()).withTopicPrefix(prefix)
-                .withApplicationId(prefix + "app")
+        FeedbackOptions options = FeedbackOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withTopicPrefix(prefix)
+                .withApplicationId("app")
                 .withJoin(new JoinSettings(Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1),
                         FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
                 .withQuality(QualitySettings.defaults().withPanes(1).withCountWindow(10))
@@ -104,8 +105,8 @@ class FeedbackAppKafkaTest {
         Topics topics = new Topics(prefix);
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         String applicationId = prefix + "app";
-        FeedbackOptions options = FeedbackOptions.defaults(kafka.bootstrapServers()).withTopicPrefix(prefix)
-                .withApplicationId(applicationId)
+        FeedbackOptions options = FeedbackOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withTopicPrefix(prefix)
+                .withApplicationId("app")
                 .withJoin(new JoinSettings(Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1),
                         FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
                 .withState(state, false);
@@ -157,8 +158,8 @@ class FeedbackAppKafkaTest {
         Topics topics = new Topics(prefix);
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         String applicationId = prefix + "app";
-        FeedbackOptions options = FeedbackOptions.defaults(kafka.bootstrapServers()).withTopicPrefix(prefix)
-                .withApplicationId(applicationId)
+        FeedbackOptions options = FeedbackOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withTopicPrefix(prefix)
+                .withApplicationId("app")
                 .withJoin(new JoinSettings(Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1),
                         FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
                 .withState(state, false);
@@ -212,8 +213,8 @@ class FeedbackAppKafkaTest {
         Topics topics = new Topics(prefix);
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         String applicationId = prefix + "app";
-        FeedbackOptions options = FeedbackOptions.defaults(kafka.bootstrapServers()).withTopicPrefix(prefix)
-                .withApplicationId(applicationId)
+        FeedbackOptions options = FeedbackOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withTopicPrefix(prefix)
+                .withApplicationId("app")
                 .withJoin(new JoinSettings(Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1),
                         FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
                 .withState(state, false);

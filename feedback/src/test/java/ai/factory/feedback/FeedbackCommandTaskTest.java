@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.QualityTask;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,7 @@ class FeedbackCommandTaskTest {
 
     @Test
     void optionsTakeATaskPerModel() {
-        FeedbackOptions options = FeedbackOptions.defaults("unused:9092").withTask("delay", QualityTask.REGRESSION);
+        FeedbackOptions options = FeedbackOptions.defaults(KafkaConnection.of("unused:9092")).withTask("delay", QualityTask.REGRESSION);
         assertThat(options.task("delay")).isEqualTo(QualityTask.REGRESSION);
         assertThat(options.task("flights")).isEqualTo(QualityTask.BINARY);
         assertThat(options.withDefaultTask(QualityTask.REGRESSION).task("flights")).isEqualTo(QualityTask.REGRESSION);

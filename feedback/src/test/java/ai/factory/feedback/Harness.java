@@ -6,6 +6,7 @@ import java.util.Properties;
 
 import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.quality.QualitySettings;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Feedback;
 import ai.factory.records.LabeledExample;
@@ -54,7 +55,7 @@ final class Harness implements AutoCloseable {
 
     Harness(Path stateDir, JoinSettings join, QualitySettings qualitySettings) {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        FeedbackOptions options = FeedbackOptions.defaults("unused:9092").withJoin(join).withQuality(qualitySettings)
+        FeedbackOptions options = FeedbackOptions.defaults(KafkaConnection.of("unused:9092")).withJoin(join).withQuality(qualitySettings)
                 .withPunctuateEvery(Duration.ofMillis(1)).withState(stateDir, true);
         FeedbackMetrics metrics = new FeedbackMetrics(meters);
         Properties props = FeedbackTopology.streamsConfig(options);

@@ -8,6 +8,7 @@ import java.util.List;
 
 import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
+import ai.factory.kafka.KafkaConnection;
 import org.junit.jupiter.api.Test;
 
 class JoinSettingsTest {
@@ -18,7 +19,7 @@ class JoinSettingsTest {
     void predictionsAreWaitedForADayByDefaultAndZeroMeansNotAtAll() {
         JoinSettings join = new JoinSettings(Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1), POLICIES);
         assertThat(join.maxPredictionLag()).isEqualTo(Duration.ofDays(1));
-        assertThat(FeedbackOptions.defaults("unused:9092").join().maxPredictionLag()).isEqualTo(Duration.ofDays(1));
+        assertThat(FeedbackOptions.defaults(KafkaConnection.of("unused:9092")).join().maxPredictionLag()).isEqualTo(Duration.ofDays(1));
         assertThat(join.withMaxPredictionLag(Duration.ZERO).maxPredictionLag()).isZero();
         assertThatThrownBy(() -> join.withMaxPredictionLag(Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -15,6 +15,7 @@ import ai.factory.feedback.quality.Outcome;
 import ai.factory.feedback.quality.OutcomeSerde;
 import ai.factory.feedback.quality.QualitySettings;
 import ai.factory.feedback.quality.QualityTasks;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.QualityReport;
 import ai.factory.records.QualityTask;
 import ai.factory.serde.AvroSerde;
@@ -232,7 +233,7 @@ class QualityProcessorTest {
         QualityProcessor processor;
 
         Driver(Path stateDir, QualitySettings settings, Duration lateness, int cachedVersions) {
-            FeedbackOptions options = FeedbackOptions.defaults("unused:9092").withQuality(settings)
+            FeedbackOptions options = FeedbackOptions.defaults(KafkaConnection.of("unused:9092")).withQuality(settings)
                     .withState(stateDir, true);
             applicationId = options.applicationId();
             InMemorySchemaRegistry registry = new InMemorySchemaRegistry();

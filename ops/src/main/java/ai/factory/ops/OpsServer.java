@@ -2,8 +2,6 @@ package ai.factory.ops;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 import ai.factory.ops.web.ConsoleAccess;
 import ai.factory.ops.web.OpsHttpServer;
@@ -12,7 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The ops service with its dashboard: {@code factory ops}. Start, read {@link #port()}, close. */
+/** The ops service with its dashboard, as {@code factory ops} runs it. Start, read {@link #port()}, close. */
 public final class OpsServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
@@ -46,8 +44,8 @@ public final class OpsServer implements AutoCloseable {
         service.start();
         http.start();
         ConsoleAccess access = options.access();
-        log.info("Ops dashboard on {} (sampling every {} ms, window {} samples, model actions {}, reads {})",
-                url(), options.samplingInterval().toMillis(), options.windowSize(),
+        log.info("Ops dashboard on {} watching {} (sampling every {} ms, window {} samples, model actions {}, reads {})",
+                url(), options.connection(), options.samplingInterval().toMillis(), options.windowSize(),
                 access.actionsEnabled() ? "enabled" : "disabled",
                 access.readsNeedToken(options.httpHost()) ? "need the token" : "open");
         return this;
@@ -77,32 +75,5 @@ public final class OpsServer implements AutoCloseable {
             service.close();
         }
         meters.close();
-    }
-
-    /**
-     * Runs until interrupted. Arguments: bootstrap servers, then optional topic prefix, host, port,
-     * sampling interval in ms; the token comes from the environment variable FACTORY_OPS_TOKEN (reads need it
-     * off loopback); plain HTTP.
-     */
-    public static void main(String[] args) throws InterruptedException {
-        if (args.length < 1) {
-            System.err.println("usage: OpsServer BOOTSTRAP [PREFIX [HOST [PORT [INTERVAL_MS]]]]");
-            System.exit(2);
-        }
-        OpsOptions options = OpsOptions.defaults(args[0])
-                .withPrefix(args.length > 1 ? args[1] : "")
-                .withHttp(args.length > 2 ? args[2] : OpsOptions.DEFAULT_HOST,
-                        args.length > 3 ? Integer.parseInt(args[3]) : OpsOptions.DEFAULT_PORT)
-                .withSampling(args.length > 4 ? Duration.ofMillis(Long.parseLong(args[4])) : OpsOptions.DEFAULT_INTERVAL,
-                        OpsOptions.DEFAULT_WINDOW)
-                .withAccess(ConsoleAccess.fromEnvironment(false, null));
-        OpsServer server = new OpsServer(options).start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "factory-ops-shutdown"));
-        System.out.println("ops dashboard: " + server.url());
-        stopped.await();
     }
 }

@@ -53,13 +53,13 @@ public final class OpsService implements AutoCloseable {
     public OpsService(OpsOptions options, MeterRegistry meters) {
         this.options = options;
         this.topics = new Topics(options.topicPrefix());
-        this.registry = new KafkaSchemaRegistry(options.bootstrapServers(), topics.schemas());
-        this.sampler = new LagSampler(options.bootstrapServers());
+        this.registry = new KafkaSchemaRegistry(options.connection(), topics.schemas());
+        this.sampler = new LagSampler(options.connection());
         this.monitor = new LagMonitor(new StatusEvaluator(options.windowSize()), options.samplingInterval().toMillis());
         this.pipeline = new PipelineView(Stage.of(topics), options.windowSize());
-        this.models = new ModelsView(options.bootstrapServers(), topics.models(), registry);
-        this.quality = new QualityView(options.bootstrapServers(), topics.quality(), registry);
-        this.freshness = new FreshnessView(options.bootstrapServers(), topics.predictions(), registry);
+        this.models = new ModelsView(options.connection(), topics.models(), registry);
+        this.quality = new QualityView(options.connection(), topics.quality(), registry);
+        this.freshness = new FreshnessView(options.connection(), topics.predictions(), registry);
         this.metrics = new OpsMetrics(meters);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "factory-ops-refresh");

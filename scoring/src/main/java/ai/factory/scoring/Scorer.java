@@ -2,6 +2,7 @@ package ai.factory.scoring;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -47,6 +48,10 @@ public final class Scorer implements AutoCloseable {
     /** Bound on reading one release back from the models topic; the watcher retries later when it runs out. */
     private static final Duration READ_BACK_TIMEOUT = Duration.ofSeconds(10);
 
+    /** Settings of the classic group protocol that a consumer of the consumer protocol refuses. */
+    private static final List<String> CLASSIC_PROTOCOL_ONLY = List.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+
     private final ScorerOptions options;
     private final SchemaRegistry ownedRegistry;
     private final SessionFactory sessions;
@@ -82,7 +87,7 @@ public final class Scorer implements AutoCloseable {
 
     /** Starts a scorer with the schema registry kept in the cluster's schemas topic. */
     public static Scorer start(ScorerOptions options, MeterRegistry meters) {
-        SchemaRegistry registry = new KafkaSchemaRegistry(options.bootstrapServers(), options.topics().schemas());
+        SchemaRegistry registry = new KafkaSchemaRegistry(options.connection(), options.topics().schemas());
         return start(options, registry, registry, meters);
     }
 
@@ -104,9 +109,10 @@ public final class Scorer implements AutoCloseable {
             throw new IllegalStateException("interrupted while reading the models topic", e);
         }
         scorer.loopThread.start();
-        log.info("Scorer {} serving model {} on {} (group {}, batches of {} within {} ms, linger {} ms{})", options.instanceId(),
-                options.modelName(), scorer.device(), options.groupId(), options.maxBatchSize(), options.maxWait().toMillis(),
-                options.producerLinger().toMillis(), options.shadow() ? ", shadow scoring on" : "");
+        log.info("Scorer {} serving model {} on {} (group {}, batches of {} within {} ms, linger {} ms{}) from {}",
+                options.instanceId(), options.modelName(), scorer.device(), options.groupId(), options.maxBatchSize(),
+                options.maxWait().toMillis(), options.producerLinger().toMillis(),
+                options.shadow() ? ", shadow scoring on" : "", options.connection());
         return scorer;
     }
 
@@ -185,8 +191,24 @@ public final class Scorer implements AutoCloseable {
     }
 
     private static KafkaConsumer<String, byte[]> featuresConsumer(ScorerOptions options) {
+        return new KafkaConsumer<>(featuresConsumerConfig(options), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaConsumer<String, byte[]> modelsConsumer(ScorerOptions options) {
+        return new KafkaConsumer<>(modelsConsumerConfig(options, "-models"), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaConsumer<String, byte[]> readBackConsumer(ScorerOptions options) {
+        return new KafkaConsumer<>(readBackConsumerConfig(options), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaProducer<String, byte[]> producer(ScorerOptions options) {
+        return new KafkaProducer<>(producerConfig(options), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The features consumer: the connection's settings, then the group's. */
+    static Map<String, Object> featuresConsumerConfig(ScorerOptions options) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, options.instanceId() + "-features");
         props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
@@ -195,45 +217,45 @@ public final class Scorer implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(options.maxBatchSize(), 500));
         // Features from an exactly-once ingest job count only once their transaction commits.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static KafkaConsumer<String, byte[]> modelsConsumer(ScorerOptions options) {
-        return new KafkaConsumer<>(modelsConsumerProps(options, "-models"), new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> config = options.connection().clientConfig(props);
+        // A settings file shared with the feedback app (Streams, classic protocol) may tune these; the consumer
+        // protocol leaves them to the broker and refuses to start with them.
+        CLASSIC_PROTOCOL_ONLY.forEach(config::remove);
+        return config;
     }
 
     /** Reads single releases back by offset: an offset no longer in the log must fail, not reset to an end. */
-    private static KafkaConsumer<String, byte[]> readBackConsumer(ScorerOptions options) {
-        Map<String, Object> props = modelsConsumerProps(options, "-models-read-back");
+    static Map<String, Object> readBackConsumerConfig(ScorerOptions options) {
+        Map<String, Object> props = modelsConsumerConfig(options, "-models-read-back");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         // One release is wanted, not the megabytes of releases after it: the broker still returns the first batch whole.
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        return props;
     }
 
-    private static Map<String, Object> modelsConsumerProps(ScorerOptions options, String clientSuffix) {
+    /** A consumer of the models topic without a group (it reads every partition itself). */
+    static Map<String, Object> modelsConsumerConfig(ScorerOptions options, String clientSuffix) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, options.instanceId() + clientSuffix);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
         // The trainer publishes releases in transactions: never serve one that may still be aborted.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return props;
+        return options.connection().clientConfig(props);
     }
 
-    private static KafkaProducer<String, byte[]> producer(ScorerOptions options) {
+    /** The predictions producer: idempotent, lz4, lingering {@link ScorerOptions#producerLinger()}. */
+    static Map<String, Object> producerConfig(ScorerOptions options) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, options.instanceId() + "-predictions");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, (int) options.producerLinger().toMillis());
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        return options.connection().clientConfig(props);
     }
 }

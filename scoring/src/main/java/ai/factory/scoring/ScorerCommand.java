@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import ai.factory.onnx.Device;
+import ai.factory.options.DurationConverter;
+import ai.factory.options.KafkaOptions;
 import ai.factory.target.ModelTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code score}: runs one scorer instance until the process is stopped. */
@@ -20,57 +23,62 @@ public final class ScorerCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ScorerCommand.class);
 
-    @Option(names = {"-b", "--bootstrap"}, defaultValue = "${env:FACTORY_BOOTSTRAP:-127.0.0.1:9092}", description = "Kafka bootstrap servers (default: $FACTORY_BOOTSTRAP, else ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
-    @Option(names = "--prefix", defaultValue = "${env:FACTORY_TOPIC_PREFIX:-}", description = "Prefix of every topic name (default: none)")
-    String topicPrefix;
-
-    @Option(names = "--model", description = "Model name whose champions to serve (or --spec)")
+    @Option(names = "--model", paramLabel = "NAME", description = "Model whose champions to serve (or --spec).")
     String model;
 
-    @Option(names = "--spec", paramLabel = "SPEC", description = "Feature spec (a file) whose model to serve: its model section names it")
+    @Option(names = "--spec", paramLabel = "SPEC", description = "Feature spec (a file) whose model to serve: its model section names it.")
     String spec;
 
-    @Option(names = "--group", defaultValue = ScorerOptions.DEFAULT_GROUP, description = "Consumer group of the scorer instances (default: <prefix>${DEFAULT-VALUE})")
+    @Option(names = "--group", defaultValue = ScorerOptions.DEFAULT_GROUP, paramLabel = "NAME",
+            description = "Consumer group of the scorer instances, after the topic prefix (default: <prefix>${DEFAULT-VALUE}).")
     String group;
 
-    @Option(names = "--instance", description = "Name of this instance in client ids and logs (default: scorer-<pid>)")
+    @Option(names = "--instance", paramLabel = "NAME", description = "Name of this instance in client ids and logs (default: scorer-<pid>).")
     String instance;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N; CUDA falls back to the CPU with a warning")
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
+            description = "cpu, cuda or cuda:N; CUDA falls back to the CPU with a warning (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--threads", description = "ONNX Runtime intra-op threads per session (default: half the cores)")
+    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads per session (default: half the cores).")
     Integer threads;
 
-    @Option(names = "--spinning", description = "Let idle ONNX Runtime threads spin (off by default)")
+    @Option(names = "--spinning", description = "Let idle ONNX Runtime threads spin (off by default).")
     boolean spinning;
 
-    @Option(names = "--max-batch", defaultValue = "256", description = "Most vectors per ONNX Runtime run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-batch", defaultValue = "" + ScorerOptions.DEFAULT_MAX_BATCH, paramLabel = "N",
+            description = "Most vectors per ONNX Runtime run (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "0",
-            description = "Longest a vector waits for its batch to fill (default: ${DEFAULT-VALUE}: each poll's vectors are scored "
-                    + "at once, so batches grow only with a backlog). More makes fuller batches on a steady stream at the "
-                    + "cost of up to this much latency per vector.")
-    long maxWaitMs;
+    @Option(names = "--max-wait", defaultValue = ScorerOptions.DEFAULT_MAX_WAIT_TEXT, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Longest a vector waits for its batch to fill (default: ${DEFAULT-VALUE}: each poll's vectors are scored at once, "
+                    + "so batches grow only with a backlog). More makes fuller batches on a steady stream at the cost of up "
+                    + "to this much latency per vector.")
+    Duration maxWait;
 
-    @Option(names = "--linger-ms", defaultValue = "2",
-            description = "linger.ms of the predictions producer (default: ${DEFAULT-VALUE}): longer gathers more predictions "
-                    + "per request at the cost of up to this much latency; 0 sends at once")
-    long lingerMs;
+    @Option(names = "--linger", defaultValue = ScorerOptions.DEFAULT_LINGER_TEXT, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "linger.ms of the predictions producer (default: ${DEFAULT-VALUE}): longer gathers more predictions per request at "
+                    + "the cost of up to this much latency; 0s sends at once.")
+    Duration linger;
 
-    @Option(names = "--max-pending", description = "Unscored vectors per partition before it is paused (default: 4 x max batch)")
+    @Option(names = "--max-pending", paramLabel = "N",
+            description = "Unscored vectors per partition before it is paused (default: " + ScorerOptions.PENDING_BATCHES
+                    + " x max batch).")
     Integer maxPending;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "1000", description = "How often handled offsets are committed (default: ${DEFAULT-VALUE})")
-    long commitIntervalMs;
+    @Option(names = "--commit-interval", defaultValue = ScorerOptions.DEFAULT_COMMIT_INTERVAL_TEXT, paramLabel = "DURATION",
+            converter = DurationConverter.class, description = "How often handled offsets are committed (default: ${DEFAULT-VALUE}).")
+    Duration commitInterval;
 
-    @Option(names = "--shadow", description = "Also score with the challenger and write to predictions.shadow")
+    @Option(names = "--shadow", description = "Also score with the challenger and write to predictions.shadow.")
     boolean shadow;
 
-    @Option(names = "--from-latest", description = "A new group starts at the end of the features topic instead of its beginning")
+    @Option(names = "--from-latest", description = "A new group starts at the end of the features topic instead of its beginning.")
     boolean fromLatest;
 
     /** The options these arguments describe. */
@@ -78,14 +86,22 @@ public final class ScorerCommand implements Callable<Integer> {
         if ((model == null) == (spec == null)) {
             throw new IllegalArgumentException("name the model to serve with --model NAME or --spec SPEC (one of them)");
         }
+        String prefix = kafka.prefix();
         String model = this.model != null ? this.model : ModelTarget.ofSpec(spec).name();
-        ScorerOptions defaults = ScorerOptions.defaults(bootstrap, model);
-        String prefix = topicPrefix == null ? "" : topicPrefix;
-        return new ScorerOptions(bootstrap, topicPrefix, model, ScorerOptions.DEFAULT_GROUP.equals(group) ? prefix + group : group,
-                instance != null ? instance : defaults.instanceId(), Device.parse(device),
+        return new ScorerOptions(kafka.connection(), prefix, model, prefix + group,
+                instance != null ? instance : ScorerOptions.defaultInstance(), Device.parse(device),
                 threads != null ? threads : ScorerOptions.defaultThreads(), spinning, maxBatch,
-                Duration.ofMillis(maxWaitMs), maxPending != null ? maxPending : 4 * maxBatch,
-                Duration.ofMillis(commitIntervalMs), shadow, !fromLatest, defaults.startupTimeout(), Duration.ofMillis(lingerMs));
+                required(maxWait, "--max-wait"), maxPending != null ? maxPending : ScorerOptions.PENDING_BATCHES * maxBatch,
+                required(commitInterval, "--commit-interval"), shadow, !fromLatest,
+                ScorerOptions.DEFAULT_STARTUP_TIMEOUT, required(linger, "--linger"));
+    }
+
+    /** {@code value}, unless it is forever: these options need a bound. */
+    private static Duration required(Duration value, String option) {
+        if (value == null) {
+            throw new IllegalArgumentException(option + " must be a duration, not forever");
+        }
+        return value;
     }
 
     @Override

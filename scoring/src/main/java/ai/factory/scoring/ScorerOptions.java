@@ -3,17 +3,20 @@ package ai.factory.scoring;
 import java.time.Duration;
 import java.util.Objects;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionSettings;
+import ai.factory.options.DurationConverter;
 import ai.factory.topics.Topics;
 
 /**
  * Everything a scorer instance needs to know.
  *
- * @param bootstrapServers       Kafka bootstrap servers
+ * @param connection             how every Kafka client of the scorer reaches the cluster
  * @param topicPrefix            prefix of the factory's topic names ("" for the defaults)
  * @param modelName              the model whose champions this scorer serves
- * @param groupId                consumer group shared by the instances that split the features partitions
+ * @param groupId                consumer group shared by the instances that split the features partitions; starts with
+ *                               the topic prefix, so the prefixed ACLs of a factory cover it
  * @param instanceId             this instance's name in client ids and logs
  * @param device                 {@code cpu} or {@code cuda[:N]}; CUDA falls back to the CPU with a warning
  * @param intraOpThreads         ONNX Runtime intra-op threads per session
@@ -28,27 +31,40 @@ import ai.factory.topics.Topics;
  * @param startupTimeout         how long start() waits for the models topic to be read
  * @param producerLinger         {@code linger.ms} of the predictions producer: how long it waits to fill a request
  */
-public record ScorerOptions(String bootstrapServers, String topicPrefix, String modelName, String groupId,
+public record ScorerOptions(KafkaConnection connection, String topicPrefix, String modelName, String groupId,
                             String instanceId, Device device, int intraOpThreads, boolean allowSpinning,
                             int maxBatchSize, Duration maxWait, int maxPendingPerPartition, Duration commitInterval,
                             boolean shadow, boolean startFromEarliest, Duration startupTimeout,
                             Duration producerLinger) {
 
+    /** The consumer group's name after the topic prefix. */
     public static final String DEFAULT_GROUP = "factory-scoring";
     public static final int DEFAULT_MAX_BATCH = 256;
+    /** Unscored vectors per partition before it is paused, in batches. */
+    public static final int PENDING_BATCHES = 4;
     /**
      * No wait: on a real-time stream a vector rarely finds company within a few ms, so waiting only adds latency;
-     * under a backlog each poll brings many vectors and batches fill up to the max anyway.
+     * under a backlog each poll brings many vectors and batches fill up to the max anyway. Written as the command
+     * line writes it, so the command's default and this one are the same text.
      */
-    public static final Duration DEFAULT_MAX_WAIT = Duration.ZERO;
+    public static final String DEFAULT_MAX_WAIT_TEXT = "0s";
+    public static final Duration DEFAULT_MAX_WAIT = DurationConverter.parse(DEFAULT_MAX_WAIT_TEXT);
     /** The predictions of one batch are sent together; a short linger gathers those of the next batches under load. */
-    public static final Duration DEFAULT_LINGER = Duration.ofMillis(2);
+    public static final String DEFAULT_LINGER_TEXT = "2ms";
+    public static final Duration DEFAULT_LINGER = DurationConverter.parse(DEFAULT_LINGER_TEXT);
+    public static final String DEFAULT_COMMIT_INTERVAL_TEXT = "1s";
+    public static final Duration DEFAULT_COMMIT_INTERVAL = DurationConverter.parse(DEFAULT_COMMIT_INTERVAL_TEXT);
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
     public ScorerOptions {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(topicPrefix, "topicPrefix");
         Objects.requireNonNull(modelName, "modelName");
         Objects.requireNonNull(groupId, "groupId");
+        if (!groupId.startsWith(topicPrefix)) {
+            throw new IllegalArgumentException("consumer group '" + groupId + "' does not start with the topic prefix '"
+                    + topicPrefix + "'");
+        }
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(device, "device");
         if (maxBatchSize < 1 || maxPendingPerPartition < 1 || intraOpThreads < 1) {
@@ -56,8 +72,13 @@ public record ScorerOptions(String bootstrapServers, String topicPrefix, String 
         }
         Objects.requireNonNull(maxWait, "maxWait");
         Objects.requireNonNull(producerLinger, "producerLinger");
+        Objects.requireNonNull(commitInterval, "commitInterval");
+        Objects.requireNonNull(startupTimeout, "startupTimeout");
         if (maxWait.isNegative() || producerLinger.isNegative()) {
             throw new IllegalArgumentException("max wait and linger must not be negative");
+        }
+        if (commitInterval.isZero() || commitInterval.isNegative()) {
+            throw new IllegalArgumentException("the commit interval must be positive");
         }
     }
 
@@ -65,10 +86,16 @@ public record ScorerOptions(String bootstrapServers, String topicPrefix, String 
      * Defaults: group {@value #DEFAULT_GROUP}, CPU, batches of up to 256 without waiting, 2 ms linger, commit every
      * second.
      */
-    public static ScorerOptions defaults(String bootstrapServers, String modelName) {
-        return new ScorerOptions(bootstrapServers, "", modelName, DEFAULT_GROUP, "scorer-" + ProcessHandle.current().pid(),
+    public static ScorerOptions defaults(KafkaConnection connection, String modelName) {
+        return new ScorerOptions(connection, "", modelName, DEFAULT_GROUP, defaultInstance(),
                 Device.CPU, defaultThreads(), false, DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT,
-                4 * DEFAULT_MAX_BATCH, Duration.ofSeconds(1), false, true, Duration.ofSeconds(60), DEFAULT_LINGER);
+                PENDING_BATCHES * DEFAULT_MAX_BATCH, DEFAULT_COMMIT_INTERVAL, false, true, DEFAULT_STARTUP_TIMEOUT,
+                DEFAULT_LINGER);
+    }
+
+    /** This process's instance name: {@code scorer-<pid>}. */
+    public static String defaultInstance() {
+        return "scorer-" + ProcessHandle.current().pid();
     }
 
     /** Half the cores: the rest is for the Kafka clients of the scorer. */
@@ -84,41 +111,42 @@ public record ScorerOptions(String bootstrapServers, String topicPrefix, String 
         return new SessionSettings(device, intraOpThreads, allowSpinning);
     }
 
-    /** Prefixes the topic names, and the default consumer group too, so factories sharing a cluster stay apart. */
+    /** Prefixes the topic names and the consumer group, so factories sharing a cluster stay apart. */
     public ScorerOptions withTopicPrefix(String prefix) {
-        String group = DEFAULT_GROUP.equals(groupId) ? prefix + DEFAULT_GROUP : groupId;
-        return new ScorerOptions(bootstrapServers, prefix, modelName, group, instanceId, device, intraOpThreads,
+        String group = prefix + groupId.substring(topicPrefix.length());
+        return new ScorerOptions(connection, prefix, modelName, group, instanceId, device, intraOpThreads,
                 allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger);
     }
 
-    public ScorerOptions withGroup(String group, String instance) {
-        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, group, instance, device, intraOpThreads,
+    /** The consumer group {@code <prefix><name>} and this instance's name. */
+    public ScorerOptions withGroup(String name, String instance) {
+        return new ScorerOptions(connection, topicPrefix, modelName, topicPrefix + name, instance, device, intraOpThreads,
                 allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger);
     }
 
     public ScorerOptions withDevice(Device newDevice, int threads) {
-        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, newDevice, threads,
+        return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, newDevice, threads,
                 allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger);
     }
 
-    /** Batching with a pending limit of four batches per partition. */
+    /** Batching with a pending limit of {@value #PENDING_BATCHES} batches per partition. */
     public ScorerOptions withBatching(int batchSize, Duration wait) {
-        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
-                allowSpinning, batchSize, wait, 4 * batchSize, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger);
+        return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
+                allowSpinning, batchSize, wait, PENDING_BATCHES * batchSize, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger);
     }
 
     public ScorerOptions withShadow(boolean enabled) {
-        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
+        return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
                 allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, enabled, startFromEarliest, startupTimeout, producerLinger);
     }
 
     public ScorerOptions withCommitInterval(Duration interval) {
-        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
+        return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
                 allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, interval, shadow, startFromEarliest, startupTimeout, producerLinger);
     }
 
     public ScorerOptions withLinger(Duration linger) {
-        return new ScorerOptions(bootstrapServers, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
+        return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
                 allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, linger);
     }
 }

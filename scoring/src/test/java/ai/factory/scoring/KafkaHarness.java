@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import ai.factory.broker.TestKafka;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.Prediction;
@@ -72,9 +73,9 @@ public final class KafkaHarness implements AutoCloseable {
 
     /** Scorer options for this harness's topics: small batches, frequent commits. */
     public ScorerOptions options(String instance) {
-        return ScorerOptions.defaults(kafka.bootstrapServers(), Fixtures.MODEL)
+        return ScorerOptions.defaults(KafkaConnection.of(kafka.bootstrapServers()), Fixtures.MODEL)
                 .withTopicPrefix(topics.prefix())
-                .withGroup("scorers-" + topics.prefix(), instance)
+                .withGroup("scorers", instance)
                 .withDevice(ai.factory.onnx.Device.CPU, 1)
                 .withBatching(64, Duration.ofMillis(5))
                 .withCommitInterval(Duration.ofMillis(200));

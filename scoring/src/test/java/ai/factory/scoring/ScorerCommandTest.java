@@ -1,11 +1,16 @@
 package ai.factory.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line of {@code factory score}. */
@@ -15,14 +20,14 @@ class ScorerCommandTest {
     void argumentsBecomeOptions() {
         ScorerCommand command = new ScorerCommand();
         new CommandLine(command).parseArgs("--bootstrap", "k:9092", "--model", "delay", "--device", "cuda:1",
-                "--threads", "3", "--max-batch", "128", "--max-wait-ms", "2", "--shadow", "--prefix", "p.");
+                "--threads", "3", "--max-batch", "128", "--max-wait", "5ms", "--shadow", "--prefix", "p.");
         ScorerOptions options = command.options();
-        assertThat(options.bootstrapServers()).isEqualTo("k:9092");
+        assertThat(options.connection().bootstrapServers()).isEqualTo("k:9092");
         assertThat(options.device()).isEqualTo(Device.cuda(1));
         assertThat(options.intraOpThreads()).isEqualTo(3);
         assertThat(options.maxBatchSize()).isEqualTo(128);
         assertThat(options.maxPendingPerPartition()).isEqualTo(512);
-        assertThat(options.maxWait()).isEqualTo(Duration.ofMillis(2));
+        assertThat(options.maxWait()).isEqualTo(Duration.ofMillis(5));
         assertThat(options.shadow()).isTrue();
         assertThat(options.allowSpinning()).isFalse();
         assertThat(options.topics().features()).isEqualTo("p.features");
@@ -30,19 +35,40 @@ class ScorerCommandTest {
         assertThat(options.startFromEarliest()).isTrue();
 
         new CommandLine(command).parseArgs("--model", "delay", "--prefix", "p.", "--group", "mine");
-        assertThat(command.options().groupId()).as("an explicit group stands as given").isEqualTo("mine");
+        assertThat(command.options().groupId()).as("one set of prefixed ACLs covers every group").isEqualTo("p.mine");
+    }
+
+    @Test
+    void aBadDurationIsOneLineNamingTheOption() {
+        assertThatThrownBy(() -> options("--model", "delay", "--max-wait", "5 millis"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--max-wait")
+                .hasMessageContaining("a duration must look like")
+                .extracting(Throwable::getMessage).asString().doesNotContain("\n");
+        assertThatThrownBy(() -> options("--model", "delay", "--commit-interval", "forever"))
+                .hasMessageContaining("--commit-interval must be a duration");
+    }
+
+    @Test
+    void theKafkaConfigFileReachesTheOptions(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "bootstrap.servers=k:9093\nsecurity.protocol=SASL_SSL\nsasl.jaas.config=secret\n");
+        ScorerOptions options = options("--model", "delay", "--kafka-config", file.toString());
+        assertThat(options.connection().bootstrapServers()).isEqualTo("k:9093");
+        assertThat(options.connection().securityProtocol()).isEqualTo("SASL_SSL");
+        assertThat(options.toString()).doesNotContain("secret");
     }
 
     @Test
     void theCommandsDefaultsAreTheOptionsDefaults() {
         ScorerOptions options = options("--model", "delay");
-        ScorerOptions defaults = ScorerOptions.defaults("k:9092", "delay");
+        ScorerOptions defaults = ScorerOptions.defaults(KafkaConnection.of("k:9092"), "delay");
         assertThat(options.maxWait()).isEqualTo(defaults.maxWait()).isZero();
         assertThat(options.maxBatchSize()).isEqualTo(defaults.maxBatchSize());
         assertThat(options.maxPendingPerPartition()).isEqualTo(defaults.maxPendingPerPartition());
         assertThat(options.producerLinger()).isEqualTo(defaults.producerLinger()).isEqualTo(Duration.ofMillis(2));
         assertThat(options.commitInterval()).isEqualTo(defaults.commitInterval());
-        assertThat(options("--model", "delay", "--linger-ms", "0").producerLinger()).isZero();
+        assertThat(options("--model", "delay", "--linger", "0s").producerLinger()).isZero();
     }
 
     @Test

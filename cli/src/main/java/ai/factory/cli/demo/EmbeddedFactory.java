@@ -15,6 +15,7 @@ import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.target.ModelTarget;
 import ai.factory.ops.OpsOptions;
 import ai.factory.records.QualityTask;
@@ -82,12 +83,12 @@ public final class EmbeddedFactory implements AutoCloseable {
     static final Duration REPLAY_DELIVERS_ALL = Duration.ofDays(36_525);
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
-    private final String bootstrap;
+    private final KafkaConnection connection;
     private final SchemaRegistry registry;
     private final OpsServer ops;
 
-    private EmbeddedFactory(String bootstrap, SchemaRegistry registry, OpsServer ops) {
-        this.bootstrap = bootstrap;
+    private EmbeddedFactory(KafkaConnection connection, SchemaRegistry registry, OpsServer ops) {
+        this.connection = connection;
         this.registry = registry;
         this.ops = ops;
     }
@@ -102,11 +103,13 @@ public final class EmbeddedFactory implements AutoCloseable {
                 started.push(kafka);
                 bootstrap = kafka.bootstrapServers();
             }
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            // Every client of the scorer, the feedback app, the ops console and the observer reaches Kafka through this.
+            KafkaConnection connection = KafkaConnection.of(bootstrap);
+            try (Admin admin = Admin.create(connection.clientConfig())) {
                 // The replay carries historic record times: a time-based retention would delete them at once.
                 TopicAdmin.ensure(admin, TopicCatalog.of(s.topics(), TopicCatalog.DEFAULT_PARTITIONS, null));
             }
-            SchemaRegistry registry = new KafkaSchemaRegistry(bootstrap, s.topics().schemas());
+            SchemaRegistry registry = new KafkaSchemaRegistry(connection, s.topics().schemas());
             started.push(registry);
 
             log.info("starting stream-ingest (Flink)");
@@ -118,7 +121,7 @@ public final class EmbeddedFactory implements AutoCloseable {
             log.info("starting feedback (Kafka Streams)");
             // The prefix also names the application id, under which Streams keeps its state (the join clock too):
             // demos with other prefixes on the same cluster must not restore each other's.
-            FeedbackOptions feedback = FeedbackOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())
+            FeedbackOptions feedback = FeedbackOptions.defaults(connection).withTopicPrefix(s.topics().prefix())
                     .withJoin(new JoinSettings(s.joinWindow(), Duration.ZERO, s.joinWindow(),
                             // Each event has one outcome: take it as soon as it is joined.
                             FeedbackPolicies.of(FeedbackPolicy.parse("first")), REPLAY_DELIVERS_ALL,
@@ -128,17 +131,19 @@ public final class EmbeddedFactory implements AutoCloseable {
             started.push(FeedbackApp.start(feedback, registry, new SimpleMeterRegistry()));
 
             log.info("starting the scorer (ONNX Runtime)");
-            started.push(Scorer.start(ScorerOptions.defaults(bootstrap, s.model().name()).withTopicPrefix(s.topics().prefix()),
+            started.push(Scorer.start(ScorerOptions.defaults(connection, s.model().name()).withTopicPrefix(s.topics().prefix()),
                     registry, new SimpleMeterRegistry()));
 
             log.info("starting online-trainer (Flink + ONNX Runtime)");
             TrainerJob.Running trainer = TrainerJob.start(trainerOptions.create(bootstrap));
             started.push(trainer);
 
-            OpsServer ops = new OpsServer(OpsOptions.defaults(bootstrap).withPrefix(s.topics().prefix())
-                    .withHttp(OpsOptions.DEFAULT_HOST, s.opsPort()).withSampling(Duration.ofSeconds(2), 10)).start();
+            // Samples more often than the default: the demo's lag changes within seconds.
+            OpsServer ops = new OpsServer(OpsOptions.defaults(connection).withPrefix(s.topics().prefix())
+                    .withHttp(OpsOptions.DEFAULT_HOST, s.opsPort())
+                    .withSampling(Duration.ofSeconds(2), OpsOptions.DEFAULT_WINDOW)).start();
             started.push(ops);
-            EmbeddedFactory factory = new EmbeddedFactory(bootstrap, registry, ops);
+            EmbeddedFactory factory = new EmbeddedFactory(connection, registry, ops);
             factory.running.addAll(started);
             return factory;
         } catch (Exception | Error e) {
@@ -154,7 +159,12 @@ public final class EmbeddedFactory implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return bootstrap;
+        return connection.bootstrapServers();
+    }
+
+    /** How the parts reach Kafka: what further clients of the factory (the demo's observer) take. */
+    public KafkaConnection connection() {
+        return connection;
     }
 
     public SchemaRegistry registry() {

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import ai.factory.feedback.LateReason;
 import ai.factory.feedback.quality.DelaySketch;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.LabeledExample;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.OffsetRange;
@@ -89,16 +90,15 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private volatile boolean running = true;
 
     /** @param regression judge numeric predictions (RMSE, MAE) instead of probabilities (log loss, AUC) */
-    public LoopObserver(String bootstrap, Topics topics, SchemaRegistry registry, boolean regression) {
+    public LoopObserver(KafkaConnection connection, Topics topics, SchemaRegistry registry, boolean regression) {
         this.topics = topics;
         this.regression = regression;
         this.quality = new OnlineQuality(regression);
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(connection.clientConfig(props), new StringDeserializer(), new ByteArrayDeserializer());
         this.predictions = AvroCodec.of(Prediction.class, registry);
         this.examples = AvroCodec.of(LabeledExample.class, registry);
         this.releases = AvroCodec.of(ModelRelease.class, registry);

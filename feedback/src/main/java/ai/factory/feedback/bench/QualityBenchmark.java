@@ -16,6 +16,7 @@ import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.Outcome;
 import ai.factory.feedback.quality.OutcomeSerde;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.serde.InMemorySchemaRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -204,7 +205,7 @@ public final class QualityBenchmark implements Callable<Integer> {
     }
 
     private FeedbackOptions options(Path state) {
-        return FeedbackOptions.defaults("unused:9092")
+        return FeedbackOptions.defaults(KafkaConnection.of("unused:9092"))
                 .withJoin(new JoinSettings(joinWindow, Duration.ZERO, joinWindow,
                         FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
                 .withState(state, !rocksdb);

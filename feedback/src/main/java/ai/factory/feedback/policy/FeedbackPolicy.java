@@ -22,9 +22,12 @@ public record FeedbackPolicy(Combine combine, OptionalDouble defaultLabel) {
         }
     }
 
+    /** The default policy, as the command line writes it. */
+    public static final String STANDARD = "last";
+
     /** Last feedback wins; no feedback, no example. */
     public static FeedbackPolicy standard() {
-        return new FeedbackPolicy(Combine.LAST, OptionalDouble.empty());
+        return parse(STANDARD);
     }
 
     /** The label when the window closes: the combined feedback, the default label, or none. */

@@ -3,6 +3,7 @@ package ai.factory.feedback.quality;
 import java.time.Duration;
 import java.util.Objects;
 
+import ai.factory.options.DurationConverter;
 import ai.factory.records.QualityTask;
 
 /**
@@ -22,6 +23,17 @@ import ai.factory.records.QualityTask;
  */
 public record QualitySettings(int countWindow, Duration timeWindow, double threshold, int aucBins, int calibrationBins,
                               double driftDelta, double driftLambda, int driftMinSamples, int panes, QualityTasks tasks) {
+
+    // The defaults, each written once: the feedback command's defaults are these.
+    public static final int DEFAULT_COUNT_WINDOW = 1000;
+    public static final String DEFAULT_TIME_WINDOW_TEXT = "1h";
+    public static final double DEFAULT_THRESHOLD = 0.5;
+    public static final int DEFAULT_AUC_BINS = 1000;
+    public static final int DEFAULT_CALIBRATION_BINS = 10;
+    public static final double DEFAULT_DRIFT_DELTA = 0.05;
+    public static final double DEFAULT_DRIFT_LAMBDA = 50.0;
+    public static final int DEFAULT_DRIFT_MIN_SAMPLES = 30;
+    public static final int DEFAULT_PANES = 4;
 
     public QualitySettings {
         Objects.requireNonNull(tasks, "tasks");
@@ -64,7 +76,9 @@ public record QualitySettings(int countWindow, Duration timeWindow, double thres
      * bins; drift on a 0.05 / 50 Page-Hinkley test.
      */
     public static QualitySettings defaults() {
-        return new QualitySettings(1000, Duration.ofHours(1), 0.5, 1000, 10, 0.05, 50.0, 30, 4, QualityTasks.binary());
+        return new QualitySettings(DEFAULT_COUNT_WINDOW, DurationConverter.parse(DEFAULT_TIME_WINDOW_TEXT), DEFAULT_THRESHOLD,
+                DEFAULT_AUC_BINS, DEFAULT_CALIBRATION_BINS, DEFAULT_DRIFT_DELTA, DEFAULT_DRIFT_LAMBDA,
+                DEFAULT_DRIFT_MIN_SAMPLES, DEFAULT_PANES, QualityTasks.binary());
     }
 
     public QualitySettings withAucBins(int bins) {

@@ -14,6 +14,7 @@ import ai.factory.bench.BenchResult.Figure;
 import ai.factory.bench.BenchResult.Target;
 import ai.factory.bench.KafkaRates;
 import ai.factory.broker.EmbeddedKafka;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.lag.GroupView;
 import ai.factory.ops.lag.LagMonitor;
 import ai.factory.ops.lag.LagSampler;
@@ -78,7 +79,7 @@ public final class LagRefreshBench {
             setUp(admin, bootstrap, topic, groupPrefix, groups, 0);
             double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
 
-            try (LagSampler sampler = new LagSampler(bootstrap)) {
+            try (LagSampler sampler = new LagSampler(KafkaConnection.of(bootstrap))) {
                 LagMonitor monitor = new LagMonitor(new StatusEvaluator(10), intervalMs);
                 long cold = timeRefresh(sampler, monitor, groupPrefix, groups);
                 long[] warm = new long[5];

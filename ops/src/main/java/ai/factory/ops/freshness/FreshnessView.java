@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.kafka.FoundRecord;
 import ai.factory.ops.kafka.PositionReader;
 import ai.factory.ops.kafka.ReadRequest;
@@ -37,7 +38,7 @@ public final class FreshnessView implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FreshnessView.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
     private final String predictionsTopic;
     private final AvroCodec<LabeledExample> examples;
     private final AvroCodec<Prediction> predictions;
@@ -46,12 +47,12 @@ public final class FreshnessView implements AutoCloseable {
     private TopicTail predictionTail;
     private long unreadable;
 
-    public FreshnessView(String bootstrapServers, String predictionsTopic, SchemaRegistry registry) {
-        this.bootstrapServers = bootstrapServers;
+    public FreshnessView(KafkaConnection connection, String predictionsTopic, SchemaRegistry registry) {
+        this.connection = connection;
         this.predictionsTopic = predictionsTopic;
         this.examples = AvroCodec.of(LabeledExample.class, registry);
         this.predictions = AvroCodec.of(Prediction.class, registry);
-        this.reader = new PositionReader(bootstrapServers, 8 << 20);
+        this.reader = new PositionReader(connection, 8 << 20);
     }
 
     /**
@@ -108,7 +109,7 @@ public final class FreshnessView implements AutoCloseable {
         if (predictionTail == null) {
             long earliest = releases.stream().mapToLong(ModelVersionView::createdAt).min().orElseThrow();
             // Predictions are served after their release is built; start a minute early for clock skew.
-            predictionTail = new TopicTail(bootstrapServers, predictionsTopic, Math.max(1, earliest - 60_000), 8 << 20);
+            predictionTail = new TopicTail(connection, predictionsTopic, Math.max(1, earliest - 60_000), 8 << 20);
         }
         for (ConsumerRecord<byte[], byte[]> record : predictionTail.poll(wait, 100_000)) {
             if (record.value() == null) {

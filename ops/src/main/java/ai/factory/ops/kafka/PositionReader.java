@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import ai.factory.kafka.KafkaConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -32,10 +33,15 @@ public final class PositionReader implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
 
-    /** A reader on {@code bootstrapServers}; {@code maxRecordBytes} bounds the largest record it must fetch. */
-    public PositionReader(String bootstrapServers, int maxRecordBytes) {
+    /** A reader on the cluster {@code connection} reaches; {@code maxRecordBytes} bounds the largest record it must fetch. */
+    public PositionReader(KafkaConnection connection, int maxRecordBytes) {
+        this.consumer = new KafkaConsumer<>(config(connection, maxRecordBytes), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /** The consumer's settings: the connection's, then a group-less read_committed reader's. */
+    public static Map<String, Object> config(KafkaConnection connection, int maxRecordBytes) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Reading below the log start (retention) lands on the oldest record still there.
@@ -45,7 +51,7 @@ public final class PositionReader implements AutoCloseable {
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(maxRecordBytes, 50 << 20));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "factory-ops-reader");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return connection.clientConfig(props);
     }
 
     /**

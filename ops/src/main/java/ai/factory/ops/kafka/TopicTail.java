@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.factory.kafka.KafkaConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,11 +31,16 @@ public final class TopicTail implements AutoCloseable {
      * Tails {@code topic} from its first record ({@code startTimestampMs} = 0) or from the first record at or
      * after that time; {@code maxRecordBytes} bounds the largest record.
      */
-    public TopicTail(String bootstrapServers, String topic, long startTimestampMs, int maxRecordBytes) {
+    public TopicTail(KafkaConnection connection, String topic, long startTimestampMs, int maxRecordBytes) {
         this.topic = topic;
         this.startTimestampMs = startTimestampMs;
+        this.consumer = new KafkaConsumer<>(config(connection, topic, maxRecordBytes), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /** The consumer's settings: the connection's, then a group-less read_committed tail's. */
+    public static Map<String, Object> config(KafkaConnection connection, String topic, int maxRecordBytes) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -42,7 +48,7 @@ public final class TopicTail implements AutoCloseable {
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(maxRecordBytes, 50 << 20));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "factory-ops-tail-" + topic);
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return connection.clientConfig(props);
     }
 
     public String topic() {

@@ -15,10 +15,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.kafka.FoundRecord;
 import ai.factory.ops.kafka.PositionReader;
 import ai.factory.ops.kafka.ReadRequest;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
@@ -57,11 +59,16 @@ public final class LagSampler implements AutoCloseable {
     private final Map<TopicPartition, long[]> newestRangeCache = new HashMap<>();
     private final Map<TopicPartition, FoundRecord> newestCache = new HashMap<>();
 
-    /** A sampler on {@code bootstrapServers}. */
-    public LagSampler(String bootstrapServers) {
-        this.admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers, "client.id", "factory-ops-admin"));
+    /** A sampler on the cluster {@code connection} reaches. */
+    public LagSampler(KafkaConnection connection) {
+        this.admin = Admin.create(adminConfig(connection));
         // Lag needs timestamps only; records larger than 1 MiB are fetched whole nonetheless by the broker.
-        this.reader = new PositionReader(bootstrapServers, 1 << 20);
+        this.reader = new PositionReader(connection, 1 << 20);
+    }
+
+    /** The admin client's settings: the connection's, then its client id. */
+    public static Map<String, Object> adminConfig(KafkaConnection connection) {
+        return connection.clientConfig(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "factory-ops-admin"));
     }
 
     /** One sample of every consumer group of the cluster. */

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.kafka.PositionReader;
 import ai.factory.ops.kafka.TopicTail;
 import ai.factory.records.ModelRelease;
@@ -37,7 +38,7 @@ public final class ModelsView implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelsView.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
     private final TopicTail tail;
     private final AvroCodec<ModelRelease> codec;
     private final ModelBook book = new ModelBook();
@@ -46,9 +47,9 @@ public final class ModelsView implements AutoCloseable {
     private PositionReader reader;
     private long unreadable;
 
-    public ModelsView(String bootstrapServers, String modelsTopic, SchemaRegistry registry) {
-        this.bootstrapServers = bootstrapServers;
-        this.tail = new TopicTail(bootstrapServers, modelsTopic, 0, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+    public ModelsView(KafkaConnection connection, String modelsTopic, SchemaRegistry registry) {
+        this.connection = connection;
+        this.tail = new TopicTail(connection, modelsTopic, 0, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
         this.codec = AvroCodec.of(ModelRelease.class, registry);
     }
 
@@ -138,7 +139,7 @@ public final class ModelsView implements AutoCloseable {
 
     private byte[] readerAt(ModelVersionView view) {
         if (reader == null) {
-            reader = new PositionReader(bootstrapServers, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+            reader = new PositionReader(connection, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
         }
         byte[] bytes = tail.readAt(reader, view.partition(), view.offset(), TIMEOUT);
         if (bytes == null) {
@@ -150,15 +151,19 @@ public final class ModelsView implements AutoCloseable {
 
     private KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
-            props.put(ProducerConfig.CLIENT_ID_CONFIG, "factory-ops-models");
-            producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+            producer = new KafkaProducer<>(producerConfig(connection), new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
+    }
+
+    /** The settings of the producer of promotions and roll backs: the connection's, then an idempotent producer's. */
+    public static Map<String, Object> producerConfig(KafkaConnection connection) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "factory-ops-models");
+        return connection.clientConfig(props);
     }
 
 

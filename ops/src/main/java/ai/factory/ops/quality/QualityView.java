@@ -3,6 +3,7 @@ package ai.factory.ops.quality;
 import java.time.Duration;
 import java.util.List;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.kafka.TopicTail;
 import ai.factory.records.QualityReport;
 import ai.factory.records.QualityTask;
@@ -23,8 +24,8 @@ public final class QualityView implements AutoCloseable {
     private final QualityBook book = new QualityBook();
     private long unreadable;
 
-    public QualityView(String bootstrapServers, String qualityTopic, SchemaRegistry registry) {
-        this.tail = new TopicTail(bootstrapServers, qualityTopic, 0, 8 << 20);
+    public QualityView(KafkaConnection connection, String qualityTopic, SchemaRegistry registry) {
+        this.tail = new TopicTail(connection, qualityTopic, 0, 8 << 20);
         this.codec = AvroCodec.of(QualityReport.class, registry);
     }
 

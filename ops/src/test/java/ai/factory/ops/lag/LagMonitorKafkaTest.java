@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.status.Status;
 import ai.factory.ops.status.StatusEvaluator;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -56,7 +57,7 @@ class LagMonitorKafkaTest {
         String topic = TestKafka.uniquePrefix("stall") + "in";
         String group = topic + ".group";
         try (KafkaFixture fx = new KafkaFixture(kafka.bootstrapServers());
-             LagSampler sampler = new LagSampler(kafka.bootstrapServers());
+             LagSampler sampler = new LagSampler(KafkaConnection.of(kafka.bootstrapServers()));
              KafkaConsumer<String, String> consumer = fx.consumer(group, false, 5)) {
             fx.createTopic(topic, 1);
             fx.produce(topic, 20);
@@ -81,7 +82,7 @@ class LagMonitorKafkaTest {
         String topic = TestKafka.uniquePrefix("stop") + "in";
         String group = topic + ".group";
         try (KafkaFixture fx = new KafkaFixture(kafka.bootstrapServers());
-             LagSampler sampler = new LagSampler(kafka.bootstrapServers())) {
+             LagSampler sampler = new LagSampler(KafkaConnection.of(kafka.bootstrapServers()))) {
             fx.createTopic(topic, 1);
             fx.produce(topic, 20);
             try (KafkaConsumer<String, String> consumer = fx.consumer(group, false, 8)) {
@@ -106,7 +107,7 @@ class LagMonitorKafkaTest {
         String topic = TestKafka.uniquePrefix("catchup") + "in";
         String group = topic + ".group";
         try (KafkaFixture fx = new KafkaFixture(kafka.bootstrapServers());
-             LagSampler sampler = new LagSampler(kafka.bootstrapServers());
+             LagSampler sampler = new LagSampler(KafkaConnection.of(kafka.bootstrapServers()));
              KafkaConsumer<String, String> consumer = fx.consumer(group, false, 10)) {
             fx.createTopic(topic, 1);
             fx.produce(topic, 100);
@@ -137,7 +138,7 @@ class LagMonitorKafkaTest {
         // Recent timestamps: older ones fall to the topic's time retention.
         long t0 = System.currentTimeMillis() - 60_000;
         try (KafkaFixture fx = new KafkaFixture(kafka.bootstrapServers());
-             LagSampler sampler = new LagSampler(kafka.bootstrapServers())) {
+             LagSampler sampler = new LagSampler(KafkaConnection.of(kafka.bootstrapServers()))) {
             fx.createTopic(topic, 1);
             fx.produce(topic, 10, t0, 1_000);
             fx.commit(group, topic, 3);
@@ -162,7 +163,7 @@ class LagMonitorKafkaTest {
         String group = topic + ".group";
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaFixture fx = new KafkaFixture(kafka.bootstrapServers());
-             LagSampler sampler = new LagSampler(kafka.bootstrapServers());
+             LagSampler sampler = new LagSampler(KafkaConnection.of(kafka.bootstrapServers()));
              KafkaProducer<String, String> tx = fx.transactionalProducer(prefix + "tx");
              KafkaConsumer<String, String> consumer = fx.consumer(group, true, 100)) {
             fx.createTopic(topic, 1);
@@ -208,7 +209,7 @@ class LagMonitorKafkaTest {
     void groupsAreFoundWhetherTheyHaveMembersOrOnlyCommittedOffsets(TestKafka kafka) throws Exception {
         String topic = TestKafka.uniquePrefix("groups") + "in";
         try (KafkaFixture fx = new KafkaFixture(kafka.bootstrapServers());
-             LagSampler sampler = new LagSampler(kafka.bootstrapServers())) {
+             LagSampler sampler = new LagSampler(KafkaConnection.of(kafka.bootstrapServers()))) {
             fx.createTopic(topic, 1);
             fx.produce(topic, 3);
             fx.commit(topic + ".a", topic, 1);
@@ -225,7 +226,7 @@ class LagMonitorKafkaTest {
         String topic = TestKafka.uniquePrefix("deleted") + "in";
         String group = topic + ".group";
         try (KafkaFixture fx = new KafkaFixture(kafka.bootstrapServers());
-             LagSampler sampler = new LagSampler(kafka.bootstrapServers())) {
+             LagSampler sampler = new LagSampler(KafkaConnection.of(kafka.bootstrapServers()))) {
             fx.createTopic(topic, 1);
             fx.produce(topic, 10);
             fx.commit(group, topic, 2);
@@ -249,7 +250,7 @@ class LagMonitorKafkaTest {
             fx.produce(topic, 10, System.currentTimeMillis() - 60_000, 500);
             fx.commit(group, topic, 4);
         }
-        String text = LagReport.render(kafka.bootstrapServers(), 2, Duration.ofMillis(200), true);
+        String text = LagReport.render(KafkaConnection.of(kafka.bootstrapServers()), 2, Duration.ofMillis(200), true);
         String groupLine = text.lines().filter(l -> l.startsWith(group)).findFirst().orElseThrow();
         assertThat(groupLine).contains(" 6 ").contains("2.5").contains("STOP");
         assertThat(text.lines().filter(l -> l.contains(topic) && l.contains(" 4 ") && l.contains(" 10 "))).hasSize(1);

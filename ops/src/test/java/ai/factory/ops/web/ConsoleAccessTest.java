@@ -157,7 +157,7 @@ class ConsoleAccessTest {
     }
 
     private static OpsOptions options(TestKafka kafka, String host, ConsoleAccess access) {
-        return OpsOptions.defaults(kafka.bootstrapServers()).withPrefix(TestKafka.uniquePrefix("access"))
+        return OpsOptions.defaults(ai.factory.kafka.KafkaConnection.of(kafka.bootstrapServers())).withPrefix(TestKafka.uniquePrefix("access"))
                 .withHttp(host, 0).withSampling(Duration.ofMillis(500), 3).withAccess(access);
     }
 

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.OpsOptions;
 import ai.factory.ops.OpsServer;
 import ai.factory.ops.models.ModelBook;
@@ -85,7 +86,7 @@ class DashboardBrowserTest {
             fx.commit(caughtUp, topic, 30);
             publishQuality(kafka.bootstrapServers(), new Topics(prefix));
 
-            OpsOptions options = OpsOptions.defaults(kafka.bootstrapServers()).withPrefix(prefix).withHttp("127.0.0.1", 0)
+            OpsOptions options = OpsOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withPrefix(prefix).withHttp("127.0.0.1", 0)
                     .withSampling(Duration.ofMillis(500), 3).withAccess(ConsoleAccess.open().withToken("token"));
             try (OpsServer server = new OpsServer(options).start()) {
                 String base = server.url();

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.OpsOptions;
 import ai.factory.ops.OpsServer;
 import ai.factory.ops.models.ModelBook;
@@ -87,7 +88,7 @@ class OpsServerTest {
             admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topics.events(), 0), new OffsetAndMetadata(0)))
                     .all().get(30, TimeUnit.SECONDS);
 
-            OpsOptions options = OpsOptions.defaults(bootstrap).withPrefix(topics.prefix()).withHttp("127.0.0.1", 0)
+            OpsOptions options = OpsOptions.defaults(KafkaConnection.of(bootstrap)).withPrefix(topics.prefix()).withHttp("127.0.0.1", 0)
                     .withSampling(Duration.ofMillis(300), 3).withAccess(ConsoleAccess.open().withToken(TOKEN));
             try (OpsServer server = new OpsServer(options).start()) {
                 String base = server.url();
@@ -197,7 +198,7 @@ class OpsServerTest {
     @Test
     void modelActionsAreDisabledWithoutAToken(TestKafka kafka) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix("notoken"));
-        OpsOptions options = OpsOptions.defaults(kafka.bootstrapServers()).withPrefix(topics.prefix()).withHttp("127.0.0.1", 0)
+        OpsOptions options = OpsOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withPrefix(topics.prefix()).withHttp("127.0.0.1", 0)
                 .withSampling(Duration.ofMillis(500), 3);
         try (OpsServer server = new OpsServer(options).start()) {
             HttpResponse<String> response = post(server.url() + "api/models/rollback?model=x", "anything");

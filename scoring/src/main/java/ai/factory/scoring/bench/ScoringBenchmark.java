@@ -19,9 +19,11 @@ import ai.factory.bench.BenchResult.Figure;
 import ai.factory.bench.BenchResult.Target;
 import ai.factory.bench.KafkaRates;
 import ai.factory.broker.EmbeddedKafka;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionFactory;
 import ai.factory.onnx.SessionSettings;
+import ai.factory.options.DurationConverter;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.Prediction;
@@ -85,11 +87,12 @@ public final class ScoringBenchmark implements Callable<Integer> {
         @Option(names = "--batch-sizes", split = ",", defaultValue = "1,16,64,256", description = "Batch sizes of direct ORT scoring (default: ${DEFAULT-VALUE})")
         int[] batchSizes;
 
-        @Option(names = "--max-batch", defaultValue = "256", description = "The scorer's max batch size (default: ${DEFAULT-VALUE})")
+        @Option(names = "--max-batch", defaultValue = "" + ScorerOptions.DEFAULT_MAX_BATCH, description = "The scorer's max batch size (default: ${DEFAULT-VALUE})")
         int maxBatch;
 
-        @Option(names = "--max-wait-ms", defaultValue = "0", description = "The scorer's max wait (default: ${DEFAULT-VALUE})")
-        int maxWaitMs;
+        @Option(names = "--max-wait", defaultValue = ScorerOptions.DEFAULT_MAX_WAIT_TEXT, paramLabel = "DURATION",
+                converter = DurationConverter.class, description = "The scorer's max wait (default: ${DEFAULT-VALUE})")
+        Duration maxWait;
 
         @Option(names = "--threads", defaultValue = "1", description = "ORT intra-op threads (default: ${DEFAULT-VALUE})")
         int threads;
@@ -160,7 +163,7 @@ public final class ScoringBenchmark implements Callable<Integer> {
                         + "direct ONNX Runtime scoring; served/s and latency at offered loads")
                 .setting("model", "logistic, dense " + s.dense + ", sparse " + s.sparse + ", buckets " + s.buckets)
                 .setting("ORT threads", s.threads).setting("scorer max batch", s.maxBatch)
-                .setting("scorer max wait ms", s.maxWaitMs).setting("backlog", s.backlog)
+                .setting("scorer max wait ms", s.maxWait.toMillis()).setting("backlog", s.backlog)
                 .setting("seconds per load", s.seconds).setting("partitions", s.partitions);
 
         Map<Integer, Double> direct = directScoring(release, vectors, result);
@@ -261,9 +264,9 @@ public final class ScoringBenchmark implements Callable<Integer> {
         AvroCodec<ModelRelease> releases = AvroCodec.of(ModelRelease.class, registry);
         AvroCodec<Prediction> predictions = AvroCodec.of(Prediction.class, registry);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        ScorerOptions options = ScorerOptions.defaults(servers, MODEL).withTopicPrefix(topics.prefix())
+        ScorerOptions options = ScorerOptions.defaults(KafkaConnection.of(servers), MODEL).withTopicPrefix(topics.prefix())
                 .withGroup("bench-" + topics.prefix(), "bench").withDevice(Device.CPU, s.threads)
-                .withBatching(s.maxBatch, Duration.ofMillis(s.maxWaitMs));
+                .withBatching(s.maxBatch, s.maxWait);
         try (KafkaProducer<String, byte[]> producer = producer(servers);
              KafkaConsumer<String, byte[]> reader = reader(servers, topics.predictions())) {
             producer.send(new ProducerRecord<>(topics.models(), MODEL + "/1", releases.encode(release))).get();
