@@ -9,7 +9,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -28,28 +30,41 @@ import org.slf4j.LoggerFactory;
  * <p>It is the same broker code that runs a Kafka cluster, started in-process: the embedded mode and
  * the tests use it, so their claims about Kafka hold for a real broker. Storage lives in a temporary
  * folder that {@link #close()} removes unless the caller supplied its own.
+ *
+ * <p>Started with {@link Settings#withSecurity()}, its one client listener is SASL_SSL (SCRAM-SHA-512 over TLS with a CA
+ * made at start), the standard KRaft authorizer checks ACLs, and {@link #security()} creates users, grants ACLs and
+ * writes client settings files. The TLS stores live in the storage folder's {@code tls} folder, removed on close.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String HOST = "127.0.0.1";
+    private static final String TLS_FOLDER = "tls";
 
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final boolean ownsDataDir;
     private final String bootstrapServers;
+    private final BrokerSecurity security;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean ownsDataDir, String bootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean ownsDataDir, String bootstrapServers,
+                          BrokerSecurity security) {
         this.server = server;
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
         this.bootstrapServers = bootstrapServers;
+        this.security = security;
     }
 
     /** Starts a broker on a free loopback port with temporary storage. */
     public static EmbeddedKafka start() {
         return start(new Settings(0, null, Map.of()));
+    }
+
+    /** Starts a broker with security on (see {@link Settings#withSecurity()}) on a free loopback port with temporary storage. */
+    public static EmbeddedKafka startSecured() {
+        return start(new Settings(0, null, Map.of()).withSecurity());
     }
 
     /** Starts a broker as the settings say; returns once it accepts connections. */
@@ -64,17 +79,25 @@ public final class EmbeddedKafka implements AutoCloseable {
         int brokerPort = settings.port() == 0 ? freePort() : settings.port();
         int controllerPort = freePort();
         Properties props = brokerProperties(dir, brokerPort, controllerPort);
-        props.putAll(settings.overrides());
+        String bootstrap = HOST + ":" + brokerPort;
+        BrokerSecurity security = null;
         try {
-            format(dir, props);
+            if (settings.secured()) {
+                security = BrokerSecurity.create(bootstrap, TlsMaterial.generate(dir.resolve(TLS_FOLDER), HOST));
+                props.putAll(security.brokerProperties(brokerPort, controllerPort, HOST));
+            }
+            props.putAll(settings.overrides());
+            format(dir, props, security == null ? new String[0] : security.formatArguments());
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            String bootstrap = HOST + ":" + brokerPort;
-            log.info("Embedded Kafka broker up at {} (storage {})", bootstrap, dir);
-            return new EmbeddedKafka(server, dir, ownsDir, bootstrap);
+            log.info("Embedded Kafka broker up at {}{} (storage {})", bootstrap,
+                    security == null ? "" : " (SASL_SSL, SCRAM-SHA-512, ACLs)", dir);
+            return new EmbeddedKafka(server, dir, ownsDir, bootstrap, security);
         } catch (RuntimeException e) {
             if (ownsDir) {
                 deleteRecursively(dir);
+            } else {
+                deleteRecursively(dir.resolve(TLS_FOLDER));
             }
             throw e;
         }
@@ -83,6 +106,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The {@code bootstrap.servers} value clients connect with. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Whether the broker was started with security on. */
+    public boolean secured() {
+        return security != null;
+    }
+
+    /**
+     * Users, ACLs and client settings of a broker started with security on.
+     *
+     * @throws IllegalStateException when the broker runs without security
+     */
+    public BrokerSecurity security() {
+        if (security == null) {
+            throw new IllegalStateException("the broker at " + bootstrapServers + " runs without security");
+        }
+        return security;
     }
 
     /** The folder holding the broker's logs and metadata. */
@@ -105,6 +145,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.awaitShutdown();
         if (ownsDataDir) {
             deleteRecursively(dataDir);
+        } else {
+            // Key stores never outlive the broker, even when its storage does.
+            deleteRecursively(dataDir.resolve(TLS_FOLDER));
         }
         log.info("Embedded Kafka broker at {} stopped", bootstrapServers);
     }
@@ -142,7 +185,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path dir, Properties props) {
+    private static void format(Path dir, Properties props, String[] extraArguments) {
         Path config = dir.resolve("server.properties");
         try (var out = Files.newOutputStream(config)) {
             props.store(out, "embedded broker");
@@ -151,10 +194,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int rc;
+        List<String> arguments = new ArrayList<>(List.of("format", "--cluster-id", Uuid.randomUuid().toString(),
+                "--config", config.toString(), "--ignore-formatted"));
+        arguments.addAll(List.of(extraArguments));
         try (PrintStream ps = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(new String[] {
-                    "format", "--cluster-id", Uuid.randomUuid().toString(),
-                    "--config", config.toString(), "--ignore-formatted"}, ps);
+            rc = StorageTool.execute(arguments.toArray(String[]::new), ps);
+        } finally {
+            if (extraArguments.length > 0) {
+                // A secured broker's file holds its super user's password; the running broker never reads it again.
+                try {
+                    Files.deleteIfExists(config);
+                } catch (IOException e) {
+                    log.warn("Could not remove {}: {}", config, e.toString());
+                }
+            }
         }
         if (rc != 0) {
             throw new IllegalStateException("formatting broker storage failed: " + captured.toString(StandardCharsets.UTF_8));
@@ -187,13 +240,24 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port      loopback port of the client listener, 0 for a free one
      * @param dataDir   storage folder that survives close, or null for a temporary one
      * @param overrides extra broker properties, applied last
+     * @param secured   a SASL_SSL listener (SCRAM-SHA-512) and the standard authorizer instead of plaintext, open to all
      */
-    public record Settings(int port, Path dataDir, Map<String, String> overrides) {
+    public record Settings(int port, Path dataDir, Map<String, String> overrides, boolean secured) {
         public Settings {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535, was " + port);
             }
             overrides = Map.copyOf(overrides);
+        }
+
+        /** A plaintext broker open to every client. */
+        public Settings(int port, Path dataDir, Map<String, String> overrides) {
+            this(port, dataDir, overrides, false);
+        }
+
+        /** These settings with security on: SASL_SSL with SCRAM-SHA-512, a CA made at start, ACLs enforced. */
+        public Settings withSecurity() {
+            return new Settings(port, dataDir, overrides, true);
         }
     }
 }

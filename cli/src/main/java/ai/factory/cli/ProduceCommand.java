@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
 import ai.factory.records.Event;
@@ -95,8 +96,9 @@ final class ProduceCommand implements Callable<Integer> {
         PrintStream err = System.err;
         ProgressLine line = new ProgressLine(err);
         BadLineReport bad = new BadLineReport(err);
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka.connection().bootstrapServers(), kafka.topics().schemas());
-             KafkaProducer<String, byte[]> producer = producer(kafka.connection().bootstrapServers())) {
+        KafkaConnection connection = FailFast.connection(kafka.connection());
+        try (SchemaRegistry registry = new KafkaSchemaRegistry(connection, kafka.topics().schemas());
+             KafkaProducer<String, byte[]> producer = producer(connection)) {
             Replay replay = new Replay(options, AvroCodec.of(Event.class, registry), AvroCodec.of(Feedback.class, registry));
             long started = System.nanoTime();
             Replay.Progress done = replay.run(producer, new Replay.Listener() {
@@ -118,7 +120,7 @@ final class ProduceCommand implements Callable<Integer> {
             line.finish(describe(done, started));
             bad.summary();
             spec.commandLine().getOut().printf("produced %d events and %d feedback records to %s; %d bad lines skipped%n",
-                    to == Target.feedback ? 0 : done.events(), done.feedback(), kafka.connection().bootstrapServers(), done.badLines());
+                    to == Target.feedback ? 0 : done.events(), done.feedback(), connection.bootstrapServers(), done.badLines());
         }
         return 0;
     }
@@ -145,15 +147,22 @@ final class ProduceCommand implements Callable<Integer> {
                 p.feedback(), p.badLines(), p.eventTime() == null ? "-" : p.eventTime());
     }
 
+    /** The events and feedback producer on a plaintext cluster without authentication (the embedded broker). */
     static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return producer(KafkaConnection.of(bootstrap));
+    }
+
+    /** The events and feedback producer; the connection's settings (security, timeouts) come first, then its own. */
+    static KafkaProducer<String, byte[]> producer(KafkaConnection connection) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        connection.settings().forEach(props::put);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 

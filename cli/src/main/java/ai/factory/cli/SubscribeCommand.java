@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.options.KafkaOptions;
 import ai.factory.records.Prediction;
 import ai.factory.serde.AvroCodec;
@@ -81,11 +82,11 @@ final class SubscribeCommand implements Callable<Integer> {
         Instant fromTime = parseFrom(from);
         PrintWriter out = spec.commandLine().getOut();
         AtomicBoolean stopping = new AtomicBoolean();
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.connection().bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka.connection().bootstrapServers(), kafka.topics().schemas());
+        KafkaConnection connection = FailFast.connection(kafka.connection());
+        Map<String, Object> props = connection.clientConfig(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        try (SchemaRegistry registry = new KafkaSchemaRegistry(connection, kafka.topics().schemas());
              KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {
