@@ -35,18 +35,21 @@ final class LoopBenches {
     }
 
     /**
-     * The demo run with {@code args}, measured once per process; with {@code reuse}, a run saved in {@code dir} with the
-     * same arguments by an earlier process counts too.
+     * The demo run with {@code args} in a JVM of {@code heap} (null: this JVM's), measured once per process; with
+     * {@code reuse}, a run saved in {@code dir} with the same arguments and heap by an earlier process counts too.
      */
-    static DemoProcess.Result demo(String name, List<String> args, Path dir, boolean reuse, Duration limit) throws Exception {
-        DemoProcess.Result done = RUNS.get(args);
+    static DemoProcess.Result demo(String name, List<String> args, String heap, Path dir, boolean reuse, Duration limit)
+            throws Exception {
+        List<String> key = new ArrayList<>(args);
+        key.add(0, "heap=" + heap);
+        DemoProcess.Result done = RUNS.get(key);
         if (done == null && reuse) {
-            done = DemoProcess.saved(name, args, dir).orElse(null);
+            done = DemoProcess.saved(name, args, heap, dir).orElse(null);
         }
         if (done == null) {
-            done = DemoProcess.run(name, args, dir, limit);
+            done = DemoProcess.run(name, args, heap, dir, limit);
         }
-        RUNS.put(args, done);
+        RUNS.put(key, done);
         return done;
     }
 
@@ -107,9 +110,14 @@ final class LoopBenches {
                 + "running it again (its figures are from that run's date and build).")
         boolean reuse;
 
-        /** The demo run with {@code args}, named {@code name} in {@link #dir}. */
+        /** The demo run with {@code args}, named {@code name} in {@link #dir}, with the factory script's heap. */
         DemoProcess.Result demo(String name, List<String> args, Duration limit) throws Exception {
-            return LoopBenches.demo(name, args, dir, reuse, limit);
+            return demo(name, args, null, limit);
+        }
+
+        /** The demo run with {@code args}, named {@code name} in {@link #dir}, in a JVM of {@code heap}. */
+        DemoProcess.Result demo(String name, List<String> args, String heap, Duration limit) throws Exception {
+            return LoopBenches.demo(name, args, heap, dir, reuse, limit);
         }
 
         /** {@code data} if given, else the 3M flights for a whole run (when present), else the sample. */
@@ -299,12 +307,15 @@ final class LoopBenches {
             BenchResult.Builder result = BenchResult.builder("quality", "online quality over " + file.getFileName()
                     + " through the real loop, progressive (each prediction judged by its label when it came)");
             result.setting("events", events == 0 ? "all" : events).setting("kinds", String.join(", ", kinds));
+            if (kinds.contains("deep")) {
+                result.setting("heap of the deep runs", DEEP_HEAP);
+            }
             Map<String, List<LearningCurve.Point>> curves = new LinkedHashMap<>();
             for (String kind : kinds) {
                 for (String delay : delays) {
                     String name = "flights-" + kind + "-" + delay;
                     DemoProcess.Result run = demo(name, flightsRun(file, events, kind, delay.equals("none") ? "0s" : null),
-                            Duration.ofHours(2));
+                            heapFor(kind), Duration.ofHours(2));
                     String label = kind + ", label " + (delay.equals("none") ? "at once" : "at landing");
                     Map<String, Object> overall = map(run.report(), "progressive");
                     Figure logloss = Figure.against("log loss (" + label + ")", number(overall, "logloss"), "",
@@ -330,6 +341,17 @@ final class LoopBenches {
             result.note("The log loss target (at most 0.4446 with the landing delay) is shown as a ratio to this run's constant base rate.");
             return result.build();
         }
+
+        /**
+         * The deep model's state (embeddings, optimizer moments, champion and pending copies) is about 40 MB on the
+         * flights and each release 8 MB, copied several times on its way (checkpoint, sink, broker, consumers): at the
+         * script's 768 MiB it ran out of heap a few hundred thousand flights in; the logistic model keeps the script's heap.
+         */
+        static String heapFor(String kind) {
+            return kind.equals("deep") ? DEEP_HEAP : null;
+        }
+
+        static final String DEEP_HEAP = "1536m";
 
         @SuppressWarnings("unchecked")
         private static List<LearningCurve.Point> curve(Map<String, Object> report) {

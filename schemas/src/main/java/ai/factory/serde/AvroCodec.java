@@ -6,11 +6,14 @@ import java.io.UncheckedIOException;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -24,17 +27,22 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final Class<T> type;
     private final Schema schema;
     private final SchemaRegistry registry;
-    private final BinaryMessageEncoder<T> encoder;
+    private final SpecificDatumWriter<T> writer;
+    private final byte[] header;
     private final BinaryMessageDecoder<T> decoder;
     private volatile boolean registered;
 
-    /** Each thread's encoding buffer; Avro's own would keep the size of the largest record a thread ever wrote. */
-    private static final ThreadLocal<EncodeBuffer> BUFFER = ThreadLocal.withInitial(EncodeBuffer::new);
+    /**
+     * Each thread's encoding buffer and encoder. Avro's own message encoder keeps both per thread, sized to the largest
+     * record the thread ever wrote (a model release is megabytes), and its encoder holds on to the buffer.
+     */
+    private static final ThreadLocal<Encoding> ENCODING = ThreadLocal.withInitial(Encoding::new);
 
-    private static final class EncodeBuffer extends java.io.ByteArrayOutputStream {
+    private static final class Encoding extends java.io.ByteArrayOutputStream {
         static final int MAX_KEPT = 1 << 20;
+        BinaryEncoder encoder;
 
-        EncodeBuffer() {
+        Encoding() {
             super(1024);
         }
 
@@ -43,12 +51,25 @@ public final class AvroCodec<T extends SpecificRecord> {
         }
     }
 
+    /** The single-object encoding's header: marker C3 01 and the schema's 64-bit parsing fingerprint, little-endian. */
+    private static byte[] header(Schema schema) {
+        byte[] header = new byte[10];
+        header[0] = (byte) 0xC3;
+        header[1] = (byte) 0x01;
+        long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+        for (int i = 0; i < 8; i++) {
+            header[2 + i] = (byte) (fingerprint >>> (8 * i));
+        }
+        return header;
+    }
+
     private AvroCodec(Class<T> type, Schema schema, SchemaRegistry registry) {
         this.type = type;
         this.schema = schema;
         this.registry = registry;
         SpecificData model = SpecificData.getForClass(type);
-        this.encoder = new BinaryMessageEncoder<>(model, schema);
+        this.writer = new SpecificDatumWriter<>(schema, model);
+        this.header = header(schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema, registry);
         decoder.addSchema(schema);
     }
@@ -73,14 +94,17 @@ public final class AvroCodec<T extends SpecificRecord> {
             registry.register(schema);
             registered = true;
         }
-        EncodeBuffer out = BUFFER.get();
+        Encoding out = ENCODING.get();
         out.reset();
         try {
-            encoder.encode(record, out);
+            out.write(header);
+            out.encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
+            writer.write(record, out.encoder);
+            out.encoder.flush();
             byte[] bytes = out.toByteArray();
-            if (out.capacity() > EncodeBuffer.MAX_KEPT) {
-                // A model release is megabytes; a thread keeps no buffer that size for its small records.
-                BUFFER.remove();
+            if (out.capacity() > Encoding.MAX_KEPT) {
+                // A thread keeps no buffer the size of a model release for its small records.
+                ENCODING.remove();
             }
             return bytes;
         } catch (IOException e) {

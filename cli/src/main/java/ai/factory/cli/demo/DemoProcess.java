@@ -31,9 +31,10 @@ public final class DemoProcess {
 
     /**
      * Runs {@code factory demo ARGS --report FILE --ops-port 0} in {@code dir} (its log and report go there) and
-     * waits at most {@code limit}.
+     * waits at most {@code limit}; {@code heap} (such as {@code 1536m}) replaces this JVM's maximum heap, null keeps it.
      */
-    public static Result run(String name, List<String> demoArgs, Path dir, Duration limit) throws IOException, InterruptedException {
+    public static Result run(String name, List<String> demoArgs, String heap, Path dir, Duration limit)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path report = dir.resolve(name + ".json");
         Path log = dir.resolve(name + ".log");
@@ -41,7 +42,14 @@ public final class DemoProcess {
         Files.deleteIfExists(dir.resolve(name + ".run.json"));
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        for (String jvmArg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (heap == null || !jvmArg.startsWith("-Xmx")) {
+                command.add(jvmArg);
+            }
+        }
+        if (heap != null) {
+            command.add("-Xmx" + heap);
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("ai.factory.cli.FactoryCli");
@@ -86,23 +94,23 @@ public final class DemoProcess {
         @SuppressWarnings("unchecked")
         Map<String, Object> json = JSON.readValue(report.toFile(), Map.class);
         Result result = new Result(json, peak, wall, process.exitValue(), log);
-        JSON.writeValue(dir.resolve(name + ".run.json").toFile(), new Saved(demoArgs, peak, wall, result.exitCode()));
+        JSON.writeValue(dir.resolve(name + ".run.json").toFile(), new Saved(demoArgs, heap, peak, wall, result.exitCode()));
         return result;
     }
 
     /** What {@link #saved} needs of a finished run beside its report, kept as NAME.run.json. */
-    record Saved(List<String> args, long peakRssBytes, double wallSeconds, int exitCode) {
+    record Saved(List<String> args, String heap, long peakRssBytes, double wallSeconds, int exitCode) {
     }
 
-    /** The run an earlier process saved in {@code dir} as {@code name}, if it ran with the same arguments. */
-    public static Optional<Result> saved(String name, List<String> demoArgs, Path dir) throws IOException {
+    /** The run an earlier process saved in {@code dir} as {@code name}, if it ran with the same arguments and heap. */
+    public static Optional<Result> saved(String name, List<String> demoArgs, String heap, Path dir) throws IOException {
         Path run = dir.resolve(name + ".run.json");
         Path report = dir.resolve(name + ".json");
         if (!Files.exists(run) || !Files.exists(report)) {
             return Optional.empty();
         }
         Saved saved = JSON.readValue(run.toFile(), Saved.class);
-        if (!saved.args().equals(demoArgs)) {
+        if (!saved.args().equals(demoArgs) || !java.util.Objects.equals(saved.heap(), heap)) {
             return Optional.empty();
         }
         @SuppressWarnings("unchecked")
