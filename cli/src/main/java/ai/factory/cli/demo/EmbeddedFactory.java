@@ -15,6 +15,7 @@ import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.target.ModelTarget;
 import ai.factory.ops.OpsOptions;
 import ai.factory.records.QualityTask;
@@ -108,9 +109,11 @@ public final class EmbeddedFactory implements AutoCloseable {
             }
             SchemaRegistry registry = new KafkaSchemaRegistry(bootstrap, s.topics().schemas());
             started.push(registry);
+            // The jobs take their clients' settings from a connection (the demo's cluster is plaintext).
+            KafkaConnection connection = KafkaConnection.of(bootstrap);
 
             log.info("starting stream-ingest (Flink)");
-            started.push(IngestJob.start(IngestOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())
+            started.push(IngestJob.start(IngestOptions.defaults(connection).withTopicPrefix(s.topics().prefix())
                     .withSpecLocation(s.specLocation()).withDedupTtl(s.rememberEvents())
                     // In the work folder, removed with it: ingest's own temporary folder outlived every demo run.
                     .withCheckpointDir(Files.createDirectories(s.workDir().resolve("ingest-checkpoints")).toUri().toString())));
@@ -132,7 +135,7 @@ public final class EmbeddedFactory implements AutoCloseable {
                     registry, new SimpleMeterRegistry()));
 
             log.info("starting online-trainer (Flink + ONNX Runtime)");
-            TrainerJob.Running trainer = TrainerJob.start(trainerOptions.create(bootstrap));
+            TrainerJob.Running trainer = TrainerJob.start(trainerOptions.create(connection));
             started.push(trainer);
 
             OpsServer ops = new OpsServer(OpsOptions.defaults(bootstrap).withPrefix(s.topics().prefix())
@@ -147,10 +150,10 @@ public final class EmbeddedFactory implements AutoCloseable {
         }
     }
 
-    /** Builds the trainer options once the bootstrap address is known. */
+    /** Builds the trainer options once the cluster is known. */
     @FunctionalInterface
     public interface TrainerOptionsFactory {
-        TrainerOptions create(String bootstrap) throws Exception;
+        TrainerOptions create(KafkaConnection kafka) throws Exception;
     }
 
     public String bootstrapServers() {

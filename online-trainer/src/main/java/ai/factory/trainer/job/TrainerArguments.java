@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
@@ -149,8 +150,18 @@ public final class TrainerArguments {
      * @throws CommandLine.ParameterException naming what is wrong, in one line
      */
     public TrainerOptions options(ModelInput input) {
+        return options(kafka.connection(), input);
+    }
+
+    /**
+     * The trainer's options for {@code input} on the cluster {@code connection} (a caller that has one already: the
+     * demo), with the topic prefix of the options.
+     *
+     * @throws CommandLine.ParameterException naming what is wrong, in one line
+     */
+    public TrainerOptions options(KafkaConnection connection, ModelInput input) {
         try {
-            TrainerOptions o = profile.apply(TrainerOptions.defaults(kafka.connection(), kafka.topics(),
+            TrainerOptions o = profile.apply(TrainerOptions.defaults(connection, kafka.topics(),
                     model != null ? model : input.target().name(), input.specName(), input.specVersion(), modelConfig(input)));
             if (optimizer != null || learningRate != null) {
                 ModelConfig m = o.model();
