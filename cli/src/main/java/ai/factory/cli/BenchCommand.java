@@ -17,6 +17,7 @@ import ai.factory.broker.EmbeddedKafka;
 import ai.factory.cli.bench.BenchMarkdown;
 import ai.factory.cli.bench.BenchRun;
 import ai.factory.ingest.bench.IngestBenchmark;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.ops.bench.LagRefreshBench;
 import ai.factory.scoring.bench.ScoringBenchmark;
@@ -230,7 +231,7 @@ final class BenchCommand {
 
         @Override
         BenchResult run(String bootstrap) throws Exception {
-            return IngestBenchmark.run(bootstrap, events, parallelism);
+            return IngestBenchmark.run(KafkaConnection.of(bootstrap), events, parallelism);
         }
     }
 
@@ -284,7 +285,7 @@ final class BenchCommand {
 
         @Override
         BenchResult run(String bootstrap) throws Exception {
-            return TrainingBenchmark.run(bootstrap, seconds, Device.parse(device), threads, examples,
+            return TrainingBenchmark.run(KafkaConnection.of(bootstrap), seconds, Device.parse(device), threads, examples,
                     stepsPerRun.stream().mapToInt(Integer::intValue).toArray());
         }
     }

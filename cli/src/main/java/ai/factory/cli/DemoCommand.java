@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +22,7 @@ import ai.factory.cli.demo.LiveView;
 import ai.factory.cli.demo.LoopObserver;
 import ai.factory.cli.demo.LearningGate;
 import ai.factory.ingest.job.IngestOptions;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.target.ModelTarget;
 import ai.factory.records.Event;
 import ai.factory.records.Feedback;
@@ -27,6 +30,9 @@ import ai.factory.replay.Mapping;
 import ai.factory.replay.Replay;
 import ai.factory.serde.AvroCodec;
 import ai.factory.topics.Topics;
+import ai.factory.trainer.job.TrainerOptions;
+import ai.factory.trainer.job.TrainerProfile;
+import ai.factory.trainer.model.ModelConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -119,7 +125,8 @@ final class DemoCommand implements Callable<Integer> {
     Long maxAhead;
 
     @Option(names = "--publish-every-examples", paramLabel = "N",
-            description = "The trainer publishes a release after this many new examples (default: 1000; for a file of "
+            description = "The trainer publishes a release after this many new examples (default: "
+                    + TrainerProfile.DEMO_PUBLISH_EVERY_EXAMPLES + ", the trainer's demo profile; for a file of "
                     + "fewer than 20,000 rows a twentieth of its rows, at least 100).")
     Long publishEveryExamples;
 
@@ -128,11 +135,13 @@ final class DemoCommand implements Callable<Integer> {
     Integer holdout;
 
     @Option(names = "--batch-size", paramLabel = "N",
-            description = "Examples per training step (default: 256; for a file of fewer than 51,200 rows a 200th of its rows, at least 16).")
+            description = "Examples per training step (default: " + TrainerProfile.DEMO_BATCH_SIZE
+                    + ", the trainer's demo profile; for a file of fewer than 51,200 rows a 200th of its rows, at least 16).")
     Integer batchSize;
 
     @Option(names = "--learning-rate", paramLabel = "X",
-            description = "The trainer's Adam learning rate (default: 0.01 for logistic, 0.001 for deep).")
+            description = "The trainer's Adam learning rate (default: " + TrainerProfile.DEMO_LOGISTIC_LEARNING_RATE
+                    + " for logistic, " + ModelConfig.ADAM_LEARNING_RATE + " for deep: the trainer's demo profile).")
     Double learningRate;
 
     @Option(names = "--ops-port", defaultValue = "8080", paramLabel = "PORT",
@@ -305,25 +314,21 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The trainer's options for the loop: releases often, because the flights drift within hours and the scorer serves
-     * only releases. A release is judged on the next 500 unseen examples (a larger hold-out only delays the champion:
-     * 2,000 with a release every 10,000 examples served models up to 12,000 labels old), and a quiet stream still gets
-     * a release after 5 s. Releases reach the read_committed scorer when the trainer's checkpoint commits its Kafka
-     * transaction: every 2 s keeps the served model seconds behind the trainer (at 10 s the gated replay at full speed
-     * ran at a sixth of the pace and scored with older models).
+     * The trainer's options for the loop: the trainer's demo profile (see {@link TrainerProfile#DEMO}), with the
+     * release cadence sized to the data and what the demo's own options say.
      */
-    private ai.factory.trainer.job.TrainerOptions trainerOptions(String kafka) {
-        return CommandLine.populateCommand(new TrainCommand(),
-                "--bootstrap", kafka, "--prefix", prefix, "--spec", inputs.specLocation(), "--kind", kind,
-                // Adam at 0.01 beat Adagrad at 0.1 on these flights under delayed labels (DelayedLabelReplay).
-                "--optimizer", "adam", "--learning-rate",
-                String.valueOf(learningRate != null ? learningRate : "logistic".equals(kind) ? 0.01 : 0.001),
+    private TrainerOptions trainerOptions(KafkaConnection kafka) {
+        List<String> args = new ArrayList<>(List.of("--profile", TrainerProfile.DEMO.label(), "--prefix", prefix, "--kind", kind,
                 "--batch-size", String.valueOf(batchSize != null ? batchSize : cadence.batchSize()),
                 "--publish-every-examples", String.valueOf(publishEveryExamples != null ? publishEveryExamples : cadence.publishEveryExamples()),
-                "--publish-every", "PT5S", "--holdout", String.valueOf(holdout != null ? holdout : cadence.holdout()),
-                "--checkpoint-interval", "PT1S",
+                "--holdout", String.valueOf(holdout != null ? holdout : cadence.holdout()),
                 // Weights, optimizer state and the release under evaluation outgrow the JobManager's 5 MiB.
-                "--checkpoint-dir", workDir.resolve("trainer-checkpoints").toUri().toString()).options();
+                "--checkpoint-dir", workDir.resolve("trainer-checkpoints").toUri().toString()));
+        if (learningRate != null) {
+            args.addAll(List.of("--learning-rate", String.valueOf(learningRate)));
+        }
+        TrainCommand train = CommandLine.populateCommand(new TrainCommand(), args.toArray(String[]::new));
+        return train.trainer.options(kafka, TrainCommand.input(inputs.specLocation()));
     }
 
     /** The feedback join's window: labels later than this after their event are late. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.options.KafkaOptions;
 import ai.factory.records.ModelRelease;
 import ai.factory.serde.KafkaSchemaRegistry;
@@ -27,8 +28,9 @@ final class ModelsCommand {
 
     /** Opens the catalog of the factory's models topic. */
     static <T> T withCatalog(KafkaOptions kafka, java.util.function.Function<ModelCatalog, T> action) {
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka.connection().bootstrapServers(), kafka.topics().schemas());
-             ModelCatalog catalog = new ModelCatalog(kafka.connection().bootstrapServers(), kafka.topics().models(), registry)) {
+        KafkaConnection connection = kafka.connection();
+        try (SchemaRegistry registry = new KafkaSchemaRegistry(connection, kafka.topics().schemas());
+             ModelCatalog catalog = new ModelCatalog(connection, kafka.topics().models(), registry)) {
             return action.apply(catalog);
         }
     }

@@ -111,9 +111,11 @@ public final class EmbeddedFactory implements AutoCloseable {
             }
             SchemaRegistry registry = new KafkaSchemaRegistry(connection, s.topics().schemas());
             started.push(registry);
+            // The jobs take their clients' settings from a connection (the demo's cluster is plaintext).
+            KafkaConnection connection = KafkaConnection.of(bootstrap);
 
             log.info("starting stream-ingest (Flink)");
-            started.push(IngestJob.start(IngestOptions.defaults(bootstrap).withTopicPrefix(s.topics().prefix())
+            started.push(IngestJob.start(IngestOptions.defaults(connection).withTopicPrefix(s.topics().prefix())
                     .withSpecLocation(s.specLocation()).withDedupTtl(s.rememberEvents())
                     // In the work folder, removed with it: ingest's own temporary folder outlived every demo run.
                     .withCheckpointDir(Files.createDirectories(s.workDir().resolve("ingest-checkpoints")).toUri().toString())));
@@ -135,7 +137,7 @@ public final class EmbeddedFactory implements AutoCloseable {
                     registry, new SimpleMeterRegistry()));
 
             log.info("starting online-trainer (Flink + ONNX Runtime)");
-            TrainerJob.Running trainer = TrainerJob.start(trainerOptions.create(bootstrap));
+            TrainerJob.Running trainer = TrainerJob.start(trainerOptions.create(connection));
             started.push(trainer);
 
             // Samples more often than the default: the demo's lag changes within seconds.
@@ -152,10 +154,10 @@ public final class EmbeddedFactory implements AutoCloseable {
         }
     }
 
-    /** Builds the trainer options once the bootstrap address is known. */
+    /** Builds the trainer options once the cluster is known. */
     @FunctionalInterface
     public interface TrainerOptionsFactory {
-        TrainerOptions create(String bootstrap) throws Exception;
+        TrainerOptions create(KafkaConnection kafka) throws Exception;
     }
 
     public String bootstrapServers() {

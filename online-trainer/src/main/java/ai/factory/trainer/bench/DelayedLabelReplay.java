@@ -1,5 +1,6 @@
 package ai.factory.trainer.bench;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionFactory;
 import ai.factory.trainer.evaluation.ProgressiveMetrics;
@@ -32,7 +34,7 @@ import ai.factory.trainer.runtime.TrainingSession;
  * Prints the progressive log loss, AUC and accuracy of several trainer settings side by side with two constant
  * baselines, so a learning-rate or feature-scaling question is settled by numbers rather than by the whole demo.
  *
- * <p>Arguments: {@code bootstrap=HOST:PORT [prefix=] [spec=flights] [version=1] [events=N]} then one or more settings, each a
+ * <p>Arguments: {@code bootstrap=HOST:PORT [kafka-config=FILE] [prefix=] [spec=flights] [version=1] [events=N]} then one or more settings, each a
  * comma list such as {@code lr=0.1,batch=256,publish=10000,opt=adagrad,l2=1e-6,kind=logistic,log1p=3:5}:
  * {@code publish} = examples trained between releases (0 serves the live weights), {@code log1p} = dense slots
  * to pass through log1p first (to try a spec change before making it), {@code holdout} and {@code tolerance} = the
@@ -89,7 +91,7 @@ public final class DelayedLabelReplay {
         for (String arg : args) {
             if (arg.startsWith("bootstrap=") || arg.startsWith("prefix=") || arg.startsWith("spec=")
                     || arg.startsWith("version=") || arg.startsWith("buckets=") || arg.startsWith("reference-")
-                    || arg.startsWith("events=")) {
+                    || arg.startsWith("events=") || arg.startsWith("kafka-config=")) {
                 String[] p = arg.split("=", 2);
                 a.put(p[0], p[1]);
             } else {
@@ -97,10 +99,12 @@ public final class DelayedLabelReplay {
             }
         }
         if (!a.containsKey("bootstrap") || settings.isEmpty()) {
-            System.err.println("usage: DelayedLabelReplay bootstrap=HOST:PORT [prefix=] [spec=flights] [version=1] [buckets=262144] [events=N] SETTING...");
+            System.err.println("usage: DelayedLabelReplay bootstrap=HOST:PORT [kafka-config=FILE] [prefix=] [spec=flights] [version=1] [buckets=262144] [events=N] SETTING...");
             System.exit(2);
         }
-        List<Labelled> stream = LabelledStream.read(a.get("bootstrap"), new Topics(a.getOrDefault("prefix", "")),
+        KafkaConnection kafka = a.containsKey("kafka-config")
+                ? KafkaConnection.load(a.get("bootstrap"), Path.of(a.get("kafka-config"))) : KafkaConnection.of(a.get("bootstrap"));
+        List<Labelled> stream = LabelledStream.read(kafka, new Topics(a.getOrDefault("prefix", "")),
                 a.getOrDefault("spec", "flights"), Integer.parseInt(a.getOrDefault("version", "1")));
         if (a.containsKey("events")) {
             // The first N events in event time, to compare with a demo run of --events N.

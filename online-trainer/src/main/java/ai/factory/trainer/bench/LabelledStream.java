@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Feedback;
 import ai.factory.serde.AvroCodec;
@@ -35,19 +36,19 @@ public final class LabelledStream {
     }
 
     /** Reads both topics to their current end; events without a label (or of another spec version) are left out. */
-    public static List<Labelled> read(String bootstrap, Topics topics, String specName, int specVersion) throws Exception {
-        try (KafkaSchemaRegistry registry = new KafkaSchemaRegistry(bootstrap, topics.schemas())) {
+    public static List<Labelled> read(KafkaConnection kafka, Topics topics, String specName, int specVersion) throws Exception {
+        try (KafkaSchemaRegistry registry = new KafkaSchemaRegistry(kafka, topics.schemas())) {
             AvroCodec<FeatureVector> vectors = AvroCodec.of(FeatureVector.class, registry);
             AvroCodec<Feedback> feedback = AvroCodec.of(Feedback.class, registry);
             Map<String, FeatureVector> served = new LinkedHashMap<>();
-            for (ConsumerRecord<String, byte[]> r : readAll(bootstrap, topics.features())) {
+            for (ConsumerRecord<String, byte[]> r : readAll(kafka, topics.features())) {
                 FeatureVector v = vectors.decode(r);
                 if (v.getSpecName().equals(specName) && v.getSpecVersion() == specVersion) {
                     served.putIfAbsent(v.getEventId(), v); // a restarted job may write a vector twice; the first was served
                 }
             }
             Map<String, Feedback> labels = new HashMap<>();
-            for (ConsumerRecord<String, byte[]> r : readAll(bootstrap, topics.feedback())) {
+            for (ConsumerRecord<String, byte[]> r : readAll(kafka, topics.feedback())) {
                 Feedback f = feedback.decode(r);
                 labels.putIfAbsent(f.getEventId(), f);
             }
@@ -68,18 +69,17 @@ public final class LabelledStream {
         }
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    private static KafkaConsumer<String, byte[]> consumer(KafkaConnection kafka) {
+        Map<String, Object> props = kafka.clientConfig(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Every record of {@code topic} up to its end when the read starts. */
-    private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
+    private static List<ConsumerRecord<String, byte[]>> readAll(KafkaConnection kafka, String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             TopicReader.readToEnd(consumer, topic, Duration.ofMinutes(10), records::add);
             return records;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import ai.factory.bench.KafkaRates;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.SessionFactory;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.LabeledExample;
@@ -47,12 +48,12 @@ final class TopicTraining {
     }
 
     /** Writes {@code examples} (rounded up to whole mini-batches) to a fresh topic, then times both reads twice. */
-    static Rates measure(String bootstrap, ModelConfig config, SessionFactory sessions, int examples) throws Exception {
+    static Rates measure(KafkaConnection kafka, ModelConfig config, SessionFactory sessions, int examples) throws Exception {
         Topics topics = new Topics("bench-" + System.nanoTime() + ".");
-        TrainerOptions options = TrainerOptions.defaults(bootstrap, topics, "bench", SPEC, 1, config);
+        TrainerOptions options = TrainerOptions.defaults(kafka, topics, "bench", SPEC, 1, config);
         int batchSize = options.batchSize();
         int count = Math.max(1, (examples + batchSize - 1) / batchSize) * batchSize;
-        KafkaRates.createTopic(bootstrap, topics.examples(), TopicCatalog.DEFAULT_PARTITIONS);
+        KafkaRates.createTopic(kafka.bootstrapServers(), topics.examples(), TopicCatalog.DEFAULT_PARTITIONS);
         write(options, config, count);
 
         ExampleReader reader = new ExampleReader(options.registry(), SPEC, 1, config, "bench");
@@ -62,11 +63,11 @@ final class TopicTraining {
         double trained = 0;
         try (TrainingSession session = TrainingSession.open(config, sessions, options.stepsPerRun())) {
             for (int round = 0; round < 2; round++) {
-                raw = Math.max(raw, KafkaRates.consume(bootstrap, topics.examples(), count));
+                raw = Math.max(raw, KafkaRates.consume(kafka.bootstrapServers(), topics.examples(), count));
                 Trainer reading = new Trainer(reader, null, config, batchSize * options.stepsPerRun());
-                decoded = Math.max(decoded, KafkaRates.consume(bootstrap, topics.examples(), count, reading));
+                decoded = Math.max(decoded, KafkaRates.consume(kafka.bootstrapServers(), topics.examples(), count, reading));
                 Trainer trainer = new Trainer(reader, session, config, batchSize * options.stepsPerRun());
-                trained = Math.max(trained, KafkaRates.consume(bootstrap, topics.examples(), count, trainer));
+                trained = Math.max(trained, KafkaRates.consume(kafka.bootstrapServers(), topics.examples(), count, trainer));
                 if (reading.accepted != count || trainer.trained != count) {
                     throw new IllegalStateException("read " + reading.accepted + " and trained on " + trainer.trained
                             + " of " + count + " examples");
@@ -104,7 +105,7 @@ final class TopicTraining {
                 records.add(new ProducerRecord<>(options.topics().examples(), id.getBytes(StandardCharsets.UTF_8), codec.encode(e)));
             }
         }
-        KafkaRates.produce(options.bootstrapServers(), records);
+        KafkaRates.produce(options.kafka().bootstrapServers(), records);
     }
 
     /**

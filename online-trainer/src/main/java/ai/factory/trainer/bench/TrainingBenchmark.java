@@ -8,6 +8,7 @@ import ai.factory.bench.BenchResult;
 import ai.factory.bench.BenchResult.Figure;
 import ai.factory.bench.BenchResult.Target;
 import ai.factory.broker.EmbeddedKafka;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionFactory;
 import ai.factory.topics.TopicCatalog;
@@ -60,26 +61,26 @@ public final class TrainingBenchmark {
         int[] stepsPerRun = args.length > 3 ? Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {8};
         int examples = args.length > 4 ? Integer.parseInt(args[4]) : 200 * 1024;
         if (args.length > 5 && !args[5].equals("embedded")) {
-            System.out.print(run(args[5], seconds, device, threads, examples, stepsPerRun).toText());
+            System.out.print(run(KafkaConnection.of(args[5]), seconds, device, threads, examples, stepsPerRun).toText());
             return;
         }
         try (EmbeddedKafka embedded = EmbeddedKafka.start()) {
-            System.out.print(run(embedded.bootstrapServers(), seconds, device, threads, examples, stepsPerRun).toText());
+            System.out.print(run(KafkaConnection.of(embedded.bootstrapServers()), seconds, device, threads, examples, stepsPerRun).toText());
         }
     }
 
     /**
      * The in-memory rows of {@link #run(double, Device, int, int...)}, then {@code examples} examples trained from a
-     * fresh {@code examples} topic on {@code bootstrap}.
+     * fresh {@code examples} topic on {@code kafka}.
      */
-    public static BenchResult run(String bootstrap, double seconds, Device device, int threads, int examples,
+    public static BenchResult run(KafkaConnection kafka, double seconds, Device device, int threads, int examples,
                                   int... stepsPerRun) throws Exception {
         BenchResult.Builder result = BenchResult.builder(NAME, "training examples/s from the examples topic (Avro decoding "
                         + "+ training step) next to a plain consumer reading the same records; the ONNX Runtime step on "
                         + "prepared batches next to the same step in plain Java, and K steps per run next to one")
                 .setting("device", device).setting("threads", threads == 0 ? "all cores" : String.valueOf(threads))
                 .setting("seconds per in-memory row", seconds).setting("examples on the topic", examples);
-        TopicTraining.Rates topic = TopicTraining.measure(bootstrap, LOGISTIC, TrainerSessions.open(device, threads), examples);
+        TopicTraining.Rates topic = TopicTraining.measure(kafka, LOGISTIC, TrainerSessions.open(device, threads), examples);
         result.figure(Figure.against("decode+train from the examples topic", topic.decodeAndTrain(), "examples/s",
                 "raw consume of the same records", topic.rawConsume()).withTarget(Target.atLeast(0.8)))
                 .figure(Figure.against("decode only (the trainer's reader)", topic.decode(), "examples/s",

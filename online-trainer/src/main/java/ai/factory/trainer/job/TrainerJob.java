@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -34,7 +35,9 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +56,7 @@ public final class TrainerJob {
     /** Decides the starting weights and versions of a job without a checkpoint, from the models topic. */
     public static StartingPoint startingPoint(TrainerOptions options) {
         try (SchemaRegistry registry = options.registry().open();
-             ModelCatalog catalog = new ModelCatalog(options.bootstrapServers(), options.topics().models(), registry)) {
+             ModelCatalog catalog = new ModelCatalog(options.kafka(), options.topics().models(), registry)) {
             var releases = catalog.list(options.modelName());
             long next = releases.stream().mapToLong(ModelRelease::getVersion).max().orElse(0L) + 1;
             Optional<ModelRelease> champion = releases.stream()
@@ -127,13 +130,12 @@ public final class TrainerJob {
                              UnaryOperator<DataStream<TrainingExample>> tap) {
         String jobName = "online-trainer-" + options.modelName();
         KafkaSource<ReadResult> source = KafkaSource.<ReadResult>builder()
-                .setBootstrapServers(options.bootstrapServers())
+                .setProperties(consumerProperties(options))
                 .setTopics(options.topics().examples())
                 .setGroupId(options.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new ExampleReader(options.registry(), options.specName(), options.specVersion(),
                         options.model(), jobName))
-                .setProperty("isolation.level", "read_committed")
                 .build();
         DataStream<ReadResult> read = env.fromSource(source, WatermarkStrategy.noWatermarks(), "examples");
 
@@ -160,13 +162,29 @@ public final class TrainerJob {
                 .setValueSerializationSchema(new KeyedBytesSchemas.Value())
                 .build();
         return KafkaSink.<KeyedBytes>builder()
-                .setBootstrapServers(options.bootstrapServers())
+                .setKafkaProducerConfig(producerProperties(options))
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(txPrefix)
-                .setProperty("transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
-                .setProperty("max.request.size", String.valueOf(64 * 1024 * 1024))
                 .build();
+    }
+
+    /** The examples source's consumer settings: the cluster's, then what the job needs. */
+    static Properties consumerProperties(TrainerOptions options) {
+        Properties props = options.kafka().properties();
+        // Only what the feedback app committed: an aborted transaction's examples were never examples.
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return props;
+    }
+
+    /** The sinks' producer settings: the cluster's, then what the job needs (the builder adds serializers and ids). */
+    static Properties producerProperties(TrainerOptions options) {
+        Properties props = options.kafka().properties();
+        // Below the broker's default transaction.max.timeout.ms of 15 minutes.
+        props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()));
+        // An ONNX graph fits the models topic's max.message.bytes.
+        props.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(64 * 1024 * 1024));
+        return props;
     }
 
     /** Flink settings for the job: exactly-once checkpoints and a bounded restart strategy. */

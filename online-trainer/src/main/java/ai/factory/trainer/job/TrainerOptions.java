@@ -2,8 +2,11 @@ package ai.factory.trainer.job;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Objects;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
+import ai.factory.options.DurationConverter;
 import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.topics.Topics;
 import ai.factory.trainer.model.ModelConfig;
@@ -11,7 +14,10 @@ import ai.factory.trainer.model.ModelConfig;
 /**
  * Configuration of the online-trainer job.
  *
+ * @param kafka                how every Kafka client of the job reaches the cluster
  * @param topicPrefix          prefix of every topic name (see {@link Topics})
+ * @param groupId              consumer group of the examples source, also the base of the transactional ids; starts
+ *                             with the topic prefix, so the prefix's ACLs cover it
  * @param modelName            name of the releases on the models topic
  * @param specName             feature spec the model consumes; examples of other specs are dead-lettered
  * @param batchSize            examples per training step
@@ -30,7 +36,7 @@ import ai.factory.trainer.model.ModelConfig;
  *                             events are scored (and their labels joined at once) from the start instead of waiting
  *                             for a trained release
  */
-public record TrainerOptions(String bootstrapServers, String topicPrefix, SchemaRegistryAddress registry, String groupId,
+public record TrainerOptions(KafkaConnection kafka, String topicPrefix, SchemaRegistryAddress registry, String groupId,
                              String modelName, String specName, int specVersion, ModelConfig model,
                              int batchSize, int stepsPerRun, long publishEveryExamples, Duration publishEvery,
                              int holdoutExamples, double tolerance, WarmStart warmStart, long warmStartVersion,
@@ -40,9 +46,33 @@ public record TrainerOptions(String bootstrapServers, String topicPrefix, Schema
     /** Where the weights of a fresh job (no checkpoint) come from. */
     public enum WarmStart { NONE, CHAMPION, VERSION }
 
+    // The defaults, each written once: the command line shows them and defaults() uses them.
+    public static final int DEFAULT_BATCH_SIZE = 1024;
+    public static final int DEFAULT_STEPS_PER_RUN = 1;
+    public static final long DEFAULT_PUBLISH_EVERY_EXAMPLES = 100_000;
+    public static final String DEFAULT_PUBLISH_EVERY = "5m";
+    public static final int DEFAULT_HOLDOUT = 10_000;
+    public static final double DEFAULT_TOLERANCE = 0.002;
+    public static final String DEFAULT_CHECKPOINT_INTERVAL = "30s";
+    /** The consumer group after the topic prefix and before the model name. */
+    public static final String GROUP_ID = "online-trainer-";
+
     public TrainerOptions {
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(topicPrefix, "topicPrefix");
+        if (groupId == null || !groupId.startsWith(topicPrefix)) {
+            throw new IllegalArgumentException("the consumer group '" + groupId + "' must start with the topic prefix '"
+                    + topicPrefix + "', so the prefix's ACLs cover it");
+        }
         if (batchSize < 1 || stepsPerRun < 1 || publishEveryExamples < 1 || holdoutExamples < 0) {
             throw new IllegalArgumentException("need batchSize >= 1, stepsPerRun >= 1, publishEveryExamples >= 1, holdoutExamples >= 0");
+        }
+        if (publishEvery == null || publishEvery.isNegative() || publishEvery.isZero()) {
+            throw new IllegalArgumentException("the release interval must be a positive duration, was " + DurationConverter.format(publishEvery));
+        }
+        if (checkpointInterval == null || checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+            throw new IllegalArgumentException("the checkpoint interval must be a positive duration, was "
+                    + DurationConverter.format(checkpointInterval));
         }
     }
 
@@ -51,61 +81,66 @@ public record TrainerOptions(String bootstrapServers, String topicPrefix, Schema
         return new Topics(topicPrefix);
     }
 
-    /** Defaults: consumer group {@code <prefix>online-trainer-<model>}, batch 1024, one step per run, a release every 100k examples or 5 minutes, 10k hold-out examples, tolerance 0.002, initial weights released when there is no champion. */
-    public static TrainerOptions defaults(String bootstrapServers, Topics topics, String modelName, String specName,
+    /**
+     * Defaults: consumer group {@code <prefix>online-trainer-<model>}, batch 1024, one step per run, a release every
+     * 100k examples or 5 minutes, 10k hold-out examples, tolerance 0.002, checkpoints every 30 s, initial weights
+     * released when there is no champion.
+     */
+    public static TrainerOptions defaults(KafkaConnection kafka, Topics topics, String modelName, String specName,
                                           int specVersion, ModelConfig model) {
-        return new TrainerOptions(bootstrapServers, topics.prefix(), SchemaRegistryAddress.kafka(bootstrapServers, topics.schemas()),
-                topics.prefix() + "online-trainer-" + modelName, modelName, specName, specVersion, model, 1024, 1, 100_000,
-                Duration.ofMinutes(5), 10_000, 0.002, WarmStart.CHAMPION, 0, Device.CPU, 0, Duration.ofSeconds(30), null,
-                topics.eventsDlq(), true);
+        return new TrainerOptions(kafka, topics.prefix(), SchemaRegistryAddress.kafka(kafka, topics.schemas()),
+                topics.prefix() + GROUP_ID + modelName, modelName, specName, specVersion, model, DEFAULT_BATCH_SIZE,
+                DEFAULT_STEPS_PER_RUN, DEFAULT_PUBLISH_EVERY_EXAMPLES, DurationConverter.parse(DEFAULT_PUBLISH_EVERY),
+                DEFAULT_HOLDOUT, DEFAULT_TOLERANCE, WarmStart.CHAMPION, 0, Device.CPU, 0,
+                DurationConverter.parse(DEFAULT_CHECKPOINT_INTERVAL), null, topics.eventsDlq(), true);
     }
 
     public TrainerOptions withBatching(int batch, long everyExamples, Duration every, int holdout) {
-        return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+        return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batch, stepsPerRun, everyExamples, every, holdout, tolerance, warmStart, warmStartVersion, device, threads,
                 checkpointInterval, checkpointDir, dlqTopic, initialRelease);
     }
 
     public TrainerOptions withModel(ModelConfig config) {
-        return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, config,
+        return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, config,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
                 device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
     }
 
     public TrainerOptions withWarmStart(WarmStart mode, long version) {
-        return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+        return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, mode, version, device, threads,
                 checkpointInterval, checkpointDir, dlqTopic, initialRelease);
     }
 
     public TrainerOptions withCheckpoints(Duration interval, String dir) {
-        return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+        return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
                 device, threads, interval, dir, dlqTopic, initialRelease);
     }
 
     public TrainerOptions withDevice(Device d, int intraOpThreads) {
-        return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+        return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
                 d, intraOpThreads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
     }
 
     /** Trains {@code k} mini-batches per ONNX Runtime run (1 = one run per mini-batch). */
     public TrainerOptions withStepsPerRun(int k) {
-        return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+        return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, k, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
                 device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
     }
 
     public TrainerOptions withTolerance(double t) {
-        return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+        return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, t, warmStart, warmStartVersion, device,
                 threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
     }
 
     /** Whether a model without a champion first publishes its initial weights as one. */
     public TrainerOptions withInitialRelease(boolean publish) {
-        return new TrainerOptions(bootstrapServers, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+        return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
                 device, threads, checkpointInterval, checkpointDir, dlqTopic, publish);
     }

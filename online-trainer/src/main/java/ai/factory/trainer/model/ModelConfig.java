@@ -30,6 +30,14 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
                           double learningRate, double l2, long seed, Set<String> frozen,
                           double labelMean, double labelStd) implements Serializable {
 
+    // The defaults, each written once: the trainer's command line shows them.
+    public static final double ADAGRAD_LEARNING_RATE = 0.1;
+    public static final double ADAM_LEARNING_RATE = 1e-3;
+    public static final double DEFAULT_L2 = 1e-6;
+    public static final long DEFAULT_SEED = 42;
+    public static final int DEFAULT_EMBEDDING_DIM = 8;
+    public static final int DEFAULT_HIDDEN = 64;
+
     public ModelConfig {
         hidden = List.copyOf(hidden);
         frozen = Set.copyOf(frozen);
@@ -59,13 +67,13 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     /** Logistic regression with Adagrad, learning rate 0.1 and a light L2. */
     public static ModelConfig logistic(int denseSize, int sparseWidth, int buckets) {
         return new ModelConfig(ModelKind.LOGISTIC, Task.BINARY, denseSize, sparseWidth, buckets, 0, List.of(),
-                OptimizerKind.ADAGRAD, 0.1, 1e-6, 42L, Set.of());
+                OptimizerKind.ADAGRAD, ADAGRAD_LEARNING_RATE, DEFAULT_L2, DEFAULT_SEED, Set.of());
     }
 
     /** Embeddings of width 8 and one hidden layer of 64, with Adam at 0.001. */
     public static ModelConfig deep(int denseSize, int sparseWidth, int buckets) {
-        return new ModelConfig(ModelKind.DEEP, Task.BINARY, denseSize, sparseWidth, buckets, 8, List.of(64),
-                OptimizerKind.ADAM, 1e-3, 1e-6, 42L, Set.of());
+        return new ModelConfig(ModelKind.DEEP, Task.BINARY, denseSize, sparseWidth, buckets, DEFAULT_EMBEDDING_DIM,
+                List.of(DEFAULT_HIDDEN), OptimizerKind.ADAM, ADAM_LEARNING_RATE, DEFAULT_L2, DEFAULT_SEED, Set.of());
     }
 
     /** The task; switching to binary resets the label scale to 0/1, which binary models require. */

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.AvroSerde;
@@ -39,21 +39,32 @@ public final class ModelCatalog implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
     private final AvroSerde<ModelRelease> serde;
     private final KafkaProducer<String, ModelRelease> producer;
 
-    public ModelCatalog(String bootstrapServers, String modelsTopic, SchemaRegistry registry) {
-        this.bootstrapServers = bootstrapServers;
+    public ModelCatalog(KafkaConnection kafka, String modelsTopic, SchemaRegistry registry) {
+        this.kafka = kafka;
         this.topic = modelsTopic;
         this.serde = AvroSerde.of(ModelRelease.class, registry);
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024);
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), serde);
+        this.producer = new KafkaProducer<>(producerConfig(kafka), new StringSerializer(), serde);
+    }
+
+    /** The producer's settings: the cluster's, then idempotent writes of releases up to 64 MiB. */
+    static Map<String, Object> producerConfig(KafkaConnection kafka) {
+        return kafka.clientConfig(Map.of(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024));
+    }
+
+    /** The reader's settings: the cluster's, then committed releases only (no group: it reads the topic from the start). */
+    static Map<String, Object> consumerConfig(KafkaConnection kafka) {
+        return kafka.clientConfig(Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024));
     }
 
     /** The key of a release on the models topic. */
@@ -163,13 +174,8 @@ public final class ModelCatalog implements AutoCloseable {
     }
 
     private List<ConsumerRecord<String, ModelRelease>> readAll() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
         List<ConsumerRecord<String, ModelRelease>> records = new ArrayList<>();
-        try (KafkaConsumer<String, ModelRelease> consumer = new KafkaConsumer<>(props, new StringDeserializer(), serde)) {
+        try (KafkaConsumer<String, ModelRelease> consumer = new KafkaConsumer<>(consumerConfig(kafka), new StringDeserializer(), serde)) {
             TopicReader.readToEnd(consumer, topic, TIMEOUT, records::add);
         }
         return records;

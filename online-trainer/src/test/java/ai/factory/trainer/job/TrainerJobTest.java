@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.OffsetRange;
 import ai.factory.records.Rejected;
@@ -78,7 +79,7 @@ class TrainerJobTest {
         Topics topics = new Topics(TestKafka.uniquePrefix("trainer-eo"));
         TrainerOptions options = options(kafka, topics, "delay", MODEL).withStepsPerRun(stepsPerRun).withInitialRelease(false);
         try (SchemaRegistry registry = options.registry().open();
-             ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
+             ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry)) {
             // Three bad records first in partition 0: they go to the dead-letter topic, never into training.
             ExampleTopic.produceRaw(kafka.bootstrapServers(), topics.examples(), 0, "bad-1", "not avro".getBytes());
             SyntheticData data = new SyntheticData(4, 3, 64, 0.5, 99);
@@ -159,7 +160,7 @@ class TrainerJobTest {
         Topics topics = new Topics(TestKafka.uniquePrefix("trainer-nan"));
         TrainerOptions options = options(kafka, topics, "diverging", MODEL.withLearningRate(Double.NaN)).withInitialRelease(false);
         try (SchemaRegistry registry = options.registry().open();
-             ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
+             ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry)) {
             ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, new SyntheticData(4, 3, 64, 0.5, 5), 400, 2, 0);
             runUntilReleases(options, catalog, 2);
             List<ModelRelease> releases = catalog.list(options.modelName());
@@ -176,7 +177,7 @@ class TrainerJobTest {
         Topics topics = new Topics(TestKafka.uniquePrefix("trainer-initial"));
         TrainerOptions options = options(kafka, topics, "cold", MODEL);
         try (SchemaRegistry registry = options.registry().open();
-             ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
+             ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry)) {
             StartingPoint start = TrainerJob.startingPoint(options);
             ModelRelease initial = catalog.champion(options.modelName()).orElseThrow();
             assertThat(initial.getVersion()).isEqualTo(1L);
@@ -208,7 +209,7 @@ class TrainerJobTest {
                     admin.describeTopics(List.of(topics.schemas(), topics.examples(), topics.models())).allTopicNames()
                             .get(5, TimeUnit.SECONDS).size() == 3);
         }
-        return TrainerOptions.defaults(kafka.bootstrapServers(), topics, model, ExampleTopic.SPEC, 1, config)
+        return TrainerOptions.defaults(KafkaConnection.of(kafka.bootstrapServers()), topics, model, ExampleTopic.SPEC, 1, config)
                 .withBatching(50, 300, Duration.ofSeconds(1), 100)
                 .withCheckpoints(Duration.ofMillis(300), checkpoints.toUri().toString())
                 .withDevice(ai.factory.onnx.Device.CPU, 1);

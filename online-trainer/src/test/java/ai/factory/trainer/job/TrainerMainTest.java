@@ -3,85 +3,155 @@ package ai.factory.trainer.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import ai.factory.onnx.Device;
+import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.OptimizerKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** Command-line values of the trainer that go into its options. */
+/** Command-line values of the trainer job that go into its options, and where its Kafka settings end up. */
 class TrainerMainTest {
 
-    private static Map<String, String> required() {
-        Map<String, String> a = new HashMap<>();
-        a.put("bootstrap", "k:9092");
-        a.put("model", "delay");
-        a.put("spec", "flights");
-        a.put("dense-size", "8");
-        a.put("sparse-width", "6");
-        return a;
+    private static TrainerOptions options(String... more) {
+        List<String> args = new ArrayList<>(List.of("--bootstrap", "k:9092", "--model", "delay", "--spec", "flights",
+                "--dense-size", "8", "--sparse-width", "6"));
+        args.addAll(List.of(more));
+        return TrainerMain.options(args.toArray(String[]::new));
+    }
+
+    @Test
+    void theDefaultsAreWrittenOnce() {
+        TrainerOptions defaults = options();
+        assertThat(defaults.batchSize()).isEqualTo(TrainerOptions.DEFAULT_BATCH_SIZE);
+        assertThat(defaults.publishEvery()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.checkpointInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.stepsPerRun()).isEqualTo(1);
+        assertThat(defaults.device()).isEqualTo(Device.CPU);
+        assertThat(defaults.model()).isEqualTo(ModelConfig.logistic(8, 6, 1 << 18));
+        assertThat(defaults.groupId()).isEqualTo("online-trainer-delay");
     }
 
     @Test
     void oneStepPerRunByDefaultAndKWhenAskedFor() {
-        TrainerOptions defaults = TrainerMain.options(required());
-        assertThat(defaults.stepsPerRun()).isEqualTo(1);
-        assertThat(defaults.device()).isEqualTo(Device.CPU);
-
-        Map<String, String> a = required();
-        a.put("steps-per-run", "8");
-        a.put("batch-size", "256");
-        a.put("device", "cuda:1");
-        TrainerOptions options = TrainerMain.options(a);
+        TrainerOptions options = options("--steps-per-run", "8", "--batch-size", "256", "--device", "cuda:1",
+                "--publish-every", "PT10S", "--checkpoint-interval", "2s");
         assertThat(options.stepsPerRun()).isEqualTo(8);
         assertThat(options.batchSize()).isEqualTo(256);
         assertThat(options.device()).isEqualTo(Device.cuda(1));
+        assertThat(options.publishEvery()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
     void zeroStepsPerRunIsRefused() {
-        Map<String, String> a = required();
-        a.put("steps-per-run", "0");
-        assertThatThrownBy(() -> TrainerMain.options(a)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> options("--steps-per-run", "0")).isInstanceOf(CommandLine.ParameterException.class);
+    }
+
+    @Test
+    void theDemoProfileSetsItsSettingsAndExplicitOptionsWin() {
+        TrainerOptions demo = options("--profile", "demo");
+        assertThat(demo.batchSize()).isEqualTo(TrainerProfile.DEMO_BATCH_SIZE);
+        assertThat(demo.publishEveryExamples()).isEqualTo(TrainerProfile.DEMO_PUBLISH_EVERY_EXAMPLES);
+        assertThat(demo.publishEvery()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(demo.holdoutExamples()).isEqualTo(TrainerProfile.DEMO_HOLDOUT);
+        assertThat(demo.checkpointInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(demo.model().optimizer()).isEqualTo(OptimizerKind.ADAM);
+        assertThat(demo.model().learningRate()).isEqualTo(0.01);
+        assertThat(options("--profile", "demo", "--kind", "deep").model().learningRate()).isEqualTo(ModelConfig.ADAM_LEARNING_RATE);
+
+        TrainerOptions mine = options("--profile", "demo", "--batch-size", "64", "--learning-rate", "0.05",
+                "--checkpoint-interval", "3s", "--holdout", "100");
+        assertThat(mine.batchSize()).isEqualTo(64);
+        assertThat(mine.model().learningRate()).isEqualTo(0.05);
+        assertThat(mine.model().optimizer()).isEqualTo(OptimizerKind.ADAM);
+        assertThat(mine.checkpointInterval()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(mine.holdoutExamples()).isEqualTo(100);
+        assertThat(mine.publishEveryExamples()).isEqualTo(TrainerProfile.DEMO_PUBLISH_EVERY_EXAMPLES);
     }
 
     @Test
     void labelMeanAndStdScaleARegressionModel() {
-        Map<String, String> a = required();
-        a.put("task", "regression");
-        a.put("label-mean", "15.5");
-        a.put("label-std", "4");
-        TrainerOptions options = TrainerMain.options(a);
+        TrainerOptions options = options("--task", "regression", "--label-mean", "15.5", "--label-std", "4");
         assertThat(options.model().labelMean()).isEqualTo(15.5);
         assertThat(options.model().labelStd()).isEqualTo(4);
 
-        a.remove("label-mean");
-        a.remove("label-std");
-        assertThat(TrainerMain.options(a).model().labelMean()).isZero();
-        assertThat(TrainerMain.options(a).model().labelStd()).isOne();
+        TrainerOptions plain = options("--task", "regression");
+        assertThat(plain.model().labelMean()).isZero();
+        assertThat(plain.model().labelStd()).isOne();
     }
 
     @Test
     void anUnusableLabelStdIsRefusedWithTheOptionsName() {
-        for (String std : new String[] {"0", "-1", "NaN", "Infinity", "four"}) {
-            Map<String, String> a = required();
-            a.put("task", "regression");
-            a.put("label-std", std);
-            assertThatThrownBy(() -> TrainerMain.options(a)).as(std)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--label-std");
+        for (String std : new String[] {"0", "-1", "NaN", "Infinity"}) {
+            assertThatThrownBy(() -> options("--task", "regression", "--label-std", std)).as(std)
+                    .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--label-std");
         }
+        assertThatThrownBy(() -> options("--task", "regression", "--label-std", "four"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--label-std");
     }
 
     @Test
     void aBinaryModelTakesTheLabelMeanAsItsBaseRateAndIgnoresTheStd() {
-        Map<String, String> a = required();
-        a.put("label-mean", "0.2");
-        a.put("label-std", "4");
-        TrainerOptions options = TrainerMain.options(a);
+        TrainerOptions options = options("--label-mean", "0.2", "--label-std", "4");
         assertThat(options.model().labelMean()).isEqualTo(0.2);
         assertThat(options.model().labelStd()).isOne();
-        a.put("label-mean", "15");
-        assertThatThrownBy(() -> TrainerMain.options(a)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> options("--label-mean", "15")).isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessageContaining("base rate");
+    }
+
+    @Test
+    void aBadDurationOrAnUnknownOptionIsOneLineNamingIt() {
+        assertThatThrownBy(() -> options("--publish-every", "soon"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--publish-every")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> options("--checkpoint-interval", "forever"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--checkpoint-interval")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> options("--profile", "fast"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("plain or demo");
+        assertThatThrownBy(() -> TrainerMain.main(new String[] {"--bootstrap", "k:1", "--spec", "s", "--dense-size", "1",
+                "--sparse-width", "1", "--nope"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--nope")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void theConsumerGroupAndTransactionalIdsStartWithThePrefix() {
+        TrainerOptions options = options("--prefix", "team.");
+        assertThat(options.groupId()).isEqualTo("team.online-trainer-delay");
+        assertThat(options.topics().models()).startsWith("team.");
+        assertThatThrownBy(() -> new TrainerOptions(options.kafka(), "team.", options.registry(), "other", "m", "s", 1,
+                options.model(), 1, 1, 1, Duration.ofSeconds(1), 0, 0, TrainerOptions.WarmStart.NONE, 0, Device.CPU, 0,
+                Duration.ofSeconds(1), null, "team.events.dlq", true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must start with the topic prefix");
+    }
+
+    @Test
+    void theClusterSettingsReachEveryClientOfTheJob(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("kafka.properties"),
+                "bootstrap.servers=secure:9093\nclient.dns.lookup=resolve_canonical_bootstrap_servers_only\n"
+                        + "request.timeout.ms=12345\nsecurity.protocol=SASL_SSL\n");
+        TrainerOptions options = TrainerMain.options("--kafka-config", config.toString(), "--spec", "flights",
+                "--dense-size", "8", "--sparse-width", "6");
+        assertThat(TrainerJob.consumerProperties(options))
+                .containsEntry("bootstrap.servers", "secure:9093")
+                .containsEntry("client.dns.lookup", "resolve_canonical_bootstrap_servers_only")
+                .containsEntry("request.timeout.ms", "12345")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("isolation.level", "read_committed");
+        assertThat(TrainerJob.producerProperties(options))
+                .containsEntry("bootstrap.servers", "secure:9093")
+                .containsEntry("client.dns.lookup", "resolve_canonical_bootstrap_servers_only")
+                .containsEntry("request.timeout.ms", "12345")
+                .containsEntry("security.protocol", "SASL_SSL");
+        assertThat(options.registry().kafka()).isEqualTo(options.kafka());
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.SchemaRegistry;
@@ -42,10 +43,10 @@ class ModelCatalogTest {
             Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
                     admin.describeTopics(List.of(topics.schemas(), topics.models())).allTopicNames().get(5, TimeUnit.SECONDS).size() == 2);
         }
-        TrainerOptions options = TrainerOptions.defaults(kafka.bootstrapServers(), topics, "m", "flights", 1, CONFIG)
+        TrainerOptions options = TrainerOptions.defaults(KafkaConnection.of(kafka.bootstrapServers()), topics, "m", "flights", 1, CONFIG)
                 .withInitialRelease(false);
         try (SchemaRegistry registry = options.registry().open();
-             ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), topics.models(), registry)) {
+             ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry)) {
             assertThat(TrainerJob.startingPoint(options)).isEqualTo(StartingPoint.fresh());
 
             var first = TrainingState.initial(CONFIG).params();

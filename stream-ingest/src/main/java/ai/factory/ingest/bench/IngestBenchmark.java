@@ -15,6 +15,7 @@ import ai.factory.broker.EmbeddedKafka;
 import ai.factory.ingest.job.IngestHandle;
 import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.Event;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.KafkaSchemaRegistry;
@@ -48,24 +49,23 @@ public final class IngestBenchmark {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         if (args.length > 2) {
-            System.out.print(run(args[2], events, parallelism).toText());
+            System.out.print(run(KafkaConnection.of(args[2]), events, parallelism).toText());
             return;
         }
         try (EmbeddedKafka embedded = EmbeddedKafka.start()) {
-            System.out.print(run(embedded.bootstrapServers(), events, parallelism).toText());
+            System.out.print(run(KafkaConnection.of(embedded.bootstrapServers()), events, parallelism).toText());
         }
     }
 
-    /** Writes {@code events} flights-like events to fresh topics on {@code bootstrap}, then times the copy and the job on them. */
-    public static BenchResult run(String bootstrap, int events, int parallelism) throws Exception {
+    /** Writes {@code events} flights-like events to fresh topics on {@code kafka}, then times the copy and the job on them. */
+    public static BenchResult run(KafkaConnection kafka, int events, int parallelism) throws Exception {
         Topics topics = new Topics("bench-" + System.nanoTime() + ".");
-        IngestOptions options = IngestOptions.defaults(bootstrap).withTopicPrefix(topics.prefix())
-                .withParallelism(parallelism).withBounded(true).withGroupId("bench-" + topics.prefix())
-                .withDedupTtl(Duration.ofMinutes(10));
+        IngestOptions options = IngestOptions.defaults(kafka).withTopicPrefix(topics.prefix())
+                .withParallelism(parallelism).withBounded(true).withDedupTtl(Duration.ofMinutes(10));
         IngestJob.ensureTopics(options);
-        write(bootstrap, topics, events);
+        write(kafka, topics, events);
 
-        double baseline = KafkaRates.bestCopy(bootstrap, topics.events(), topics.prefix() + "baseline", events);
+        double baseline = KafkaRates.bestCopy(kafka.bootstrapServers(), topics.events(), topics.prefix() + "baseline", events);
         long[] jobMillis = jobMillis(options);
         double job = events / (jobMillis[0] / 1e3);
         double jobWithStart = events / (jobMillis[1] / 1e3);
@@ -82,11 +82,11 @@ public final class IngestBenchmark {
     }
 
     /** Flights-like events: 25 airports, distances, departures one every ~5 s of event time. */
-    private static void write(String bootstrap, Topics topics, int count) throws Exception {
+    private static void write(KafkaConnection kafka, Topics topics, int count) throws Exception {
         Random random = new Random(42);
         Instant time = Instant.parse("2001-01-01T00:00:00Z");
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(bootstrap, topics.schemas());
-             var producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "linger.ms", 20, "batch.size", 262144),
+        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka, topics.schemas());
+             var producer = new KafkaProducer<>(kafka.clientConfig(Map.of("linger.ms", 20, "batch.size", 262144)),
                      new StringSerializer(), new ByteArraySerializer())) {
             AvroCodec<Event> codec = AvroCodec.of(Event.class, registry);
             for (int i = 0; i < count; i++) {

@@ -2,81 +2,153 @@ package ai.factory.ingest.job;
 
 import java.time.Duration;
 
+import ai.factory.options.DurationConverter;
+import ai.factory.options.KafkaOptions;
 import ai.factory.serde.SchemaRegistryAddress;
-import org.apache.flink.util.ParameterTool;
-import org.apache.flink.util.TimeUtils;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Command-line options of the job jar, e.g.
- * {@code --bootstrap host:9092 --prefix demo. --spec /specs/flights.json --parallelism 2 --exactly-once true
- * --checkpoint-interval 10s --checkpoint-dir file:///tmp/ckpt --feature-timing event-time}. Durations read like {@code 500ms}, {@code 10s}, {@code 1h}.
+ * The options of the feature job, one picocli mixin for the job jar's {@code main} ({@link IngestJob#main}) and for
+ * {@code factory ingest}; {@link #options()} builds the {@link IngestOptions} they describe.
  */
 public final class IngestArguments {
 
-    /** Help text of every option, printed on a missing {@code --bootstrap}. */
-    public static final String USAGE = String.join("\n",
-            "--bootstrap HOST:PORT        Kafka bootstrap servers (required)",
-            "--prefix P                   topic name prefix (default: none)",
-            "--spec PATH                  feature spec file or classpath:... (default " + IngestOptions.DEFAULT_SPEC + ")",
-            "--parallelism N              (default 1)",
-            "--exactly-once true|false    Kafka transactions committed per checkpoint (default false)",
-            "--checkpoint-interval D      (default 10s)",
-            "--checkpoint-dir URI         checkpoint storage, retained on cancel (default: JobManager memory)",
-            "--registry kafka|in-process  schema registry (default kafka: the <prefix>schemas topic)",
-            "--group-id G                 consumer group and transactional-id base (default <prefix>" + IngestOptions.DEFAULT_GROUP_ID + ")",
-            "--out-of-orderness D         how late an event may be and still be on time (default 5s); with event-time",
-            "                             timing also how long each event waits for its features",
-            "--idleness D                 (default 10s)",
-            "--dedup-ttl D                (default 1h)",
-            "--bounded true|false         stop at the offsets present at start (default false)",
-            "--restore-from PATH          checkpoint or savepoint to restore",
-            "--restart-attempts N         fixed-delay restarts (default 3)",
-            "--feature-timing T           arrival (default): windows, feedback and standardization as of the event's",
-            "                             arrival, no wait for the watermark, values depend on arrival order;",
-            "                             event-time: wait for the watermark, same values on every replay",
-            "--buffer-timeout D           flush interval of Flink's network buffers (default " + millis(IngestOptions.DEFAULT_BUFFER_TIMEOUT)
-                    + "; Flink's own: 100ms):",
-            "                             lower is less latency at each keyed step, more and smaller flushes",
-            "--linger D                   linger.ms of the Kafka sinks (default " + millis(IngestOptions.DEFAULT_SINK_LINGER)
-                    + "): lower is less latency,",
-            "                             smaller producer batches; under load batches fill before it ends");
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
-    private IngestArguments() {
-    }
+    @Mixin
+    KafkaOptions kafka;
 
-    public static IngestOptions parse(String[] args) {
-        ParameterTool p = ParameterTool.fromArgs(args);
-        if (!p.has("bootstrap")) {
-            throw new IllegalArgumentException("--bootstrap is required\n" + USAGE);
+    @Option(names = "--spec", defaultValue = IngestOptions.DEFAULT_SPEC, paramLabel = "SPEC",
+            description = "Feature spec: a JSON file, or classpath:specs/flights.json (default: ${DEFAULT-VALUE}).")
+    String spec;
+
+    @Option(names = "--parallelism", defaultValue = "" + IngestOptions.DEFAULT_PARALLELISM, paramLabel = "N",
+            description = "Operator parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--exactly-once",
+            description = "Write features in Kafka transactions committed on checkpoints (visible one checkpoint later) "
+                    + "instead of at-least-once.")
+    boolean exactlyOnce;
+
+    @Option(names = "--checkpoint-interval", defaultValue = IngestOptions.DEFAULT_CHECKPOINT_INTERVAL, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Checkpoint interval, also the commit interval with --exactly-once (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "URI",
+            description = "File-system URI for checkpoints, kept on cancel (default: a temporary folder in this process, "
+                    + "the JobManager's memory on a cluster).")
+    String checkpointDir;
+
+    @Option(names = "--restore-from", paramLabel = "PATH", description = "Checkpoint or savepoint to restore the job from.")
+    String restoreFrom;
+
+    @Option(names = "--registry", defaultValue = "kafka", paramLabel = "WHERE", converter = RegistryOption.class,
+            description = "Schema registry: kafka (the <prefix>schemas topic) or in-process (default: ${DEFAULT-VALUE}).")
+    SchemaRegistryAddress registry;
+
+    @Option(names = "--group-id", paramLabel = "GROUP",
+            description = "Consumer group of the sources and base of the transactional ids; must start with the topic "
+                    + "prefix (default: <prefix>" + IngestOptions.DEFAULT_GROUP_ID + ").")
+    String groupId;
+
+    @Option(names = "--feature-timing", defaultValue = "arrival", paramLabel = "TIMING", converter = TimingOption.class,
+            description = "arrival (default): windows, feedback aggregates and standardization as of each event's arrival, "
+                    + "without waiting for the watermark; the values depend on arrival order. event-time: each event waits "
+                    + "for the watermark (--out-of-orderness) and the values are the same on every replay.")
+    FeatureTiming featureTiming;
+
+    @Option(names = "--out-of-orderness", defaultValue = IngestOptions.DEFAULT_OUT_OF_ORDERNESS, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How far behind the newest event time an event may arrive and still be on time; with event-time "
+                    + "timing also how long each event waits for its features (default: ${DEFAULT-VALUE}).")
+    Duration outOfOrderness;
+
+    @Option(names = "--idleness", defaultValue = IngestOptions.DEFAULT_IDLENESS, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "A partition without records for this long stops holding back the watermark (default: ${DEFAULT-VALUE}).")
+    Duration idleness;
+
+    @Option(names = "--dedup-ttl", defaultValue = IngestOptions.DEFAULT_DEDUP_TTL, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long an event id is remembered, for de-duplication and to attribute its feedback "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration dedupTtl;
+
+    @Option(names = "--bounded", description = "Stop at the end offsets present at start (replays, backfills, benchmarks).")
+    boolean bounded;
+
+    @Option(names = "--restart-attempts", defaultValue = "" + IngestOptions.DEFAULT_RESTART_ATTEMPTS, paramLabel = "N",
+            description = "Fixed-delay restarts before the job fails (default: ${DEFAULT-VALUE}).")
+    int restartAttempts;
+
+    @Option(names = "--restart-delay", defaultValue = IngestOptions.DEFAULT_RESTART_DELAY, paramLabel = "DURATION",
+            converter = DurationConverter.class, description = "Delay between restarts (default: ${DEFAULT-VALUE}).")
+    Duration restartDelay;
+
+    @Option(names = "--buffer-timeout", defaultValue = IngestOptions.DEFAULT_BUFFER_TIMEOUT, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Longest a record waits in a Flink network buffer at each exchange (default: ${DEFAULT-VALUE}; "
+                    + "Flink's own is 100ms): lower is less latency, more and smaller flushes.")
+    Duration bufferTimeout;
+
+    @Option(names = "--linger", defaultValue = IngestOptions.DEFAULT_SINK_LINGER, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "linger.ms of the job's Kafka producers (default: ${DEFAULT-VALUE}): lower is less latency and "
+                    + "smaller batches; under load batches fill before it ends.")
+    Duration linger;
+
+    /**
+     * The job's options as given.
+     *
+     * @throws CommandLine.ParameterException naming what is wrong, in one line
+     */
+    public IngestOptions options() {
+        String prefix = kafka.prefix();
+        try {
+            return new IngestOptions(kafka.connection(), prefix, spec, parallelism, exactlyOnce, checkpointInterval,
+                    checkpointDir, registry, groupId != null ? groupId : prefix + IngestOptions.DEFAULT_GROUP_ID,
+                    outOfOrderness, idleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming,
+                    bufferTimeout, linger);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage(), e);
         }
-        IngestOptions d = IngestOptions.defaults(p.get("bootstrap"));
-        SchemaRegistryAddress registry = "in-process".equals(p.get("registry", "kafka")) ? SchemaRegistryAddress.inProcess() : null;
-        return new IngestOptions(d.bootstrapServers(),
-                p.get("prefix", d.topicPrefix()),
-                p.get("spec", d.specLocation()),
-                p.getInt("parallelism", d.parallelism()),
-                p.getBoolean("exactly-once", d.exactlyOnce()),
-                duration(p, "checkpoint-interval", d.checkpointInterval()),
-                p.get("checkpoint-dir", d.checkpointDir()),
-                registry,
-                p.get("group-id", p.get("prefix", d.topicPrefix()) + d.groupId()),
-                duration(p, "out-of-orderness", d.maxOutOfOrderness()),
-                duration(p, "idleness", d.sourceIdleness()),
-                duration(p, "dedup-ttl", d.dedupTtl()),
-                p.getBoolean("bounded", d.bounded()),
-                p.get("restore-from", d.restoreFrom()),
-                p.getInt("restart-attempts", d.restartAttempts()),
-                d.restartDelay(),
-                p.has("feature-timing") ? FeatureTiming.parse(p.get("feature-timing")) : d.featureTiming(),
-                duration(p, "buffer-timeout", d.bufferTimeout()),
-                duration(p, "linger", d.sinkLinger()));
     }
 
-    private static String millis(Duration d) {
-        return d.toMillis() + "ms";
+    /** The options {@code args} give, as the job jar reads them. */
+    public static IngestOptions parse(String... args) {
+        IngestJob.Command command = new IngestJob.Command();
+        new CommandLine(command).parseArgs(args);
+        return command.arguments.options();
     }
 
-    private static Duration duration(ParameterTool p, String key, Duration fallback) {
-        return p.has(key) ? TimeUtils.parseDuration(p.get(key)) : fallback;
+    /** Reads {@code arrival} or {@code event-time}. */
+    static final class TimingOption implements CommandLine.ITypeConverter<FeatureTiming> {
+        @Override
+        public FeatureTiming convert(String value) {
+            try {
+                return FeatureTiming.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Reads {@code kafka} (null: the registry topic of the prefix, see {@link IngestOptions#registryAddress()}) or {@code in-process}. */
+    static final class RegistryOption implements CommandLine.ITypeConverter<SchemaRegistryAddress> {
+        @Override
+        public SchemaRegistryAddress convert(String value) {
+            return switch (value) {
+                case "kafka" -> null;
+                case "in-process" -> SchemaRegistryAddress.inProcess();
+                default -> throw new CommandLine.TypeConversionException("kafka or in-process, was '" + value + "'");
+            };
+        }
     }
 }

@@ -3,6 +3,7 @@ package ai.factory.ingest.job;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import ai.factory.flink.InProcessFlink;
@@ -37,10 +38,12 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * The feature-preparation job: {@code events} (+ {@code feedback}) → validate → de-duplicate → keyed
@@ -146,29 +149,65 @@ public final class IngestJob {
 
     /** Creates every topic of the factory that does not exist yet. */
     public static void ensureTopics(IngestOptions options) {
-        try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", options.bootstrapServers()))) {
+        try (Admin admin = Admin.create(adminConfig(options))) {
             TopicAdmin.ensure(admin, TopicCatalog.of(options.topics(), TopicCatalog.DEFAULT_PARTITIONS));
         }
     }
 
-    /** Entry point of the job jar ({@code flink run}) and of a plain {@code java -cp} start. */
+    /**
+     * Entry point of the job jar ({@code flink run}) and of a plain {@code java -cp} start: the options of
+     * {@link IngestArguments}. Never exits the JVM (on a cluster it may be the JobManager's): bad arguments throw.
+     */
     public static void main(String[] args) throws Exception {
-        IngestOptions options = IngestArguments.parse(args);
+        Command command = new Command();
+        CommandLine line = new CommandLine(command);
+        IngestOptions options;
+        try {
+            line.parseArgs(args);
+            if (line.isUsageHelpRequested()) {
+                line.usage(System.out);
+                return;
+            }
+            options = command.arguments.options();
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (--help lists the options)", e);
+        }
         ensureTopics(options);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
         build(env, options);
         env.execute(NAME);
     }
 
+    /** The job jar's command line. */
+    @CommandLine.Command(name = NAME, description = "The stream-ingest Flink job: events -> features.")
+    static final class Command {
+        @CommandLine.Mixin
+        IngestArguments arguments;
+
+        @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+    }
+
+    /** The sources' consumer settings: the cluster's, then what the job needs. */
+    static Properties consumerProperties(IngestOptions options) {
+        Properties props = options.kafka().properties();
+        // Upstream writers may be transactional: never featurize what they aborted.
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return props;
+    }
+
+    /** The topic admin's settings: the cluster's. */
+    static Map<String, Object> adminConfig(IngestOptions options) {
+        return options.kafka().clientConfig();
+    }
+
     private static KafkaSource<Incoming> source(IngestOptions options, String topic, KafkaRecordIntake intake) {
         var builder = KafkaSource.<Incoming>builder()
-                .setBootstrapServers(options.bootstrapServers())
+                .setProperties(consumerProperties(options))
                 .setTopics(List.of(topic))
                 .setGroupId(options.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(intake)
-                // Upstream writers may be transactional: never featurize what they aborted.
-                .setProperty("isolation.level", "read_committed");
+                .setDeserializer(intake);
         if (options.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -187,7 +226,6 @@ public final class IngestJob {
     private static <T> KafkaSink<T> sink(IngestOptions options, String name,
                                          org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(options.bootstrapServers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(options.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
                 .setTransactionalIdPrefix(options.groupId() + "-" + options.topicPrefix() + name)
@@ -195,9 +233,9 @@ public final class IngestJob {
                 .build();
     }
 
-    /** Producer settings of the sinks beyond what the sink builder sets itself. */
+    /** The sinks' producer settings: the cluster's, then what the job needs (the builder adds serializers and ids). */
     static Properties producerProperties(IngestOptions options) {
-        Properties props = new Properties();
+        Properties props = options.kafka().properties();
         props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         props.setProperty(ProducerConfig.LINGER_MS_CONFIG, Long.toString(options.sinkLinger().toMillis()));
         return props;

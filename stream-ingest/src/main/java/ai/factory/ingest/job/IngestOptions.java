@@ -4,13 +4,15 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
 
-import ai.factory.topics.Topics;
+import ai.factory.kafka.KafkaConnection;
+import ai.factory.options.DurationConverter;
 import ai.factory.serde.SchemaRegistryAddress;
+import ai.factory.topics.Topics;
 
 /**
  * How to run the feature-preparation job.
  *
- * @param bootstrapServers   Kafka bootstrap servers
+ * @param kafka              how every Kafka client of the job reaches the cluster
  * @param topicPrefix        prefix of every topic name ("" for the default names)
  * @param specLocation       feature spec: a file path or {@code classpath:specs/flights.json}
  * @param parallelism        parallelism of every operator
@@ -19,7 +21,8 @@ import ai.factory.serde.SchemaRegistryAddress;
  * @param checkpointInterval how often to checkpoint; also the commit interval in exactly-once mode
  * @param checkpointDir      file-system URI for checkpoints, retained on cancellation; null keeps them in the JobManager
  * @param registry           where schemas are registered; null: the Kafka registry topic of this prefix
- * @param groupId            consumer group of the sources; also the base of the transactional ids
+ * @param groupId            consumer group of the sources; also the base of the transactional ids. Starts with the
+ *                           topic prefix, so the prefix's ACLs cover it
  * @param maxOutOfOrderness  how far behind the newest event time an event may arrive and still count as on time
  * @param sourceIdleness     a partition without records for this long stops holding back the watermark
  * @param dedupTtl           how long an event id is remembered for de-duplication and feedback attribution
@@ -33,46 +36,63 @@ import ai.factory.serde.SchemaRegistryAddress;
  *                           ({@code execution.buffer-timeout.interval}); lower is less latency, more flushes
  * @param sinkLinger         the Kafka sinks' {@code linger.ms}: how long a producer waits to fill a batch
  */
-public record IngestOptions(String bootstrapServers, String topicPrefix, String specLocation, int parallelism,
+public record IngestOptions(KafkaConnection kafka, String topicPrefix, String specLocation, int parallelism,
                             boolean exactlyOnce, Duration checkpointInterval, String checkpointDir,
                             SchemaRegistryAddress registry, String groupId, Duration maxOutOfOrderness,
                             Duration sourceIdleness, Duration dedupTtl, boolean bounded, String restoreFrom,
                             int restartAttempts, Duration restartDelay, FeatureTiming featureTiming,
                             Duration bufferTimeout, Duration sinkLinger) implements Serializable {
 
+    // The defaults, each written once: the command line shows them and defaults() uses them.
     public static final String DEFAULT_SPEC = "classpath:specs/flights.json";
+    /** The consumer group after the topic prefix. */
     public static final String DEFAULT_GROUP_ID = "factory-stream-ingest";
+    public static final int DEFAULT_PARALLELISM = 1;
+    public static final String DEFAULT_CHECKPOINT_INTERVAL = "10s";
+    public static final String DEFAULT_OUT_OF_ORDERNESS = "5s";
+    public static final String DEFAULT_IDLENESS = "10s";
+    public static final String DEFAULT_DEDUP_TTL = "1h";
+    public static final int DEFAULT_RESTART_ATTEMPTS = 3;
+    public static final String DEFAULT_RESTART_DELAY = "5s";
     /** Flink's own default is 100 ms per exchange, paid at each of the job's keyed steps on a slow stream. */
-    public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
+    public static final String DEFAULT_BUFFER_TIMEOUT = "5ms";
     /** The Kafka 4 producer default, written out so it is one visible setting. */
-    public static final Duration DEFAULT_SINK_LINGER = Duration.ofMillis(5);
+    public static final String DEFAULT_SINK_LINGER = "5ms";
 
     public IngestOptions {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(topicPrefix, "topicPrefix");
         Objects.requireNonNull(specLocation, "specLocation");
+        Objects.requireNonNull(groupId, "groupId");
+        if (!groupId.startsWith(topicPrefix)) {
+            throw new IllegalArgumentException("the consumer group '" + groupId + "' must start with the topic prefix '"
+                    + topicPrefix + "', so the prefix's ACLs cover it");
+        }
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1");
         }
         if (restartAttempts < 0) {
             throw new IllegalArgumentException("restartAttempts must be >= 0");
         }
+        requirePositive("checkpoint interval", checkpointInterval);
+        requirePositive("idleness", sourceIdleness);
+        requirePositive("dedup TTL", dedupTtl);
+        requireNotNegative("out-of-orderness", maxOutOfOrderness);
+        requireNotNegative("restart delay", restartDelay);
+        requireNotNegative("buffer timeout", bufferTimeout);
+        requireNotNegative("sink linger", sinkLinger);
         Objects.requireNonNull(featureTiming, "featureTiming");
-        Objects.requireNonNull(bufferTimeout, "bufferTimeout");
-        Objects.requireNonNull(sinkLinger, "sinkLinger");
-        if (bufferTimeout.isNegative() || sinkLinger.isNegative()) {
-            throw new IllegalArgumentException("bufferTimeout and sinkLinger must not be negative");
-        }
     }
 
     /**
      * The defaults: at-least-once, parallelism 1, checkpoints every 10 s, 5 s out-of-orderness, features on arrival,
      * 5 ms network buffer timeout and sink linger.
      */
-    public static IngestOptions defaults(String bootstrapServers) {
-        return new IngestOptions(bootstrapServers, "", DEFAULT_SPEC, 1, false, Duration.ofSeconds(10), null, null,
-                DEFAULT_GROUP_ID, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1), false, null,
-                3, Duration.ofSeconds(5), FeatureTiming.ARRIVAL, DEFAULT_BUFFER_TIMEOUT, DEFAULT_SINK_LINGER);
+    public static IngestOptions defaults(KafkaConnection kafka) {
+        return new IngestOptions(kafka, "", DEFAULT_SPEC, DEFAULT_PARALLELISM, false, duration(DEFAULT_CHECKPOINT_INTERVAL),
+                null, null, DEFAULT_GROUP_ID, duration(DEFAULT_OUT_OF_ORDERNESS), duration(DEFAULT_IDLENESS),
+                duration(DEFAULT_DEDUP_TTL), false, null, DEFAULT_RESTART_ATTEMPTS, duration(DEFAULT_RESTART_DELAY),
+                FeatureTiming.ARRIVAL, duration(DEFAULT_BUFFER_TIMEOUT), duration(DEFAULT_SINK_LINGER));
     }
 
     public Topics topics() {
@@ -81,73 +101,92 @@ public record IngestOptions(String bootstrapServers, String topicPrefix, String 
 
     /** The registry to use: the given one, or the Kafka registry topic next to the data. */
     public SchemaRegistryAddress registryAddress() {
-        return registry != null ? registry : SchemaRegistryAddress.kafka(bootstrapServers, topics().schemas());
+        return registry != null ? registry : SchemaRegistryAddress.kafka(kafka, topics().schemas());
     }
 
-    /** Prefixes the topic names, and the default consumer group too, so factories sharing a cluster stay apart. */
+    private static Duration duration(String text) {
+        return DurationConverter.parse(text);
+    }
+
+    private static void requirePositive(String what, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("the " + what + " must be a positive duration, was " + DurationConverter.format(d));
+        }
+    }
+
+    private static void requireNotNegative(String what, Duration d) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException("the " + what + " must be a duration of 0 or more, was " + DurationConverter.format(d));
+        }
+    }
+
+    /**
+     * Prefixes the topic names and the consumer group (a group under the old prefix moves to the new one), so
+     * factories sharing a cluster stay apart.
+     */
     public IngestOptions withTopicPrefix(String v) {
-        String group = DEFAULT_GROUP_ID.equals(groupId) ? v + DEFAULT_GROUP_ID : groupId;
-        return new IngestOptions(bootstrapServers, v, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, group, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        String group = v + groupId.substring(topicPrefix.length());
+        return new IngestOptions(kafka, v, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, group, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withSpecLocation(String v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, v, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, v, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withParallelism(int v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, v, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, v, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withExactlyOnce(boolean v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, v, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, v, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withCheckpointInterval(Duration v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, v, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, v, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withCheckpointDir(String v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, v, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, v, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withRegistry(SchemaRegistryAddress v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, v, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, v, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withGroupId(String v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, v, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, v, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withMaxOutOfOrderness(Duration v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, v, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, v, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withSourceIdleness(Duration v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, v, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, v, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withDedupTtl(Duration v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, v, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, v, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withBounded(boolean v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, v, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, v, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withRestoreFrom(String v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, v, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, v, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withRestarts(int attempts, Duration delay) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, attempts, delay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, attempts, delay, featureTiming, bufferTimeout, sinkLinger);
     }
 
     public IngestOptions withFeatureTiming(FeatureTiming v) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, v, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, v, bufferTimeout, sinkLinger);
     }
 
     /** The network buffer timeout of the job and the linger of its Kafka sinks. */
     public IngestOptions withLatency(Duration newBufferTimeout, Duration newSinkLinger) {
-        return new IngestOptions(bootstrapServers, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, newBufferTimeout, newSinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, newBufferTimeout, newSinkLinger);
     }
 }

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.Event;
 import ai.factory.records.FeatureVector;
 import ai.factory.serde.AvroCodec;
@@ -53,7 +54,7 @@ class ExactlyOnceRestartTest {
     void aRestoreFromACheckpointWritesNoDuplicates(TestKafka kafka, @InjectMiniCluster MiniCluster cluster,
                                                    @TempDir Path checkpoints) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix("exactly-once"));
-        IngestOptions options = IngestOptions.defaults(kafka.bootstrapServers())
+        IngestOptions options = IngestOptions.defaults(KafkaConnection.of(kafka.bootstrapServers()))
                 .withTopicPrefix(topics.prefix())
                 .withSpecLocation("classpath:specs/test.json")
                 .withParallelism(2)
@@ -61,7 +62,7 @@ class ExactlyOnceRestartTest {
                 // Periodic checkpoints practically never: this test triggers the one that matters itself.
                 .withCheckpointInterval(Duration.ofDays(365))
                 .withCheckpointDir(checkpoints.toUri().toString())
-                .withGroupId("ingest-" + topics.prefix())
+                .withGroupId(topics.prefix() + "ingest")
                 .withMaxOutOfOrderness(Duration.ZERO)
                 // Vectors after the restore must equal the aborted ones: only event-time order replays the same values.
                 .withFeatureTiming(FeatureTiming.EVENT_TIME)

@@ -21,6 +21,7 @@ import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
 import ai.factory.ingest.features.CategoryHasher;
 import ai.factory.ingest.features.FeatureLayout;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.Event;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Feedback;
@@ -197,12 +198,12 @@ class FeatureJobTest {
     }
 
     private FeatureLayout runBounded(TestKafka kafka, Topics t, int parallelism) throws Exception {
-        IngestOptions options = IngestOptions.defaults(kafka.bootstrapServers())
+        IngestOptions options = IngestOptions.defaults(KafkaConnection.of(kafka.bootstrapServers()))
                 .withTopicPrefix(t.prefix())
                 .withSpecLocation("classpath:specs/test.json")
                 .withParallelism(parallelism)
                 .withBounded(true)
-                .withGroupId("ingest-" + t.prefix())
+                .withGroupId(t.prefix() + "ingest")
                 .withMaxOutOfOrderness(Duration.ofSeconds(1))
                 // The exact values below (ties, edges, parallelism 1 = 2) hold for event-time order, not arrival order.
                 .withFeatureTiming(FeatureTiming.EVENT_TIME)
@@ -222,7 +223,7 @@ class FeatureJobTest {
     }
 
     private void writeInput(TestKafka kafka, Topics t) throws Exception {
-        IngestJob.ensureTopics(IngestOptions.defaults(kafka.bootstrapServers()).withTopicPrefix(t.prefix()));
+        IngestJob.ensureTopics(IngestOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withTopicPrefix(t.prefix()));
         try (KafkaIO io = new KafkaIO(kafka.bootstrapServers());
              SchemaRegistry registry = new KafkaSchemaRegistry(kafka.bootstrapServers(), t.schemas())) {
             AvroCodec<Event> events = AvroCodec.of(Event.class, registry);

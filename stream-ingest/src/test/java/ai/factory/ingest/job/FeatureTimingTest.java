@@ -14,6 +14,7 @@ import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.spec.FeatureSpecParser;
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.Event;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Rejected;
@@ -106,10 +107,10 @@ class FeatureTimingTest {
     }
 
     private static IngestOptions watermarkHeldBack(TestKafka kafka, Topics topics) {
-        IngestOptions options = IngestOptions.defaults(kafka.bootstrapServers())
+        IngestOptions options = IngestOptions.defaults(KafkaConnection.of(kafka.bootstrapServers()))
                 .withTopicPrefix(topics.prefix())
                 .withSpecLocation("classpath:specs/test.json")
-                .withGroupId("ingest-" + topics.prefix())
+                .withGroupId(topics.prefix() + "ingest")
                 .withMaxOutOfOrderness(Duration.ofHours(1))
                 .withSourceIdleness(Duration.ofHours(1))
                 .withRestarts(0, Duration.ofSeconds(1));

@@ -3,35 +3,75 @@ package ai.factory.ingest.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
+import ai.factory.kafka.KafkaConnection;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** The job jar's arguments, the defaults they fall back to, and where the latency settings end up. */
+/** The job jar's arguments, the defaults they fall back to, and where the Kafka and latency settings end up. */
 class IngestArgumentsTest {
 
     @Test
     void theDefaultsServeOnArrivalWithShortBuffers() {
-        IngestOptions options = IngestArguments.parse(new String[]{"--bootstrap", "host:9092"});
-        assertThat(options).isEqualTo(IngestOptions.defaults("host:9092").withGroupId(IngestOptions.DEFAULT_GROUP_ID));
+        IngestOptions options = IngestArguments.parse("--bootstrap", "host:9092");
+        assertThat(options).isEqualTo(IngestOptions.defaults(KafkaConnection.of("host:9092")));
         assertThat(options.featureTiming()).isEqualTo(FeatureTiming.ARRIVAL);
         assertThat(options.bufferTimeout()).isEqualTo(Duration.ofMillis(5));
         assertThat(options.sinkLinger()).isEqualTo(Duration.ofMillis(5));
         assertThat(options.maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
-    void timingAndLatencySettingsAreRead() {
-        IngestOptions options = IngestArguments.parse(new String[]{"--bootstrap", "host:9092", "--prefix", "p.",
-                "--feature-timing", "event-time", "--buffer-timeout", "20ms", "--linger", "0ms", "--out-of-orderness", "1h"});
-        assertThat(options.featureTiming()).isEqualTo(FeatureTiming.EVENT_TIME);
-        assertThat(options.bufferTimeout()).isEqualTo(Duration.ofMillis(20));
-        assertThat(options.sinkLinger()).isZero();
-        assertThat(options.maxOutOfOrderness()).isEqualTo(Duration.ofHours(1));
-        assertThat(options.groupId()).isEqualTo("p." + IngestOptions.DEFAULT_GROUP_ID);
+    void everyOptionIsRead() {
+        IngestOptions options = IngestArguments.parse("--bootstrap", "host:9092", "--prefix", "p.",
+                "--feature-timing", "event-time", "--buffer-timeout", "20ms", "--linger", "0ms", "--out-of-orderness", "1h",
+                "--exactly-once", "--bounded", "--parallelism", "3", "--checkpoint-interval", "PT2S", "--idleness", "1m",
+                "--dedup-ttl", "7d", "--restart-attempts", "0", "--restart-delay", "2s", "--registry", "in-process",
+                "--restore-from", "file:///s", "--checkpoint-dir", "file:///c", "--spec", "/specs/x.json");
+        assertThat(options).isEqualTo(new IngestOptions(KafkaConnection.of("host:9092"), "p.", "/specs/x.json", 3, true,
+                Duration.ofSeconds(2), "file:///c", options.registry(), "p." + IngestOptions.DEFAULT_GROUP_ID,
+                Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7), true, "file:///s", 0, Duration.ofSeconds(2),
+                FeatureTiming.EVENT_TIME, Duration.ofMillis(20), Duration.ZERO));
+        assertThat(options.registry().kafka()).isNull();
+    }
+
+    @Test
+    void theConsumerGroupAndTransactionalIdsStartWithThePrefix() {
+        IngestOptions options = IngestArguments.parse("--prefix", "team.");
+        assertThat(options.groupId()).isEqualTo("team." + IngestOptions.DEFAULT_GROUP_ID);
+        assertThat(options.withTopicPrefix("other.").groupId()).isEqualTo("other." + IngestOptions.DEFAULT_GROUP_ID);
+        assertThat(IngestArguments.parse("--prefix", "team.", "--group-id", "team.mine").groupId()).isEqualTo("team.mine");
+        assertThatThrownBy(() -> IngestArguments.parse("--prefix", "team.", "--group-id", "mine"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("must start with the topic prefix");
+    }
+
+    @Test
+    void aBadDurationOrAnUnknownOptionIsOneLineNamingIt() {
+        assertThatThrownBy(() -> IngestArguments.parse("--checkpoint-interval", "10 parsecs"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--checkpoint-interval").hasMessageContaining("10 parsecs")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> IngestArguments.parse("--checkpoint-interval", "forever"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("positive")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> IngestArguments.parse("--exactly-once", "true"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("true")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> IngestArguments.parse("--feature-timing", "watermark"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("arrival or event-time");
+        assertThatThrownBy(() -> IngestJob.main(new String[] {"--nope"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--nope")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     @Test
@@ -39,19 +79,42 @@ class IngestArgumentsTest {
         assertThat(FeatureTiming.parse("ARRIVAL")).isEqualTo(FeatureTiming.ARRIVAL);
         assertThat(FeatureTiming.parse("event_time")).isEqualTo(FeatureTiming.EVENT_TIME);
         assertThat(FeatureTiming.parse(FeatureTiming.EVENT_TIME.label())).isEqualTo(FeatureTiming.EVENT_TIME);
-        assertThatThrownBy(() -> IngestArguments.parse(new String[]{"--bootstrap", "h:1", "--feature-timing", "watermark"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("arrival or event-time");
+    }
+
+    @Test
+    void theClusterSettingsReachEveryClientOfTheJob(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("kafka.properties"),
+                "bootstrap.servers=secure:9093\nclient.dns.lookup=resolve_canonical_bootstrap_servers_only\n"
+                        + "request.timeout.ms=12345\nsecurity.protocol=SASL_SSL\n");
+        IngestOptions options = IngestArguments.parse("--kafka-config", config.toString(), "--prefix", "p.");
+
+        assertThat(IngestJob.consumerProperties(options))
+                .containsEntry("bootstrap.servers", "secure:9093")
+                .containsEntry("client.dns.lookup", "resolve_canonical_bootstrap_servers_only")
+                .containsEntry("request.timeout.ms", "12345")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("isolation.level", "read_committed");
+        assertThat(IngestJob.producerProperties(options))
+                .containsEntry("bootstrap.servers", "secure:9093")
+                .containsEntry("client.dns.lookup", "resolve_canonical_bootstrap_servers_only")
+                .containsEntry("request.timeout.ms", "12345")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "5");
+        assertThat(IngestJob.adminConfig(options)).containsAllEntriesOf(Map.of("bootstrap.servers", "secure:9093",
+                "client.dns.lookup", "resolve_canonical_bootstrap_servers_only", "request.timeout.ms", "12345",
+                "security.protocol", "SASL_SSL"));
+        assertThat(options.registryAddress().kafka()).isEqualTo(options.kafka());
     }
 
     @Test
     void aNegativeLatencySettingIsRefused() {
-        assertThatThrownBy(() -> IngestOptions.defaults("h:1").withLatency(Duration.ofMillis(-1), Duration.ZERO))
+        assertThatThrownBy(() -> IngestOptions.defaults(KafkaConnection.of("h:1")).withLatency(Duration.ofMillis(-1), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void theLatencySettingsReachFlinkAndTheSinks() {
-        IngestOptions options = IngestOptions.defaults("h:1").withLatency(Duration.ofMillis(7), Duration.ofMillis(3));
+        IngestOptions options = IngestOptions.defaults(KafkaConnection.of("h:1")).withLatency(Duration.ofMillis(7), Duration.ofMillis(3));
         Configuration conf = IngestJob.configuration(options);
         assertThat(conf.get(ExecutionOptions.BUFFER_TIMEOUT_ENABLED)).isTrue();
         assertThat(conf.get(ExecutionOptions.BUFFER_TIMEOUT)).isEqualTo(Duration.ofMillis(7));

@@ -1,0 +1,302 @@
+package ai.factory.trainer.job;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import ai.factory.kafka.KafkaConnection;
+import ai.factory.onnx.Device;
+import ai.factory.options.DurationConverter;
+import ai.factory.options.KafkaOptions;
+import ai.factory.target.ModelTarget;
+import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.ModelKind;
+import ai.factory.trainer.model.OptimizerKind;
+import ai.factory.trainer.model.Task;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The trainer's options, one picocli mixin for the job's {@code main} ({@link TrainerMain}) and for {@code factory
+ * train}; {@link #options(ModelInput)} builds the {@link TrainerOptions} they describe for a model input. Settings a
+ * {@code --profile} may set are null until given: the profile fills them, the defaults the rest.
+ */
+public final class TrainerArguments {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--profile", defaultValue = "plain", paramLabel = "PROFILE", converter = ProfileOption.class,
+            description = "Settings to start from: " + TrainerProfile.HELP + "; options given here override them "
+                    + "(default: ${DEFAULT-VALUE}).")
+    TrainerProfile profile;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "Model name (default: the spec's model name).")
+    String model;
+
+    @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", converter = KindOption.class,
+            description = "logistic or deep (default: ${DEFAULT-VALUE}).")
+    ModelKind kind;
+
+    @Option(names = "--task", paramLabel = "TASK", description = "binary (log loss) or regression (squared loss) (default: the spec's task).")
+    String task;
+
+    @Option(names = "--label-mean", paramLabel = "X",
+            description = "Regression: the label's location, the model serves X + std * output; binary: the base rate in "
+                    + "(0, 1), 0 for none (default: the spec's label_mean).")
+    Double labelMean;
+
+    @Option(names = "--label-std", paramLabel = "X",
+            description = "Regression: the label's scale, the unit of the loss and of --tolerance (default: the spec's label_std).")
+    Double labelStd;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", converter = OptimizerOption.class,
+            description = "adagrad or adam (default: adagrad for logistic, adam for deep, or the profile's).")
+    OptimizerKind optimizer;
+
+    @Option(names = "--learning-rate", paramLabel = "X",
+            description = "Learning rate (default: " + ModelConfig.ADAGRAD_LEARNING_RATE + " adagrad, " + ModelConfig.ADAM_LEARNING_RATE
+                    + " adam, or the profile's).")
+    Double learningRate;
+
+    @Option(names = "--l2", paramLabel = "X", description = "L2 penalty (default: " + ModelConfig.DEFAULT_L2 + ").")
+    Double l2;
+
+    @Option(names = "--embedding-dim", paramLabel = "N",
+            description = "Embedding width of the deep model (default: " + ModelConfig.DEFAULT_EMBEDDING_DIM + ").")
+    Integer embeddingDim;
+
+    @Option(names = "--hidden", split = ",", paramLabel = "N",
+            description = "Hidden layer widths of the deep model (default: " + ModelConfig.DEFAULT_HIDDEN + ").")
+    List<Integer> hidden;
+
+    @Option(names = "--freeze", split = ",", paramLabel = "PARAM",
+            description = "Parameters (or prefixes ending in '.') not to train, e.g. deep.embedding.")
+    List<String> freeze;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Initialisation seed (default: " + ModelConfig.DEFAULT_SEED + ").")
+    Long seed;
+
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "Examples per training step (default: " + TrainerOptions.DEFAULT_BATCH_SIZE + ", or the profile's).")
+    Integer batchSize;
+
+    @Option(names = "--steps-per-run", defaultValue = "" + TrainerOptions.DEFAULT_STEPS_PER_RUN, paramLabel = "K",
+            description = "Mini-batches per ONNX Runtime run (a Scan over K steps keeps the weights on the device) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int stepsPerRun;
+
+    @Option(names = "--publish-every-examples", paramLabel = "N",
+            description = "Publish a release after this many new examples (default: " + TrainerOptions.DEFAULT_PUBLISH_EVERY_EXAMPLES
+                    + ", or the profile's) ...")
+    Long publishEveryExamples;
+
+    @Option(names = "--publish-every", paramLabel = "DURATION", converter = PositiveDuration.class,
+            description = "... or after this long with new examples (default: " + TrainerOptions.DEFAULT_PUBLISH_EVERY
+                    + ", or the profile's).")
+    Duration publishEvery;
+
+    @Option(names = "--holdout", paramLabel = "N",
+            description = "Newest unseen examples a release is judged on before promotion (default: " + TrainerOptions.DEFAULT_HOLDOUT
+                    + ", or the profile's).")
+    Integer holdout;
+
+    @Option(names = "--tolerance", defaultValue = "" + TrainerOptions.DEFAULT_TOLERANCE, paramLabel = "X",
+            description = "How much worse than the champion's hold-out loss a release may be and still be promoted "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--warm-start", defaultValue = "champion", paramLabel = "FROM",
+            description = "champion, none, or a version number to fine-tune from (default: ${DEFAULT-VALUE}).")
+    String warmStart;
+
+    @Option(names = "--initial-release", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "When the model has no champion, publish its initial weights as one before training, so events "
+                    + "are scored from the first and their labels join at once (default: on; --no-initial-release waits "
+                    + "for a trained release instead).")
+    boolean initialRelease;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE", converter = DeviceOption.class,
+            description = "cpu, cuda or cuda:N; without a usable GPU it warns once and trains on the CPU (default: ${DEFAULT-VALUE}).")
+    Device device;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "ONNX Runtime intra-op threads, 0 for all cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", converter = PositiveDuration.class,
+            description = "Flink checkpoint interval; releases become visible when a checkpoint commits (default: "
+                    + TrainerOptions.DEFAULT_CHECKPOINT_INTERVAL + ", or the profile's).")
+    Duration checkpointInterval;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "URI", description = "File-system URI for checkpoints (default: in memory).")
+    String checkpointDir;
+
+    /** The model kind asked for. */
+    public ModelKind kind() {
+        return kind;
+    }
+
+    /**
+     * The trainer's options for {@code input}: the defaults, then the profile, then the options given.
+     *
+     * @throws CommandLine.ParameterException naming what is wrong, in one line
+     */
+    public TrainerOptions options(ModelInput input) {
+        return options(kafka.connection(), input);
+    }
+
+    /**
+     * The trainer's options for {@code input} on the cluster {@code connection} (a caller that has one already: the
+     * demo), with the topic prefix of the options.
+     *
+     * @throws CommandLine.ParameterException naming what is wrong, in one line
+     */
+    public TrainerOptions options(KafkaConnection connection, ModelInput input) {
+        try {
+            TrainerOptions o = profile.apply(TrainerOptions.defaults(connection, kafka.topics(),
+                    model != null ? model : input.target().name(), input.specName(), input.specVersion(), modelConfig(input)));
+            if (optimizer != null || learningRate != null) {
+                ModelConfig m = o.model();
+                o = o.withModel(m.withOptimizer(optimizer != null ? optimizer : m.optimizer(),
+                        learningRate != null ? learningRate : m.learningRate()));
+            }
+            o = o.withBatching(batchSize != null ? batchSize : o.batchSize(),
+                            publishEveryExamples != null ? publishEveryExamples : o.publishEveryExamples(),
+                            publishEvery != null ? publishEvery : o.publishEvery(),
+                            holdout != null ? holdout : o.holdoutExamples())
+                    .withCheckpoints(checkpointInterval != null ? checkpointInterval : o.checkpointInterval(), checkpointDir)
+                    .withStepsPerRun(stepsPerRun)
+                    .withTolerance(tolerance)
+                    .withDevice(device, threads)
+                    .withInitialRelease(initialRelease);
+            return warmStart.matches("\\d+") ? o.withWarmStart(TrainerOptions.WarmStart.VERSION, Long.parseLong(warmStart))
+                    : o.withWarmStart(warmStartMode(), 0);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private ModelConfig modelConfig(ModelInput input) {
+        ModelConfig m = kind == ModelKind.LOGISTIC
+                ? ModelConfig.logistic(input.denseSize(), input.sparseWidth(), input.buckets())
+                : ModelConfig.deep(input.denseSize(), input.sparseWidth(), input.buckets());
+        ModelTarget target = input.target();
+        m = m.withTask(task(task != null ? task : target.task()));
+        m = withLabelScale(m, labelMean != null ? labelMean : target.labelMean(), labelStd != null ? labelStd : target.labelStd());
+        if (l2 != null) {
+            m = m.withL2(l2);
+        }
+        if (seed != null) {
+            m = m.withSeed(seed);
+        }
+        if (kind == ModelKind.DEEP && (embeddingDim != null || hidden != null)) {
+            m = m.withArchitecture(embeddingDim != null ? embeddingDim : m.embeddingDim(), hidden != null ? hidden : m.hidden());
+        }
+        if (freeze != null && !freeze.isEmpty()) {
+            m = m.withFrozen(Set.copyOf(freeze));
+        }
+        return m;
+    }
+
+    private static Task task(String text) {
+        try {
+            return Task.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--task is binary or regression, was '" + text + "'");
+        }
+    }
+
+    /** {@code mean} and {@code std} for regression; {@code mean} as the base rate of a binary model, whose std is 1. */
+    private static ModelConfig withLabelScale(ModelConfig model, double mean, double std) {
+        if (!Double.isFinite(mean)) {
+            throw new IllegalArgumentException("--label-mean must be a finite number, got " + mean);
+        }
+        if (!Double.isFinite(std) || std <= 0) {
+            throw new IllegalArgumentException("--label-std must be a finite number > 0, got " + std);
+        }
+        if (model.task() == Task.BINARY) {
+            if (mean < 0 || mean >= 1) {
+                throw new IllegalArgumentException("--label-mean of a binary model is its base rate in (0, 1), or 0 for none; got " + mean);
+            }
+            // The std is regression's alone: a binary model ignores it.
+            return model.withLabelScale(mean, 1);
+        }
+        return model.withLabelScale(mean, std);
+    }
+
+    private TrainerOptions.WarmStart warmStartMode() {
+        return switch (warmStart.trim().toLowerCase(Locale.ROOT)) {
+            case "champion" -> TrainerOptions.WarmStart.CHAMPION;
+            case "none" -> TrainerOptions.WarmStart.NONE;
+            default -> throw new IllegalArgumentException("--warm-start is champion, none or a version number, was '" + warmStart + "'");
+        };
+    }
+
+    /** A duration above zero; {@code forever} is refused here, since null stands for "not given" (the profile's). */
+    static final class PositiveDuration implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = DurationConverter.parse(value);
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new CommandLine.TypeConversionException("a positive duration such as 5s or 1m, was '" + value + "'");
+            }
+            return d;
+        }
+    }
+
+    /** Reads a {@link TrainerProfile}. */
+    static final class ProfileOption implements CommandLine.ITypeConverter<TrainerProfile> {
+        @Override
+        public TrainerProfile convert(String value) {
+            try {
+                return TrainerProfile.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Reads {@code logistic} or {@code deep}. */
+    static final class KindOption implements CommandLine.ITypeConverter<ModelKind> {
+        @Override
+        public ModelKind convert(String value) {
+            try {
+                return ModelKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("logistic or deep, was '" + value + "'");
+            }
+        }
+    }
+
+    /** Reads {@code adagrad} or {@code adam}. */
+    static final class OptimizerOption implements CommandLine.ITypeConverter<OptimizerKind> {
+        @Override
+        public OptimizerKind convert(String value) {
+            try {
+                return OptimizerKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("adagrad or adam, was '" + value + "'");
+            }
+        }
+    }
+
+    /** Reads {@code cpu}, {@code cuda} or {@code cuda:N}. */
+    static final class DeviceOption implements CommandLine.ITypeConverter<Device> {
+        @Override
+        public Device convert(String value) {
+            try {
+                return Device.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
