@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 import ai.factory.options.DurationConverter;
+import ai.factory.options.KafkaOptions;
 import ai.factory.cli.demo.DemoInputs;
 import ai.factory.cli.demo.DemoReport;
 import ai.factory.cli.demo.TrainingCadence;
@@ -39,6 +41,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -107,21 +110,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.json", description = "Also write the summary as JSON.")
     Path report;
 
-    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT",
-            description = "Use this Kafka cluster instead of an embedded broker.")
-    String bootstrap;
-
-    @Option(names = "--prefix", defaultValue = "", paramLabel = "PREFIX", description = "Prefix of every topic name (default: none).")
-    String prefix;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", description = "logistic or deep (default: ${DEFAULT-VALUE}).")
     String kind;
 
     @Option(names = "--max-ahead", paramLabel = "N",
-            description = {"Hold the replay at most N events ahead of the examples the newest release has learned from "
-                    + "(default: five of the release intervals sized to the file, 5000 for the flights; 0 for no bound). Labels in flight and the "
-                    + "release cadence need a few intervals; the bound keeps --speedup max a test of online learning "
-                    + "rather than of one stale model."})
+            description = {"Hold the replay while the labels it has sent exceed the examples the newest release has learned "
+                    + "from by more than N (default: five of the release intervals sized to the file, 5000 for the flights; 0 "
+                    + "for no bound). Labels in flight and the release cadence need a few intervals; the bound keeps "
+                    + "--speedup max a test of online learning rather than of one stale model."})
     Long maxAhead;
 
     @Option(names = "--publish-every-examples", paramLabel = "N",
@@ -168,7 +167,7 @@ final class DemoCommand implements Callable<Integer> {
         Path dataFile = inputs.data();
         Mapping map = labelDelay == null ? inputs.mapping() : inputs.mapping().withLabelDelay(labelDelay);
         ModelTarget target = inputs.spec().model();
-        Topics topics = new Topics(prefix);
+        Topics topics = kafka.topics();
         double pace = "max".equalsIgnoreCase(speedup) ? 0 : parsePositive(speedup);
         PrintWriter out = spec.commandLine().getOut();
         if (System.getenv("FACTORY_LOG_LEVEL") == null) {
@@ -218,17 +217,19 @@ final class DemoCommand implements Callable<Integer> {
                 batchSize != null ? batchSize : cadence.batchSize(),
                 publishEveryExamples != null ? publishEveryExamples : cadence.publishEveryExamples(),
                 holdout != null ? holdout : cadence.holdout(), rows < 0 ? "" : String.format(" (%,d rows)", rows));
-        out.println("Starting the factory (" + (bootstrap == null ? "embedded Kafka" : "Kafka at " + bootstrap)
+        // No --bootstrap, $FACTORY_BOOTSTRAP or --kafka-config: a broker of the demo's own, in this JVM.
+        KafkaConnection cluster = kafka.cluster().orElse(null);
+        out.println("Starting the factory (" + (cluster == null ? "embedded Kafka" : cluster)
                 + ", Flink in-process, ONNX Runtime on CPU)...");
         out.flush();
         try (EmbeddedFactory factory = EmbeddedFactory.start(
-                new EmbeddedFactory.Settings(bootstrap, topics, inputs.specLocation(), target, joinWindow(map), opsPort, work,
+                new EmbeddedFactory.Settings(cluster, topics, inputs.specLocation(), target, joinWindow(map), opsPort, work,
                         // Live, labels come the given delay after their events in wall-clock time.
                         live != null ? EmbeddedFactory.rememberEvents(live, 1)
                                 : EmbeddedFactory.rememberEvents(joinWindow(map), replayOptions.speedup())),
                 this::trainerOptions);
              LoopObserver observer = new LoopObserver(factory.connection(), topics, factory.registry(), target.regression());
-             KafkaProducer<String, byte[]> producer = ProduceCommand.producer(factory.bootstrapServers())) {
+             KafkaProducer<String, byte[]> producer = ProduceCommand.producer(factory.connection())) {
             running = factory;
             Thread watcher = new Thread(observer, "demo-observer");
             watcher.setDaemon(true);
@@ -243,8 +244,9 @@ final class DemoCommand implements Callable<Integer> {
             Replay replay = new Replay(replayOptions,
                     AvroCodec.of(Event.class, factory.registry()), AvroCodec.of(Feedback.class, factory.registry()));
             long ahead = maxAhead != null ? maxAhead : cadence.maxAhead();
+            AtomicLong labelsSent = new AtomicLong();
             Replay.Gate gate = ahead <= 0 ? Replay.Gate.OPEN
-                    : new LearningGate(observer::releasedExamplesTrained, ahead, Duration.ofSeconds(60), System.err);
+                    : new LearningGate(observer::releasedExamplesTrained, labelsSent::get, ahead, Duration.ofSeconds(60), System.err);
             Replay.Progress sent = replay.run(producer, new Replay.Listener() {
                 @Override
                 public void progress(Replay.Progress p) {
@@ -269,6 +271,7 @@ final class DemoCommand implements Callable<Integer> {
 
                 @Override
                 public void feedbackSent(Feedback feedback) {
+                    labelsSent.incrementAndGet();
                     observer.feedbackSent(feedback.getEventId(), System.currentTimeMillis());
                 }
             }, gate);
@@ -317,8 +320,8 @@ final class DemoCommand implements Callable<Integer> {
      * The trainer's options for the loop: the trainer's demo profile (see {@link TrainerProfile#DEMO}), with the
      * release cadence sized to the data and what the demo's own options say.
      */
-    private TrainerOptions trainerOptions(KafkaConnection kafka) {
-        List<String> args = new ArrayList<>(List.of("--profile", TrainerProfile.DEMO.label(), "--prefix", prefix, "--kind", kind,
+    private TrainerOptions trainerOptions(KafkaConnection cluster) {
+        List<String> args = new ArrayList<>(List.of("--profile", TrainerProfile.DEMO.label(), "--prefix", kafka.prefix(), "--kind", kind,
                 "--batch-size", String.valueOf(batchSize != null ? batchSize : cadence.batchSize()),
                 "--publish-every-examples", String.valueOf(publishEveryExamples != null ? publishEveryExamples : cadence.publishEveryExamples()),
                 "--holdout", String.valueOf(holdout != null ? holdout : cadence.holdout()),
@@ -328,7 +331,7 @@ final class DemoCommand implements Callable<Integer> {
             args.addAll(List.of("--learning-rate", String.valueOf(learningRate)));
         }
         TrainCommand train = CommandLine.populateCommand(new TrainCommand(), args.toArray(String[]::new));
-        return train.trainer.options(kafka, TrainCommand.input(inputs.specLocation()));
+        return train.trainer.options(cluster, TrainCommand.input(inputs.specLocation()));
     }
 
     /** The feedback join's window: labels later than this after their event are late. */

@@ -147,21 +147,15 @@ final class ProduceCommand implements Callable<Integer> {
                 p.feedback(), p.badLines(), p.eventTime() == null ? "-" : p.eventTime());
     }
 
-    /** The events and feedback producer on a plaintext cluster without authentication (the embedded broker). */
-    static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return producer(KafkaConnection.of(bootstrap));
-    }
-
     /** The events and feedback producer; the connection's settings (security, timeouts) come first, then its own. */
     static KafkaProducer<String, byte[]> producer(KafkaConnection connection) {
-        Map<String, Object> props = new HashMap<>();
-        connection.settings().forEach(props::put);
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        Map<String, Object> props = connection.clientConfig(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
+        // Unless the settings file says otherwise: a cluster that is not there fails the command within seconds.
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }

@@ -22,7 +22,7 @@ class JobCommandsTest {
     @Test
     void factoryIngestAndTheJobJarReadTheSameOptions() {
         String[] args = {"-b", "k:9092", "--prefix", "p.", "--parallelism", "2", "--exactly-once", "--checkpoint-interval", "1m",
-            "--feature-timing", "event-time", "--linger", "0ms", "--dedup-ttl", "2h", "--group-id", "p.mine"};
+            "--feature-timing", "event-time", "--linger", "0ms", "--dedup-ttl", "2h", "--group", "mine"};
         IngestOptions cli = CommandLine.populateCommand(new IngestCommand(), args).ingest.options();
         assertThat(cli).isEqualTo(IngestArguments.parse(args));
         assertThat(cli.groupId()).isEqualTo("p.mine");
@@ -60,7 +60,7 @@ class JobCommandsTest {
     @Test
     void theHelpShowsTheSharedKafkaOptionsAndTheDefaults() {
         String ingest = usage(new IngestCommand());
-        assertThat(ingest).contains("--kafka-config", "--bootstrap", "--prefix", "--group-id", "(default: 10s)", "--bounded");
+        assertThat(ingest).contains("--kafka-config", "--bootstrap", "--prefix", "--group", "(default: 10s)", "--bounded");
         String train = usage(new TrainCommand());
         assertThat(train).contains("--kafka-config", "--profile", "demo", "(default: 1024, or the profile's)", "--spec")
                 .doesNotContain("--dense-size");

@@ -84,7 +84,7 @@ class ProduceAndSubscribeTest {
         Topics topics = new Topics(prefix);
         assertThat(TopicsCommandTest.run("topics", "create", "-b", kafka.bootstrapServers(), "--prefix", prefix).exitCode()).isZero();
         try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka.bootstrapServers(), topics.schemas());
-             var producer = ProduceCommand.producer(kafka.bootstrapServers())) {
+             var producer = ProduceCommand.producer(ai.factory.kafka.KafkaConnection.of(kafka.bootstrapServers()))) {
             AvroCodec<Prediction> codec = AvroCodec.of(Prediction.class, registry);
             Instant t = Instant.parse("2001-01-01T00:00:00Z");
             for (int i = 0; i < 6; i++) {

@@ -2,6 +2,7 @@ package ai.factory.options;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.topics.Topics;
@@ -16,13 +17,13 @@ public final class KafkaOptions {
 
     @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT", defaultValue = "${env:FACTORY_BOOTSTRAP}",
             description = "Kafka bootstrap servers (default: $FACTORY_BOOTSTRAP, else bootstrap.servers of --kafka-config, else "
-                    + DEFAULT_BOOTSTRAP + ").")
+                    + DEFAULT_BOOTSTRAP + "; `factory demo` starts a broker of its own instead).")
     String bootstrap;
 
     @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:FACTORY_KAFKA_CONFIG}",
             description = "Kafka client settings, a properties file as Kafka's tools take (security.protocol, sasl.*, ssl.*); "
                     + "they reach every Kafka client the command starts, Flink jobs and Kafka Streams included. Keep secrets in "
-                    + "this file or in environment variables it names (${env:NAME} with Kafka's EnvVarConfigProvider), never "
+                    + "this file or in environment variables it names ($${env:NAME} with Kafka's EnvVarConfigProvider), never "
                     + "on the command line (default: $FACTORY_KAFKA_CONFIG).")
     Path config;
 
@@ -31,12 +32,17 @@ public final class KafkaOptions {
                     + "else none).")
     String prefix;
 
-    /** How to reach the cluster, as the options and the environment say. */
+    /** How to reach the cluster, as the options and the environment say ({@value #DEFAULT_BOOTSTRAP} if they say nothing). */
     public KafkaConnection connection() {
+        return cluster().orElse(KafkaConnection.of(DEFAULT_BOOTSTRAP));
+    }
+
+    /** The cluster the options or the environment name, if they name one (for commands that otherwise start their own). */
+    public Optional<KafkaConnection> cluster() {
         if (config != null) {
-            return KafkaConnection.load(bootstrap, config);
+            return Optional.of(KafkaConnection.load(bootstrap, config));
         }
-        return KafkaConnection.of(bootstrap != null ? bootstrap : DEFAULT_BOOTSTRAP);
+        return Optional.ofNullable(bootstrap).map(KafkaConnection::of);
     }
 
     /** The prefix of every topic name, empty for none. */

@@ -46,7 +46,7 @@ public final class EmbeddedFactory implements AutoCloseable {
     /**
      * What to run.
      *
-     * @param externalBootstrap a Kafka cluster to use, or null for an embedded broker
+     * @param cluster           a Kafka cluster to use (its settings reach every client), or null for an embedded broker
      * @param specLocation      the feature spec the ingest job prepares
      * @param model             the model the spec feeds: what the scorer serves and the feedback app judges
      * @param joinWindow        how long after its event a label still joins
@@ -54,7 +54,7 @@ public final class EmbeddedFactory implements AutoCloseable {
      * @param rememberEvents    how long (wall clock) ingest remembers an event id, for de-duplication and to attribute
      *                          its label to its entity: long enough for the label to come, see {@link #rememberEvents}
      */
-    public record Settings(String externalBootstrap, Topics topics, String specLocation, ModelTarget model,
+    public record Settings(KafkaConnection cluster, Topics topics, String specLocation, ModelTarget model,
                            Duration joinWindow, int opsPort, Path workDir, Duration rememberEvents) {
     }
 
@@ -97,22 +97,19 @@ public final class EmbeddedFactory implements AutoCloseable {
     public static EmbeddedFactory start(Settings s, TrainerOptionsFactory trainerOptions) throws Exception {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            String bootstrap = s.externalBootstrap();
-            if (bootstrap == null) {
+            // Every client of every part (the jobs, the scorer, the feedback app, ops, the observer) reaches Kafka through this.
+            KafkaConnection connection = s.cluster();
+            if (connection == null) {
                 EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(0, s.workDir().resolve("kafka"), Map.of()));
                 started.push(kafka);
-                bootstrap = kafka.bootstrapServers();
+                connection = KafkaConnection.of(kafka.bootstrapServers());
             }
-            // Every client of the scorer, the feedback app, the ops console and the observer reaches Kafka through this.
-            KafkaConnection connection = KafkaConnection.of(bootstrap);
             try (Admin admin = Admin.create(connection.clientConfig())) {
                 // The replay carries historic record times: a time-based retention would delete them at once.
                 TopicAdmin.ensure(admin, TopicCatalog.of(s.topics(), TopicCatalog.DEFAULT_PARTITIONS, null));
             }
             SchemaRegistry registry = new KafkaSchemaRegistry(connection, s.topics().schemas());
             started.push(registry);
-            // The jobs take their clients' settings from a connection (the demo's cluster is plaintext).
-            KafkaConnection connection = KafkaConnection.of(bootstrap);
 
             log.info("starting stream-ingest (Flink)");
             started.push(IngestJob.start(IngestOptions.defaults(connection).withTopicPrefix(s.topics().prefix())

@@ -51,7 +51,7 @@ class SecuredLoopTest {
             System.setOut(new PrintStream(new Tee(out, shown), true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(new Tee(err, shown), true, StandardCharsets.UTF_8));
             try {
-                r = DemoRuns.demo(dir, "--events", String.valueOf(events), "--data", "data/flights-200k.csv.gz",
+                r = DemoRuns.demo(dir, "--events", String.valueOf(events),
                         "--bootstrap", cluster.bootstrapServers(), "--kafka-config", config.toString(), "--prefix", PREFIX,
                         "--publish-every-examples", "1000");
             } finally {

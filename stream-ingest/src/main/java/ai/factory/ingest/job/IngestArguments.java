@@ -53,10 +53,10 @@ public final class IngestArguments {
             description = "Schema registry: kafka (the <prefix>schemas topic) or in-process (default: ${DEFAULT-VALUE}).")
     SchemaRegistryAddress registry;
 
-    @Option(names = "--group-id", paramLabel = "GROUP",
-            description = "Consumer group of the sources and base of the transactional ids; must start with the topic "
-                    + "prefix (default: <prefix>" + IngestOptions.DEFAULT_GROUP_ID + ").")
-    String groupId;
+    @Option(names = "--group", defaultValue = IngestOptions.DEFAULT_GROUP_ID, paramLabel = "NAME",
+            description = "Consumer group of the sources and base of the transactional ids, after the topic prefix "
+                    + "(default: <prefix>${DEFAULT-VALUE}).")
+    String group;
 
     @Option(names = "--feature-timing", defaultValue = "arrival", paramLabel = "TIMING", converter = TimingOption.class,
             description = "arrival (default): windows, feedback aggregates and standardization as of each event's arrival, "
@@ -113,7 +113,7 @@ public final class IngestArguments {
         String prefix = kafka.prefix();
         try {
             return new IngestOptions(kafka.connection(), prefix, spec, parallelism, exactlyOnce, checkpointInterval,
-                    checkpointDir, registry, groupId != null ? groupId : prefix + IngestOptions.DEFAULT_GROUP_ID,
+                    checkpointDir, registry, prefix + group,
                     outOfOrderness, idleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming,
                     bufferTimeout, linger);
         } catch (IllegalArgumentException e) {
