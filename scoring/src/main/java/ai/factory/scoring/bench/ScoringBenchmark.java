@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,7 +17,6 @@ import ai.factory.bench.BenchResult;
 import ai.factory.bench.BenchResult.Figure;
 import ai.factory.bench.BenchResult.Target;
 import ai.factory.bench.KafkaRates;
-import ai.factory.broker.EmbeddedKafka;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionFactory;
@@ -52,19 +50,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Throughput and latency of the scoring pipeline (features topic → scorer → predictions topic) at several offered
  * loads and on a backlog, next to a plain Kafka consumer+producer copying the same feature records and to direct
  * ONNX Runtime batch scoring of the same model at the same batch sizes, measured in the same run so the overhead of
- * the pipeline comes out as ratios.
+ * the pipeline comes out as ratios. Run it as {@code factory bench scoring}.
  */
-@Command(name = "scoring-benchmark", mixinStandardHelpOptions = true)
-public final class ScoringBenchmark implements Callable<Integer> {
+public final class ScoringBenchmark {
 
     public static final String NAME = "scoring";
     private static final String MODEL = "bench";
@@ -120,36 +114,11 @@ public final class ScoringBenchmark implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--bootstrap", description = "Kafka to use (default: an embedded broker)")
-    String bootstrap;
-
-    @Mixin
-    Settings settings;
-
+    private final Settings settings;
     private final SchemaRegistry registry = new InMemorySchemaRegistry();
-
-    /** For picocli. */
-    public ScoringBenchmark() {
-    }
 
     public ScoringBenchmark(Settings settings) {
         this.settings = settings;
-    }
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new ScoringBenchmark()).execute(args));
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        if (bootstrap != null) {
-            System.out.print(run(bootstrap).toText());
-            return 0;
-        }
-        try (EmbeddedKafka embedded = EmbeddedKafka.start()) {
-            System.out.print(run(embedded.bootstrapServers()).toText());
-        }
-        return 0;
     }
 
     /** Runs on the cluster at {@code servers}, on fresh topics. */
