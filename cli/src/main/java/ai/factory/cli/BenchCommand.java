@@ -21,6 +21,7 @@ import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.ops.bench.LagRefreshBench;
 import ai.factory.scoring.bench.ScoringBenchmark;
+import ai.factory.trainer.bench.DelayedLabelReplay;
 import ai.factory.trainer.bench.TrainingBenchmark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks on an embedded broker (or --bootstrap): each figure next to a baseline measured in the "
                 + "same run, and the ratio. `all` runs every one, saves the run as JSON and regenerates docs/benchmarks.md; "
-                + "`report` regenerates the page from a saved run."},
+                + "`report` regenerates the page from a saved run; `delayed-labels` replays a stream already on Kafka with "
+                + "several trainer settings."},
         subcommands = {BenchCommand.All.class, BenchCommand.Report.class},
         modelTransformer = BenchCommand.Registered.class)
 final class BenchCommand {
@@ -56,7 +58,10 @@ final class BenchCommand {
     private static final String HOME = "${sys:factory.home:-.}";
     private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
 
-    /** Adds every registered benchmark as a subcommand, after {@code all} and {@code report}. */
+    /**
+     * Adds every registered benchmark as a subcommand, after {@code all} and {@code report}, then the delayed-label
+     * replay (last, and not in {@code all}: it measures a stream already on a cluster, not a part against a baseline).
+     */
     static final class Registered implements CommandLine.IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
@@ -64,6 +69,8 @@ final class BenchCommand {
                 CommandLine command = new CommandLine(bench.get());
                 spec.addSubcommand(command.getCommandName(), command);
             }
+            CommandLine replay = new CommandLine(new DelayedLabelReplay());
+            spec.addSubcommand(replay.getCommandName(), replay);
             return spec;
         }
     }
@@ -113,7 +120,7 @@ final class BenchCommand {
     }
 
     @Command(name = "all", mixinStandardHelpOptions = true,
-            description = {"Runs every benchmark `factory bench --help` lists, in that order, on one broker, saves the run as "
+            description = {"Runs every benchmark `factory bench --help` lists but delayed-labels, in that order, on one broker, saves the run as "
                     + "DIR/bench-<date>.json and regenerates the Markdown page from that file: the command, the machine, and one "
                     + "table per benchmark with each figure, its baseline, the ratio and the target where there is one.",
                     "The part benchmarks (kafka … lag) take a few minutes; the loop ones run whole demos in child JVMs: pipeline "
