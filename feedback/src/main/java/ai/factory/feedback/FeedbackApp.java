@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import ai.factory.options.OneLineErrors;
 import ai.factory.records.Rejected;
 import ai.factory.serde.KafkaSchemaRegistry;
 import ai.factory.serde.SchemaRegistry;
@@ -105,6 +106,6 @@ public final class FeedbackApp implements AutoCloseable {
 
     /** Runs the app until the process is stopped; see {@link FeedbackCommand} for the options. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new FeedbackCommand()).execute(args));
+        System.exit(OneLineErrors.install(new CommandLine(new FeedbackCommand())).execute(args));
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import ai.factory.onnx.Device;
 import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
+import ai.factory.options.OneLineErrors;
 import ai.factory.target.ModelTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -117,6 +118,6 @@ public final class ScorerCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ScorerCommand()).execute(args));
+        System.exit(OneLineErrors.install(new CommandLine(new ScorerCommand())).execute(args));
     }
 }

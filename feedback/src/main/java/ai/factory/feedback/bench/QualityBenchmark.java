@@ -17,6 +17,7 @@ import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.Outcome;
 import ai.factory.feedback.quality.OutcomeSerde;
 import ai.factory.kafka.KafkaConnection;
+import ai.factory.options.OneLineErrors;
 import ai.factory.serde.InMemorySchemaRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -77,7 +78,7 @@ public final class QualityBenchmark implements Callable<Integer> {
     int rounds;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new QualityBenchmark()).execute(args));
+        System.exit(OneLineErrors.install(new CommandLine(new QualityBenchmark())).execute(args));
     }
 
     @Override
