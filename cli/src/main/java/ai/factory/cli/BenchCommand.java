@@ -3,6 +3,7 @@ package ai.factory.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import ai.factory.ingest.bench.IngestBenchmark;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.ops.bench.LagRefreshBench;
+import ai.factory.options.DurationConverter;
 import ai.factory.scoring.bench.ScoringBenchmark;
 import ai.factory.trainer.bench.DelayedLabelReplay;
 import ai.factory.trainer.bench.TrainingBenchmark;
@@ -204,10 +206,10 @@ final class BenchCommand {
             description = "Raw Kafka, the baseline of the others: records/s of one producer, of one consumer reading the same "
                     + "records back, and of the two copying them to another topic (ratio to the producer alone); the better of two rounds.")
     static final class Kafka extends Bench {
-        @Option(names = "--records", defaultValue = "500000", description = "Records (default: ${DEFAULT-VALUE}; --quick 5000).")
+        @Option(names = "--records", paramLabel = "N", defaultValue = "500000", description = "Records (default: ${DEFAULT-VALUE}; --quick 5000).")
         int records;
 
-        @Option(names = "--value-bytes", defaultValue = "100", description = "Random bytes per value (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--value-bytes", paramLabel = "N", defaultValue = "100", description = "Random bytes per value (default: ${DEFAULT-VALUE}).")
         int valueBytes;
 
         @Override
@@ -225,10 +227,10 @@ final class BenchCommand {
             description = "Events/s through the stream-ingest feature job (flights spec, bounded, in-process Flink) next to a "
                     + "plain consumer+producer copying the same events (target: ratio at least 0.5).")
     static final class Ingest extends Bench {
-        @Option(names = "--events", defaultValue = "200000", description = "Events to push through (default: ${DEFAULT-VALUE}; --quick 5000).")
+        @Option(names = "--events", paramLabel = "N", defaultValue = "200000", description = "Events to push through (default: ${DEFAULT-VALUE}; --quick 5000).")
         int events;
 
-        @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
         @Override
@@ -267,20 +269,20 @@ final class BenchCommand {
                     + "of both model kinds at batch 256, 1024 and 4096 next to the same step in plain Java loops; K steps per "
                     + "ONNX Runtime run next to one.")
     static final class Trainer extends Bench {
-        @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per in-memory row (default: ${DEFAULT-VALUE}; --quick 0.05).")
+        @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "2", description = "Measuring time per in-memory row (default: ${DEFAULT-VALUE}; --quick 0.05).")
         double seconds;
 
-        @Option(names = "--examples", defaultValue = "204800",
+        @Option(names = "--examples", paramLabel = "N", defaultValue = "204800",
                 description = "Examples on the topic, rounded up to whole mini-batches (default: ${DEFAULT-VALUE}; --quick 10240).")
         int examples;
 
-        @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
         String device;
 
-        @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads, 0 for all cores (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "ONNX Runtime threads, 0 for all cores (default: ${DEFAULT-VALUE}).")
         int threads;
 
-        @Option(names = "--steps-per-run", defaultValue = "8", split = ",",
+        @Option(names = "--steps-per-run", paramLabel = "K", defaultValue = "8", split = ",",
                 description = "K values to compare with single-step runs (default: ${DEFAULT-VALUE}).")
         List<Integer> stepsPerRun;
 
@@ -301,11 +303,12 @@ final class BenchCommand {
             description = "Time to refresh the lag view of many consumer groups, next to one group at a time and against "
                     + "the sampling interval (target: the worst refresh within the interval).")
     static final class Lag extends Bench {
-        @Option(names = "--groups", defaultValue = "1000", description = "Consumer groups (default: ${DEFAULT-VALUE}; --quick 50).")
+        @Option(names = "--groups", paramLabel = "N", defaultValue = "1000", description = "Consumer groups (default: ${DEFAULT-VALUE}; --quick 50).")
         int groups;
 
-        @Option(names = "--interval-ms", defaultValue = "5000", description = "Sampling interval (default: ${DEFAULT-VALUE}).")
-        long intervalMs;
+        @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "Sampling interval of the lag view, as `factory ops --interval` (default: ${DEFAULT-VALUE}).")
+        Duration interval;
 
         @Override
         void quick() {
@@ -314,7 +317,7 @@ final class BenchCommand {
 
         @Override
         BenchResult run(String bootstrap) throws Exception {
-            return LagRefreshBench.run(bootstrap, groups, intervalMs);
+            return LagRefreshBench.run(bootstrap, groups, interval.toMillis());
         }
     }
 

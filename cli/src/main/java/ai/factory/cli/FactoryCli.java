@@ -1,7 +1,7 @@
 package ai.factory.cli;
 
 import ai.factory.feedback.FeedbackCommand;
-import ai.factory.options.OneLineErrors;
+import ai.factory.options.CommandLines;
 import ai.factory.scoring.ScorerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +28,6 @@ public final class FactoryCli {
 
     /** The {@code factory} command with its error handling: one line on standard error for a bad command line or a failure. */
     static CommandLine commandLine() {
-        return OneLineErrors.install(new CommandLine(new FactoryCli())).setExecutionExceptionHandler(new FriendlyErrors());
+        return CommandLines.standard(new FactoryCli()).setExecutionExceptionHandler(new FriendlyErrors());
     }
 }

@@ -48,4 +48,11 @@ class CommandLineErrorsTest {
         assertOneLine(run("bench", "delayed-labels", "--setting", "lr=0.1,bach=64"), "unknown key 'bach'",
                 "(see 'factory bench delayed-labels --help')");
     }
+
+    @Test
+    void helpStatesTheDurationFormsOnceWhereACommandTakesADuration() {
+        assertThat(run("score", "--help").out()).containsOnlyOnce("DURATION: 7d, 12h, 30m, 10s, 5ms, PT6H (ISO-8601)");
+        assertThat(run("bench", "lag", "--help").out()).contains("--interval=DURATION").contains("DURATION: 7d");
+        assertThat(run("topics", "list", "--help").out()).doesNotContain("DURATION");
+    }
 }

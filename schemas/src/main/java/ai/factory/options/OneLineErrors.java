@@ -12,11 +12,6 @@ import picocli.CommandLine;
  */
 public final class OneLineErrors implements CommandLine.IParameterExceptionHandler {
 
-    /** {@code command} with this handler, ready to {@link CommandLine#execute}. */
-    public static CommandLine install(CommandLine command) {
-        return command.setParameterExceptionHandler(new OneLineErrors());
-    }
-
     @Override
     public int handleParseException(CommandLine.ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();

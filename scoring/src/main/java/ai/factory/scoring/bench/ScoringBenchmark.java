@@ -66,41 +66,41 @@ public final class ScoringBenchmark {
 
     /** Sizes and settings of a run; a picocli mixin, so every command running this benchmark offers the same options. */
     public static final class Settings {
-        @Option(names = "--loads", split = ",", defaultValue = "2000,10000,25000", description = "Offered loads, vectors/s (default: ${DEFAULT-VALUE})")
+        @Option(names = "--loads", paramLabel = "N", split = ",", defaultValue = "2000,10000,25000", description = "Offered loads, vectors/s (default: ${DEFAULT-VALUE}).")
         int[] loads;
 
-        @Option(names = "--seconds", defaultValue = "5", description = "Duration of each offered load (default: ${DEFAULT-VALUE})")
+        @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "5", description = "Seconds at each offered load (default: ${DEFAULT-VALUE}).")
         int seconds;
 
-        @Option(names = "--backlog", defaultValue = "100000", description = "Vectors in the backlog run, pipeline at full speed (default: ${DEFAULT-VALUE})")
+        @Option(names = "--backlog", paramLabel = "N", defaultValue = "100000", description = "Vectors in the backlog run, pipeline at full speed (default: ${DEFAULT-VALUE}).")
         int backlog;
 
-        @Option(names = "--warm-up", defaultValue = "20000", description = "Vectors of the unreported warm-up run (default: ${DEFAULT-VALUE})")
+        @Option(names = "--warm-up", paramLabel = "N", defaultValue = "20000", description = "Vectors of the unreported warm-up run (default: ${DEFAULT-VALUE}).")
         int warmUp;
 
-        @Option(names = "--batch-sizes", split = ",", defaultValue = "1,16,64,256", description = "Batch sizes of direct ORT scoring (default: ${DEFAULT-VALUE})")
+        @Option(names = "--batch-sizes", paramLabel = "N", split = ",", defaultValue = "1,16,64,256", description = "Batch sizes of direct ORT scoring (default: ${DEFAULT-VALUE}).")
         int[] batchSizes;
 
-        @Option(names = "--max-batch", defaultValue = "" + ScorerOptions.DEFAULT_MAX_BATCH, description = "The scorer's max batch size (default: ${DEFAULT-VALUE})")
+        @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + ScorerOptions.DEFAULT_MAX_BATCH, description = "The scorer's max batch size (default: ${DEFAULT-VALUE}).")
         int maxBatch;
 
         @Option(names = "--max-wait", defaultValue = ScorerOptions.DEFAULT_MAX_WAIT_TEXT, paramLabel = "DURATION",
-                converter = DurationConverter.class, description = "The scorer's max wait (default: ${DEFAULT-VALUE})")
+                converter = DurationConverter.class, description = "The scorer's max wait (default: ${DEFAULT-VALUE}).")
         Duration maxWait;
 
-        @Option(names = "--threads", defaultValue = "1", description = "ORT intra-op threads (default: ${DEFAULT-VALUE})")
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "ORT intra-op threads (default: ${DEFAULT-VALUE}).")
         int threads;
 
-        @Option(names = "--dense", defaultValue = "8", description = "Dense features (default: ${DEFAULT-VALUE})")
+        @Option(names = "--dense", paramLabel = "N", defaultValue = "8", description = "Dense features (default: ${DEFAULT-VALUE}).")
         int dense;
 
-        @Option(names = "--sparse", defaultValue = "10", description = "Sparse ids per vector (default: ${DEFAULT-VALUE})")
+        @Option(names = "--sparse", paramLabel = "N", defaultValue = "10", description = "Sparse ids per vector (default: ${DEFAULT-VALUE}).")
         int sparse;
 
-        @Option(names = "--buckets", defaultValue = "262144", description = "Hash buckets (default: ${DEFAULT-VALUE})")
+        @Option(names = "--buckets", paramLabel = "N", defaultValue = "262144", description = "Hash buckets (default: ${DEFAULT-VALUE}).")
         int buckets;
 
-        @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the features topic (default: ${DEFAULT-VALUE})")
+        @Option(names = "--partitions", paramLabel = "N", defaultValue = "3", description = "Partitions of the features topic (default: ${DEFAULT-VALUE}).")
         int partitions;
 
         /** Small sizes, for a test: no warm-up, direct scoring at the max batch only, a backlog of 5,000, one load for one second. */
