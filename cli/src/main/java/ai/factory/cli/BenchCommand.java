@@ -3,6 +3,7 @@ package ai.factory.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,7 +21,9 @@ import ai.factory.ingest.bench.IngestBenchmark;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.ops.bench.LagRefreshBench;
+import ai.factory.options.DurationConverter;
 import ai.factory.scoring.bench.ScoringBenchmark;
+import ai.factory.trainer.bench.DelayedLabelReplay;
 import ai.factory.trainer.bench.TrainingBenchmark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +43,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks on an embedded broker (or --bootstrap): each figure next to a baseline measured in the "
                 + "same run, and the ratio. `all` runs every one, saves the run as JSON and regenerates docs/benchmarks.md; "
-                + "`report` regenerates the page from a saved run."},
+                + "`report` regenerates the page from a saved run; `delayed-labels` replays a stream already on Kafka with "
+                + "several trainer settings."},
         subcommands = {BenchCommand.All.class, BenchCommand.Report.class},
         modelTransformer = BenchCommand.Registered.class)
 final class BenchCommand {
@@ -56,7 +60,10 @@ final class BenchCommand {
     private static final String HOME = "${sys:factory.home:-.}";
     private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
 
-    /** Adds every registered benchmark as a subcommand, after {@code all} and {@code report}. */
+    /**
+     * Adds every registered benchmark as a subcommand, after {@code all} and {@code report}, then the delayed-label
+     * replay (last, and not in {@code all}: it measures a stream already on a cluster, not a part against a baseline).
+     */
     static final class Registered implements CommandLine.IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
@@ -64,6 +71,8 @@ final class BenchCommand {
                 CommandLine command = new CommandLine(bench.get());
                 spec.addSubcommand(command.getCommandName(), command);
             }
+            CommandLine replay = new CommandLine(new DelayedLabelReplay());
+            spec.addSubcommand(replay.getCommandName(), replay);
             return spec;
         }
     }
@@ -113,7 +122,7 @@ final class BenchCommand {
     }
 
     @Command(name = "all", mixinStandardHelpOptions = true,
-            description = {"Runs every benchmark `factory bench --help` lists, in that order, on one broker, saves the run as "
+            description = {"Runs every benchmark `factory bench --help` lists but delayed-labels, in that order, on one broker, saves the run as "
                     + "DIR/bench-<date>.json and regenerates the Markdown page from that file: the command, the machine, and one "
                     + "table per benchmark with each figure, its baseline, the ratio and the target where there is one.",
                     "The part benchmarks (kafka … lag) take a few minutes; the loop ones run whole demos in child JVMs: pipeline "
@@ -197,10 +206,10 @@ final class BenchCommand {
             description = "Raw Kafka, the baseline of the others: records/s of one producer, of one consumer reading the same "
                     + "records back, and of the two copying them to another topic (ratio to the producer alone); the better of two rounds.")
     static final class Kafka extends Bench {
-        @Option(names = "--records", defaultValue = "500000", description = "Records (default: ${DEFAULT-VALUE}; --quick 5000).")
+        @Option(names = "--records", paramLabel = "N", defaultValue = "500000", description = "Records (default: ${DEFAULT-VALUE}; --quick 5000).")
         int records;
 
-        @Option(names = "--value-bytes", defaultValue = "100", description = "Random bytes per value (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--value-bytes", paramLabel = "N", defaultValue = "100", description = "Random bytes per value (default: ${DEFAULT-VALUE}).")
         int valueBytes;
 
         @Override
@@ -218,10 +227,10 @@ final class BenchCommand {
             description = "Events/s through the stream-ingest feature job (flights spec, bounded, in-process Flink) next to a "
                     + "plain consumer+producer copying the same events (target: ratio at least 0.5).")
     static final class Ingest extends Bench {
-        @Option(names = "--events", defaultValue = "200000", description = "Events to push through (default: ${DEFAULT-VALUE}; --quick 5000).")
+        @Option(names = "--events", paramLabel = "N", defaultValue = "200000", description = "Events to push through (default: ${DEFAULT-VALUE}; --quick 5000).")
         int events;
 
-        @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
         @Override
@@ -260,20 +269,20 @@ final class BenchCommand {
                     + "of both model kinds at batch 256, 1024 and 4096 next to the same step in plain Java loops; K steps per "
                     + "ONNX Runtime run next to one.")
     static final class Trainer extends Bench {
-        @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per in-memory row (default: ${DEFAULT-VALUE}; --quick 0.05).")
+        @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "2", description = "Measuring time per in-memory row (default: ${DEFAULT-VALUE}; --quick 0.05).")
         double seconds;
 
-        @Option(names = "--examples", defaultValue = "204800",
+        @Option(names = "--examples", paramLabel = "N", defaultValue = "204800",
                 description = "Examples on the topic, rounded up to whole mini-batches (default: ${DEFAULT-VALUE}; --quick 10240).")
         int examples;
 
-        @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
         String device;
 
-        @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads, 0 for all cores (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "ONNX Runtime threads, 0 for all cores (default: ${DEFAULT-VALUE}).")
         int threads;
 
-        @Option(names = "--steps-per-run", defaultValue = "8", split = ",",
+        @Option(names = "--steps-per-run", paramLabel = "K", defaultValue = "8", split = ",",
                 description = "K values to compare with single-step runs (default: ${DEFAULT-VALUE}).")
         List<Integer> stepsPerRun;
 
@@ -294,11 +303,12 @@ final class BenchCommand {
             description = "Time to refresh the lag view of many consumer groups, next to one group at a time and against "
                     + "the sampling interval (target: the worst refresh within the interval).")
     static final class Lag extends Bench {
-        @Option(names = "--groups", defaultValue = "1000", description = "Consumer groups (default: ${DEFAULT-VALUE}; --quick 50).")
+        @Option(names = "--groups", paramLabel = "N", defaultValue = "1000", description = "Consumer groups (default: ${DEFAULT-VALUE}; --quick 50).")
         int groups;
 
-        @Option(names = "--interval-ms", defaultValue = "5000", description = "Sampling interval (default: ${DEFAULT-VALUE}).")
-        long intervalMs;
+        @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "Sampling interval of the lag view, as `factory ops --interval` (default: ${DEFAULT-VALUE}).")
+        Duration interval;
 
         @Override
         void quick() {
@@ -307,7 +317,7 @@ final class BenchCommand {
 
         @Override
         BenchResult run(String bootstrap) throws Exception {
-            return LagRefreshBench.run(bootstrap, groups, intervalMs);
+            return LagRefreshBench.run(bootstrap, groups, interval.toMillis());
         }
     }
 

@@ -47,8 +47,8 @@ final class BrokerCommand implements Callable<Integer> {
     int partitions;
 
     @Option(names = "--retention", defaultValue = "forever", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = {"Retention of the data topics it creates, e.g. 7d or forever (default: ${DEFAULT-VALUE}:",
-                    "replays of historic data carry old record times, which a time limit would delete at once)."})
+            description = "Retention of the data topics it creates, e.g. 7d or forever (default: ${DEFAULT-VALUE}: replays of "
+                    + "historic data carry old record times, which a time limit would delete at once).")
     java.time.Duration retention;
 
     @Option(names = "--no-topics", description = "Do not create the factory's topics.")

@@ -1,6 +1,7 @@
 package ai.factory.cli;
 
 import ai.factory.feedback.FeedbackCommand;
+import ai.factory.options.CommandLines;
 import ai.factory.scoring.ScorerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,10 +21,13 @@ public final class FactoryCli {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (for tests and embedding). */
+    /** Runs the command line and returns its exit code (for tests and embedding): 2 for a bad command line, 1 for a failure. */
     public static int run(String... args) {
-        return new CommandLine(new FactoryCli())
-                .setExecutionExceptionHandler(new FriendlyErrors())
-                .execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The {@code factory} command with its error handling: one line on standard error for a bad command line or a failure. */
+    static CommandLine commandLine() {
+        return CommandLines.standard(new FactoryCli()).setExecutionExceptionHandler(new FriendlyErrors());
     }
 }

@@ -55,7 +55,7 @@ final class InitCommand implements Callable<Integer> {
     String labelTime;
 
     @Option(names = "--label-delay", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Labels become known this long after their event, e.g. 1m, 2h, PT30M (default: no delay).")
+            description = "Labels become known this long after their event, e.g. 30m or 2h (default: no delay).")
     Duration labelDelay;
 
     @Option(names = "--exclude", paramLabel = "COLUMN", description = "A column never to use (repeatable), e.g. one known only after the outcome.")

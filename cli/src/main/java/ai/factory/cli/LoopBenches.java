@@ -103,7 +103,7 @@ final class LoopBenches {
 
     /** A loop benchmark: where its runs keep their logs and reports, and which flights file it replays. */
     abstract static class LoopBench extends BenchCommand.Bench {
-        @Option(names = "--dir", defaultValue = HOME_OPTION + "/target/bench/runs", description = "Logs and reports of the runs (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = HOME_OPTION + "/target/bench/runs", description = "Logs and reports of the runs (default: ${DEFAULT-VALUE}).")
         Path dir;
 
         @Option(names = "--reuse", description = "Take a run an earlier bench saved in --dir with the same arguments instead of "
@@ -132,13 +132,13 @@ final class LoopBenches {
                     + "time = now, labels 2 s later, training running) at several offered rates, and the loop's sustained "
                     + "maximum (events until drained, no rate limit) next to raw Kafka consume+produce on the bench broker.")
     static final class Pipeline extends LoopBench {
-        @Option(names = "--rates", defaultValue = "1000,5000,10000", split = ",", description = "Offered events/s (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--rates", paramLabel = "N", defaultValue = "1000,5000,10000", split = ",", description = "Offered events/s (default: ${DEFAULT-VALUE}).")
         List<Integer> rates;
 
-        @Option(names = "--seconds", defaultValue = "20", description = "Seconds at each rate (default: ${DEFAULT-VALUE}; --quick 5).")
+        @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "20", description = "Seconds at each rate (default: ${DEFAULT-VALUE}; --quick 5).")
         int seconds;
 
-        @Option(names = "--max-events", defaultValue = "200000", description = "Events of the unpaced run (default: ${DEFAULT-VALUE}; --quick 10000).")
+        @Option(names = "--max-events", paramLabel = "N", defaultValue = "200000", description = "Events of the unpaced run (default: ${DEFAULT-VALUE}; --quick 10000).")
         int maxEvents;
 
         @Override
@@ -184,7 +184,7 @@ final class LoopBenches {
             description = "Freshness at real-time pace (1,000 events/s, labels 2 s after their events): from a label's arrival "
                     + "to the first prediction by a release trained on it, p50 and p99, next to the label delay itself.")
     static final class Freshness extends LoopBench {
-        @Option(names = "--seconds", defaultValue = "20", description = "Seconds of the run (default: ${DEFAULT-VALUE}; --quick 5).")
+        @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "20", description = "Seconds of the run (default: ${DEFAULT-VALUE}; --quick 5).")
         int seconds;
 
         @Override
@@ -213,10 +213,10 @@ final class LoopBenches {
                     + "resident memory of the process (target: at most 1.5 GB), the loop's rate (target: at least 5,000 events/s) "
                     + "and whether every count is consistent.")
     static final class Memory extends LoopBench {
-        @Option(names = "--data", description = "The 3M flights (default: ../shared/data/flights-3m.csv.gz beside the factory).")
+        @Option(names = "--data", paramLabel = "FILE", description = "The 3M flights (default: ../shared/data/flights-3m.csv.gz beside the factory).")
         Path data;
 
-        @Option(names = "--events", defaultValue = "0", description = "Stop after N events (default: all; --quick 20000).")
+        @Option(names = "--events", paramLabel = "N", defaultValue = "0", description = "Stop after N events (default: all; --quick 20000).")
         long events;
 
         @Override
@@ -267,22 +267,22 @@ final class LoopBenches {
                     + "log loss, AUC and accuracy overall and per month for each model kind, next to the constant base rate of the "
                     + "same labels; writes the learning curves as a PNG.")
     static final class Quality extends LoopBench {
-        @Option(names = "--data", description = "The 3M flights (default: ../shared/data/flights-3m.csv.gz beside the factory).")
+        @Option(names = "--data", paramLabel = "FILE", description = "The 3M flights (default: ../shared/data/flights-3m.csv.gz beside the factory).")
         Path data;
 
-        @Option(names = "--events", defaultValue = "0", description = "Stop after N events (default: all; --quick 20000).")
+        @Option(names = "--events", paramLabel = "N", defaultValue = "0", description = "Stop after N events (default: all; --quick 20000).")
         long events;
 
-        @Option(names = "--kinds", defaultValue = "logistic,deep", split = ",",
+        @Option(names = "--kinds", paramLabel = "KIND", defaultValue = "logistic,deep", split = ",",
                 description = "Model kinds, logistic and/or deep (default: ${DEFAULT-VALUE}; each kind costs a full run per delay).")
         List<String> kinds;
 
-        @Option(names = "--delays", defaultValue = "landing,none", split = ",",
+        @Option(names = "--delays", paramLabel = "DELAY", defaultValue = "landing,none", split = ",",
                 description = "Label delays: landing (the mapping's; the logistic run is the memory bench's, shared), none (labels "
                         + "at once) (default: ${DEFAULT-VALUE}).")
         List<String> delays;
 
-        @Option(names = "--chart", defaultValue = HOME_OPTION + "/docs/learning-curve.png", description = "The PNG (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--chart", paramLabel = "FILE", defaultValue = HOME_OPTION + "/docs/learning-curve.png", description = "The PNG (default: ${DEFAULT-VALUE}).")
         Path chart;
 
         @Override

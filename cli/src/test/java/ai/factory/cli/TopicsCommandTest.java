@@ -20,7 +20,7 @@ class TopicsCommandTest {
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new FactoryCli()).setExecutionExceptionHandler(new FriendlyErrors());
+        CommandLine cli = FactoryCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import ai.factory.options.CommandLines;
 import ai.factory.records.Rejected;
 import ai.factory.serde.KafkaSchemaRegistry;
 import ai.factory.serde.SchemaRegistry;
@@ -18,7 +19,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
  * The running feedback application: a Kafka Streams instance of {@link FeedbackTopology} with
@@ -105,6 +105,6 @@ public final class FeedbackApp implements AutoCloseable {
 
     /** Runs the app until the process is stopped; see {@link FeedbackCommand} for the options. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new FeedbackCommand()).execute(args));
+        System.exit(CommandLines.standard(new FeedbackCommand()).execute(args));
     }
 }

@@ -13,6 +13,9 @@ import picocli.CommandLine;
  */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
+    /** The accepted forms, as every message and every --help states them. */
+    public static final String FORMS = "7d, 12h, 30m, 10s, 5ms, PT6H or forever";
+
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|[dhms])");
 
     @Override
@@ -44,7 +47,7 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
             return Duration.parse(value.trim());
         } catch (DateTimeParseException e) {
             throw new CommandLine.TypeConversionException(
-                    "a duration must look like 7d, 12h, 30m, 10s, 5ms, PT6H or forever, was '" + value + "'");
+                    "a duration must look like " + FORMS + ", was '" + value + "'");
         }
     }
 

@@ -6,12 +6,12 @@ import java.util.concurrent.Callable;
 import ai.factory.onnx.Device;
 import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
+import ai.factory.options.CommandLines;
 import ai.factory.target.ModelTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,7 +46,7 @@ public final class ScorerCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads per session (default: half the cores).")
     Integer threads;
 
-    @Option(names = "--spinning", description = "Let idle ONNX Runtime threads spin (off by default).")
+    @Option(names = "--spinning", description = "Let idle ONNX Runtime threads spin (default: off).")
     boolean spinning;
 
     @Option(names = "--max-batch", defaultValue = "" + ScorerOptions.DEFAULT_MAX_BATCH, paramLabel = "N",
@@ -117,6 +117,6 @@ public final class ScorerCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ScorerCommand()).execute(args));
+        System.exit(CommandLines.standard(new ScorerCommand()).execute(args));
     }
 }

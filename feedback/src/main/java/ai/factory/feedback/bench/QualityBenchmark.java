@@ -17,6 +17,8 @@ import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.Outcome;
 import ai.factory.feedback.quality.OutcomeSerde;
 import ai.factory.kafka.KafkaConnection;
+import ai.factory.options.CommandLines;
+import ai.factory.options.DurationConverter;
 import ai.factory.serde.InMemorySchemaRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,7 +31,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.test.TestRecord;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,33 +52,40 @@ public final class QualityBenchmark implements Callable<Integer> {
     private static final long T0 = 1_700_000_000_000L;
     private static final String MODEL = "bench";
 
-    @Option(names = "--versions", defaultValue = "200", description = "Model versions, one after another")
+    @Option(names = "--versions", defaultValue = "200", paramLabel = "N",
+            description = "Model versions, one after another (default: ${DEFAULT-VALUE}).")
     int versions;
 
-    @Option(names = "--examples-per-version", defaultValue = "1000", description = "Predictions served by each version")
+    @Option(names = "--examples-per-version", defaultValue = "1000", paramLabel = "N",
+            description = "Predictions served by each version (default: ${DEFAULT-VALUE}).")
     int perVersion;
 
-    @Option(names = "--label-lag", defaultValue = "500", description = "Predictions between one's serving and its label")
+    @Option(names = "--label-lag", defaultValue = "500", paramLabel = "N",
+            description = "Predictions between one's serving and its label (default: ${DEFAULT-VALUE}).")
     int labelLag;
 
-    @Option(names = "--gap", defaultValue = "PT10S", description = "Event time between two predictions")
+    @Option(names = "--gap", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Event time between two predictions (default: ${DEFAULT-VALUE}).")
     Duration gap;
 
-    @Option(names = "--join-window", defaultValue = "PT1H",
-            description = "Join window: how long after its end a quality time window closes (PT876000H: never, as in the demo)")
+    @Option(names = "--join-window", defaultValue = "1h", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Join window: how long after its end a quality time window closes; 36500d: never, as in "
+                    + "the demo (default: ${DEFAULT-VALUE}).")
     Duration joinWindow;
 
-    @Option(names = "--rocksdb", description = "RocksDB stores (default: in memory, as the demo)")
+    @Option(names = "--rocksdb", description = "RocksDB stores (default: in memory, as the demo).")
     boolean rocksdb;
 
-    @Option(names = "--warm-up", defaultValue = "20000", description = "Outcomes of the unreported warm-up run of each side")
+    @Option(names = "--warm-up", defaultValue = "20000", paramLabel = "N",
+            description = "Outcomes of the unreported warm-up run of each side (default: ${DEFAULT-VALUE}).")
     int warmUp;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Rounds of both sides; the median ratio is reported")
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+            description = "Rounds of both sides; the median ratio is reported (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new QualityBenchmark()).execute(args));
+        System.exit(CommandLines.standard(new QualityBenchmark()).execute(args));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package ai.factory.trainer.bench;
 
-import java.nio.file.Path;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
 
-import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionFactory;
+import ai.factory.options.KafkaOptions;
 import ai.factory.trainer.evaluation.ProgressiveMetrics;
-import ai.factory.topics.Topics;
 import ai.factory.trainer.bench.LabelledStream.Labelled;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.FloatTensor;
@@ -26,6 +27,12 @@ import ai.factory.trainer.model.TrainingState;
 import ai.factory.trainer.runtime.EvaluationSession;
 import ai.factory.trainer.runtime.TrainerSessions;
 import ai.factory.trainer.runtime.TrainingSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Offline what-if for the online loop: replays the served feature vectors of a stream (read back from Kafka) in
@@ -33,30 +40,80 @@ import ai.factory.trainer.runtime.TrainingSession;
  * has passed (delayed labels, as in the loop), on the same ONNX Runtime training-step graph as the trainer.
  * Prints the progressive log loss, AUC and accuracy of several trainer settings side by side with two constant
  * baselines, so a learning-rate or feature-scaling question is settled by numbers rather than by the whole demo.
- *
- * <p>Arguments: {@code bootstrap=HOST:PORT [kafka-config=FILE] [prefix=] [spec=flights] [version=1] [events=N]} then one or more settings, each a
- * comma list such as {@code lr=0.1,batch=256,publish=10000,opt=adagrad,l2=1e-6,kind=logistic,log1p=3:5}:
- * {@code publish} = examples trained between releases (0 serves the live weights), {@code log1p} = dense slots
- * to pass through log1p first (to try a spec change before making it), {@code holdout} and {@code tolerance} = the
- * promotion gate's, {@code releases} = stop publishing after this many (1 = the first release serves everything).
+ * Run it as {@code factory bench delayed-labels}.
  */
-public final class DelayedLabelReplay {
+@Command(name = "delayed-labels", mixinStandardHelpOptions = true,
+        description = {"Replays the served feature vectors and labels of a stream from Kafka in event-time order, learning "
+                + "each label only at its feedback time and serving only releases, for each --setting; prints progressive "
+                + "log loss, AUC and accuracy next to two constant baselines and a per-example (VW-like) reference.",
+                "The topics must still hold the whole stream (create them with --retention forever)."})
+public final class DelayedLabelReplay implements Callable<Integer> {
 
     private static final int SCORE_CHUNK = 8192;
 
-    private DelayedLabelReplay() {
-    }
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--spec", defaultValue = "flights", paramLabel = "NAME",
+            description = "Name of the feature spec whose vectors to replay (default: ${DEFAULT-VALUE}).")
+    String spec;
+
+    @Option(names = "--spec-version", defaultValue = "1", paramLabel = "N", description = "The spec's version (default: ${DEFAULT-VALUE}).")
+    int specVersion;
+
+    @Option(names = "--buckets", defaultValue = "" + (1 << 18), paramLabel = "N",
+            description = "Size of the spec's hashed id space (default: ${DEFAULT-VALUE}).")
+    int buckets;
+
+    @Option(names = "--events", paramLabel = "N",
+            description = "Replay only the first N events in event time, to compare with a demo run of --events N (default: all).")
+    Integer events;
+
+    @Option(names = "--reference-lr", defaultValue = "0.5", paramLabel = "RATE",
+            description = "Learning rate of the per-example reference (default: ${DEFAULT-VALUE}).")
+    double referenceLearningRate;
+
+    @Option(names = "--reference-log1p", split = ",", paramLabel = "SLOT",
+            description = "Dense slots the reference passes through log1p first (default: none).")
+    Set<Integer> referenceLog1p = Set.of();
+
+    @Option(names = "--setting", required = true, paramLabel = "SETTING", converter = SettingConverter.class,
+            description = {"A trainer setting to replay; repeat for several. A comma list of key=value, e.g. "
+                    + "lr=0.1,batch=256,publish=10000,opt=adagrad,l2=1e-6,kind=logistic,log1p=3:5: publish = examples "
+                    + "trained between releases (0 serves the live weights), log1p = dense slots to pass through log1p "
+                    + "first (to try a spec change before making it), holdout and tolerance = the promotion gate's, "
+                    + "releases = stop publishing after this many (1: the first release serves everything). Defaults: "
+                    + "kind=logistic, batch=256, publish=10000, holdout=0, tolerance=0.002, l2=1e-6, the kind's optimizer "
+                    + "and learning rate."})
+    List<Setting> settings;
+
+    @Spec
+    CommandSpec commandSpec;
 
     /** One trainer setting to replay. */
     record Setting(String text, ModelKind kind, OptimizerKind optimizer, Double learningRate, double l2, int batch,
                    long publishEvery, int holdout, double tolerance, int maxReleases, Set<Integer> log1p) {
 
+        private static final Set<String> KEYS = Set.of("kind", "opt", "lr", "l2", "batch", "publish", "holdout", "tolerance",
+                "releases", "log1p");
+
+        /**
+         * {@code text} as a setting.
+         *
+         * @throws IllegalArgumentException for an unknown key or a value that does not parse
+         */
         static Setting parse(String text) {
             Map<String, String> kv = new HashMap<>();
             for (String part : text.split(",")) {
                 if (!part.isBlank()) {
                     String[] p = part.split("=", 2);
-                    kv.put(p[0].trim(), p.length > 1 ? p[1].trim() : "");
+                    String key = p[0].trim();
+                    // A misspelt key would otherwise replay the default silently.
+                    if (!KEYS.contains(key)) {
+                        throw new IllegalArgumentException("unknown key '" + key + "' in setting '" + text + "'; keys: "
+                                + String.join(", ", new TreeSet<>(KEYS)));
+                    }
+                    kv.put(key, p.length > 1 ? p[1].trim() : "");
                 }
             }
             Set<Integer> log1p = new HashSet<>();
@@ -80,55 +137,51 @@ public final class DelayedLabelReplay {
         }
     }
 
+    /** Reads a {@code --setting}; a bad one is a command-line error naming what is wrong. */
+    static final class SettingConverter implements CommandLine.ITypeConverter<Setting> {
+        @Override
+        public Setting convert(String value) {
+            try {
+                return Setting.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** The numbers of one replay; {@code served} counts only events scored by a release (as the loop would). */
     record Outcome(Setting setting, ModelConfig config, ProgressiveMetrics all, ProgressiveMetrics served,
                    ProgressiveMetrics secondHalf, int releases, int promoted, double seconds) {
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        List<Setting> settings = new ArrayList<>();
-        for (String arg : args) {
-            if (arg.startsWith("bootstrap=") || arg.startsWith("prefix=") || arg.startsWith("spec=")
-                    || arg.startsWith("version=") || arg.startsWith("buckets=") || arg.startsWith("reference-")
-                    || arg.startsWith("events=") || arg.startsWith("kafka-config=")) {
-                String[] p = arg.split("=", 2);
-                a.put(p[0], p[1]);
-            } else {
-                settings.add(Setting.parse(arg));
-            }
-        }
-        if (!a.containsKey("bootstrap") || settings.isEmpty()) {
-            System.err.println("usage: DelayedLabelReplay bootstrap=HOST:PORT [kafka-config=FILE] [prefix=] [spec=flights] [version=1] [buckets=262144] [events=N] SETTING...");
-            System.exit(2);
-        }
-        KafkaConnection kafka = a.containsKey("kafka-config")
-                ? KafkaConnection.load(a.get("bootstrap"), Path.of(a.get("kafka-config"))) : KafkaConnection.of(a.get("bootstrap"));
-        List<Labelled> stream = LabelledStream.read(kafka, new Topics(a.getOrDefault("prefix", "")),
-                a.getOrDefault("spec", "flights"), Integer.parseInt(a.getOrDefault("version", "1")));
-        if (a.containsKey("events")) {
-            // The first N events in event time, to compare with a demo run of --events N.
-            stream = stream.subList(0, Math.min(stream.size(), Integer.parseInt(a.get("events"))));
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = commandSpec.commandLine().getOut();
+        List<Labelled> stream = LabelledStream.read(kafka.connection(), kafka.topics(), spec, specVersion);
+        if (events != null) {
+            stream = stream.subList(0, Math.min(stream.size(), events));
         }
         if (stream.isEmpty()) {
-            throw new IllegalStateException("no labelled feature vectors found");
+            throw new IllegalStateException("no labelled feature vectors of spec " + spec + " v" + specVersion
+                    + " on the features and feedback topics" + (kafka.prefix().isEmpty() ? "" : " of prefix " + kafka.prefix()));
         }
-        int buckets = Integer.parseInt(a.getOrDefault("buckets", "262144"));
-        System.out.println(describe(stream));
-        System.out.println(String.format(Locale.ROOT, "%-56s %8s %7s %7s | %8s %7s %7s | %8s | %9s %6s", "setting", "logloss", "AUC", "acc",
+        out.println(describe(stream));
+        out.println(String.format(Locale.ROOT, "%-56s %8s %7s %7s | %8s %7s %7s | %8s | %9s %6s", "setting", "logloss", "AUC", "acc",
                 "served", "AUC", "judged", "2nd half", "promoted", "s"));
-        baselines(stream);
-        ProgressiveMetrics reference = perExampleReference(stream, Double.parseDouble(a.getOrDefault("reference-lr", "0.5")),
-                Setting.parse("log1p=" + a.getOrDefault("reference-log1p", "")).log1p());
-        System.out.println(String.format(Locale.ROOT, "%-56s %8.4f %7.4f %7.4f |", "reference: per-example Adagrad (VW-like), live weights",
+        baselines(stream, out);
+        ProgressiveMetrics reference = perExampleReference(stream, referenceLearningRate, referenceLog1p);
+        out.println(String.format(Locale.ROOT, "%-56s %8.4f %7.4f %7.4f |", "reference: per-example Adagrad (VW-like), live weights",
                 reference.logLoss(), reference.auc(), reference.accuracy()));
+        out.flush();
         SessionFactory sessions = TrainerSessions.open(Device.CPU, 0);
         for (Setting s : settings) {
             Outcome o = replay(stream, s, buckets, sessions);
-            System.out.println(String.format(Locale.ROOT, "%-56s %8.4f %7.4f %7.4f | %8.4f %7.4f %7d | %8.4f | %4d/%-4d %6.1f",
+            out.println(String.format(Locale.ROOT, "%-56s %8.4f %7.4f %7.4f | %8.4f %7.4f %7d | %8.4f | %4d/%-4d %6.1f",
                     s.text(), o.all().logLoss(), o.all().auc(), o.all().accuracy(), o.served().logLoss(), o.served().auc(),
                     o.served().count(), o.secondHalf().logLoss(), o.promoted(), o.releases(), o.seconds()));
+            out.flush();
         }
+        return 0;
     }
 
     /** Event count, positive share and per dense slot the range and mean, to spot unscaled inputs. */
@@ -165,7 +218,7 @@ public final class DelayedLabelReplay {
     }
 
     /** The base rate in hindsight, and the base rate known so far under the same label delay. */
-    static void baselines(List<Labelled> stream) {
+    static void baselines(List<Labelled> stream, PrintWriter out) {
         ProgressiveMetrics hindsight = new ProgressiveMetrics();
         ProgressiveMetrics running = new ProgressiveMetrics();
         double rate = stream.stream().mapToDouble(Labelled::label).average().orElseThrow();
@@ -182,9 +235,9 @@ public final class DelayedLabelReplay {
             hindsight.add(rate, e.label());
             running.add(seen == 0 ? 0.5 : (positives + 1) / (seen + 2), e.label());
         }
-        System.out.println(String.format(Locale.ROOT, "%-56s %8.4f %7s %7.4f |", "constant: base rate in hindsight",
+        out.println(String.format(Locale.ROOT, "%-56s %8.4f %7s %7.4f |", "constant: base rate in hindsight",
                 hindsight.logLoss(), "-", hindsight.accuracy()));
-        System.out.println(String.format(Locale.ROOT, "%-56s %8.4f %7s %7.4f |", "constant: base rate of the labels known so far",
+        out.println(String.format(Locale.ROOT, "%-56s %8.4f %7s %7.4f |", "constant: base rate of the labels known so far",
                 running.logLoss(), "-", running.accuracy()));
     }
 

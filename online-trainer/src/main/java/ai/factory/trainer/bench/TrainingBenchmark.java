@@ -7,7 +7,6 @@ import java.util.List;
 import ai.factory.bench.BenchResult;
 import ai.factory.bench.BenchResult.Figure;
 import ai.factory.bench.BenchResult.Target;
-import ai.factory.broker.EmbeddedKafka;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionFactory;
@@ -25,10 +24,7 @@ import org.slf4j.LoggerFactory;
  * loops, in the same run, for both model kinds at batch sizes 256, 1024 and 4096; plus rows with K mini-batches
  * per ONNX Runtime run (the K-step Scan graph), compared with one mini-batch per run; plus training straight from
  * an {@code examples} topic (Avro decoding by the trainer's reader, then its training step) next to a plain
- * consumer reading the same records.
- * Arguments: [seconds per measurement (default 2)] [device (default cpu)] [threads (default all cores)]
- * [steps per run for the extra rows, comma-separated (default 8)] [examples on the topic (default 204800)]
- * [bootstrap, or embedded (the default) for a broker in this JVM].
+ * consumer reading the same records. Run it as {@code factory bench trainer}.
  */
 public final class TrainingBenchmark {
 
@@ -52,21 +48,6 @@ public final class TrainingBenchmark {
      * @param onePerRunSecond examples/s through ONNX Runtime with one mini-batch per run, for the K ratio
      */
     public record Row(String kind, int batch, int stepsPerRun, double ortPerSecond, double javaPerSecond, double onePerRunSecond) {
-    }
-
-    public static void main(String[] args) throws Exception {
-        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2;
-        Device device = args.length > 1 ? Device.parse(args[1]) : Device.CPU;
-        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-        int[] stepsPerRun = args.length > 3 ? Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {8};
-        int examples = args.length > 4 ? Integer.parseInt(args[4]) : 200 * 1024;
-        if (args.length > 5 && !args[5].equals("embedded")) {
-            System.out.print(run(KafkaConnection.of(args[5]), seconds, device, threads, examples, stepsPerRun).toText());
-            return;
-        }
-        try (EmbeddedKafka embedded = EmbeddedKafka.start()) {
-            System.out.print(run(KafkaConnection.of(embedded.bootstrapServers()), seconds, device, threads, examples, stepsPerRun).toText());
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package ai.factory.trainer.job;
 
+import ai.factory.options.OneLineErrors;
 import ai.factory.target.ModelTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +71,7 @@ public final class TrainerMain {
             }
             options = main.arguments.options(main.input());
         } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage() + " (--help lists the options)", e);
+            throw new IllegalArgumentException(OneLineErrors.message(e), e);
         }
         try (TrainerJob.Running running = TrainerJob.start(options)) {
             LOG.info("online trainer {} running as Flink job {}", options.modelName(), running.client().getJobID());

@@ -13,7 +13,6 @@ import ai.factory.bench.BenchResult;
 import ai.factory.bench.BenchResult.Figure;
 import ai.factory.bench.BenchResult.Target;
 import ai.factory.bench.KafkaRates;
-import ai.factory.broker.EmbeddedKafka;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.lag.GroupView;
 import ai.factory.ops.lag.LagMonitor;
@@ -38,13 +37,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Does the lag view of 1,000 consumer groups refresh within its sampling interval?
  *
- * <p>Creates GROUPS groups with committed offsets on every partition of one topic on an embedded broker (or the
- * cluster named by the first argument), then times full refreshes (sample + status evaluation) with a cold
- * timestamp cache, a warm one, and with every group's offsets moved since the last refresh (cache misses, as with
+ * <p>Creates GROUPS groups with committed offsets on every partition of one topic on the cluster it is given, then
+ * times full refreshes (sample + status evaluation) with a cold timestamp cache, a warm one, and with every group's offsets moved since the last refresh (cache misses, as with
  * busy consumers). Baseline in the same run: the one-group-at-a-time approach (one offsets request per group,
  * one listOffsets per group, one seek-and-poll per partition), timed on a slice of the groups and scaled up.
  *
- * <p>Usage: {@code LagRefreshBench [BOOTSTRAP|embedded] [GROUPS=1000] [INTERVAL_MS=5000]}.
+ * <p>Run it as {@code factory bench lag}.
  */
 public final class LagRefreshBench {
 
@@ -55,19 +53,6 @@ public final class LagRefreshBench {
     private static final int BASELINE_SLICE = 50;
 
     private LagRefreshBench() {
-    }
-
-    public static void main(String[] args) throws Exception {
-        String target = args.length > 0 ? args[0] : "embedded";
-        int groups = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-        long intervalMs = args.length > 2 ? Long.parseLong(args[2]) : 5000;
-        if (!target.equals("embedded")) {
-            System.out.print(run(target, groups, intervalMs).toText());
-            return;
-        }
-        try (EmbeddedKafka embedded = EmbeddedKafka.start()) {
-            System.out.print(run(embedded.bootstrapServers(), groups, intervalMs).toText());
-        }
     }
 
     /** Sets up {@code groups} groups on a fresh topic on {@code bootstrap}, then times refreshes and the baseline. */

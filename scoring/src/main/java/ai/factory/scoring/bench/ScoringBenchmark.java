@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,7 +17,6 @@ import ai.factory.bench.BenchResult;
 import ai.factory.bench.BenchResult.Figure;
 import ai.factory.bench.BenchResult.Target;
 import ai.factory.bench.KafkaRates;
-import ai.factory.broker.EmbeddedKafka;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionFactory;
@@ -52,19 +50,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Throughput and latency of the scoring pipeline (features topic → scorer → predictions topic) at several offered
  * loads and on a backlog, next to a plain Kafka consumer+producer copying the same feature records and to direct
  * ONNX Runtime batch scoring of the same model at the same batch sizes, measured in the same run so the overhead of
- * the pipeline comes out as ratios.
+ * the pipeline comes out as ratios. Run it as {@code factory bench scoring}.
  */
-@Command(name = "scoring-benchmark", mixinStandardHelpOptions = true)
-public final class ScoringBenchmark implements Callable<Integer> {
+public final class ScoringBenchmark {
 
     public static final String NAME = "scoring";
     private static final String MODEL = "bench";
@@ -72,41 +66,41 @@ public final class ScoringBenchmark implements Callable<Integer> {
 
     /** Sizes and settings of a run; a picocli mixin, so every command running this benchmark offers the same options. */
     public static final class Settings {
-        @Option(names = "--loads", split = ",", defaultValue = "2000,10000,25000", description = "Offered loads, vectors/s (default: ${DEFAULT-VALUE})")
+        @Option(names = "--loads", paramLabel = "N", split = ",", defaultValue = "2000,10000,25000", description = "Offered loads, vectors/s (default: ${DEFAULT-VALUE}).")
         int[] loads;
 
-        @Option(names = "--seconds", defaultValue = "5", description = "Duration of each offered load (default: ${DEFAULT-VALUE})")
+        @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "5", description = "Seconds at each offered load (default: ${DEFAULT-VALUE}).")
         int seconds;
 
-        @Option(names = "--backlog", defaultValue = "100000", description = "Vectors in the backlog run, pipeline at full speed (default: ${DEFAULT-VALUE})")
+        @Option(names = "--backlog", paramLabel = "N", defaultValue = "100000", description = "Vectors in the backlog run, pipeline at full speed (default: ${DEFAULT-VALUE}).")
         int backlog;
 
-        @Option(names = "--warm-up", defaultValue = "20000", description = "Vectors of the unreported warm-up run (default: ${DEFAULT-VALUE})")
+        @Option(names = "--warm-up", paramLabel = "N", defaultValue = "20000", description = "Vectors of the unreported warm-up run (default: ${DEFAULT-VALUE}).")
         int warmUp;
 
-        @Option(names = "--batch-sizes", split = ",", defaultValue = "1,16,64,256", description = "Batch sizes of direct ORT scoring (default: ${DEFAULT-VALUE})")
+        @Option(names = "--batch-sizes", paramLabel = "N", split = ",", defaultValue = "1,16,64,256", description = "Batch sizes of direct ORT scoring (default: ${DEFAULT-VALUE}).")
         int[] batchSizes;
 
-        @Option(names = "--max-batch", defaultValue = "" + ScorerOptions.DEFAULT_MAX_BATCH, description = "The scorer's max batch size (default: ${DEFAULT-VALUE})")
+        @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + ScorerOptions.DEFAULT_MAX_BATCH, description = "The scorer's max batch size (default: ${DEFAULT-VALUE}).")
         int maxBatch;
 
         @Option(names = "--max-wait", defaultValue = ScorerOptions.DEFAULT_MAX_WAIT_TEXT, paramLabel = "DURATION",
-                converter = DurationConverter.class, description = "The scorer's max wait (default: ${DEFAULT-VALUE})")
+                converter = DurationConverter.class, description = "The scorer's max wait (default: ${DEFAULT-VALUE}).")
         Duration maxWait;
 
-        @Option(names = "--threads", defaultValue = "1", description = "ORT intra-op threads (default: ${DEFAULT-VALUE})")
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "ORT intra-op threads (default: ${DEFAULT-VALUE}).")
         int threads;
 
-        @Option(names = "--dense", defaultValue = "8", description = "Dense features (default: ${DEFAULT-VALUE})")
+        @Option(names = "--dense", paramLabel = "N", defaultValue = "8", description = "Dense features (default: ${DEFAULT-VALUE}).")
         int dense;
 
-        @Option(names = "--sparse", defaultValue = "10", description = "Sparse ids per vector (default: ${DEFAULT-VALUE})")
+        @Option(names = "--sparse", paramLabel = "N", defaultValue = "10", description = "Sparse ids per vector (default: ${DEFAULT-VALUE}).")
         int sparse;
 
-        @Option(names = "--buckets", defaultValue = "262144", description = "Hash buckets (default: ${DEFAULT-VALUE})")
+        @Option(names = "--buckets", paramLabel = "N", defaultValue = "262144", description = "Hash buckets (default: ${DEFAULT-VALUE}).")
         int buckets;
 
-        @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the features topic (default: ${DEFAULT-VALUE})")
+        @Option(names = "--partitions", paramLabel = "N", defaultValue = "3", description = "Partitions of the features topic (default: ${DEFAULT-VALUE}).")
         int partitions;
 
         /** Small sizes, for a test: no warm-up, direct scoring at the max batch only, a backlog of 5,000, one load for one second. */
@@ -120,36 +114,11 @@ public final class ScoringBenchmark implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--bootstrap", description = "Kafka to use (default: an embedded broker)")
-    String bootstrap;
-
-    @Mixin
-    Settings settings;
-
+    private final Settings settings;
     private final SchemaRegistry registry = new InMemorySchemaRegistry();
-
-    /** For picocli. */
-    public ScoringBenchmark() {
-    }
 
     public ScoringBenchmark(Settings settings) {
         this.settings = settings;
-    }
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new ScoringBenchmark()).execute(args));
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        if (bootstrap != null) {
-            System.out.print(run(bootstrap).toText());
-            return 0;
-        }
-        try (EmbeddedKafka embedded = EmbeddedKafka.start()) {
-            System.out.print(run(embedded.bootstrapServers()).toText());
-        }
-        return 0;
     }
 
     /** Runs on the cluster at {@code servers}, on fresh topics. */

@@ -11,7 +11,6 @@ import ai.factory.bench.BenchResult;
 import ai.factory.bench.BenchResult.Figure;
 import ai.factory.bench.BenchResult.Target;
 import ai.factory.bench.KafkaRates;
-import ai.factory.broker.EmbeddedKafka;
 import ai.factory.ingest.job.IngestHandle;
 import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Events per second through the feature job (flights spec, bounded run in-process) next to the rate of a
  * plain Kafka consumer + producer copying the same records, measured in the same run.
  *
- * <p>{@code java -cp ... ai.factory.ingest.bench.IngestBenchmark [events=200000] [parallelism=1] [bootstrap]}
+ * <p>Run it as {@code factory bench ingest}.
  */
 public final class IngestBenchmark {
 
@@ -43,18 +42,6 @@ public final class IngestBenchmark {
         "IAH", "LAS", "EWR", "CLT", "PIT", "BOS", "SEA", "MCO", "PHL", "LGA", "BWI", "SLC", "CVG", "DCA", "MIA"};
 
     private IngestBenchmark() {
-    }
-
-    public static void main(String[] args) throws Exception {
-        int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        if (args.length > 2) {
-            System.out.print(run(KafkaConnection.of(args[2]), events, parallelism).toText());
-            return;
-        }
-        try (EmbeddedKafka embedded = EmbeddedKafka.start()) {
-            System.out.print(run(KafkaConnection.of(embedded.bootstrapServers()), events, parallelism).toText());
-        }
     }
 
     /** Writes {@code events} flights-like events to fresh topics on {@code kafka}, then times the copy and the job on them. */

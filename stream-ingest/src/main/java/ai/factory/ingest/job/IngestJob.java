@@ -12,6 +12,7 @@ import ai.factory.ingest.features.FeatureLayout.Stage;
 import ai.factory.ingest.features.PartialVector;
 import ai.factory.ingest.spec.FeatureSpec;
 import ai.factory.ingest.spec.FeatureSpecParser;
+import ai.factory.options.OneLineErrors;
 import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.topics.TopicAdmin;
 import ai.factory.topics.TopicCatalog;
@@ -170,7 +171,7 @@ public final class IngestJob {
             }
             options = command.arguments.options();
         } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage() + " (--help lists the options)", e);
+            throw new IllegalArgumentException(OneLineErrors.message(e), e);
         }
         ensureTopics(options);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
