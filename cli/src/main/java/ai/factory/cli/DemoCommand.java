@@ -139,8 +139,8 @@ final class DemoCommand implements Callable<Integer> {
     Integer batchSize;
 
     @Option(names = "--learning-rate", paramLabel = "X",
-            description = "The trainer's Adam learning rate (default: " + TrainerProfile.DEMO_LOGISTIC_LEARNING_RATE
-                    + " for logistic, " + ModelConfig.ADAM_LEARNING_RATE + " for deep: the trainer's demo profile).")
+            description = "The trainer's Adam learning rate (default: " + ModelConfig.LOGISTIC_ADAM_LEARNING_RATE
+                    + " for logistic, " + ModelConfig.ADAM_LEARNING_RATE + " for deep: the trainer's defaults).")
     Double learningRate;
 
     @Option(names = "--ops-port", defaultValue = "8080", paramLabel = "PORT",

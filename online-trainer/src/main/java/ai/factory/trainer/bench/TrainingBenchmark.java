@@ -13,6 +13,7 @@ import ai.factory.onnx.SessionFactory;
 import ai.factory.topics.TopicCatalog;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.OptimizerKind;
 import ai.factory.trainer.model.TrainingState;
 import ai.factory.trainer.runtime.TrainerSessions;
 import ai.factory.trainer.runtime.TrainingSession;
@@ -32,7 +33,9 @@ public final class TrainingBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingBenchmark.class);
     private static final int[] BATCH_SIZES = {256, 1024, 4096};
     /** The logistic model of every row and of training from the topic. */
-    private static final ModelConfig LOGISTIC = ModelConfig.logistic(16, 8, 4096);
+    // Adagrad: the plain-Java baseline implements the Adagrad step (JavaLogisticTrainer).
+    private static final ModelConfig LOGISTIC = ModelConfig.logistic(16, 8, 4096)
+            .withOptimizer(OptimizerKind.ADAGRAD, ModelConfig.ADAGRAD_LEARNING_RATE);
     /** Distinct prepared batches a measurement cycles through. */
     private static final int PREPARED_BATCHES = 8;
 

@@ -58,12 +58,12 @@ public final class TrainerArguments {
     Double labelStd;
 
     @Option(names = "--optimizer", paramLabel = "NAME", converter = OptimizerOption.class,
-            description = "adagrad or adam (default: adagrad for logistic, adam for deep, or the profile's).")
+            description = "adagrad or adam (default: adam).")
     OptimizerKind optimizer;
 
     @Option(names = "--learning-rate", paramLabel = "X",
-            description = "Learning rate (default: " + ModelConfig.ADAGRAD_LEARNING_RATE + " adagrad, " + ModelConfig.ADAM_LEARNING_RATE
-                    + " adam, or the profile's).")
+            description = "Learning rate (default: with adam " + ModelConfig.LOGISTIC_ADAM_LEARNING_RATE + " for logistic, "
+                    + ModelConfig.ADAM_LEARNING_RATE + " for deep; with adagrad " + ModelConfig.ADAGRAD_LEARNING_RATE + ").")
     Double learningRate;
 
     @Option(names = "--l2", paramLabel = "X", description = "L2 penalty (default: " + ModelConfig.DEFAULT_L2 + ").")
@@ -165,8 +165,10 @@ public final class TrainerArguments {
                     model != null ? model : input.target().name(), input.specName(), input.specVersion(), modelConfig(input)));
             if (optimizer != null || learningRate != null) {
                 ModelConfig m = o.model();
-                o = o.withModel(m.withOptimizer(optimizer != null ? optimizer : m.optimizer(),
-                        learningRate != null ? learningRate : m.learningRate()));
+                OptimizerKind chosen = optimizer != null ? optimizer : m.optimizer();
+                // Another optimizer without a rate takes that optimizer's default, not the rate tuned for the other.
+                o = o.withModel(m.withOptimizer(chosen, learningRate != null ? learningRate
+                        : chosen == m.optimizer() ? m.learningRate() : ModelConfig.defaultLearningRate(m.kind(), chosen)));
             }
             o = o.withBatching(batchSize != null ? batchSize : o.batchSize(),
                             publishEveryExamples != null ? publishEveryExamples : o.publishEveryExamples(),

@@ -3,8 +3,6 @@ package ai.factory.trainer.job;
 import java.util.Locale;
 
 import ai.factory.options.DurationConverter;
-import ai.factory.trainer.model.ModelKind;
-import ai.factory.trainer.model.OptimizerKind;
 
 /** Named sets of trainer settings ({@code --profile}); options given explicitly override them. */
 public enum TrainerProfile {
@@ -18,8 +16,7 @@ public enum TrainerProfile {
      * with a release every 10,000 examples served models up to 12,000 labels old), and a quiet stream still gets a
      * release after 5 s. Releases reach the read_committed scorer when the trainer's checkpoint commits its Kafka
      * transaction: every second keeps the served model seconds behind the trainer (at 10 s the gated replay at full
-     * speed ran at a sixth of the pace and scored with older models). Adam at 0.01 beat Adagrad at 0.1 on the flights
-     * under delayed labels (DelayedLabelReplay); the deep model keeps Adam's 0.001.
+     * speed ran at a sixth of the pace and scored with older models). The learning rate is the trainer's default.
      */
     DEMO;
 
@@ -28,13 +25,11 @@ public enum TrainerProfile {
     public static final String DEMO_PUBLISH_EVERY = "5s";
     public static final int DEMO_HOLDOUT = 500;
     public static final String DEMO_CHECKPOINT_INTERVAL = "1s";
-    public static final double DEMO_LOGISTIC_LEARNING_RATE = 0.01;
 
     /** What {@code --profile} shows in its help. */
     public static final String HELP = "plain (the defaults) or demo (tuned for `factory demo`: batches of " + DEMO_BATCH_SIZE
             + ", a release every " + DEMO_PUBLISH_EVERY_EXAMPLES + " examples or " + DEMO_PUBLISH_EVERY + " judged on the next "
-            + DEMO_HOLDOUT + ", checkpoints every " + DEMO_CHECKPOINT_INTERVAL + ", Adam at " + DEMO_LOGISTIC_LEARNING_RATE
-            + " for logistic models)";
+            + DEMO_HOLDOUT + ", checkpoints every " + DEMO_CHECKPOINT_INTERVAL + ")";
 
     /** {@code options} with this profile's settings. */
     public TrainerOptions apply(TrainerOptions options) {
@@ -42,10 +37,7 @@ public enum TrainerProfile {
             case PLAIN -> options;
             case DEMO -> options
                     .withBatching(DEMO_BATCH_SIZE, DEMO_PUBLISH_EVERY_EXAMPLES, DurationConverter.parse(DEMO_PUBLISH_EVERY), DEMO_HOLDOUT)
-                    .withCheckpoints(DurationConverter.parse(DEMO_CHECKPOINT_INTERVAL), options.checkpointDir())
-                    .withModel(options.model().kind() == ModelKind.LOGISTIC
-                            ? options.model().withOptimizer(OptimizerKind.ADAM, DEMO_LOGISTIC_LEARNING_RATE)
-                            : options.model());
+                    .withCheckpoints(DurationConverter.parse(DEMO_CHECKPOINT_INTERVAL), options.checkpointDir());
         };
     }
 

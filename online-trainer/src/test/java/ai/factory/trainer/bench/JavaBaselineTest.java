@@ -9,6 +9,7 @@ import java.util.Map;
 import ai.factory.onnx.Device;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.OptimizerKind;
 import ai.factory.trainer.model.TrainingState;
 import ai.factory.trainer.runtime.TrainerSessions;
 import ai.factory.trainer.runtime.TrainingSession;
@@ -19,7 +20,7 @@ class JavaBaselineTest {
 
     @Test
     void logisticJavaStepMatchesTheGraph() throws Exception {
-        ModelConfig config = ModelConfig.logistic(5, 3, 32).withL2(0.01);
+        ModelConfig config = ModelConfig.logistic(5, 3, 32).withOptimizer(OptimizerKind.ADAGRAD, ModelConfig.ADAGRAD_LEARNING_RATE).withL2(0.01);
         compare(config, new JavaLogisticTrainer(config, TrainingState.initial(config)));
     }
 
