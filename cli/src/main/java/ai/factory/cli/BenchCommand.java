@@ -22,6 +22,7 @@ import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.ops.bench.LagRefreshBench;
 import ai.factory.options.DurationConverter;
+import ai.factory.options.KafkaOptions;
 import ai.factory.scoring.bench.ScoringBenchmark;
 import ai.factory.trainer.bench.DelayedLabelReplay;
 import ai.factory.trainer.bench.TrainingBenchmark;
@@ -38,12 +39,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code factory bench}: the benchmarks, each measuring a part next to a baseline in the same run and reporting the
  * ratio (these machines are shared and noisy, so absolute numbers alone mean little). Every benchmark is a
- * subcommand; {@code all} runs them in turn on one broker, saves the run as JSON and renders docs/benchmarks.md.
+ * subcommand; {@code all} runs them in turn on one cluster, saves the run as JSON and renders docs/benchmarks.md.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks on an embedded broker (or --bootstrap): each figure next to a baseline measured in the "
-                + "same run, and the ratio. `all` runs every one, saves the run as JSON and regenerates docs/benchmarks.md; "
-                + "`report` regenerates the page from a saved run; `delayed-labels` replays a stream already on Kafka with "
+        description = {"Benchmarks on Kafka: each figure next to a baseline measured in the same run, and the ratio. Without "
+                + "a cluster named by --bootstrap or --kafka-config (or $FACTORY_BOOTSTRAP, $FACTORY_KAFKA_CONFIG), bench "
+                + "starts a broker of its own in this JVM for the run. `all` runs every one, saves the run as JSON and "
+                + "regenerates docs/benchmarks.md; `report` regenerates the page from a saved run; `delayed-labels` replays a stream already on Kafka with "
                 + "several trainer settings."},
         subcommands = {BenchCommand.All.class, BenchCommand.Report.class},
         modelTransformer = BenchCommand.Registered.class)
@@ -79,17 +81,17 @@ final class BenchCommand {
 
     /** Where to run: shared by every benchmark and by {@code all}. */
     static final class Target {
-        @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT",
-                description = "Kafka to run on (default: an embedded broker in this JVM, started for the run).")
-        String bootstrap;
+        // The options of every other command, so a secured cluster (--kafka-config) and a --prefix work here too.
+        @Mixin
+        KafkaOptions kafka;
 
         @Option(names = "--quick", description = "Small sizes: seconds, not minutes; for a test, not for numbers.")
         boolean quick;
     }
 
     /**
-     * One benchmark as a subcommand: its sizes are its options, {@link #quick()} shrinks them, {@link #run(String)}
-     * measures on a cluster. Run alone it prints its figures and, with {@code --out}, saves them in the JSON shape of
+     * One benchmark as a subcommand: its sizes are its options, {@link #quick()} shrinks them,
+     * {@link #run(KafkaConnection, String)} measures on a cluster. Run alone it prints its figures and, with {@code --out}, saves them in the JSON shape of
      * {@code bench all}.
      */
     abstract static class Bench implements Callable<Integer> {
@@ -105,7 +107,8 @@ final class BenchCommand {
         /** Small sizes, for {@code --quick}. */
         abstract void quick();
 
-        abstract BenchResult run(String bootstrap) throws Exception;
+        /** Measures on {@code kafka}; the topics it creates start with {@code topicPrefix} (the --prefix, empty for none). */
+        abstract BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception;
 
         @Override
         public Integer call() throws Exception {
@@ -113,7 +116,7 @@ final class BenchCommand {
                 quick();
             }
             PrintWriter printer = spec.commandLine().getOut();
-            BenchRun run = measure(commandLine(spec), target.bootstrap, List.of(this), printer);
+            BenchRun run = measure(commandLine(spec), target.kafka, List.of(this), printer);
             if (out != null) {
                 printer.println("wrote " + run.write(out));
             }
@@ -172,7 +175,7 @@ final class BenchCommand {
                 benches.add(bench);
             }
             PrintWriter printer = spec.commandLine().getOut();
-            BenchRun run = measure(commandLine(spec), target.bootstrap, benches, printer);
+            BenchRun run = measure(commandLine(spec), target.kafka, benches, printer);
             Path file = run.write(out);
             printer.println("wrote " + file);
             if (!target.quick || spec.commandLine().getParseResult().hasMatchedOption("--docs")) {
@@ -218,8 +221,8 @@ final class BenchCommand {
         }
 
         @Override
-        BenchResult run(String bootstrap) {
-            return KafkaBenchmark.run(bootstrap, records, valueBytes);
+        BenchResult run(KafkaConnection kafka, String topicPrefix) {
+            return KafkaBenchmark.run(kafka, topicPrefix, records, valueBytes);
         }
     }
 
@@ -239,8 +242,8 @@ final class BenchCommand {
         }
 
         @Override
-        BenchResult run(String bootstrap) throws Exception {
-            return IngestBenchmark.run(KafkaConnection.of(bootstrap), events, parallelism);
+        BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception {
+            return IngestBenchmark.run(kafka, topicPrefix, events, parallelism);
         }
     }
 
@@ -258,8 +261,8 @@ final class BenchCommand {
         }
 
         @Override
-        BenchResult run(String bootstrap) throws Exception {
-            return new ScoringBenchmark(settings).run(bootstrap);
+        BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception {
+            return new ScoringBenchmark(settings).run(kafka, topicPrefix);
         }
     }
 
@@ -293,8 +296,8 @@ final class BenchCommand {
         }
 
         @Override
-        BenchResult run(String bootstrap) throws Exception {
-            return TrainingBenchmark.run(KafkaConnection.of(bootstrap), seconds, Device.parse(device), threads, examples,
+        BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception {
+            return TrainingBenchmark.run(kafka, topicPrefix, seconds, Device.parse(device), threads, examples,
                     stepsPerRun.stream().mapToInt(Integer::intValue).toArray());
         }
     }
@@ -316,17 +319,22 @@ final class BenchCommand {
         }
 
         @Override
-        BenchResult run(String bootstrap) throws Exception {
-            return LagRefreshBench.run(bootstrap, groups, interval.toMillis());
+        BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception {
+            return LagRefreshBench.run(kafka, topicPrefix, groups, interval.toMillis());
         }
     }
 
-    /** Runs {@code benches} in turn on {@code bootstrap} (or on an embedded broker), printing each result. */
-    static BenchRun measure(String command, String bootstrap, List<Bench> benches, PrintWriter printer) throws Exception {
+    /**
+     * Runs {@code benches} in turn on the cluster {@code kafka} names, or on a broker of its own when it names none (as
+     * {@code factory demo} does), printing each result.
+     */
+    static BenchRun measure(String command, KafkaOptions kafka, List<Bench> benches, PrintWriter printer) throws Exception {
         Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         BenchRun.Machine machine = BenchRun.Machine.current();
         long start = System.nanoTime();
-        EmbeddedKafka embedded = bootstrap == null ? EmbeddedKafka.start() : null;
+        // Read before a broker starts, so a bad --kafka-config fails at once.
+        KafkaConnection cluster = kafka.cluster().orElse(null);
+        EmbeddedKafka embedded = cluster == null ? EmbeddedKafka.start() : null;
         // Ctrl-C or SIGTERM mid-run stops the broker too, which removes its storage from the temp folder.
         Thread stopBroker = new Thread(() -> {
             if (embedded != null) {
@@ -335,13 +343,13 @@ final class BenchCommand {
         }, "bench-broker-stop");
         Runtime.getRuntime().addShutdownHook(stopBroker);
         try {
-            String servers = embedded != null ? embedded.bootstrapServers() : bootstrap;
+            KafkaConnection connection = embedded != null ? KafkaConnection.of(embedded.bootstrapServers()) : cluster;
             List<BenchRun.Part> parts = new ArrayList<>();
             for (Bench bench : benches) {
                 long t = System.nanoTime();
                 BenchResult result;
                 try {
-                    result = bench.run(servers);
+                    result = bench.run(connection, kafka.prefix());
                 } catch (Exception e) {
                     if (benches.size() == 1) {
                         throw e;

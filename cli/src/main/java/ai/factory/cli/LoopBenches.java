@@ -16,6 +16,7 @@ import ai.factory.bench.KafkaRates;
 import ai.factory.cli.demo.DemoProcess;
 import ai.factory.cli.demo.LearningCurve;
 import ai.factory.cli.demo.LearningCurveChart;
+import ai.factory.kafka.KafkaConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,18 +54,21 @@ final class LoopBenches {
         return done;
     }
 
-    /** Raw consume+produce of {@code records} 200-byte records on the bench broker: the baseline of a loop's rate. */
-    static double rawCopyRate(String bootstrap, int records) {
-        String topic = "loop-baseline-" + System.nanoTime();
-        KafkaRates.createTopic(bootstrap, topic, 1);
-        KafkaRates.createTopic(bootstrap, topic + "-copy", 1);
+    /**
+     * Raw consume+produce of {@code records} 200-byte records on the bench's cluster, on topics named after
+     * {@code topicPrefix}: the baseline of a loop's rate.
+     */
+    static double rawCopyRate(KafkaConnection kafka, String topicPrefix, int records) {
+        String topic = topicPrefix + "loop-baseline-" + System.nanoTime();
+        KafkaRates.createTopic(kafka, topic, 1);
+        KafkaRates.createTopic(kafka, topic + "-copy", 1);
         byte[] value = new byte[200];
         List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> batch = new ArrayList<>(records);
         for (int i = 0; i < records; i++) {
             batch.add(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, Integer.toString(i).getBytes(), value));
         }
-        KafkaRates.produce(bootstrap, batch);
-        return KafkaRates.copy(bootstrap, topic, topic + "-copy", records);
+        KafkaRates.produce(kafka, batch);
+        return KafkaRates.copy(kafka, topic, topic + "-copy", records);
     }
 
     @SuppressWarnings("unchecked")
@@ -130,7 +134,7 @@ final class LoopBenches {
     @Command(name = "pipeline", mixinStandardHelpOptions = true,
             description = "Event → prediction latency (p50, p99, p99.9) of the whole embedded loop at real-time pace (event "
                     + "time = now, labels 2 s later, training running) at several offered rates, and the loop's sustained "
-                    + "maximum (events until drained, no rate limit) next to raw Kafka consume+produce on the bench broker.")
+                    + "maximum (events until drained, no rate limit) next to raw Kafka consume+produce on the bench's Kafka.")
     static final class Pipeline extends LoopBench {
         @Option(names = "--rates", paramLabel = "N", defaultValue = "1000,5000,10000", split = ",", description = "Offered events/s (default: ${DEFAULT-VALUE}).")
         List<Integer> rates;
@@ -149,7 +153,7 @@ final class LoopBenches {
         }
 
         @Override
-        BenchResult run(String bootstrap) throws Exception {
+        BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception {
             BenchResult.Builder result = BenchResult.builder("pipeline", "the whole embedded loop at real-time pace, training running")
                     .setting("data", flightsSample().getFileName()).setting("label delay", "2 s")
                     .setting("seconds per rate", seconds);
@@ -168,7 +172,7 @@ final class LoopBenches {
             List<String> unpaced = new ArrayList<>(live(0, maxEvents));
             unpaced.addAll(List.of("--drain-timeout", "15m"));
             DemoProcess.Result max = demo("pipeline-max", unpaced, Duration.ofMinutes(20));
-            double raw = rawCopyRate(bootstrap, 200_000);
+            double raw = rawCopyRate(kafka, topicPrefix, 200_000);
             result.figure(Figure.against("sustained maximum (events until drained)", number(max.report(), "loop_events_per_s"),
                     "events/s", "raw Kafka consume+produce", raw));
             result.note("Latency: the replay's send of an event to the scorer's timestamp on its prediction, over one event in 16.");
@@ -193,7 +197,7 @@ final class LoopBenches {
         }
 
         @Override
-        BenchResult run(String bootstrap) throws Exception {
+        BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception {
             // The same run as the pipeline's 1,000/s when both run in one `bench all`.
             DemoProcess.Result run = demo("pipeline-1000", live(1000, 1000L * seconds), Duration.ofMinutes(15));
             Map<String, Object> freshness = map(run.report(), "freshness_s");
@@ -225,7 +229,7 @@ final class LoopBenches {
         }
 
         @Override
-        BenchResult run(String bootstrap) throws Exception {
+        BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception {
             Path file = flightsFile(data, events);
             DemoProcess.Result run = demo("flights-logistic-landing", flightsRun(file, events, "logistic", null),
                     Duration.ofHours(2));
@@ -233,7 +237,7 @@ final class LoopBenches {
             double events = number(r, "events");
             boolean consistent = number(r, "predictions") == events && number(r, "examples") + number(r, "late_feedback")
                     == number(r, "feedback") && Boolean.TRUE.equals(r.get("drained"));
-            double raw = rawCopyRate(bootstrap, 200_000);
+            double raw = rawCopyRate(kafka, topicPrefix, 200_000);
             return BenchResult.builder("memory", "the whole embedded loop over " + file.getFileName() + " at full speed")
                     .setting("events", (long) events).setting("heap", String.format("%,d MiB", Runtime.getRuntime().maxMemory() >> 20))
                     .figure(Figure.of("peak RSS", run.peakRssBytes() / 1e9, "GB").withTarget(Target.atMost(1.5)))
@@ -302,7 +306,7 @@ final class LoopBenches {
         }
 
         @Override
-        BenchResult run(String bootstrap) throws Exception {
+        BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception {
             Path file = flightsFile(data, events);
             BenchResult.Builder result = BenchResult.builder("quality", "online quality over " + file.getFileName()
                     + " through the real loop, progressive (each prediction judged by its label when it came)");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import ai.factory.kafka.KafkaConnection;
 import ai.factory.topics.TopicCatalog;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -20,12 +21,15 @@ public final class KafkaBenchmark {
     private KafkaBenchmark() {
     }
 
-    /** Runs on the cluster at {@code bootstrap}: {@code records} records of {@code valueBytes} random bytes each. */
-    public static BenchResult run(String bootstrap, int records, int valueBytes) {
-        String prefix = "bench-" + System.nanoTime() + ".kafka.";
-        round(bootstrap, prefix + "warm-up.", Math.max(1, records / 5), valueBytes);
-        double[] rates = round(bootstrap, prefix + "1.", records, valueBytes);
-        double[] second = round(bootstrap, prefix + "2.", records, valueBytes);
+    /**
+     * Runs on {@code kafka}: {@code records} records of {@code valueBytes} random bytes each, on fresh topics whose
+     * names start with {@code topicPrefix} (the factory's {@code --prefix}, empty for none).
+     */
+    public static BenchResult run(KafkaConnection kafka, String topicPrefix, int records, int valueBytes) {
+        String prefix = topicPrefix + "bench-" + System.nanoTime() + ".kafka.";
+        round(kafka, prefix + "warm-up.", Math.max(1, records / 5), valueBytes);
+        double[] rates = round(kafka, prefix + "1.", records, valueBytes);
+        double[] second = round(kafka, prefix + "2.", records, valueBytes);
         for (int i = 0; i < rates.length; i++) {
             rates[i] = Math.max(rates[i], second[i]);
         }
@@ -43,9 +47,9 @@ public final class KafkaBenchmark {
     }
 
     /** {produce, consume, copy} records/s on fresh topics named after {@code prefix}. */
-    private static double[] round(String bootstrap, String prefix, int records, int valueBytes) {
+    private static double[] round(KafkaConnection kafka, String prefix, int records, int valueBytes) {
         String topic = prefix + "records";
-        KafkaRates.createTopic(bootstrap, topic, TopicCatalog.DEFAULT_PARTITIONS);
+        KafkaRates.createTopic(kafka, topic, TopicCatalog.DEFAULT_PARTITIONS);
         SplittableRandom random = new SplittableRandom(42);
         List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>(records);
         for (int i = 0; i < records; i++) {
@@ -55,9 +59,9 @@ public final class KafkaBenchmark {
             }
             batch.add(new ProducerRecord<>(topic, String.format("k%07d", i).getBytes(StandardCharsets.UTF_8), value));
         }
-        double produce = KafkaRates.produce(bootstrap, batch);
-        double consume = KafkaRates.consume(bootstrap, topic, records);
-        double copy = KafkaRates.copy(bootstrap, topic, prefix + "copy", records);
+        double produce = KafkaRates.produce(kafka, batch);
+        double consume = KafkaRates.consume(kafka, topic, records);
+        double copy = KafkaRates.copy(kafka, topic, prefix + "copy", records);
         return new double[] {produce, consume, copy};
     }
 }

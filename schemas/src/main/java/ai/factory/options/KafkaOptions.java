@@ -17,7 +17,7 @@ public final class KafkaOptions {
 
     @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT", defaultValue = "${env:FACTORY_BOOTSTRAP}",
             description = "Kafka bootstrap servers (default: $FACTORY_BOOTSTRAP, else bootstrap.servers of --kafka-config, else "
-                    + DEFAULT_BOOTSTRAP + "; `factory demo` starts a broker of its own instead).")
+                    + DEFAULT_BOOTSTRAP + "; `factory demo` and `factory bench` start a broker of their own instead).")
     String bootstrap;
 
     @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:FACTORY_KAFKA_CONFIG}",

@@ -47,13 +47,17 @@ final class TopicTraining {
     private TopicTraining() {
     }
 
-    /** Writes {@code examples} (rounded up to whole mini-batches) to a fresh topic, then times both reads twice. */
-    static Rates measure(KafkaConnection kafka, ModelConfig config, SessionFactory sessions, int examples) throws Exception {
-        Topics topics = new Topics("bench-" + System.nanoTime() + ".");
+    /**
+     * Writes {@code examples} (rounded up to whole mini-batches) to a fresh topic named after {@code topicPrefix}, then
+     * times both reads twice.
+     */
+    static Rates measure(KafkaConnection kafka, String topicPrefix, ModelConfig config, SessionFactory sessions, int examples)
+            throws Exception {
+        Topics topics = new Topics(topicPrefix + "bench-" + System.nanoTime() + ".");
         TrainerOptions options = TrainerOptions.defaults(kafka, topics, "bench", SPEC, 1, config);
         int batchSize = options.batchSize();
         int count = Math.max(1, (examples + batchSize - 1) / batchSize) * batchSize;
-        KafkaRates.createTopic(kafka.bootstrapServers(), topics.examples(), TopicCatalog.DEFAULT_PARTITIONS);
+        KafkaRates.createTopic(kafka, topics.examples(), TopicCatalog.DEFAULT_PARTITIONS);
         write(options, config, count);
 
         ExampleReader reader = new ExampleReader(options.registry(), SPEC, 1, config, "bench");
@@ -63,11 +67,11 @@ final class TopicTraining {
         double trained = 0;
         try (TrainingSession session = TrainingSession.open(config, sessions, options.stepsPerRun())) {
             for (int round = 0; round < 2; round++) {
-                raw = Math.max(raw, KafkaRates.consume(kafka.bootstrapServers(), topics.examples(), count));
+                raw = Math.max(raw, KafkaRates.consume(kafka, topics.examples(), count));
                 Trainer reading = new Trainer(reader, null, config, batchSize * options.stepsPerRun());
-                decoded = Math.max(decoded, KafkaRates.consume(kafka.bootstrapServers(), topics.examples(), count, reading));
+                decoded = Math.max(decoded, KafkaRates.consume(kafka, topics.examples(), count, reading));
                 Trainer trainer = new Trainer(reader, session, config, batchSize * options.stepsPerRun());
-                trained = Math.max(trained, KafkaRates.consume(kafka.bootstrapServers(), topics.examples(), count, trainer));
+                trained = Math.max(trained, KafkaRates.consume(kafka, topics.examples(), count, trainer));
                 if (reading.accepted != count || trainer.trained != count) {
                     throw new IllegalStateException("read " + reading.accepted + " and trained on " + trainer.trained
                             + " of " + count + " examples");
@@ -105,7 +109,7 @@ final class TopicTraining {
                 records.add(new ProducerRecord<>(options.topics().examples(), id.getBytes(StandardCharsets.UTF_8), codec.encode(e)));
             }
         }
-        KafkaRates.produce(options.kafka().bootstrapServers(), records);
+        KafkaRates.produce(options.kafka(), records);
     }
 
     /**

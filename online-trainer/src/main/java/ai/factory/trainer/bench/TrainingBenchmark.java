@@ -55,16 +55,16 @@ public final class TrainingBenchmark {
 
     /**
      * The in-memory rows of {@link #run(double, Device, int, int...)}, then {@code examples} examples trained from a
-     * fresh {@code examples} topic on {@code kafka}.
+     * fresh {@code examples} topic on {@code kafka}, named after {@code topicPrefix} (the factory's {@code --prefix}).
      */
-    public static BenchResult run(KafkaConnection kafka, double seconds, Device device, int threads, int examples,
-                                  int... stepsPerRun) throws Exception {
+    public static BenchResult run(KafkaConnection kafka, String topicPrefix, double seconds, Device device, int threads,
+                                  int examples, int... stepsPerRun) throws Exception {
         BenchResult.Builder result = BenchResult.builder(NAME, "training examples/s from the examples topic (Avro decoding "
                         + "+ training step) next to a plain consumer reading the same records; the ONNX Runtime step on "
                         + "prepared batches next to the same step in plain Java, and K steps per run next to one")
                 .setting("device", device).setting("threads", threads == 0 ? "all cores" : String.valueOf(threads))
                 .setting("seconds per in-memory row", seconds).setting("examples on the topic", examples);
-        TopicTraining.Rates topic = TopicTraining.measure(kafka, LOGISTIC, TrainerSessions.open(device, threads), examples);
+        TopicTraining.Rates topic = TopicTraining.measure(kafka, topicPrefix, LOGISTIC, TrainerSessions.open(device, threads), examples);
         result.figure(Figure.against("decode+train from the examples topic", topic.decodeAndTrain(), "examples/s",
                 "raw consume of the same records", topic.rawConsume()).withTarget(Target.atLeast(0.8)))
                 .figure(Figure.against("decode only (the trainer's reader)", topic.decode(), "examples/s",

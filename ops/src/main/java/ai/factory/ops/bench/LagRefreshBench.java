@@ -55,16 +55,19 @@ public final class LagRefreshBench {
     private LagRefreshBench() {
     }
 
-    /** Sets up {@code groups} groups on a fresh topic on {@code bootstrap}, then times refreshes and the baseline. */
-    public static BenchResult run(String bootstrap, int groups, long intervalMs) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            String topic = TOPIC + "." + System.nanoTime();
+    /**
+     * Sets up {@code groups} groups on a fresh topic on {@code kafka} (topic and groups named after {@code topicPrefix},
+     * the factory's {@code --prefix}), then times refreshes and the baseline.
+     */
+    public static BenchResult run(KafkaConnection kafka, String topicPrefix, int groups, long intervalMs) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
+            String topic = topicPrefix + TOPIC + "." + System.nanoTime();
             String groupPrefix = topic + ".g";
             long setupStart = System.nanoTime();
-            setUp(admin, bootstrap, topic, groupPrefix, groups, 0);
+            setUp(admin, kafka, topic, groupPrefix, groups, 0);
             double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
 
-            try (LagSampler sampler = new LagSampler(KafkaConnection.of(bootstrap))) {
+            try (LagSampler sampler = new LagSampler(kafka)) {
                 LagMonitor monitor = new LagMonitor(new StatusEvaluator(10), intervalMs);
                 long cold = timeRefresh(sampler, monitor, groupPrefix, groups);
                 long[] warm = new long[5];
@@ -76,7 +79,7 @@ public final class LagRefreshBench {
                 long warmMedian = median(warm);
 
                 int slice = Math.min(BASELINE_SLICE, groups);
-                long baselineNanos = baseline(admin, bootstrap, groupPrefix, slice);
+                long baselineNanos = baseline(admin, kafka, groupPrefix, slice);
                 double baselineFullMs = baselineNanos / 1e6 * groups / slice;
                 String naive = "one group at a time";
                 return BenchResult.builder(NAME, "time to refresh the lag view of many consumer groups (sample + status), "
@@ -108,13 +111,11 @@ public final class LagRefreshBench {
         return ms;
     }
 
-    private static void setUp(Admin admin, String bootstrap, String topic, String groupPrefix, int groups, int shift)
+    private static void setUp(Admin admin, KafkaConnection kafka, String topic, String groupPrefix, int groups, int shift)
             throws Exception {
-        KafkaRates.createTopic(bootstrap, topic, PARTITIONS);
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        KafkaRates.createTopic(kafka, topic, PARTITIONS);
+        Map<String, Object> props = kafka.clientConfig(Map.of(ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
         long t0 = System.currentTimeMillis() - PARTITIONS * (long) RECORDS_PER_PARTITION;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (int p = 0; p < PARTITIONS; p++) {
@@ -140,12 +141,10 @@ public final class LagRefreshBench {
     }
 
     /** The naive way: per group, its offsets, its partitions' end offsets and one seek-and-poll per partition. */
-    private static long baseline(Admin admin, String bootstrap, String groupPrefix, int groups) throws Exception {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    private static long baseline(Admin admin, KafkaConnection kafka, String groupPrefix, int groups) throws Exception {
+        Map<String, Object> props = kafka.clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1));
         long start = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             for (int g = 0; g < groups; g++) {

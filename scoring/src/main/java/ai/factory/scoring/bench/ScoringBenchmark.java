@@ -121,8 +121,8 @@ public final class ScoringBenchmark {
         this.settings = settings;
     }
 
-    /** Runs on the cluster at {@code servers}, on fresh topics. */
-    public BenchResult run(String servers) throws Exception {
+    /** Runs on {@code kafka}, on fresh topics named after {@code topicPrefix} (the factory's {@code --prefix}, empty for none). */
+    public BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception {
         Settings s = settings;
         LogisticGraph.Weights weights = LogisticGraph.Weights.random(s.dense, s.buckets, 42);
         ModelRelease release = release(LogisticGraph.onnx(weights, s.sparse));
@@ -138,9 +138,9 @@ public final class ScoringBenchmark {
         Map<Integer, Double> direct = directScoring(release, vectors, result);
         // An unreported run first warms up the JIT, the clients and the broker.
         if (s.warmUp > 0) {
-            pipeline(servers, release, vectors.subList(0, s.warmUp), 0, s.warmUp, false);
+            pipeline(kafka, topicPrefix, release, vectors.subList(0, s.warmUp), 0, s.warmUp, false);
         }
-        Run drained = pipeline(servers, release, vectors.subList(0, s.backlog), 0, s.backlog, true);
+        Run drained = pipeline(kafka, topicPrefix, release, vectors.subList(0, s.backlog), 0, s.backlog, true);
         double best = direct.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         double atMax = direct.getOrDefault(s.maxBatch, best);
         result.figure(Figure.against("pipeline on a backlog", drained.served(), "predictions/s",
@@ -150,7 +150,7 @@ public final class ScoringBenchmark {
                 .figure(Figure.of("mean batch on a backlog", drained.meanBatch(), "rows"));
         drained.note(result);
         for (int load : s.loads) {
-            Run r = pipeline(servers, release, vectors, load, (long) load * s.seconds, true);
+            Run r = pipeline(kafka, topicPrefix, release, vectors, load, (long) load * s.seconds, true);
             String at = " at " + load + "/s";
             result.figure(Figure.against("served" + at, r.served(), "predictions/s", "offered load", load))
                     .figure(Figure.of("latency p50" + at, r.p50Ms(), "ms"))
@@ -222,29 +222,29 @@ public final class ScoringBenchmark {
      * Offers {@code count} vectors at {@code load}/s (0: all up front, before the scorer starts, then copied once
      * with plain clients for the baseline) and reads the predictions back; served/s and event-time → served latency.
      */
-    private Run pipeline(String servers, ModelRelease release, List<FeatureVector> vectors, int load, long count,
+    private Run pipeline(KafkaConnection kafka, String topicPrefix, ModelRelease release, List<FeatureVector> vectors, int load, long count,
                          boolean report) throws Exception {
         Settings s = settings;
-        Topics topics = new Topics("bench-" + System.nanoTime() + ".");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
+        Topics topics = new Topics(topicPrefix + "bench-" + System.nanoTime() + ".");
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
             TopicAdmin.ensure(admin, TopicCatalog.of(topics, s.partitions));
         }
         AvroCodec<FeatureVector> features = AvroCodec.of(FeatureVector.class, registry);
         AvroCodec<ModelRelease> releases = AvroCodec.of(ModelRelease.class, registry);
         AvroCodec<Prediction> predictions = AvroCodec.of(Prediction.class, registry);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        ScorerOptions options = ScorerOptions.defaults(KafkaConnection.of(servers), MODEL).withTopicPrefix(topics.prefix())
+        ScorerOptions options = ScorerOptions.defaults(kafka, MODEL).withTopicPrefix(topics.prefix())
                 .withGroup("bench-" + topics.prefix(), "bench").withDevice(Device.CPU, s.threads)
                 .withBatching(s.maxBatch, s.maxWait);
-        try (KafkaProducer<String, byte[]> producer = producer(servers);
-             KafkaConsumer<String, byte[]> reader = reader(servers, topics.predictions())) {
+        try (KafkaProducer<String, byte[]> producer = producer(kafka);
+             KafkaConsumer<String, byte[]> reader = reader(kafka, topics.predictions())) {
             producer.send(new ProducerRecord<>(topics.models(), MODEL + "/1", releases.encode(release))).get();
             Scorer scorer = null;
             double copied = Double.NaN;
             if (load == 0) {
                 offer(producer, features, topics.features(), vectors, count, 0);
                 if (report) {
-                    copied = KafkaRates.bestCopy(servers, topics.features(), topics.prefix() + "copy", count);
+                    copied = KafkaRates.bestCopy(kafka, topics.features(), topics.prefix() + "copy", count);
                 }
             }
             long[] latencies = new long[(int) count];
@@ -360,20 +360,16 @@ public final class ScoringBenchmark {
                 .setTrainedThroughEventTime(now).build();
     }
 
-    private static KafkaProducer<String, byte[]> producer(String servers) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+    private static KafkaProducer<String, byte[]> producer(KafkaConnection kafka) {
+        Map<String, Object> props = kafka.clientConfig(Map.of(ProducerConfig.LINGER_MS_CONFIG, 2,
+                ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES));
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static KafkaConsumer<String, byte[]> reader(String servers, String topic) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    private static KafkaConsumer<String, byte[]> reader(KafkaConnection kafka, String topic) {
+        Map<String, Object> props = kafka.clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();

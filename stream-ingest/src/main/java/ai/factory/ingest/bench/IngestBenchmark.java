@@ -44,15 +44,18 @@ public final class IngestBenchmark {
     private IngestBenchmark() {
     }
 
-    /** Writes {@code events} flights-like events to fresh topics on {@code kafka}, then times the copy and the job on them. */
-    public static BenchResult run(KafkaConnection kafka, int events, int parallelism) throws Exception {
-        Topics topics = new Topics("bench-" + System.nanoTime() + ".");
+    /**
+     * Writes {@code events} flights-like events to fresh topics on {@code kafka} (named after {@code topicPrefix}, the
+     * factory's {@code --prefix}), then times the copy and the job on them.
+     */
+    public static BenchResult run(KafkaConnection kafka, String topicPrefix, int events, int parallelism) throws Exception {
+        Topics topics = new Topics(topicPrefix + "bench-" + System.nanoTime() + ".");
         IngestOptions options = IngestOptions.defaults(kafka).withTopicPrefix(topics.prefix())
                 .withParallelism(parallelism).withBounded(true).withDedupTtl(Duration.ofMinutes(10));
         IngestJob.ensureTopics(options);
         write(kafka, topics, events);
 
-        double baseline = KafkaRates.bestCopy(kafka.bootstrapServers(), topics.events(), topics.prefix() + "baseline", events);
+        double baseline = KafkaRates.bestCopy(kafka, topics.events(), topics.prefix() + "baseline", events);
         long[] jobMillis = jobMillis(options);
         double job = events / (jobMillis[0] / 1e3);
         double jobWithStart = events / (jobMillis[1] / 1e3);
