@@ -1,6 +1,12 @@
 package ai.factory.ingest.job;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import ai.factory.ingest.features.FeatureLayout;
 import org.apache.flink.api.common.JobStatus;
@@ -15,10 +21,17 @@ public final class IngestHandle implements AutoCloseable {
 
     private final JobClient client;
     private final FeatureLayout layout;
+    private final Path ownedFolder;
 
     public IngestHandle(JobClient client, FeatureLayout layout) {
+        this(client, layout, null);
+    }
+
+    /** A handle that removes {@code ownedFolder} (a checkpoint folder made for this run only) once the job has ended. */
+    IngestHandle(JobClient client, FeatureLayout layout, Path ownedFolder) {
         this.client = client;
         this.layout = layout;
+        this.ownedFolder = ownedFolder;
     }
 
     public JobClient client() {
@@ -46,6 +59,17 @@ public final class IngestHandle implements AutoCloseable {
         } catch (Exception e) {
             // The job may finish between the status check and the cancel call; that is what closing wanted.
             log.info("Ingest job {} ended while closing: {}", client.getJobID(), e.toString());
+        }
+        if (ownedFolder != null) {
+            removeQuietly(ownedFolder);
+        }
+    }
+
+    private static void removeQuietly(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("could not remove the ingest job's checkpoint folder {}: {}", folder, e.toString());
         }
     }
 }

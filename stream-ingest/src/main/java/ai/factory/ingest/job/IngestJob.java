@@ -1,6 +1,7 @@
 package ai.factory.ingest.job;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -138,14 +139,16 @@ public final class IngestJob {
     public static IngestHandle start(IngestOptions options) throws Exception {
         ensureTopics(options);
         Configuration conf = configuration(options);
+        Path owned = null;
         if (options.checkpointDir() == null) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                    Files.createTempDirectory("factory-ingest-checkpoints-").toUri().toString());
+            // Made for this run only: the handle removes it when the job has ended (it was left in the temp folder).
+            owned = Files.createTempDirectory("factory-ingest-checkpoints-");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, owned.toUri().toString());
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(InProcessFlink.sized(conf));
         FeatureLayout layout = build(env, options);
         JobClient client = env.executeAsync(NAME);
-        return new IngestHandle(client, layout);
+        return new IngestHandle(client, layout, owned);
     }
 
     /** Creates every topic of the factory that does not exist yet. */
