@@ -96,7 +96,7 @@ final class ProduceCommand implements Callable<Integer> {
         PrintStream err = System.err;
         ProgressLine line = new ProgressLine(err);
         BadLineReport bad = new BadLineReport(err);
-        KafkaConnection connection = FailFast.connection(kafka.connection());
+        KafkaConnection connection = kafka.commandConnection();
         try (SchemaRegistry registry = new KafkaSchemaRegistry(connection, kafka.topics().schemas());
              KafkaProducer<String, byte[]> producer = producer(connection)) {
             Replay replay = new Replay(options, AvroCodec.of(Event.class, registry), AvroCodec.of(Feedback.class, registry));

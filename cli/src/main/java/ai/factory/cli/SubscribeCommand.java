@@ -82,7 +82,7 @@ final class SubscribeCommand implements Callable<Integer> {
         Instant fromTime = parseFrom(from);
         PrintWriter out = spec.commandLine().getOut();
         AtomicBoolean stopping = new AtomicBoolean();
-        KafkaConnection connection = FailFast.connection(kafka.connection());
+        KafkaConnection connection = kafka.commandConnection();
         Map<String, Object> props = connection.clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));

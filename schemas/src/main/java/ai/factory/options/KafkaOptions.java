@@ -1,12 +1,14 @@
 package ai.factory.options;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.topics.Topics;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine.Option;
 
 /** The picocli options of every command that talks to Kafka: where the cluster is, how to reach it, how topics are named. */
@@ -54,10 +56,30 @@ public final class KafkaOptions {
         return new Topics(prefix());
     }
 
-    /** Admin client settings that fail within seconds, not minutes, when Kafka is not there. */
+    /**
+     * {@link #connection()} bounded for a short command: a cluster that is not there, or not reachable with these
+     * settings (a plaintext client at a TLS listener, a wrong address), ends the command within seconds rather than
+     * after Kafka's default minute of retries. Authentication and authorization failures are not retried by Kafka at
+     * all. Settings of the {@code --kafka-config} file win.
+     */
+    public KafkaConnection commandConnection() {
+        KafkaConnection connection = connection();
+        Map<String, String> settings = new HashMap<>();
+        settings.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(COMMAND_REQUEST_TIMEOUT_MS));
+        settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(COMMAND_API_TIMEOUT_MS));
+        settings.putAll(connection.settings());
+        // The admin client refuses an API timeout below its request timeout, which the file may have raised.
+        int request = Integer.parseInt(settings.get(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG));
+        settings.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                String.valueOf(Math.max(COMMAND_API_TIMEOUT_MS, request)));
+        return new KafkaConnection(connection.bootstrapServers(), settings);
+    }
+
+    static final int COMMAND_REQUEST_TIMEOUT_MS = 10_000;
+    static final int COMMAND_API_TIMEOUT_MS = 15_000;
+
+    /** Admin client settings of {@link #commandConnection()}. */
     public Map<String, Object> adminConfig() {
-        return connection().clientConfig(Map.of(
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+        return commandConnection().clientConfig();
     }
 }
