@@ -72,6 +72,11 @@ final class ProduceCommand implements Callable<Integer> {
             description = "Stop after N events; 0 for the whole file (default: ${DEFAULT-VALUE}).")
     long limit;
 
+    @Option(names = "--skip", defaultValue = "0", paramLabel = "N",
+            description = "Skip the first N events (and their feedback), e.g. to go on where an earlier run stopped "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long skip;
+
     @Option(names = "--sort",
             description = "Sort the rows by event time first (stable; in bounded memory, spilling to the temp folder).")
     boolean sort;
@@ -92,7 +97,7 @@ final class ProduceCommand implements Callable<Integer> {
             writeFeedback = false;
         }
         Replay.Options options = new Replay.Options(data, map, kafka.topics(), to != Target.feedback, writeFeedback,
-                parseSpeedup(speedup), rate, limit, sort, Replay.Options.disorder(maxDisorder), null);
+                parseSpeedup(speedup), rate, limit, sort, Replay.Options.disorder(maxDisorder), null).skipping(skip);
         PrintStream err = System.err;
         ProgressLine line = new ProgressLine(err);
         BadLineReport bad = new BadLineReport(err);

@@ -33,11 +33,11 @@ public final class Replay {
      */
     public record Options(Path data, Mapping mapping, Topics topics, boolean writeEvents, boolean writeFeedback,
                           double speedup, double maxEventsPerSecond, long maxEvents, boolean sort, Duration maxDisorder,
-                          Path workDir, Duration liveLabelDelay) {
+                          Path workDir, Duration liveLabelDelay, long skipEvents) {
 
         public Options {
-            if (speedup < 0 || maxEventsPerSecond < 0 || maxEvents < 0) {
-                throw new IllegalArgumentException("speed-up, rate and event limit must not be negative");
+            if (speedup < 0 || maxEventsPerSecond < 0 || maxEvents < 0 || skipEvents < 0) {
+                throw new IllegalArgumentException("speed-up, rate, event limit and events skipped must not be negative");
             }
             if (!writeEvents && !writeFeedback) {
                 throw new IllegalArgumentException("nothing to write: choose events, feedback or both");
@@ -57,12 +57,18 @@ public final class Replay {
 
         public Options(Path data, Mapping mapping, Topics topics, boolean writeEvents, boolean writeFeedback,
                        double speedup, double maxEventsPerSecond, long maxEvents, boolean sort, Duration maxDisorder,
+                       Path workDir, Duration liveLabelDelay) {
+            this(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond, maxEvents, sort,
+                    maxDisorder, workDir, liveLabelDelay, 0);
+        }
+
+        public Options(Path data, Mapping mapping, Topics topics, boolean writeEvents, boolean writeFeedback,
+                       double speedup, double maxEventsPerSecond, long maxEvents, boolean sort, Duration maxDisorder,
                        Path workDir) {
             this(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond, maxEvents, sort,
                     maxDisorder, workDir, null);
         }
 
-        /** A file expected in event-time order (no disorder allowed), sorting nothing. */
         /** Any disorder passes: what {@code --max-disorder forever} means. */
         public static final Duration NO_ORDER_CHECK = Duration.ofSeconds(Long.MAX_VALUE);
 
@@ -80,7 +86,7 @@ public final class Replay {
         /** These options, sorting the rows by event time first with run files in {@code workDir}. */
         public Options sorted(Path workDir) {
             return new Options(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond,
-                    maxEvents, true, maxDisorder, workDir, liveLabelDelay);
+                    maxEvents, true, maxDisorder, workDir, liveLabelDelay, skipEvents);
         }
 
         /**
@@ -90,13 +96,19 @@ public final class Replay {
          */
         public Options live(Duration labelDelay) {
             return new Options(data, mapping, topics, writeEvents, writeFeedback, 0, maxEventsPerSecond,
-                    maxEvents, sort, maxDisorder, workDir, labelDelay);
+                    maxEvents, sort, maxDisorder, workDir, labelDelay, skipEvents);
         }
 
         /** These options, allowing rows up to {@code maxDisorder} behind the latest event time before them. */
         public Options withMaxDisorder(Duration maxDisorder) {
             return new Options(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond,
-                    maxEvents, sort, maxDisorder, workDir, liveLabelDelay);
+                    maxEvents, sort, maxDisorder, workDir, liveLabelDelay, skipEvents);
+        }
+
+        /** These options, leaving out the first {@code events} events and their feedback (sent by an earlier run). */
+        public Options skipping(long events) {
+            return new Options(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond,
+                    maxEvents, sort, maxDisorder, workDir, liveLabelDelay, events);
         }
     }
 
@@ -176,6 +188,7 @@ public final class Replay {
         long eventCount = 0;
         long feedbackCount = 0;
         long bad = 0;
+        long skipped = 0;
         Instant clock = null;
         long lastReport = System.nanoTime();
         DisorderCheck order = new DisorderCheck(options.maxDisorder());
@@ -200,6 +213,11 @@ public final class Replay {
                 // The first pass checked the rows, but with a limit it may stop short of a row out of order that the
                 // replay still reaches when other rows are bad.
                 order.see(row.lineNumber(), time);
+                if (skipped < options.skipEvents()) {
+                    // Sent by an earlier run: neither the event nor its feedback again.
+                    skipped++;
+                    continue;
+                }
                 pacer.awaitTurn(time);
                 gate.awaitTurn(time);
                 if (options.liveLabelDelay() != null) {
@@ -250,7 +268,7 @@ public final class Replay {
         DisorderCheck order = new DisorderCheck(options.maxDisorder());
         long timed = 0;
         try (RowReader reader = RowReader.open(options.data())) {
-            while (reader.hasNext() && (options.maxEvents() == 0 || timed < options.maxEvents())) {
+            while (reader.hasNext() && (options.maxEvents() == 0 || timed < options.skipEvents() + options.maxEvents())) {
                 RowReader.Row row = reader.next();
                 Instant t = time.apply(row);
                 if (t != null) {
@@ -261,7 +279,7 @@ public final class Replay {
                 }
             }
         }
-        return timed;
+        return Math.max(0, timed - options.skipEvents());
     }
 
     /** A row's event time, or null when it has none (a bad row, reported when the replay reaches it). */

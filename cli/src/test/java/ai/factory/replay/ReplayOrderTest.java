@@ -63,6 +63,19 @@ class ReplayOrderTest {
     }
 
     @Test
+    void skippingLeavesOutTheFirstEventsAndTheirFeedbackAndGoesOnFromThere() throws IOException {
+        Path csv = write("id,ts,y\na,1517393730,1\nbad,soon,1\nb,1517393760,0\nc,1517393790,1\nd,1517393820,0\n");
+        Replay.Progress done = replay(new Replay.Options(csv, MAPPING, new Topics("t"), true, true, 0, 0, 2).skipping(1));
+        assertThat(done.events()).isEqualTo(2);
+        assertThat(done.feedback()).isEqualTo(2);
+        assertThat(eventIds()).containsExactly("b", "c");
+        assertThat(producer.history()).filteredOn(r -> r.topic().equals(new Topics("t").feedback()))
+                .extracting(ProducerRecord::key).containsExactly("b", "c");
+        assertThat(Replay.scan(new Replay.Options(csv, MAPPING, new Topics("t"), true, true, 0, 0, 2).skipping(1)))
+                .as("rows the replay will send").isEqualTo(2);
+    }
+
+    @Test
     void sortingReplaysStablyInEventTimeOrderAndCleansUp() throws IOException {
         Path work = Files.createDirectories(dir.resolve("work"));
         Path csv = write("id,ts,y\nd,1517393790,1\na,1517393730,1\nbad,soon,1\nb,1517393760,0\nc,1517393760,1\ne,1517393700,0\n");
