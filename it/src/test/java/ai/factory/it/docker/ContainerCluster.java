@@ -164,7 +164,7 @@ final class ContainerCluster implements AutoCloseable {
     private void submitJobs() {
         GenericContainer<?> submitter = factory("submitter").withCommand("submit", "--flink", "http://jobmanager:8081",
                         "--spec", SPEC, "--checkpoint-dir", "file:///checkpoints", "--partitions", "" + partitions,
-                        "--timeout", "5m")
+                        "--timeout", "5m", "--trainer-arg=--profile=demo")
                 .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(6)));
         StringBuilder out = new StringBuilder();
         submitter.withLogConsumer(frame -> out.append(frame.getUtf8String()));
@@ -180,7 +180,7 @@ final class ContainerCluster implements AutoCloseable {
     }
 
     private GenericContainer<?> feedback() {
-        return factory("feedback").withCommand("feedback", "--spec", SPEC)
+        return factory("feedback").withCommand("feedback", "--spec", SPEC, "--no-create-topics")
                 .waitingFor(Wait.forLogMessage(".*Feedback app .* started.*", 1).withStartupTimeout(Duration.ofMinutes(3)));
     }
 
