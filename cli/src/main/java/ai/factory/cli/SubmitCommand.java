@@ -217,7 +217,7 @@ final class SubmitCommand implements Callable<Integer> {
         try {
             id = rest.run(jarId, new FlinkRest.RunRequest(job.args(), 1, job.restore()), left(deadline));
         } catch (FlinkRest.FlinkRestException e) {
-            throw new IllegalStateException(job.role().label + " job refused: " + e.getMessage(), e);
+            throw new IllegalStateException(job.role().label + " job refused by the cluster: " + e.reason(), e);
         } finally {
             // The job has its own copy of the jar's classes; an uploaded jar would stay on the JobManager's disk.
             try {

@@ -48,8 +48,20 @@ public final class FlinkRest {
 
     /** A call that failed: the cluster was not there, or it refused (the message is Flink's, shortened to its cause). */
     public static final class FlinkRestException extends IOException {
+        private final String refusal;
+
         FlinkRestException(String message, Throwable cause) {
+            this(message, null, cause);
+        }
+
+        FlinkRestException(String message, String refusal, Throwable cause) {
             super(message, cause);
+            this.refusal = refusal;
+        }
+
+        /** The cluster's reason when it answered with a refusal, else the message. */
+        public String reason() {
+            return refusal != null ? refusal : getMessage();
         }
     }
 
@@ -142,8 +154,9 @@ public final class FlinkRest {
             throw new FlinkRestException("cannot reach the Flink cluster at " + base + ": " + e, e);
         }
         if (response.statusCode() / 100 != 2) {
+            String refusal = refusal(response.body());
             throw new FlinkRestException(request.method() + " " + request.uri().getPath() + " refused (HTTP "
-                    + response.statusCode() + "): " + refusal(response.body()), null);
+                    + response.statusCode() + "): " + refusal, refusal, null);
         }
         return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
     }
