@@ -32,6 +32,7 @@ import ai.factory.replay.Mapping;
 import ai.factory.replay.Replay;
 import ai.factory.serde.AvroCodec;
 import ai.factory.topics.Topics;
+import ai.factory.trainer.job.ModelInput;
 import ai.factory.trainer.job.TrainerOptions;
 import ai.factory.trainer.job.TrainerProfile;
 import ai.factory.trainer.model.ModelConfig;
@@ -331,7 +332,7 @@ final class DemoCommand implements Callable<Integer> {
             args.addAll(List.of("--learning-rate", String.valueOf(learningRate)));
         }
         TrainCommand train = CommandLine.populateCommand(new TrainCommand(), args.toArray(String[]::new));
-        return train.trainer.options(cluster, TrainCommand.input(inputs.specLocation()));
+        return train.trainer.options(cluster, ModelInput.fromSpec(inputs.specLocation()));
     }
 
     /** The feedback join's window: labels later than this after their event are late. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = FactoryVersion.class,
         description = "Runs and inspects an AI Factory: Kafka topics in, continuously learning models out.",
         subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, SubscribeCommand.class,
-            IngestCommand.class, ScorerCommand.class, FeedbackCommand.class, TrainCommand.class, ModelsCommand.class,
+            IngestCommand.class, ScorerCommand.class, FeedbackCommand.class, TrainCommand.class, SubmitCommand.class, ModelsCommand.class,
             OpsCommand.class, LagCommand.class, InitCommand.class, DemoCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class FactoryCli {

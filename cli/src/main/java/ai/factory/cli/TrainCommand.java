@@ -4,10 +4,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.job.IngestOptions;
-import ai.factory.ingest.spec.FeatureSpec;
-import ai.factory.ingest.spec.FeatureSpecParser;
 import ai.factory.trainer.job.ModelInput;
 import ai.factory.trainer.job.TrainerArguments;
 import ai.factory.trainer.job.TrainerJob;
@@ -32,17 +29,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Feature spec the model consumes, a file or classpath:... (default: ${DEFAULT-VALUE}).")
     String spec;
 
-    /** What the spec says the model learns from. */
-    static ModelInput input(String specLocation) {
-        FeatureSpec featureSpec = FeatureSpecParser.load(specLocation);
-        FeatureLayout layout = FeatureLayout.of(featureSpec);
-        return new ModelInput(featureSpec.name(), featureSpec.version(), layout.denseSize(), layout.sparseWidth(),
-                featureSpec.sparseBuckets(), featureSpec.model());
-    }
-
     /** The trainer options these arguments describe. */
     TrainerOptions options() {
-        return trainer.options(input(spec));
+        return trainer.options(ModelInput.fromSpec(spec));
     }
 
     @Override

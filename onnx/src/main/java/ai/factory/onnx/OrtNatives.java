@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 
@@ -28,6 +32,15 @@ import org.slf4j.LoggerFactory;
  * fills the folder before ORT starts: the property's folder when it is set, else a per-user cache
  * {@code ~/.factory/onnxruntime-native/<version>/<platform>-<cpu|gpu>}. It also removes provider libraries this
  * jar does not carry (left by another build), because ORT would pick them up.
+ *
+ * <p>Class loaders that come and go: the JVM loads a library file for one class loader only, and refuses it to any
+ * other ({@code UnsatisfiedLinkError: ... already loaded in another classloader}). A Flink TaskManager gives every
+ * job its own child-first class loader for the job jar, which carries ORT, so a second job, or the same job
+ * resubmitted from its checkpoint, could not start ORT from the shared folder. ORT classes from any class loader
+ * but the application's therefore get a private folder in {@code java.io.tmpdir}: filled, loaded, and emptied at
+ * once (a loaded library stays mapped); provider libraries ORT opens later stay until {@link #release()} (Flink's
+ * class-loader release hook) or the JVM's exit. ORT 1.29 also makes an empty {@code onnxruntime-java*} folder
+ * there at every start and only deletes it at the JVM's exit; {@link #load} removes it.
  */
 public final class OrtNatives {
 
@@ -44,6 +57,15 @@ public final class OrtNatives {
     private static final String CUDA_PROVIDER = "onnxruntime_providers_cuda";
 
     private static Path prepared;
+    /** The private folder of this class loader's libraries, while it holds any. */
+    private static Path owned;
+
+    /**
+     * One lock for every copy of this class in the JVM, whatever its class loader: a string literal is interned JVM-wide.
+     * ORT reads {@value #PATH_PROPERTY}, a JVM-wide setting, when it starts, so starts from two class loaders must not
+     * overlap.
+     */
+    private static final Object JVM_WIDE_LOCK = "ai.factory.onnx.OrtNatives: loading ONNX Runtime";
 
     private OrtNatives() {
     }
@@ -62,6 +84,108 @@ public final class OrtNatives {
         prepared = folder;
         log.debug("ONNX Runtime native libraries in {}", folder);
         return folder;
+    }
+
+    /**
+     * Starts ORT with {@code start} (which must be what first initialises an ORT class) once its native libraries are
+     * where ORT will look: the shared folder of {@link #prepare()} when ORT's classes come from the application class
+     * loader, which lives as long as the JVM; otherwise a private folder of this class loader.
+     */
+    public static <T> T load(Supplier<T> start) {
+        synchronized (JVM_WIDE_LOCK) {
+            if (isApplicationLoader(OrtEnvironment.class.getClassLoader())) {
+                prepare();
+                return start.get();
+            }
+            return loadPrivately(start);
+        }
+    }
+
+    /** Deletes what is left of this class loader's private folder (provider libraries); the libraries stay loaded. */
+    public static synchronized void release() {
+        if (owned != null) {
+            deleteFolder(owned);
+            owned = null;
+        }
+    }
+
+    private static boolean isApplicationLoader(ClassLoader loader) {
+        for (ClassLoader l = ClassLoader.getSystemClassLoader(); l != null; l = l.getParent()) {
+            if (l == loader) {
+                return true;
+            }
+        }
+        return loader == null;
+    }
+
+    private static synchronized <T> T loadPrivately(Supplier<T> start) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> ortFoldersBefore = ortTempFolders(tmp);
+        Path folder;
+        try {
+            folder = fill(Files.createTempDirectory(tmp, "factory-onnxruntime-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a folder for ONNX Runtime's native libraries in " + tmp, e);
+        }
+        owned = folder;
+        folder.toFile().deleteOnExit();
+        String shared = System.getProperty(PATH_PROPERTY);
+        System.setProperty(PATH_PROPERTY, folder.toString());
+        try {
+            T started = start.get();
+            log.info("ONNX Runtime loaded for class loader {} from {}", OrtEnvironment.class.getClassLoader(), folder);
+            return started;
+        } finally {
+            if (shared == null) {
+                System.clearProperty(PATH_PROPERTY);
+            } else {
+                System.setProperty(PATH_PROPERTY, shared);
+            }
+            // Loaded (or failed): the core and its JNI binding are mapped already, their files are not needed.
+            for (String library : List.of("onnxruntime", "onnxruntime4j_jni")) {
+                deleteQuietly(folder.resolve(System.mapLibraryName(library)));
+            }
+            try (Stream<Path> left = Files.list(folder)) {
+                left.forEach(p -> p.toFile().deleteOnExit());
+            } catch (IOException e) {
+                log.debug("cannot list {}: {}", folder, e.toString());
+            }
+            if (deleteQuietly(folder)) {
+                owned = null;
+            }
+            for (Path ortFolder : ortTempFolders(tmp)) {
+                if (!ortFoldersBefore.contains(ortFolder)) {
+                    deleteQuietly(ortFolder); // only when empty, as ORT leaves it
+                }
+            }
+        }
+    }
+
+    /** ORT's own per-start folders in {@code tmp}. */
+    private static Set<Path> ortTempFolders(Path tmp) {
+        try (Stream<Path> files = Files.list(tmp)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("onnxruntime-java")).collect(Collectors.toSet());
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
+
+    private static boolean deleteQuietly(Path path) {
+        try {
+            return Files.deleteIfExists(path);
+        } catch (IOException e) {
+            log.debug("cannot delete {} yet: {}", path, e.toString());
+            return false;
+        }
+    }
+
+    private static void deleteFolder(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            files.forEach(OrtNatives::deleteQuietly);
+        } catch (IOException e) {
+            log.debug("cannot list {}: {}", folder, e.toString());
+        }
+        deleteQuietly(folder);
     }
 
     /** Copies this jar's libraries into {@code folder} where missing or different, removes the ones it lacks. */

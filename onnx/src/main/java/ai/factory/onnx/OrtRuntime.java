@@ -6,8 +6,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
 
 /**
- * The process's ONNX Runtime environment, started once: native libraries from {@link OrtNatives}, then the
- * environment created on a thread with a large stack.
+ * The class loader's ONNX Runtime environment (the process's, unless ORT comes with a job jar), started once:
+ * native libraries from {@link OrtNatives}, then the environment created on a thread with a large stack.
  *
  * <p>Why the thread: ORT's native start-up needs more than the JVM's default 1 MiB thread stack. With the full
  * Flink + Kafka class path it crashed the JVM (SIGSEGV, no Java error) on that stack, and not with 16 MiB.
@@ -33,8 +33,7 @@ public final class OrtRuntime {
         }
         synchronized (OrtRuntime.class) {
             if (environment == null) {
-                OrtNatives.prepare();
-                environment = createOnBigStack();
+                environment = OrtNatives.load(OrtRuntime::createOnBigStack);
             }
             return environment;
         }

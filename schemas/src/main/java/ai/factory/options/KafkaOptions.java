@@ -1,7 +1,9 @@
 package ai.factory.options;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,6 +47,25 @@ public final class KafkaOptions {
             return Optional.of(KafkaConnection.load(bootstrap, config));
         }
         return Optional.ofNullable(bootstrap).map(KafkaConnection::of);
+    }
+
+    /**
+     * These options as a job's command line, for a job whose main runs elsewhere (a Flink cluster): the bootstrap
+     * servers as resolved here (the environment's included), the settings file by its absolute path, which the
+     * JobManager must be able to read, and the prefix.
+     */
+    public List<String> arguments() {
+        List<String> args = new ArrayList<>();
+        if (bootstrap != null && !bootstrap.isBlank()) {
+            args.addAll(List.of("--bootstrap", bootstrap));
+        }
+        if (config != null) {
+            args.addAll(List.of("--kafka-config", config.toAbsolutePath().toString()));
+        }
+        if (!prefix().isEmpty()) {
+            args.addAll(List.of("--prefix", prefix()));
+        }
+        return args;
     }
 
     /** The prefix of every topic name, empty for none. */

@@ -78,8 +78,14 @@ public record ModelTarget(String name, String task, double labelMean, double lab
                 node.path("label_mean").asDouble(0), node.path("label_std").asDouble(1));
     }
 
-    /** The text of the spec at {@code location}: a file path or {@code classpath:...}. */
+    /**
+     * The text of the spec at {@code location}: a file path, {@code classpath:...}, or the JSON itself (starting with
+     * '{', how {@code factory submit} hands a local file to jobs whose main runs on another host).
+     */
     public static String specText(String location) {
+        if (location.stripLeading().startsWith("{")) {
+            return location;
+        }
         try {
             if (location.startsWith(CLASSPATH)) {
                 String resource = location.substring(CLASSPATH.length());

@@ -1,5 +1,8 @@
 package ai.factory.trainer.job;
 
+import ai.factory.ingest.features.FeatureLayout;
+import ai.factory.ingest.spec.FeatureSpec;
+import ai.factory.ingest.spec.FeatureSpecParser;
 import ai.factory.target.ModelTarget;
 
 /**
@@ -14,4 +17,15 @@ import ai.factory.target.ModelTarget;
  * @param target      the spec's model
  */
 public record ModelInput(String specName, int specVersion, int denseSize, int sparseWidth, int buckets, ModelTarget target) {
+
+    /**
+     * What the feature spec at {@code location} (a file, {@code classpath:...} or the JSON itself) says the model learns
+     * from: the vectors the feature job lays out for it.
+     */
+    public static ModelInput fromSpec(String location) {
+        FeatureSpec spec = FeatureSpecParser.load(location);
+        FeatureLayout layout = FeatureLayout.of(spec);
+        return new ModelInput(spec.name(), spec.version(), layout.denseSize(), layout.sparseWidth(), spec.sparseBuckets(),
+                spec.model());
+    }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.factory.onnx.OrtNatives;
 import ai.factory.onnx.SessionFactory;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
@@ -101,6 +102,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
 
     @Override
     public void open(OpenContext openContext) throws Exception {
+        // ORT from a job jar loads its libraries for this job's class loader; what is left of them goes with it.
+        getRuntimeContext().registerUserCodeClassLoaderReleaseHookIfAbsent("factory-onnxruntime-natives", OrtNatives::release);
         SessionFactory sessions = TrainerSessions.open(options.device(), options.threads());
         training = TrainingSession.open(options.model(), sessions, options.stepsPerRun());
         evaluation = EvaluationSession.open(options.model(), sessions);

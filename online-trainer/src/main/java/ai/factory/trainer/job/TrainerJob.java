@@ -25,6 +25,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -49,6 +50,9 @@ import org.slf4j.LoggerFactory;
 public final class TrainerJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerJob.class);
+
+    /** Fixed-delay restarts before the job fails. */
+    public static final int DEFAULT_RESTART_ATTEMPTS = 3;
 
     private TrainerJob() {
     }
@@ -191,7 +195,7 @@ public final class TrainerJob {
     public static Configuration flinkConfiguration(TrainerOptions options) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, DEFAULT_RESTART_ATTEMPTS);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
         if (options.checkpointDir() != null) {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -216,6 +220,41 @@ public final class TrainerJob {
                 // The result of a cancelled job is its cancellation: it has ended, as wanted.
             }
         }
+    }
+
+    /**
+     * The job's name on a cluster: its consumer group, {@code <prefix>online-trainer-<model>}, so the trainers of
+     * factories sharing a cluster (other prefixes) or of other models have other names.
+     */
+    public static String clusterJobName(TrainerOptions options) {
+        return options.groupId();
+    }
+
+    /**
+     * Flink settings of the job on a cluster: {@link #flinkConfiguration}, {@code restartAttempts}, and checkpoints
+     * kept when the job is cancelled, in {@code --checkpoint-dir} or else the cluster's
+     * {@code execution.checkpointing.dir}, so a cancelled job can be resubmitted from its last checkpoint
+     * ({@code flink run -s}, the REST API's {@code savepointPath}).
+     */
+    public static Configuration clusterConfiguration(TrainerOptions options, int restartAttempts) {
+        Configuration conf = flinkConfiguration(options);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        return conf;
+    }
+
+    /**
+     * Runs the job on the environment Flink provides: the cluster's when the job jar was submitted to one, which
+     * returns at once when submitted detached (REST API, {@code flink run -d}); otherwise until the job ends.
+     */
+    public static void run(TrainerOptions options, int restartAttempts) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                clusterConfiguration(options, restartAttempts));
+        configureCheckpoints(env, options);
+        build(env, options, startingPoint(options), UnaryOperator.identity());
+        LOG.info("online trainer {}: {} -> {}, checkpoints every {}", options.modelName(), options.topics().examples(),
+                options.topics().models(), options.checkpointInterval());
+        env.execute(clusterJobName(options));
     }
 
     /** Submits the job to the environment Flink provides (a local MiniCluster when run in-process). */

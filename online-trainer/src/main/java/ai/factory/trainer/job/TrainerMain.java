@@ -1,51 +1,36 @@
 package ai.factory.trainer.job;
 
+import ai.factory.ingest.job.IngestOptions;
 import ai.factory.options.OneLineErrors;
-import ai.factory.target.ModelTarget;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Command-line entry of the trainer job: the options of {@link TrainerArguments}, and what the model learns from
- * given by hand (without the feature spec, which {@code factory train} reads instead); runs the job until it is
- * cancelled.
+ * Entry point of the trainer's job jar ({@code flink run}, Flink's REST API) and of a plain {@code java -cp} start:
+ * the options of {@link TrainerArguments}, and what the model learns from read from the feature spec, as
+ * {@code factory train} does. Runs the job on the environment Flink provides (the session cluster's when submitted
+ * to one) under the name {@link TrainerJob#clusterJobName}; never exits the JVM (on a cluster it may be the
+ * JobManager's): bad arguments throw.
  */
 @Command(name = "online-trainer", description = "The online-trainer Flink job: examples -> model releases.")
 public final class TrainerMain {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TrainerMain.class);
-
     @Mixin
     TrainerArguments arguments;
 
-    @Option(names = "--spec", required = true, paramLabel = "NAME",
-            description = "Name of the feature spec the model consumes; examples of other specs are dead-lettered.")
+    @Option(names = "--spec", defaultValue = IngestOptions.DEFAULT_SPEC, paramLabel = "SPEC",
+            description = "Feature spec the model consumes: a JSON file, classpath:specs/flights.json, or the JSON itself "
+                    + "(default: ${DEFAULT-VALUE}).")
     String spec;
 
-    @Option(names = "--spec-version", defaultValue = "1", paramLabel = "N", description = "The spec's version (default: ${DEFAULT-VALUE}).")
-    int specVersion;
-
-    @Option(names = "--dense-size", required = true, paramLabel = "D", description = "Length of the spec's dense vector.")
-    int denseSize;
-
-    @Option(names = "--sparse-width", required = true, paramLabel = "S", description = "Hashed ids per vector of the spec.")
-    int sparseWidth;
-
-    @Option(names = "--buckets", defaultValue = "" + (1 << 18), paramLabel = "N",
-            description = "Size of the spec's hashed id space (default: ${DEFAULT-VALUE}).")
-    int buckets;
+    @Option(names = "--restart-attempts", defaultValue = "" + TrainerJob.DEFAULT_RESTART_ATTEMPTS, paramLabel = "N",
+            description = "Fixed-delay restarts from the last checkpoint before the job fails (default: ${DEFAULT-VALUE}).")
+    int restartAttempts;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
-
-    /** What the model learns from: a binary model named after the spec unless --model and --task say otherwise. */
-    ModelInput input() {
-        return new ModelInput(spec, specVersion, denseSize, sparseWidth, buckets, ModelTarget.binary(spec));
-    }
 
     /**
      * The options {@code args} give, as the job's main reads them.
@@ -55,10 +40,22 @@ public final class TrainerMain {
     public static TrainerOptions options(String... args) {
         TrainerMain main = new TrainerMain();
         new CommandLine(main).parseArgs(args);
-        return main.arguments.options(main.input());
+        return main.options();
     }
 
-    /** Runs the job; never exits the JVM (on a cluster it may be the JobManager's): bad arguments throw. */
+    private TrainerOptions options() {
+        ModelInput input;
+        try {
+            input = ModelInput.fromSpec(spec);
+        } catch (RuntimeException e) {
+            throw new CommandLine.ParameterException(arguments.mixee.commandLine(), "--spec: " + e.getMessage(), e);
+        }
+        if (restartAttempts < 0) {
+            throw new CommandLine.ParameterException(arguments.mixee.commandLine(), "--restart-attempts must be >= 0");
+        }
+        return arguments.options(input);
+    }
+
     public static void main(String[] args) throws Exception {
         TrainerMain main = new TrainerMain();
         CommandLine line = new CommandLine(main);
@@ -69,13 +66,10 @@ public final class TrainerMain {
                 line.usage(System.out);
                 return;
             }
-            options = main.arguments.options(main.input());
+            options = main.options();
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(OneLineErrors.message(e), e);
         }
-        try (TrainerJob.Running running = TrainerJob.start(options)) {
-            LOG.info("online trainer {} running as Flink job {}", options.modelName(), running.client().getJobID());
-            running.client().getJobExecutionResult().get();
-        }
+        TrainerJob.run(options, main.restartAttempts);
     }
 }

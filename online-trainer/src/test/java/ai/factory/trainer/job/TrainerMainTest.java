@@ -20,9 +20,10 @@ import picocli.CommandLine;
 /** Command-line values of the trainer job that go into its options, and where its Kafka settings end up. */
 class TrainerMainTest {
 
+    private static final String SPEC = "classpath:specs/flights.json";
+
     private static TrainerOptions options(String... more) {
-        List<String> args = new ArrayList<>(List.of("--bootstrap", "k:9092", "--model", "delay", "--spec", "flights",
-                "--dense-size", "8", "--sparse-width", "6"));
+        List<String> args = new ArrayList<>(List.of("--bootstrap", "k:9092", "--model", "delay", "--spec", SPEC));
         args.addAll(List.of(more));
         return TrainerMain.options(args.toArray(String[]::new));
     }
@@ -35,8 +36,20 @@ class TrainerMainTest {
         assertThat(defaults.checkpointInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.stepsPerRun()).isEqualTo(1);
         assertThat(defaults.device()).isEqualTo(Device.CPU);
-        assertThat(defaults.model()).isEqualTo(ModelConfig.logistic(8, 6, 1 << 18));
+        ModelInput flights = ModelInput.fromSpec(SPEC);
+        assertThat(defaults.model()).isEqualTo(ModelConfig.logistic(flights.denseSize(), flights.sparseWidth(), 1 << 18));
+        assertThat(defaults.specName()).isEqualTo("flights");
+        assertThat(defaults.specVersion()).isEqualTo(flights.specVersion());
         assertThat(defaults.groupId()).isEqualTo("online-trainer-delay");
+    }
+
+    @Test
+    void theSpecMayBeTheJsonItselfAndAnUnreadableOneIsOneLineNamingTheOption() {
+        String json = ai.factory.target.ModelTarget.specText(SPEC);
+        assertThat(TrainerMain.options("--bootstrap", "k:9092", "--model", "delay", "--spec", json)).isEqualTo(options());
+        assertThatThrownBy(() -> TrainerMain.options("--spec", "/no/such/spec.json"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageStartingWith("--spec: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     @Test
@@ -117,8 +130,7 @@ class TrainerMainTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThatThrownBy(() -> options("--profile", "fast"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("plain or demo");
-        assertThatThrownBy(() -> TrainerMain.main(new String[] {"--bootstrap", "k:1", "--spec", "s", "--dense-size", "1",
-                "--sparse-width", "1", "--nope"}))
+        assertThatThrownBy(() -> TrainerMain.main(new String[] {"--bootstrap", "k:1", "--spec", SPEC, "--nope"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--nope")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
@@ -139,8 +151,7 @@ class TrainerMainTest {
         Path config = Files.writeString(dir.resolve("kafka.properties"),
                 "bootstrap.servers=secure:9093\nclient.dns.lookup=resolve_canonical_bootstrap_servers_only\n"
                         + "request.timeout.ms=12345\nsecurity.protocol=SASL_SSL\n");
-        TrainerOptions options = TrainerMain.options("--kafka-config", config.toString(), "--spec", "flights",
-                "--dense-size", "8", "--sparse-width", "6");
+        TrainerOptions options = TrainerMain.options("--kafka-config", config.toString(), "--spec", SPEC);
         assertThat(TrainerJob.consumerProperties(options))
                 .containsEntry("bootstrap.servers", "secure:9093")
                 .containsEntry("client.dns.lookup", "resolve_canonical_bootstrap_servers_only")

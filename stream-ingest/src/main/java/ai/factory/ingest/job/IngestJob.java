@@ -179,7 +179,15 @@ public final class IngestJob {
         ensureTopics(options);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
         build(env, options);
-        env.execute(NAME);
+        env.execute(clusterJobName(options));
+    }
+
+    /**
+     * The job's name on a cluster: its consumer group, {@code <prefix>factory-stream-ingest} by default, so the feature
+     * jobs of factories sharing a cluster (other prefixes) have other names.
+     */
+    public static String clusterJobName(IngestOptions options) {
+        return options.groupId();
     }
 
     /** The job jar's command line. */
