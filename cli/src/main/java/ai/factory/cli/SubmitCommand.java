@@ -20,7 +20,6 @@ import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
 import ai.factory.target.ModelTarget;
 import ai.factory.topics.TopicAdmin;
-import ai.factory.topics.TopicCatalog;
 import ai.factory.trainer.job.TrainerJob;
 import ai.factory.trainer.job.TrainerMain;
 import org.apache.kafka.clients.admin.Admin;
@@ -67,6 +66,10 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    /** The topics are created first, as {@code factory topics create} would. */
+    @Mixin
+    TopicLayout layout;
 
     @Option(names = "--flink", defaultValue = "${env:FACTORY_FLINK_URL:-http://127.0.0.1:8081}", paramLabel = "URL",
             description = "REST address of the Flink JobManager (default: $FACTORY_FLINK_URL, else ${DEFAULT-VALUE}).")
@@ -194,7 +197,7 @@ final class SubmitCommand implements Callable<Integer> {
         // The cluster first: an unreachable one is the likelier mistake, and the topics can wait for it.
         List<FlinkRest.Job> known = rest.jobs(left(deadline));
         try (Admin admin = Admin.create(kafka.adminConfig())) {
-            TopicTable.print(out, TopicAdmin.ensure(admin, TopicCatalog.of(kafka.topics(), TopicCatalog.DEFAULT_PARTITIONS)));
+            TopicTable.print(out, TopicAdmin.ensure(admin, layout.catalog(kafka.topics())));
         }
         for (Submission job : jobs) {
             Optional<FlinkRest.Job> active = known.stream().filter(j -> j.name().equals(job.name()) && j.active()).findFirst();

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
 import ai.factory.topics.TopicAdmin;
 import ai.factory.topics.TopicCatalog;
@@ -35,24 +34,13 @@ final class TopicsCommand {
         @Mixin
         KafkaOptions kafka;
 
-        @Option(names = "--partitions", defaultValue = "" + TopicCatalog.DEFAULT_PARTITIONS, paramLabel = "N",
-                description = "Partitions of each data topic (default: ${DEFAULT-VALUE}); models, quality and schemas have one.")
-        int partitions;
-
-        @Option(names = "--retention", defaultValue = "7d", paramLabel = "DURATION", converter = DurationConverter.class,
-                description = {"How long data topics keep records, e.g. 7d, 12h or forever (default: ${DEFAULT-VALUE});",
-                        "dead letters, late feedback and quality keep four times as long.",
-                        "Kafka deletes by record time: replays of historic data need 'forever'."})
-        java.time.Duration retention;
+        @Mixin
+        TopicLayout layout;
 
         @Override
         public Integer call() {
-            if (partitions < 1) {
-                throw new IllegalArgumentException("--partitions must be at least 1");
-            }
             try (Admin admin = Admin.create(kafka.adminConfig())) {
-                TopicTable.print(spec.commandLine().getOut(),
-                        TopicAdmin.ensure(admin, TopicCatalog.of(kafka.topics(), partitions, retention)));
+                TopicTable.print(spec.commandLine().getOut(), TopicAdmin.ensure(admin, layout.catalog(kafka.topics())));
             }
             return 0;
         }

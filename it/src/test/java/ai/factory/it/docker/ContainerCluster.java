@@ -25,9 +25,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
 import org.awaitility.Awaitility;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -63,6 +65,7 @@ final class ContainerCluster implements AutoCloseable {
     private final List<GenericContainer<?>> taskManagers = new ArrayList<>();
     private final List<GenericContainer<?>> scorers = new ArrayList<>();
     private final List<GenericContainer<?>> all = new ArrayList<>();
+    private final String checkpointVolume = "ai-factory-suite-checkpoints-" + ProcessHandle.current().pid();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private GenericContainer<?> jobManager;
@@ -98,7 +101,7 @@ final class ContainerCluster implements AutoCloseable {
         for (int id = 1; id <= 3; id++) {
             brokers.add(broker(id));
         }
-        jobManager = flinkNode("jobmanager").withNetworkAliases("jobmanager")
+        jobManager = flinkNode("jobmanager", "jobmanager").withNetworkAliases("jobmanager")
                 .withCreateContainerCmdModifier(cmd -> cmd.withHostName("jobmanager"))
                 .withCreateContainerCmdModifier(publish(restPort, 8081))
                 .waitingFor(Wait.forLogMessage(".*Rest endpoint listening at.*", 1).withStartupTimeout(Duration.ofMinutes(3)));
@@ -141,8 +144,8 @@ final class ContainerCluster implements AutoCloseable {
                 .waitingFor(Wait.forLogMessage(".*Kafka Server started.*", 1).withStartupTimeout(Duration.ofMinutes(3)));
     }
 
-    private GenericContainer<?> flinkNode(String role) {
-        return container(ProjectImages.FLINK, role).withCommand(role)
+    private GenericContainer<?> flinkNode(String role, String name) {
+        return container(ProjectImages.FLINK, name).withCommand(role)
                 .withEnv("FLINK_PROPERTIES", String.join("\n",
                         "jobmanager.rpc.address: jobmanager",
                         "execution.checkpointing.dir: file:///checkpoints",
@@ -150,12 +153,14 @@ final class ContainerCluster implements AutoCloseable {
                         "taskmanager.numberOfTaskSlots: 2",
                         "taskmanager.memory.process.size: 1024m",
                         "jobmanager.memory.process.size: 768m"))
-                // The compose file's shared checkpoints volume: a folder of the host every Flink container mounts.
-                .withFileSystemBind(checkpoints().toString(), "/checkpoints");
+                // The compose file's shared checkpoints volume (a named volume: a bind mount of a host folder would
+                // make Testcontainers pull an image to probe whether mounting works).
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                        .withBinds(new Bind(checkpointVolume, new Volume("/checkpoints"))));
     }
 
     private GenericContainer<?> taskManager(int i) {
-        return flinkNode("taskmanager")
+        return flinkNode("taskmanager", "taskmanager-" + i)
                 .waitingFor(Wait.forLogMessage(".*Successful registration at resource manager.*", 1)
                         .withStartupTimeout(Duration.ofMinutes(3)));
     }
@@ -163,7 +168,7 @@ final class ContainerCluster implements AutoCloseable {
     /** {@code factory submit} in the factory image, as the compose file's submitter runs it; waits for it to exit 0. */
     private void submitJobs() {
         GenericContainer<?> submitter = factory("submitter").withCommand("submit", "--flink", "http://jobmanager:8081",
-                        "--spec", SPEC, "--checkpoint-dir", "file:///checkpoints", "--partitions", "" + partitions,
+                        "--spec", SPEC, "--checkpoint-dir", "file:///checkpoints", "--partitions", "" + partitions, "--retention", "forever",
                         "--timeout", "5m", "--trainer-arg=--profile=demo")
                 .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(6)));
         StringBuilder out = new StringBuilder();
@@ -180,7 +185,8 @@ final class ContainerCluster implements AutoCloseable {
     }
 
     private GenericContainer<?> feedback() {
-        return factory("feedback").withCommand("feedback", "--spec", SPEC, "--no-create-topics")
+        return factory("feedback").withCommand("feedback", "--spec", SPEC, "--no-create-topics", "--policy", "first",
+                        "--window", "1d", "--grace", "0s")
                 .waitingFor(Wait.forLogMessage(".*Feedback app .* started.*", 1).withStartupTimeout(Duration.ofMinutes(3)));
     }
 
@@ -199,6 +205,7 @@ final class ContainerCluster implements AutoCloseable {
 
     private GenericContainer<?> container(String image, String name) {
         GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image)).withNetwork(network)
+                .withCreateContainerCmdModifier(cmd -> cmd.withName("ai-factory-suite-" + name + "-" + ProcessHandle.current().pid()))
                 .withLogConsumer(logTo(logs.resolve(name + ".log")))
                 .withLabel("ai.factory.suite", "cluster");
         all.add(container);
@@ -301,16 +308,6 @@ final class ContainerCluster implements AutoCloseable {
                 .until(() -> flinkRest("/overview").path("slots-total").asInt() >= slots);
     }
 
-    private Path checkpoints() {
-        try {
-            Path dir = logs.resolveSibling("cluster-checkpoints").toAbsolutePath();
-            Files.createDirectories(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public void close() {
         for (int i = all.size() - 1; i >= 0; i--) {
@@ -321,6 +318,11 @@ final class ContainerCluster implements AutoCloseable {
             }
         }
         network.close();
+        try {
+            DockerClientFactory.instance().client().removeVolumeCmd(checkpointVolume).exec();
+        } catch (RuntimeException e) {
+            System.err.println("cluster suite: removing volume " + checkpointVolume + " failed: " + e.getMessage());
+        }
     }
 
     /** Publishes a container port on 127.0.0.1 only: nothing of the cluster is reachable from outside the machine. */

@@ -53,7 +53,7 @@ class DockerClusterSuite {
     private static final int EVENTS_PER_STEP = 3_000;
     private static final int RATE = 250;
     private static final Duration DRAIN = Duration.ofMinutes(4);
-    private static final Pattern SWAP = Pattern.compile("champion for .* is now \\S*?v?(\\d+)\\b");
+    private static final Pattern SWAP = Pattern.compile("(?i)champion for \\S+ is now \\S+/(\\d+)");
 
     private ContainerCluster cluster;
     private KafkaConnection connection;
