@@ -93,13 +93,23 @@ public final class TopicAdmin {
     private static void awaitLeaders(Admin admin, TopicDescription topic) {
         Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
         topic.partitions().forEach(p -> partitions.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
-        try {
-            admin.listOffsets(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while waiting for the leaders of topic " + topic.name(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaException("the partitions of topic " + topic.name() + " did not come up: " + e.getMessage(), e);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while waiting for the leaders of topic " + topic.name(), e);
+            } catch (ExecutionException e) {
+                // On a cluster of several brokers, the one asked may not know a topic created a moment ago yet.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new KafkaException("the partitions of topic " + topic.name() + " did not come up: " + e.getMessage(), e);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            } catch (TimeoutException e) {
+                throw new KafkaException("the partitions of topic " + topic.name() + " did not come up: " + e.getMessage(), e);
+            }
         }
     }
 

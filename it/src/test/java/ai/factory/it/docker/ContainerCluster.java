@@ -169,7 +169,8 @@ final class ContainerCluster implements AutoCloseable {
     private void submitJobs() {
         GenericContainer<?> submitter = factory("submitter").withCommand("submit", "--flink", "http://jobmanager:8081",
                         "--spec", SPEC, "--checkpoint-dir", "file:///checkpoints", "--partitions", "" + partitions, "--retention", "forever",
-                        "--timeout", "5m", "--trainer-arg=--profile=demo")
+                        "--timeout", "5m", "--trainer-arg=--profile=demo",
+                        "--ingest-arg=--exactly-once", "--ingest-arg=--checkpoint-interval=2s")
                 .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(6)));
         StringBuilder out = new StringBuilder();
         submitter.withLogConsumer(frame -> out.append(frame.getUtf8String()));
