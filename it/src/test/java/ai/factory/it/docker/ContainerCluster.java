@@ -70,6 +70,9 @@ final class ContainerCluster implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private GenericContainer<?> jobManager;
     private String submitterOutput = "";
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Without Testcontainers' reaper nothing else removes the containers of a JVM that is stopped mid-suite. */
+    private final Thread removeOnExit = new Thread(this::close, "cluster-suite-cleanup");
 
     private ContainerCluster(Path logs, int partitions) {
         this.logs = logs;
@@ -80,6 +83,7 @@ final class ContainerCluster implements AutoCloseable {
     static ContainerCluster start(Path logs, int partitions, int scorers) throws IOException {
         Files.createDirectories(logs);
         ContainerCluster cluster = new ContainerCluster(logs, partitions);
+        Runtime.getRuntime().addShutdownHook(cluster.removeOnExit);
         try {
             cluster.startKafkaAndFlink();
             cluster.submitJobs();
@@ -311,6 +315,16 @@ final class ContainerCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != removeOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(removeOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs anyway; closed makes it a no-op.
+            }
+        }
         for (int i = all.size() - 1; i >= 0; i--) {
             try {
                 all.get(i).stop();

@@ -24,11 +24,30 @@ final class ProjectImages {
     private ProjectImages() {
     }
 
-    /** Whether a Docker engine answers within 60 s; the reason it does not, or null. */
+    /**
+     * Why the suite cannot run here, or null: the {@code docker} command (which builds the images) and Testcontainers
+     * (which starts them) must both reach an engine, each within a bound.
+     */
     static String dockerUnavailable() {
+        try {
+            Process info = new ProcessBuilder("docker", "info").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!info.waitFor(30, TimeUnit.SECONDS)) {
+                info.destroyForcibly();
+                return "docker info did not answer within 30 s";
+            }
+            if (info.exitValue() != 0) {
+                return "no Docker engine answers (docker info failed; see docker/README.md to start one)";
+            }
+        } catch (IOException e) {
+            return "no docker command (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while asking for a Docker engine";
+        }
         CompletableFuture<Boolean> probe = CompletableFuture.supplyAsync(() -> DockerClientFactory.instance().isDockerAvailable());
         try {
-            return probe.get(60, TimeUnit.SECONDS) ? null : "no Docker engine answers (see docker/README.md to start one)";
+            return probe.get(60, TimeUnit.SECONDS) ? null : "Testcontainers finds no Docker engine (see docker/README.md)";
         } catch (java.util.concurrent.TimeoutException e) {
             probe.cancel(true);
             return "the Docker engine did not answer within 60 s";
