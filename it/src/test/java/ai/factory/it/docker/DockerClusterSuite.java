@@ -21,6 +21,7 @@ import ai.factory.ops.lag.LagSampler;
 import ai.factory.ops.lag.PartitionLag;
 import ai.factory.serde.KafkaSchemaRegistry;
 import ai.factory.topics.Topics;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -130,6 +131,12 @@ class DockerClusterSuite {
                 .ignoreExceptions().until(() -> cluster.jobStates().values().stream().allMatch("RUNNING"::equals)
                         && cluster.flinkRest("/jobs/overview").path("jobs").size() >= 2);
         figures.put("taskmanager_kill_to_running_s", seconds(killedAt));
+        long restored = 0;
+        for (JsonNode job : cluster.flinkRest("/jobs/overview").path("jobs")) {
+            restored += cluster.flinkRest("/jobs/" + job.path("jid").asText() + "/checkpoints").path("counts").path("restored").asLong();
+        }
+        figures.put("jobs_restored_from_checkpoints", restored);
+        assertThat(restored).as("restores from a checkpoint, over both jobs").isPositive();
         replay.join();
         // Ingest runs exactly-once (the submitter asks for it): a restore re-reads events, never re-publishes features.
         awaitEveryEventAndLabel("taskmanager_killed", 0);
