@@ -488,4 +488,27 @@ class FeedbackTopologyTest {
             assertThat(h.examples.readValuesToList()).extracting(LabeledExample::getEventId).containsExactly("e1");
         }
     }
+
+    @Test
+    void aLengthBombIsDeadLetteredWithoutAllocatingAndProcessingGoesOn() throws java.io.IOException {
+        try (Harness h = harness("first")) {
+            byte[] label = ai.factory.serde.AvroCodec.of(Feedback.class, new ai.factory.serde.InMemorySchemaRegistry())
+                    .encode(Records.feedback("bomb", 1.0, T0, "app"));
+            // The event id, first field after the 10-byte header, claims 2^31-101 bytes: refused, not allocated.
+            java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+            bomb.write(label, 0, 10);
+            org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(bomb, null);
+            encoder.writeLong(Integer.MAX_VALUE - 100L);
+            encoder.flush();
+            bomb.write(label, 11, label.length - 11);
+            h.rawFeedback.pipeInput("bomb", bomb.toByteArray());
+            h.served("e1", T0, 0.4, "m", 1);
+            h.label("e1", 1.0, T0 + 5);
+
+            List<Rejected> rejected = h.deadLetters.readValuesToList();
+            assertThat(rejected).extracting(Rejected::getReasonCode).containsExactly("TOO_LARGE");
+            assertThat(rejected.get(0).getOriginal().array()).isEqualTo(bomb.toByteArray());
+            assertThat(h.examples.readValuesToList()).extracting(LabeledExample::getEventId).containsExactly("e1");
+        }
+    }
 }

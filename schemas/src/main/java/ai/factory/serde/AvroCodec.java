@@ -3,10 +3,11 @@ package ai.factory.serde;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-import org.apache.avro.AvroRuntimeException;
+import ai.factory.serde.UndecodableRecordException.Reason;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BadHeaderException;
@@ -16,6 +17,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Encodes and decodes one record type in Avro single-object encoding (2-byte marker, 8-byte schema
@@ -23,6 +25,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * written with an older or newer compatible schema read as this type. Thread-safe.
  */
 public final class AvroCodec<T extends SpecificRecord> {
+
+    /** Longest reason kept from a decoding failure. */
+    private static final int MAX_DETAIL = 200;
+
+    static {
+        // Before the first decode: Avro reads its limits once.
+        AvroLimits.apply();
+    }
 
     private final Class<T> type;
     private final Schema schema;
@@ -118,26 +128,56 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
 
     /**
-     * Decodes {@code bytes} read at {@code source}.
+     * Decodes {@code bytes} read at {@code source}. Whatever a hostile body makes Avro throw, a length above
+     * {@link AvroLimits}, a truncated or garbled body, an allocation the heap refuses or nesting deeper than the stack,
+     * ends as this record's failure, so the caller dead-letters it and goes on.
      *
      * @throws UndecodableRecordException when the bytes are not a readable record of this type
+     * @throws org.apache.kafka.common.KafkaException when the registry cannot read its topic: the record may be fine
      */
     public T decode(RecordSource source, byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
-            throw new UndecodableRecordException(source, UndecodableRecordException.Reason.EMPTY, null, null);
+            throw new UndecodableRecordException(source, Reason.EMPTY, null, null);
         }
         try {
             return decoder.decode(bytes);
         } catch (MissingSchemaException e) {
-            throw new UndecodableRecordException(source, UndecodableRecordException.Reason.UNKNOWN_SCHEMA, e.getMessage(), e);
+            throw new UndecodableRecordException(source, Reason.UNKNOWN_SCHEMA, oneLine(e.getMessage()), e);
         } catch (BadHeaderException e) {
-            throw new UndecodableRecordException(source, UndecodableRecordException.Reason.BAD_HEADER, e.getMessage(), e);
+            throw new UndecodableRecordException(source, Reason.BAD_HEADER, oneLine(e.getMessage()), e);
+        } catch (SystemLimitException e) {
+            throw new UndecodableRecordException(source, Reason.TOO_LARGE, oneLine(e), e);
         } catch (AvroTypeException e) {
-            throw new UndecodableRecordException(source, UndecodableRecordException.Reason.INCOMPATIBLE_SCHEMA, e.getMessage(), e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-                 | ClassCastException | IllegalArgumentException e) {
-            // Avro reports truncated or garbled bodies through any of these.
-            throw new UndecodableRecordException(source, UndecodableRecordException.Reason.CORRUPT_BODY, e.toString(), e);
+            throw new UndecodableRecordException(source, Reason.INCOMPATIBLE_SCHEMA, oneLine(e.getMessage()), e);
+        } catch (KafkaException e) {
+            // Thrown by the registry, not by the body: failing the record would dead-letter a good one.
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Avro reports truncated or garbled bodies through many types: AvroRuntimeException, EOFException,
+            // IndexOutOfBounds, NegativeArraySize, UnsupportedOperation (a length beyond any Java array)...
+            throw new UndecodableRecordException(source, Reason.CORRUPT_BODY, oneLine(e), e);
+        } catch (OutOfMemoryError e) {
+            // One allocation the heap refused (a length under the limits on a small heap); it was never filled.
+            throw new UndecodableRecordException(source, Reason.TOO_LARGE, oneLine(e), null);
+        } catch (StackOverflowError e) {
+            // A writer schema or a body nested deeper than the thread's stack; the cause is left out, its trace is huge.
+            throw new UndecodableRecordException(source, Reason.CORRUPT_BODY, oneLine(e), null);
         }
+    }
+
+    /** The first line of a throwable's description, at most {@value #MAX_DETAIL} characters. */
+    static String oneLine(Throwable e) {
+        return oneLine(e.toString());
+    }
+
+    private static String oneLine(String text) {
+        if (text == null) {
+            return null;
+        }
+        int newline = text.indexOf('\n');
+        if (newline >= 0) {
+            text = text.substring(0, newline);
+        }
+        return text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "...";
     }
 }

@@ -14,6 +14,8 @@ public final class UndecodableRecordException extends RuntimeException {
         UNKNOWN_SCHEMA,
         /** The header was fine but the body did not match the writer schema. */
         CORRUPT_BODY,
+        /** A length or item count above {@link AvroLimits}: refused before anything was allocated for it. */
+        TOO_LARGE,
         /** The writer schema cannot be resolved into the reader schema. */
         INCOMPATIBLE_SCHEMA,
         /** A null or empty value where a record was expected. */

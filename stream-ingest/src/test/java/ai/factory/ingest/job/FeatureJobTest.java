@@ -183,8 +183,8 @@ class FeatureJobTest {
                 "bad-long", "TOO_LARGE"));
         List<Rejected> anonymous = rejected.stream().filter(r -> r.getEventId() == null).toList();
         assertThat(anonymous).extracting(Rejected::getReasonCode)
-                .containsExactlyInAnyOrder("UNDECODABLE", "UNDECODABLE", "TOO_LARGE", "UNDECODABLE");
-        for (String name : List.of("garbage", "empty", "huge", "feedback-garbage")) {
+                .containsExactlyInAnyOrder("UNDECODABLE", "UNDECODABLE", "TOO_LARGE", "UNDECODABLE", "UNDECODABLE", "UNDECODABLE");
+        for (String name : List.of("garbage", "empty", "huge", "feedback-garbage", "bomb", "stranger")) {
             RecordMetadata where = written.get(name);
             Rejected r = anonymous.stream().filter(x -> x.getSourceTopic().equals(where.topic())
                     && x.getSourcePartition() == where.partition() && x.getSourceOffset() == where.offset()).findFirst().orElseThrow();
@@ -194,6 +194,8 @@ class FeatureJobTest {
                 && x.getSourcePartition() == written.get("garbage").partition()
                 && x.getSourceTopic().equals(topics.events())).findFirst().orElseThrow();
         assertThat(garbage.getReason()).contains("BAD_HEADER");
+        assertThat(reasonAt(anonymous, "bomb")).contains("TOO_LARGE");
+        assertThat(reasonAt(anonymous, "stranger")).contains("UNKNOWN_SCHEMA");
         assertThat(StandardCharsets.UTF_8.decode(garbage.getOriginal()).toString()).isEqualTo("not avro at all");
     }
 
@@ -246,6 +248,11 @@ class FeatureJobTest {
 
             written.put("garbage", io.send(t.events(), "garbage", "not avro at all".getBytes(StandardCharsets.UTF_8)));
             written.put("empty", io.send(t.events(), "empty", new byte[0]));
+            // An id claiming 2 GiB (the dead letter costs no allocation) and a schema fingerprint no one registered.
+            written.put("bomb", io.send(t.events(), "bomb", lengthBomb(events.encode(event("bomb", T0, "A", 1L, null)))));
+            byte[] stranger = events.encode(event("stranger", T0, "A", 1L, null));
+            stranger[5] ^= 0x5A;
+            written.put("stranger", io.send(t.events(), "stranger", stranger));
             sendEvent(io, t, events, Events.withoutKey("bad-missing"));
             sendEvent(io, t, events, event("bad-type", T0, "A", "seven", null));
             sendEvent(io, t, events, event("bad-nan", T0, "A", Double.NaN, null));
@@ -259,6 +266,23 @@ class FeatureJobTest {
             }
             written.put("huge", io.send(t.events(), "huge", events.encode(event("huge", T0, huge))));
         }
+    }
+
+    /** {@code encoded} with its id's length (the first field, after the 10-byte header) claiming 2 GiB. */
+    private static byte[] lengthBomb(byte[] encoded) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(encoded, 0, 10);
+        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null);
+        encoder.writeLong(Integer.MAX_VALUE - 100L);
+        encoder.flush();
+        out.write(encoded, 11, encoded.length - 11);
+        return out.toByteArray();
+    }
+
+    private String reasonAt(List<Rejected> anonymous, String name) {
+        RecordMetadata where = written.get(name);
+        return anonymous.stream().filter(x -> x.getSourceTopic().equals(where.topic()) && x.getSourcePartition() == where.partition()
+                && x.getSourceOffset() == where.offset()).findFirst().orElseThrow().getReason();
     }
 
     private static void sendEvent(KafkaIO io, Topics t, AvroCodec<Event> codec, Event event) throws Exception {
