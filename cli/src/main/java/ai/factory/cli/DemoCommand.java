@@ -277,6 +277,12 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }, gate);
             long replayEnded = System.nanoTime();
+            if (sent.failed() > 0) {
+                // The replay stopped at the first failed record; the loop drains what did arrive.
+                out.printf("%,d of %,d records were not delivered to Kafka: %s%n", sent.failed(), sent.delivery().sent(),
+                        sent.delivery().firstError());
+                out.flush();
+            }
             boolean drained = live.drain(sent, drainTimeout);
             long drainEnded = System.nanoTime();
             DemoReport summary = DemoReport.of(target.name(), sent, observer, drained,

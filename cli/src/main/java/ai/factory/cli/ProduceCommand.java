@@ -13,6 +13,7 @@ import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
 import ai.factory.records.Event;
 import ai.factory.records.Feedback;
+import ai.factory.replay.Delivery;
 import ai.factory.replay.Mapping;
 import ai.factory.replay.Replay;
 import ai.factory.serde.AvroCodec;
@@ -37,7 +38,13 @@ import picocli.CommandLine.Spec;
                 + "to columns such as properties.mag; optionally gzipped) becomes events and, for rows with a label, "
                 + "feedback at each label's arrival time, as the mapping file says. Bad lines are reported with their "
                 + "line number and skipped; the run goes on. A file out of event-time order is an error unless "
-                + "--sort sorts it first (in bounded memory) or --max-disorder allows that much."})
+                + "--sort sorts it first (in bounded memory) or --max-disorder allows that much.",
+            "Every record's delivery is confirmed and counted. Sending pauses while the cluster has answered nothing "
+                + "for 10 s; once a record fails (the cluster gone, a topic refused) nothing more is sent, the records in "
+                + "flight get 5 s, the rest count as not delivered, and the command exits 1 with one line saying how many "
+                + "records were not delivered and why. With the default timeouts (delivery.timeout.ms 30 s, "
+                + "request.timeout.ms 10 s, max.block.ms 15 s; a --kafka-config file may change them) that is at most "
+                + "60 s after the cluster goes away."})
 final class ProduceCommand implements Callable<Integer> {
 
     enum Target { events, feedback, both }
@@ -102,32 +109,83 @@ final class ProduceCommand implements Callable<Integer> {
         ProgressLine line = new ProgressLine(err);
         BadLineReport bad = new BadLineReport(err);
         KafkaConnection connection = kafka.commandConnection();
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(connection, kafka.topics().schemas());
-             KafkaProducer<String, byte[]> producer = producer(connection)) {
-            Replay replay = new Replay(options, AvroCodec.of(Event.class, registry), AvroCodec.of(Feedback.class, registry));
-            long started = System.nanoTime();
-            Replay.Progress done = replay.run(producer, new Replay.Listener() {
-                @Override
-                public void progress(Replay.Progress p) {
-                    line.update(describe(p, started));
-                }
-
-                @Override
-                public void badLine(long lineNumber, String reason) {
-                    bad.report(lineNumber, reason);
-                }
-
-                @Override
-                public void sorted(long rows, int runs) {
-                    err.printf("sorted %,d rows by event time (%d run%s)%n", rows, runs, runs == 1 ? " in memory" : "s merged");
+        long started = System.nanoTime();
+        Replay.Progress done = null;
+        try (SchemaRegistry registry = new KafkaSchemaRegistry(connection, kafka.topics().schemas())) {
+            KafkaProducer<String, byte[]> producer = producer(connection);
+            try {
+                done = replay(producer, registry, options, line, bad, started);
+            } finally {
+                // After a failure the replay counted what the cluster had not confirmed as not delivered: abort it
+                // rather than deliver it late. Otherwise everything was flushed, or the replay failed itself.
+                producer.close(done != null && done.failed() > 0 ? Duration.ZERO : CLOSE_BOUND);
+            }
+        }
+        line.finish(describe(done, started));
+        bad.summary();
+        Delivery.Totals delivery = done.delivery();
+        if (done.failed() > 0) {
+            delivery.byTopic().forEach((topic, c) -> {
+                if (c.notDelivered() > 0) {
+                    err.printf("%s: %,d of %,d records not delivered; first error: %s%n", topic, c.notDelivered(), c.sent(),
+                            c.firstError());
                 }
             });
-            line.finish(describe(done, started));
-            bad.summary();
-            spec.commandLine().getOut().printf("produced %d events and %d feedback records to %s; %d bad lines skipped%n",
-                    to == Target.feedback ? 0 : done.events(), done.feedback(), connection.bootstrapServers(), done.badLines());
+            spec.commandLine().getOut().printf("delivered %,d of %,d events and %,d of %,d feedback records to %s, then "
+                            + "stopped; %d bad lines skipped%n",
+                    count(delivery, kafka.topics().events()).delivered(), count(delivery, kafka.topics().events()).sent(),
+                    count(delivery, kafka.topics().feedback()).delivered(), count(delivery, kafka.topics().feedback()).sent(),
+                    connection.bootstrapServers(), done.badLines());
+            throw new NotDeliveredException(String.format("%,d of %,d records were not delivered to the cluster (%s): %s",
+                    delivery.notDelivered(), delivery.sent(), connection.bootstrapServers(), delivery.firstError()),
+                    delivery.firstFailure());
         }
+        spec.commandLine().getOut().printf("produced %d events and %d feedback records to %s; %d bad lines skipped%n",
+                to == Target.feedback ? 0 : done.events(), done.feedback(), connection.bootstrapServers(), done.badLines());
         return 0;
+    }
+
+    /** Records were handed to the producer and the cluster did not confirm them; the cause is the first failure. */
+    static final class NotDeliveredException extends RuntimeException {
+        NotDeliveredException(String message, Throwable firstFailure) {
+            super(message, firstFailure);
+        }
+    }
+
+    /** How long closing the producer may take after a replay that did not stop on a failed record. */
+    private static final Duration CLOSE_BOUND = Duration.ofMillis(KafkaOptions.COMMAND_DELIVERY_TIMEOUT_MS);
+
+    private static Delivery.Count count(Delivery.Totals totals, String topic) {
+        return totals.byTopic().getOrDefault(topic, new Delivery.Count(0, 0, 0, null));
+    }
+
+    private Replay.Progress replay(KafkaProducer<String, byte[]> producer, SchemaRegistry registry, Replay.Options options,
+                                   ProgressLine line, BadLineReport bad, long started) throws java.io.IOException {
+        PrintStream err = System.err;
+        // Both schemas now, while the cluster answers: a first label far into the file must not wait on the registry.
+        if (options.writeEvents()) {
+            registry.register(Event.getClassSchema());
+        }
+        if (options.writeFeedback()) {
+            registry.register(Feedback.getClassSchema());
+        }
+        Replay replay = new Replay(options, AvroCodec.of(Event.class, registry), AvroCodec.of(Feedback.class, registry));
+        return replay.run(producer, new Replay.Listener() {
+            @Override
+            public void progress(Replay.Progress p) {
+                line.update(describe(p, started));
+            }
+
+            @Override
+            public void badLine(long lineNumber, String reason) {
+                bad.report(lineNumber, reason);
+            }
+
+            @Override
+            public void sorted(long rows, int runs) {
+                err.printf("sorted %,d rows by event time (%d run%s)%n", rows, runs, runs == 1 ? " in memory" : "s merged");
+            }
+        });
     }
 
     static double parseSpeedup(String text) {
@@ -147,9 +205,10 @@ final class ProduceCommand implements Callable<Integer> {
 
     private static String describe(Replay.Progress p, long startedNanos) {
         double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
-        return String.format("%s %3.0f%%  events %,d (%,.0f/s)  feedback %,d  bad %,d  event time %s",
+        return String.format("%s %3.0f%%  events %,d (%,.0f/s)  feedback %,d  bad %,d%s  event time %s",
                 ProgressLine.bar(p.fractionRead(), 20), p.fractionRead() * 100, p.events(), p.events() / seconds,
-                p.feedback(), p.badLines(), p.eventTime() == null ? "-" : p.eventTime());
+                p.feedback(), p.badLines(), p.failed() > 0 ? String.format("  NOT DELIVERED %,d", p.failed()) : "",
+                p.eventTime() == null ? "-" : p.eventTime());
     }
 
     /** The events and feedback producer; the connection's settings (security, timeouts) come first, then its own. */

@@ -23,6 +23,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Rows go in event-time order: sorted first when asked, otherwise checked in a first pass, so that an unsorted file
  * fails before anything is sent instead of replaying out of order.
  * Kafka record timestamps are the event and feedback times, so downstream event-time logic sees the data's clock.
+ * Every record is sent with a callback and counted ({@link Delivery}); once one has failed the replay sends nothing
+ * more (a cluster that is gone is not fed the rest of the file), gives the records in flight {@link #SETTLE} to be
+ * confirmed, and returns totals that count every record not confirmed then as failed.
  */
 public final class Replay {
 
@@ -119,9 +122,20 @@ public final class Replay {
         }
     }
 
-    /** Where a replay stands; also its final summary. */
+    /**
+     * Where a replay stands; also its final summary. {@code events} and {@code feedback} were handed to the producer;
+     * {@code delivery} says, per topic, how many the cluster confirmed and how many failed.
+     */
     public record Progress(long rows, long events, long feedback, long badLines, Instant eventTime, double fractionRead,
-                           long pendingFeedback) {
+                           long pendingFeedback, Delivery.Totals delivery) {
+
+        /**
+         * Records not delivered: those that failed so far; in the final summary of a replay stopped by a failure
+         * also those still unconfirmed when it stopped waiting, so that delivered and failed add up to the records sent.
+         */
+        public long failed() {
+            return delivery.failed();
+        }
     }
 
     /** May hold the replay before it moves its clock to an event's time (flow control); called on the replay thread. */
@@ -154,6 +168,18 @@ public final class Replay {
 
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+    /**
+     * After the first failed record, how long the replay waits for the producer to answer for the records in flight
+     * before it counts the rest as not delivered (a closed-down cluster never answers; a live one takes milliseconds).
+     */
+    public static final Duration SETTLE = Duration.ofSeconds(5);
+
+    /**
+     * When the producer has answered none of the records in flight for this long, the replay holds back until it
+     * answers (or they fail), instead of adding the rest of the file to a backlog for a cluster that is not there.
+     */
+    public static final Duration STALL = Duration.ofSeconds(10);
+
     private final Options options;
     private final AvroCodec<Event> events;
     private final AvroCodec<Feedback> feedbacks;
@@ -173,7 +199,9 @@ public final class Replay {
 
     /**
      * Runs the replay to the end of the file or the event limit, then delivers the feedback still pending (its labels
-     * would arrive later in event time), flushes, and returns the totals.
+     * would arrive later in event time), flushes, and returns the totals. When a record fails it stops at once instead
+     * (see the class comment): the totals then count as failed every record not confirmed, and the caller should close
+     * the producer without waiting ({@code close(Duration.ZERO)}) so that none of those is sent after all.
      */
     public Progress run(Producer<String, byte[]> producer, Listener listener) throws IOException {
         return run(producer, listener, Gate.OPEN);
@@ -192,8 +220,9 @@ public final class Replay {
         Instant clock = null;
         long lastReport = System.nanoTime();
         DisorderCheck order = new DisorderCheck(options.maxDisorder());
+        Delivery delivery = new Delivery();
         try (RowStream reader = rows(mapper, listener)) {
-            while (reader.hasNext() && (options.maxEvents() == 0 || eventCount < options.maxEvents())) {
+            while (!delivery.failing() && reader.hasNext() && (options.maxEvents() == 0 || eventCount < options.maxEvents())) {
                 RowReader.Row row = reader.next();
                 rows++;
                 if (!row.ok()) {
@@ -218,7 +247,13 @@ public final class Replay {
                     skipped++;
                     continue;
                 }
-                pacer.awaitTurn(time);
+                pacer.awaitTurn(time, delivery);
+                while (delivery.stalled(STALL) && !delivery.failing()) {
+                    LockSupport.parkNanos(Pacer.MAX_PARK_NANOS);
+                }
+                if (delivery.failing()) {
+                    break;
+                }
                 gate.awaitTurn(time);
                 if (options.liveLabelDelay() != null) {
                     time = Instant.now();
@@ -227,13 +262,16 @@ public final class Replay {
                         mapped.feedback().setFeedbackTime(time.plus(options.liveLabelDelay()));
                     }
                 }
-                while (!pending.isEmpty() && !pending.peek().getFeedbackTime().isAfter(time)) {
-                    send(producer, pending.poll(), listener);
+                while (!delivery.failing() && !pending.isEmpty() && !pending.peek().getFeedbackTime().isAfter(time)) {
+                    send(producer, delivery, pending.poll(), listener);
                     feedbackCount++;
+                }
+                if (delivery.failing()) {
+                    break;
                 }
                 if (options.writeEvents()) {
                     Event event = mapped.event();
-                    producer.send(new ProducerRecord<>(options.topics().events(), null, time.toEpochMilli(),
+                    delivery.send(producer, new ProducerRecord<>(options.topics().events(), null, time.toEpochMilli(),
                             event.getId(), events.encode(event)));
                     listener.eventSent(event);
                 }
@@ -244,17 +282,36 @@ public final class Replay {
                 clock = time;
                 if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS) {
                     lastReport = System.nanoTime();
-                    listener.progress(new Progress(rows, eventCount, feedbackCount, bad, clock, reader.fractionRead(), pending.size()));
+                    listener.progress(new Progress(rows, eventCount, feedbackCount, bad, clock, reader.fractionRead(),
+                            pending.size(), delivery.totals()));
                 }
             }
-            while (!pending.isEmpty()) {
-                send(producer, pending.poll(), listener);
+            while (!delivery.failing() && !pending.isEmpty()) {
+                send(producer, delivery, pending.poll(), listener);
                 feedbackCount++;
             }
-            producer.flush();
-            Progress done = new Progress(rows, eventCount, feedbackCount, bad, clock, reader.fractionRead(), 0);
+            if (delivery.failing()) {
+                // Waiting for a flush would wait out the delivery timeout of every batch still queued for a cluster
+                // that may be gone: a bounded wait, and what is unconfirmed then counts as not delivered.
+                awaitSettled(delivery);
+                delivery.abandon("no answer within " + SETTLE.toSeconds() + " s after the first failure");
+            } else {
+                // Bounded by the producer's delivery.timeout.ms; a record failing meanwhile is counted.
+                producer.flush();
+            }
+            Progress done = new Progress(rows, eventCount, feedbackCount, bad, clock, reader.fractionRead(), 0,
+                    delivery.totals());
             listener.progress(done);
             return done;
+        }
+    }
+
+    private static void awaitSettled(Delivery delivery) throws IOException {
+        try {
+            delivery.awaitSettled(SETTLE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the records in flight");
         }
     }
 
@@ -314,14 +371,15 @@ public final class Replay {
         return RowReader.open(options.data());
     }
 
-    private void send(Producer<String, byte[]> producer, Feedback feedback, Listener listener) {
-        producer.send(new ProducerRecord<>(options.topics().feedback(), null, feedback.getFeedbackTime().toEpochMilli(),
+    private void send(Producer<String, byte[]> producer, Delivery delivery, Feedback feedback, Listener listener) {
+        delivery.send(producer, new ProducerRecord<>(options.topics().feedback(), null, feedback.getFeedbackTime().toEpochMilli(),
                 feedback.getEventId(), feedbacks.encode(feedback)));
         listener.feedbackSent(feedback);
     }
 
     /** Holds the replay to event-time pacing and to a rate limit, whichever is slower. */
     private static final class Pacer {
+        private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
         private final double speedup;
         private final long nanosPerEvent;
         private long startNanos;
@@ -333,7 +391,8 @@ public final class Replay {
             this.nanosPerEvent = maxEventsPerSecond > 0 ? (long) (1e9 / maxEventsPerSecond) : 0;
         }
 
-        void awaitTurn(Instant eventTime) {
+        /** Waits for the event's turn, or until a record has failed (checked at least every 100 ms). */
+        void awaitTurn(Instant eventTime, Delivery delivery) {
             long now = System.nanoTime();
             if (startTime == null) {
                 startTime = eventTime;
@@ -353,8 +412,8 @@ public final class Replay {
                 due = Math.max(due, nextSlot);
                 nextSlot += nanosPerEvent;
             }
-            while (due - System.nanoTime() > 0) {
-                LockSupport.parkNanos(due - System.nanoTime());
+            while (due - System.nanoTime() > 0 && !delivery.failing()) {
+                LockSupport.parkNanos(Math.min(due - System.nanoTime(), MAX_PARK_NANOS));
             }
         }
     }

@@ -80,8 +80,9 @@ public final class KafkaOptions {
     /**
      * {@link #connection()} bounded for a short command: a cluster that is not there, or not reachable with these
      * settings (a plaintext client at a TLS listener, a wrong address), ends the command within seconds rather than
-     * after Kafka's default minute of retries. Authentication and authorization failures are not retried by Kafka at
-     * all. Settings of the {@code --kafka-config} file win.
+     * after Kafka's default minute of retries, and a producer's record that the cluster does not confirm fails after
+     * {@value #COMMAND_DELIVERY_TIMEOUT_MS} ms instead of two minutes. Authentication and authorization failures are
+     * not retried by Kafka at all. Settings of the {@code --kafka-config} file win.
      */
     public KafkaConnection commandConnection() {
         KafkaConnection connection = connection();
@@ -93,11 +94,15 @@ public final class KafkaOptions {
         int request = Integer.parseInt(settings.get(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG));
         settings.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 String.valueOf(Math.max(COMMAND_API_TIMEOUT_MS, request)));
+        // The producer refuses a delivery timeout below its request timeout plus linger.ms (the factory's are small).
+        settings.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                String.valueOf(Math.max(COMMAND_DELIVERY_TIMEOUT_MS, request + 1_000)));
         return new KafkaConnection(connection.bootstrapServers(), settings);
     }
 
     static final int COMMAND_REQUEST_TIMEOUT_MS = 10_000;
     static final int COMMAND_API_TIMEOUT_MS = 15_000;
+    public static final int COMMAND_DELIVERY_TIMEOUT_MS = 30_000;
 
     /** Admin client settings of {@link #commandConnection()}. */
     public Map<String, Object> adminConfig() {
