@@ -67,6 +67,28 @@ public final class FeedbackCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration maxPredictionLag;
 
+    @Option(names = "--max-ahead-of-wall-clock", defaultValue = TimeBounds.DEFAULT_MAX_AHEAD_OF_WALL_CLOCK_TEXT,
+            paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Features, predictions and labels timed further than this ahead of the wall clock (or not after "
+                    + "1970-01-01) go to the dead-letter topic (TIME_OUT_OF_BOUNDS) and move no clock; history of any age "
+                    + "passes; forever: no bound (default: ${DEFAULT-VALUE}).")
+    Duration maxAheadOfWallClock;
+
+    @Option(names = "--max-label-before-event", defaultValue = TimeBounds.DEFAULT_MAX_LABEL_BEFORE_EVENT_TEXT,
+            paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Labels timed further than this before their event go to the dead-letter topic "
+                    + "(LABEL_BEFORE_EVENT); forever: not checked (default: ${DEFAULT-VALUE}).")
+    Duration maxLabelBeforeEvent;
+
+    @Option(names = "--max-clock-jump", defaultValue = TimeBounds.DEFAULT_MAX_CLOCK_JUMP_TEXT, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Records timed further than this ahead of their own path (the newest time of the task's "
+                    + "features, predictions or labels) go to the dead-letter topic (TIME_JUMP). Such records move no "
+                    + "clock, so a legitimate gap longer than this (a producer down, live data after a replay) would "
+                    + "dead-letter that path for good: set it only for replays of history without such gaps; forever: "
+                    + "no bound (default: ${DEFAULT-VALUE}).")
+    Duration maxClockJump;
+
     @Option(names = "--policy", defaultValue = FeedbackPolicy.STANDARD, paramLabel = "POLICY",
             description = "Default feedback policy: first|last|sum|max[,default=<label>|,no-example] (default: ${DEFAULT-VALUE}).")
     String policy;
@@ -172,7 +194,8 @@ public final class FeedbackCommand implements Callable<Integer> {
         Duration window = required(this.window, "--window");
         JoinSettings join = new JoinSettings(window, required(grace, "--grace"),
                 lateRetention == null ? window : lateRetention, policies,
-                required(maxFeedbackLag, "--max-feedback-lag"), required(maxPredictionLag, "--max-prediction-lag"));
+                required(maxFeedbackLag, "--max-feedback-lag"), required(maxPredictionLag, "--max-prediction-lag"),
+                new TimeBounds(maxAheadOfWallClock, maxLabelBeforeEvent, maxClockJump));
         QualitySettings quality = new QualitySettings(qualityCount, required(qualityTime, "--quality-time"), threshold,
                 aucBins, calibrationBins, driftDelta, driftLambda, QualitySettings.DEFAULT_DRIFT_MIN_SAMPLES, qualityPanes,
                 QualityTasks.parse(withSpecTasks()));

@@ -54,7 +54,7 @@ public final class FeedbackTopology {
         Topics topics = options.topics();
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> keys = Serdes.String();
-        EventTimeExtractor eventTime = new EventTimeExtractor();
+        EventTimeExtractor eventTime = new EventTimeExtractor(options.join().timeBounds());
 
         KStream<String, Object> features = builder.stream(topics.features(),
                 input(FeatureVector.class, registry, eventTime).withName("features"));
@@ -136,7 +136,8 @@ public final class FeedbackTopology {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, String, Object> get() {
-                return new JoinProcessor(options.join(), options.punctuateEvery(), options.applicationId(), metrics);
+                return new JoinProcessor(options.join(), options.quality().tasks(), options.topics().feedback(),
+                        options.punctuateEvery(), options.applicationId(), metrics);
             }
 
             @Override

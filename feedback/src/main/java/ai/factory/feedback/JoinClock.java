@@ -89,6 +89,24 @@ final class JoinClock {
         return isKnown() && now() > time;
     }
 
+    /** The features path's time: the newest event time of its feature vectors, {@link #UNKNOWN} before any. */
+    long featuresTime() {
+        load();
+        return features;
+    }
+
+    /** The predictions path's time, {@link #UNKNOWN} before any prediction. */
+    long predictionsTime() {
+        load();
+        return predictions;
+    }
+
+    /** The feedback path's time: the newest feedback time of its labels, {@link #UNKNOWN} before any. */
+    long feedbackTime() {
+        load();
+        return feedback;
+    }
+
     /** The features path reached {@code eventTime}; returns whether the join clock moved. */
     boolean featuresAt(long eventTime) {
         load();

@@ -13,10 +13,12 @@ import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.policy.Label;
 import ai.factory.feedback.policy.ReceivedFeedback;
 import ai.factory.feedback.quality.Outcome;
+import ai.factory.feedback.quality.QualityTasks;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Feedback;
 import ai.factory.records.LabeledExample;
 import ai.factory.records.Prediction;
+import ai.factory.records.QualityTask;
 import ai.factory.records.Rejected;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -42,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * ({@code feedback_time > event_time + window}), or because it came after its window had closed: out of order, more
  * than {@code grace} behind the newest label.
  *
+ * <p>Records are checked before they touch the clock: a time the {@link TimeBounds} do not believe (dated years ahead,
+ * unset, a jump, a label long before its event) and a label out of its model's range (a binary model's label is 0 or
+ * 1; any label must be finite) go to the dead-letter topic with their {@link RejectReason} and move nothing. A label's
+ * event time and model are known only once its served records are in: a label that came before them is checked when
+ * they come (or, without a prediction, against the fallback task when its window closes).
+ *
  * <p>Emits {@link LabeledExample}s, late or unmatched {@link Feedback}, {@link Rejected} input and
  * {@link Outcome}s for the quality side. State lives in three stores: the join state by event id, an index by
  * due time, and the join clock. Windows are closed in {@code process} whenever the join clock moves (a sweep
@@ -63,6 +71,11 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
     private final long window;
     private final long grace;
     private final long lateRetention;
+    private final TimeBounds bounds;
+    private final QualityTasks tasks;
+    /** Every model binary: a label's range is known before its model is. */
+    private final boolean allBinary;
+    private final String feedbackTopic;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, JoinState> joins;
     private KeyValueStore<String, String> due;
@@ -77,10 +90,18 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
     private long sweptThrough;
 
     /**
-     * @param sweepEvery how far the join clock moves between two sweeps of the due index
+     * @param tasks         binary or regression per model: the range a label must lie in
+     * @param feedbackTopic where labels are read from (named in the dead letters of labels checked after they were read)
+     * @param sweepEvery    how far the join clock moves between two sweeps of the due index
      */
-    JoinProcessor(JoinSettings settings, Duration sweepEvery, String applicationId, FeedbackMetrics metrics) {
+    JoinProcessor(JoinSettings settings, QualityTasks tasks, String feedbackTopic, Duration sweepEvery, String applicationId,
+                  FeedbackMetrics metrics) {
         this.settings = settings;
+        this.bounds = settings.timeBounds();
+        this.tasks = tasks;
+        this.allBinary = tasks.fallback() == QualityTask.BINARY
+                && tasks.byModel().values().stream().allMatch(t -> t == QualityTask.BINARY);
+        this.feedbackTopic = feedbackTopic;
         this.sweepEvery = Math.max(1, sweepEvery.toMillis());
         this.applicationId = applicationId;
         this.metrics = metrics;
@@ -109,35 +130,41 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
             return;
         }
         if (value == null) {
-            reject(id, "EMPTY", "null value where a record was expected", record.timestamp());
+            reject(id, RejectReason.EMPTY, "null value where a record was expected", record.timestamp());
             return;
         }
         if (id == null) {
-            reject(null, "MISSING_KEY", "record has no key (the event id)", record.timestamp());
+            reject(null, RejectReason.MISSING_KEY, "record has no key (the event id)", record.timestamp());
             return;
         }
+        long wallClock = context.currentSystemTimeMs();
         if (value instanceof FeatureVector f) {
-            if (sameId(id, f.getEventId(), record)) {
+            if (sameId(id, f.getEventId(), record)
+                    && believed(id, bounds.check("event_time", f.getEventTime().toEpochMilli(), wallClock,
+                            clock.featuresTime()), record)) {
                 served(id, f, null, record.timestamp());
             }
         } else if (value instanceof Prediction p) {
             if (sameId(id, p.getEventId(), record)) {
                 if (!Double.isFinite(p.getScore())) {
-                    reject(id, "NOT_FINITE", "prediction score is " + p.getScore(), record.timestamp());
-                } else {
+                    reject(id, RejectReason.NOT_FINITE, "prediction score is " + p.getScore(), record.timestamp());
+                } else if (believed(id, bounds.check("event_time", p.getEventTime().toEpochMilli(), wallClock,
+                        clock.predictionsTime()), record)) {
                     served(id, null, p, record.timestamp());
                 }
             }
         } else if (value instanceof Feedback f) {
             if (sameId(id, f.getEventId(), record)) {
                 if (!Double.isFinite(f.getLabel())) {
-                    reject(id, "NOT_FINITE", "feedback label is " + f.getLabel(), record.timestamp());
-                } else {
+                    reject(id, RejectReason.NOT_FINITE, "feedback label is " + f.getLabel(), record.timestamp());
+                } else if (believed(id, bounds.check("feedback_time", f.getFeedbackTime().toEpochMilli(), wallClock,
+                        clock.feedbackTime()), record)) {
                     feedback(id, f, record.timestamp());
                 }
             }
         } else {
-            reject(id, "UNEXPECTED_TYPE", "unexpected record type " + value.getClass().getSimpleName(), record.timestamp());
+            reject(id, RejectReason.UNEXPECTED_TYPE, "unexpected record type " + value.getClass().getSimpleName(),
+                    record.timestamp());
         }
     }
 
@@ -145,7 +172,17 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         if (key.equals(valueId)) {
             return true;
         }
-        reject(key, "KEY_MISMATCH", "key '" + key + "' differs from the record's event id '" + valueId + "'", record.timestamp());
+        reject(key, RejectReason.KEY_MISMATCH, "key '" + key + "' differs from the record's event id '" + valueId + "'",
+                record.timestamp());
+        return false;
+    }
+
+    /** True without a violation; else dead-letters the record (before it moved any clock) and returns false. */
+    private boolean believed(String id, Violation violation, Record<String, Object> record) {
+        if (violation == null) {
+            return true;
+        }
+        reject(id, violation.code(), violation.reason(), record.timestamp());
         return false;
     }
 
@@ -176,10 +213,50 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
             metrics.ignored.increment();
             return;
         }
+        screenWaitingFeedback(id, state, taskIfKnown(state), timestamp);
         if (before == JoinState.UNKNOWN) {
             dropFeedbackAfterWindow(id, state, timestamp);
         }
         update(id, state, timestamp);
+    }
+
+    /**
+     * Dead-letters the labels that came before their event's served records and, now that the event's time or model
+     * is known, cannot be right: timed too long before the event, or outside the model's range ({@code task}; null
+     * while the model is unknown and not every model is binary).
+     */
+    private void screenWaitingFeedback(String id, JoinState state, QualityTask task, long timestamp) {
+        Iterator<ReceivedFeedback> it = state.feedback.iterator();
+        while (it.hasNext()) {
+            ReceivedFeedback f = it.next();
+            Violation v = labelViolation(f.label(), f.time(), state.eventTime(), task);
+            if (v != null) {
+                it.remove();
+                rejectRead(id, v, timestamp);
+            }
+        }
+    }
+
+    /** Why a (finite) label cannot be about this event, as far as its event time and task are known; or null. */
+    private Violation labelViolation(double label, long feedbackTime, long eventTime, QualityTask task) {
+        if (eventTime != JoinState.UNKNOWN) {
+            Violation v = bounds.checkLabel(feedbackTime, eventTime);
+            if (v != null) {
+                return v;
+            }
+        }
+        if (task == QualityTask.BINARY && label != 0.0 && label != 1.0) {
+            return new Violation(RejectReason.LABEL_OUT_OF_RANGE, "label " + label + " of a binary model is neither 0 nor 1");
+        }
+        return null;
+    }
+
+    /** The task that decides a label's range for {@code state}: its model's, or null while that is unknown. */
+    private QualityTask taskIfKnown(JoinState state) {
+        if (state != null && state.prediction != null) {
+            return tasks.of(state.prediction.getModelName());
+        }
+        return allBinary ? QualityTask.BINARY : null;
     }
 
     /**
@@ -210,6 +287,14 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
     /** A label arrived: it moves the feedback path's time, then joins its event's state (or is late). */
     private void feedback(String id, Feedback feedback, long timestamp) {
         long time = feedback.getFeedbackTime().toEpochMilli();
+        // The event's time and model do not change once known, whatever the clock does to its state.
+        JoinState known = joins.get(id);
+        Violation invalid = labelViolation(feedback.getLabel(), time,
+                known == null ? JoinState.UNKNOWN : known.eventTime(), taskIfKnown(known));
+        if (invalid != null) {
+            reject(id, invalid.code(), invalid.reason(), timestamp);
+            return;
+        }
         if (clock.feedbackAt(time)) {
             sweepIfDue();
         }
@@ -326,6 +411,10 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
             return null;
         }
         if (state.status == JoinState.Status.OPEN) {
+            if (state.prediction == null && !allBinary) {
+                // Nobody scored the event: its labels are judged as the fallback task's.
+                screenWaitingFeedback(id, state, tasks.fallback(), dueAt);
+            }
             FeedbackPolicy policy = settings.policies().forModel(state.modelName());
             long windowEnd = dueAt - grace;
             if (state.feedback.isEmpty()) {
@@ -401,6 +490,27 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
 
     private void reject(String id, String code, String reason, long timestamp) {
         reject(id, code, reason, null, timestamp);
+    }
+
+    /**
+     * Dead-letters a label that was read earlier and kept in the join state: its source is the feedback topic on this
+     * task's partition, at an offset no longer known (-1).
+     */
+    private void rejectRead(String id, Violation violation, long timestamp) {
+        RecordMetadata current = context.recordMetadata().orElse(null);
+        int partition = current == null ? -1 : current.partition();
+        String reason = violation.reason() + " (checked once its event's served records came; the label was read earlier)";
+        Rejected rejected = Rejected.newBuilder()
+                .setEventId(id).setReasonCode(violation.code()).setReason(reason)
+                .setSourceTopic(feedbackTopic).setSourcePartition(partition).setSourceOffset(-1L)
+                .setOriginal(null)
+                .setRejectedAt(Instant.now())
+                .setRejectedBy(applicationId)
+                .build();
+        log.warn("Dead-lettering a label of event {} read earlier from {}-{}: {} ({})", id, feedbackTopic, partition,
+                violation.code(), reason);
+        metrics.deadLetter(violation.code());
+        context.forward(new Record<>(id, (Object) rejected, timestamp));
     }
 
     private void reject(String id, String code, String reason, byte[] original, long timestamp) {

@@ -1,6 +1,7 @@
 package ai.factory.feedback;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.options.DurationConverter;
@@ -26,9 +27,11 @@ import ai.factory.options.DurationConverter;
  *                         windows close without their prediction only once the features are this far past them, so a
  *                         model without a scorer still gets its examples and the state stays bounded. Zero: the join
  *                         does not wait for predictions at all (windows close on features and labels alone)
+ * @param timeBounds       which record times the join believes; records with other times are dead-lettered before
+ *                         they move any clock
  */
 public record JoinSettings(Duration window, Duration grace, Duration lateRetention, FeedbackPolicies policies,
-                           Duration maxFeedbackLag, Duration maxPredictionLag) {
+                           Duration maxFeedbackLag, Duration maxPredictionLag, TimeBounds timeBounds) {
 
     /** Default bound on how far labels may trail the features: a week. */
     public static final String DEFAULT_MAX_FEEDBACK_LAG_TEXT = "7d";
@@ -52,6 +55,12 @@ public record JoinSettings(Duration window, Duration grace, Duration lateRetenti
         this(window, grace, lateRetention, policies, maxFeedbackLag, DEFAULT_MAX_PREDICTION_LAG);
     }
 
+    /** With the default {@link TimeBounds#defaults()}. */
+    public JoinSettings(Duration window, Duration grace, Duration lateRetention, FeedbackPolicies policies,
+                        Duration maxFeedbackLag, Duration maxPredictionLag) {
+        this(window, grace, lateRetention, policies, maxFeedbackLag, maxPredictionLag, TimeBounds.defaults());
+    }
+
     public JoinSettings {
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("window must be positive");
@@ -65,10 +74,16 @@ public record JoinSettings(Duration window, Duration grace, Duration lateRetenti
         if (maxPredictionLag.isNegative()) {
             throw new IllegalArgumentException("max prediction lag must not be negative");
         }
+        Objects.requireNonNull(timeBounds, "timeBounds");
     }
 
     /** These settings with another bound on how far predictions may trail the features. */
     public JoinSettings withMaxPredictionLag(Duration lag) {
-        return new JoinSettings(window, grace, lateRetention, policies, maxFeedbackLag, lag);
+        return new JoinSettings(window, grace, lateRetention, policies, maxFeedbackLag, lag, timeBounds);
+    }
+
+    /** These settings with other bounds on the record times the join believes. */
+    public JoinSettings withTimeBounds(TimeBounds bounds) {
+        return new JoinSettings(window, grace, lateRetention, policies, maxFeedbackLag, maxPredictionLag, bounds);
     }
 }

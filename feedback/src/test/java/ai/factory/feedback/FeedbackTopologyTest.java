@@ -17,6 +17,7 @@ import java.util.Random;
 import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.QualitySettings;
+import ai.factory.feedback.quality.QualityTasks;
 import ai.factory.records.Feedback;
 import ai.factory.records.LabeledExample;
 import ai.factory.records.QualityReport;
@@ -174,8 +175,10 @@ class FeedbackTopologyTest {
 
     @Test
     void lastSumAndMaxCombineEveryFeedbackOfTheWindow() {
+        // Labels 1, 3 and 2: a regression model's (a binary model's labels are 0 or 1).
+        QualitySettings regression = QualitySettings.defaults().withTasks(QualityTasks.parse(List.of("m=regression")));
         for (var expected : Map.of("last", 2.0, "sum", 6.0, "max", 3.0, "first", 1.0).entrySet()) {
-            try (Harness h = harness(expected.getKey())) {
+            try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse(expected.getKey())), regression)) {
                 h.served("e1", T0, 0.4, "m", 1);
                 h.label("e1", 1.0, T0 + 1);
                 h.label("e1", 3.0, T0 + 2);

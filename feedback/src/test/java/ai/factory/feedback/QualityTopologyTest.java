@@ -264,7 +264,10 @@ class QualityTopologyTest {
     @Test
     void timeWindowsWaitForLabelsTheJoinHasNotReadYet() {
         QualitySettings settings = QualitySettings.defaults().withCountWindow(1_000_000).withTimeWindow(Duration.ofHours(1)).withPanes(1);
-        try (Harness h = new Harness(state, FeedbackPolicies.of(FeedbackPolicy.parse("first")), settings)) {
+        // The label that moves the labels path is timed 3 h before its event ("ahead"): allowed here, not by default.
+        JoinSettings join = Harness.featuresAndLabelsClock(new JoinSettings(Harness.WINDOW, Duration.ZERO, Harness.WINDOW,
+                FeedbackPolicies.of(FeedbackPolicy.parse("first")))).withTimeBounds(new TimeBounds(Duration.ofDays(1), null, null));
+        try (Harness h = new Harness(state, join, settings)) {
             for (int i = 0; i < 40; i++) {
                 h.served("e" + i, T0 + i * 2 * MINUTE, 0.7, "m", 1);
             }

@@ -81,6 +81,12 @@ public final class IngestArguments {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration dedupTtl;
 
+    @Option(names = "--max-ahead-of-wall-clock", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Events and feedback timed further than this ahead of the wall clock go to events.dlq "
+                    + "(TIME_OUT_OF_BOUNDS) and never reach the watermarks; history of any age after the spec's earliest "
+                    + "time passes (default: the spec's limits.max_ahead_of_wall_clock, 1d unless it says otherwise).")
+    Duration maxAheadOfWallClock;
+
     @Option(names = "--bounded", description = "Stop at the end offsets present at start (replays, backfills, benchmarks).")
     boolean bounded;
 
@@ -115,7 +121,7 @@ public final class IngestArguments {
             return new IngestOptions(kafka.connection(), prefix, spec, parallelism, exactlyOnce, checkpointInterval,
                     checkpointDir, registry, prefix + group,
                     outOfOrderness, idleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming,
-                    bufferTimeout, linger);
+                    bufferTimeout, linger, maxAheadOfWallClock);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage(), e);
         }

@@ -89,6 +89,9 @@ public final class IngestJob {
     /** Adds the job to {@code env} (and applies {@link #configuration}); returns the layout of the vectors it writes. */
     public static FeatureLayout build(StreamExecutionEnvironment env, IngestOptions options) {
         FeatureSpec spec = FeatureSpecParser.load(options.specLocation());
+        if (options.maxAheadOfWallClock() != null) {
+            spec = spec.withLimits(spec.limits().withMaxAheadOfWallClock(options.maxAheadOfWallClock()));
+        }
         FeatureLayout layout = FeatureLayout.of(spec);
         env.configure(configuration(options));
         env.setParallelism(options.parallelism());

@@ -35,13 +35,17 @@ import ai.factory.topics.Topics;
  * @param bufferTimeout      longest a record waits in a Flink network buffer before it is sent to the next operator
  *                           ({@code execution.buffer-timeout.interval}); lower is less latency, more flushes
  * @param sinkLinger         the Kafka sinks' {@code linger.ms}: how long a producer waits to fill a batch
+ * @param maxAheadOfWallClock events and feedback timed further than this ahead of the wall clock are dead-lettered
+ *                           ({@code TIME_OUT_OF_BOUNDS}) before they reach the watermarks; null: the spec's
+ *                           {@code limits.max_ahead_of_wall_clock}
  */
 public record IngestOptions(KafkaConnection kafka, String topicPrefix, String specLocation, int parallelism,
                             boolean exactlyOnce, Duration checkpointInterval, String checkpointDir,
                             SchemaRegistryAddress registry, String groupId, Duration maxOutOfOrderness,
                             Duration sourceIdleness, Duration dedupTtl, boolean bounded, String restoreFrom,
                             int restartAttempts, Duration restartDelay, FeatureTiming featureTiming,
-                            Duration bufferTimeout, Duration sinkLinger) implements Serializable {
+                            Duration bufferTimeout, Duration sinkLinger, Duration maxAheadOfWallClock)
+        implements Serializable {
 
     // The defaults, each written once: the command line shows them and defaults() uses them.
     public static final String DEFAULT_SPEC = "classpath:specs/flights.json";
@@ -82,6 +86,21 @@ public record IngestOptions(KafkaConnection kafka, String topicPrefix, String sp
         requireNotNegative("buffer timeout", bufferTimeout);
         requireNotNegative("sink linger", sinkLinger);
         Objects.requireNonNull(featureTiming, "featureTiming");
+        if (maxAheadOfWallClock != null) {
+            requireNotNegative("tolerance ahead of the wall clock", maxAheadOfWallClock);
+        }
+    }
+
+    /** With the spec's tolerance ahead of the wall clock. */
+    public IngestOptions(KafkaConnection kafka, String topicPrefix, String specLocation, int parallelism,
+                         boolean exactlyOnce, Duration checkpointInterval, String checkpointDir,
+                         SchemaRegistryAddress registry, String groupId, Duration maxOutOfOrderness,
+                         Duration sourceIdleness, Duration dedupTtl, boolean bounded, String restoreFrom,
+                         int restartAttempts, Duration restartDelay, FeatureTiming featureTiming,
+                         Duration bufferTimeout, Duration sinkLinger) {
+        this(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry,
+                groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay,
+                featureTiming, bufferTimeout, sinkLinger, null);
     }
 
     /**
@@ -126,67 +145,72 @@ public record IngestOptions(KafkaConnection kafka, String topicPrefix, String sp
      */
     public IngestOptions withTopicPrefix(String v) {
         String group = v + groupId.substring(topicPrefix.length());
-        return new IngestOptions(kafka, v, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, group, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, v, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, group, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withSpecLocation(String v) {
-        return new IngestOptions(kafka, topicPrefix, v, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, v, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withParallelism(int v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, v, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, v, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withExactlyOnce(boolean v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, v, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, v, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withCheckpointInterval(Duration v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, v, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, v, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withCheckpointDir(String v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, v, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, v, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withRegistry(SchemaRegistryAddress v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, v, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, v, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withGroupId(String v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, v, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, v, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withMaxOutOfOrderness(Duration v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, v, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, v, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withSourceIdleness(Duration v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, v, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, v, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withDedupTtl(Duration v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, v, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, v, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withBounded(boolean v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, v, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, v, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withRestoreFrom(String v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, v, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, v, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withRestarts(int attempts, Duration delay) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, attempts, delay, featureTiming, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, attempts, delay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withFeatureTiming(FeatureTiming v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, v, bufferTimeout, sinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, v, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     /** The network buffer timeout of the job and the linger of its Kafka sinks. */
     public IngestOptions withLatency(Duration newBufferTimeout, Duration newSinkLinger) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, newBufferTimeout, newSinkLinger);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, newBufferTimeout, newSinkLinger, maxAheadOfWallClock);
+    }
+
+    /** Dead-letters events and feedback timed further than {@code v} ahead of the wall clock; null: the spec's limit. */
+    public IngestOptions withMaxAheadOfWallClock(Duration v) {
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, v);
     }
 }

@@ -29,6 +29,11 @@ public record FeatureSpec(String name, int version, int sparseBuckets, ZoneId ti
         return features.stream().filter(f -> f.name().equals(featureName)).findFirst().orElse(null);
     }
 
+    /** This spec with other limits (the features are the same). */
+    public FeatureSpec withLimits(Limits other) {
+        return new FeatureSpec(name, version, sparseBuckets, timeZone, attributes, other, features, model);
+    }
+
     /** "name v3", the way logs and dead letters name the spec. */
     public String label() {
         return name + " v" + version;

@@ -81,6 +81,10 @@ public final class EventValidator implements Serializable {
         if (time == null) {
             return new Violation(ReasonCode.MISSING_FIELD, field + " is missing");
         }
+        if (time.toEpochMilli() <= 0) {
+            // Whatever the spec's earliest time: epoch 0 or before is an unset or garbled time, never an event's.
+            return new Violation(ReasonCode.TIME_OUT_OF_BOUNDS, field + " " + time + " is not after " + Instant.EPOCH);
+        }
         if (time.isBefore(limits.earliestEventTime())) {
             return new Violation(ReasonCode.TIME_OUT_OF_BOUNDS,
                     field + " " + time + " is before the earliest accepted " + limits.earliestEventTime());

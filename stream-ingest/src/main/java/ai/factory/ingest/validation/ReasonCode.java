@@ -10,7 +10,10 @@ public enum ReasonCode {
     WRONG_TYPE,
     /** A number is NaN or infinite, or a transform made it so. */
     NOT_FINITE,
-    /** The event time lies outside the accepted bounds. */
+    /**
+     * The event or feedback time lies outside the accepted bounds: not after 1970-01-01, before the spec's earliest
+     * time, or further ahead of the wall clock than its tolerance. Such a record never reaches the watermarks.
+     */
     TIME_OUT_OF_BOUNDS,
     /** The record, its attribute count or one of its strings exceeds a limit. */
     TOO_LARGE

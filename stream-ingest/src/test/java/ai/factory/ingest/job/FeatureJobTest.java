@@ -98,7 +98,7 @@ class FeatureJobTest {
 
     @Test
     void everyGoodEventGetsExactlyOneVectorOfTheSpec() {
-        assertThat(features).containsOnlyKeys("a1", "b1", "a2", "a3", "a4", "a5");
+        assertThat(features).containsOnlyKeys("a1", "b1", "a2", "a3", "a4", "a5", "b2");
         FeatureVector a1 = features.get("a1");
         assertThat(a1.getSpecName()).isEqualTo("test");
         assertThat(a1.getSpecVersion()).isEqualTo(3);
@@ -170,6 +170,17 @@ class FeatureJobTest {
     }
 
     @Test
+    void anEventDatedAheadMovesNoWatermark() {
+        // b2 was read after an event dated 2100 on its partition: dead-lettered before the watermark generator, it left
+        // the watermark where it was, so b2 is neither late nor dropped (b1, its key's only other event, is out of its
+        // window).
+        FeatureVector b2 = features.get("b2");
+        assertThat(b2).isNotNull();
+        assertThat(b2.getLate()).isFalse();
+        assertWindow("b2", 0, 0, 0);
+    }
+
+    @Test
     void eachKindOfInvalidInputLandsInTheDeadLetterTopicWithItsReason() {
         Map<String, String> byId = rejected.stream().filter(r -> r.getEventId() != null)
                 .collect(Collectors.toMap(Rejected::getEventId, Rejected::getReasonCode));
@@ -180,6 +191,7 @@ class FeatureJobTest {
                 "bad-log", "NOT_FINITE",
                 "bad-old", "TIME_OUT_OF_BOUNDS",
                 "bad-future", "TIME_OUT_OF_BOUNDS",
+                "bad-2100", "TIME_OUT_OF_BOUNDS",
                 "bad-long", "TOO_LARGE"));
         List<Rejected> anonymous = rejected.stream().filter(r -> r.getEventId() == null).toList();
         assertThat(anonymous).extracting(Rejected::getReasonCode)
@@ -259,6 +271,10 @@ class FeatureJobTest {
             sendEvent(io, t, events, event("bad-log", T0, "A", -2L, null));
             sendEvent(io, t, events, event("bad-old", Instant.parse("1999-01-01T00:00:00Z"), "A", 1L, null));
             sendEvent(io, t, events, event("bad-future", Instant.now().plus(Duration.ofDays(2)), "A", 1L, null));
+            // On one partition (one Kafka key), an event dated 2100, then one after it: the watermark never saw the
+            // first, so the second is on time.
+            io.send(t.events(), "b2", events.encode(event("bad-2100", Instant.parse("2100-01-01T00:00:00Z"), "A", 1L, null)));
+            io.send(t.events(), "b2", events.encode(event("b2", T0.plus(Duration.ofMinutes(20)), "B", 4L, null)));
             sendEvent(io, t, events, event("bad-long", T0, "A", 1L, "c".repeat(40)));
             Map<String, Object> huge = new HashMap<>(Map.of("k", "A", "x", 1L, "c", "c"));
             for (int i = 0; i < 5; i++) {

@@ -46,6 +46,13 @@ class IngestArgumentsTest {
     }
 
     @Test
+    void theToleranceAheadOfTheWallClockIsTheSpecsUnlessGiven() {
+        assertThat(IngestArguments.parse("--bootstrap", "host:9092").maxAheadOfWallClock()).isNull();
+        assertThat(IngestArguments.parse("--bootstrap", "host:9092", "--max-ahead-of-wall-clock", "2h").maxAheadOfWallClock())
+                .isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
     void theConsumerGroupAndTransactionalIdsStartWithThePrefix() {
         IngestOptions options = IngestArguments.parse("--prefix", "team.");
         assertThat(options.groupId()).isEqualTo("team." + IngestOptions.DEFAULT_GROUP_ID);

@@ -7,9 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import ai.factory.ingest.Events;
+import ai.factory.ingest.spec.FeatureSpec;
 import ai.factory.ingest.spec.FeatureSpecParser;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +52,29 @@ class EventValidatorTest {
         assertThat(validator.check(Events.feedback("e", 1, T0), now)).isNull();
         assertThat(validator.check(Events.feedback("", 1, T0), now).code()).isEqualTo(ReasonCode.MISSING_FIELD);
         assertThat(validator.check(Events.feedback("e", Double.NaN, T0), now).code()).isEqualTo(ReasonCode.NOT_FINITE);
+    }
+
+    @Test
+    void historyOfAnyAgePassesButAnUnsetOrFutureTimeIsOutOfBounds() {
+        // The default limits: earliest 1970-01-01, a day ahead of the wall clock.
+        FeatureSpec spec = FeatureSpecParser.parse("""
+                {"name": "m", "version": 1, "attributes": {"k": {"type": "string"}},
+                 "features": [{"name": "k", "kind": "categorical", "attribute": "k"}]}""");
+        EventValidator defaults = new EventValidator(spec);
+        assertThat(defaults.check(Events.event("replay", Instant.parse("2001-01-01T00:00:00Z"), Map.of("k", "A")), now)).isNull();
+        assertThat(defaults.check(Events.event("soon", Instant.ofEpochMilli(now).plus(Duration.ofHours(23)), Map.of("k", "A")),
+                now)).isNull();
+        for (Instant absurd : List.of(Instant.EPOCH, Instant.ofEpochMilli(-1), Instant.ofEpochMilli(now).plus(Duration.ofDays(2)),
+                Instant.parse("2100-01-01T00:00:00Z"))) {
+            Violation v = defaults.check(Events.event("e", absurd, Map.of("k", "A")), now);
+            assertThat(v).as("event at %s", absurd).isNotNull();
+            assertThat(v.code()).isEqualTo(ReasonCode.TIME_OUT_OF_BOUNDS);
+            assertThat(defaults.check(Events.feedback("e", 1, absurd), now).code()).isEqualTo(ReasonCode.TIME_OUT_OF_BOUNDS);
+        }
+
+        EventValidator tighter = new EventValidator(spec.withLimits(spec.limits().withMaxAheadOfWallClock(Duration.ofHours(1))));
+        assertThat(tighter.check(Events.event("soon", Instant.ofEpochMilli(now).plus(Duration.ofHours(2)), Map.of("k", "A")),
+                now).code()).isEqualTo(ReasonCode.TIME_OUT_OF_BOUNDS);
     }
 
     private ReasonCode code(ai.factory.records.Event event) {
