@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
+import ai.factory.deadletter.DeadLetters;
 import ai.factory.feedback.policy.Combine;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.policy.Label;
@@ -20,6 +21,7 @@ import ai.factory.records.LabeledExample;
 import ai.factory.records.Prediction;
 import ai.factory.records.QualityTask;
 import ai.factory.records.Rejected;
+import ai.factory.serde.RecordSource;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -500,34 +502,22 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         RecordMetadata current = context.recordMetadata().orElse(null);
         int partition = current == null ? -1 : current.partition();
         String reason = violation.reason() + " (checked once its event's served records came; the label was read earlier)";
-        Rejected rejected = Rejected.newBuilder()
-                .setEventId(id).setReasonCode(violation.code()).setReason(reason)
-                .setSourceTopic(feedbackTopic).setSourcePartition(partition).setSourceOffset(-1L)
-                .setOriginal(null)
-                .setRejectedAt(Instant.now())
-                .setRejectedBy(applicationId)
-                .build();
-        log.warn("Dead-lettering a label of event {} read earlier from {}-{}: {} ({})", id, feedbackTopic, partition,
-                violation.code(), reason);
+        Rejected rejected = DeadLetters.rejected(id, violation.code(), reason,
+                new RecordSource(feedbackTopic, partition, -1L), (byte[]) null, Instant.now(), applicationId);
+        log.warn("Dead-lettering a label of event {} read earlier from {}-{}: {} ({})", rejected.getEventId(),
+                feedbackTopic, partition, violation.code(), reason);
         metrics.deadLetter(violation.code());
-        context.forward(new Record<>(id, (Object) rejected, timestamp));
+        context.forward(new Record<>(rejected.getEventId(), (Object) rejected, timestamp));
     }
 
     private void reject(String id, String code, String reason, byte[] original, long timestamp) {
-        RecordMetadata source = context.recordMetadata().orElse(null);
-        Rejected rejected = Rejected.newBuilder()
-                .setEventId(id).setReasonCode(code).setReason(reason)
-                .setSourceTopic(source == null ? "" : source.topic())
-                .setSourcePartition(source == null ? -1 : source.partition())
-                .setSourceOffset(source == null ? -1L : source.offset())
-                .setOriginal(original == null ? null : java.nio.ByteBuffer.wrap(original))
-                .setRejectedAt(Instant.now())
-                .setRejectedBy(applicationId)
-                .build();
-        log.warn("Dead-lettering record {} from {}: {} ({})", id, source == null ? "?" : source.topic() + "-"
-                + source.partition() + "@" + source.offset(), code, reason);
+        RecordSource source = context.recordMetadata()
+                .map(m -> new RecordSource(m.topic(), m.partition(), m.offset()))
+                .orElse(new RecordSource("", -1, -1L));
+        Rejected rejected = DeadLetters.rejected(id, code, reason, source, original, Instant.now(), applicationId);
+        log.warn("Dead-lettering record {} from {}: {} ({})", rejected.getEventId(), source, code, reason);
         metrics.deadLetter(code);
-        context.forward(new Record<>(id, (Object) rejected, timestamp));
+        context.forward(new Record<>(rejected.getEventId(), (Object) rejected, timestamp));
     }
 
     private void reschedule(String id, JoinState state, long dueAt) {

@@ -1,10 +1,10 @@
 package ai.factory.trainer.job;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
+import ai.factory.deadletter.DeadLetters;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.LabeledExample;
 import ai.factory.records.Rejected;
@@ -119,13 +119,10 @@ public final class ExampleReader implements KafkaRecordDeserializationSchema<Rea
     private ReadResult reject(ConsumerRecord<byte[], byte[]> record, String eventId, String code, String reason) {
         String key = eventId != null ? eventId
                 : record.key() != null ? new String(record.key(), StandardCharsets.UTF_8) : null;
-        Rejected rejected = Rejected.newBuilder()
-                .setEventId(key).setReasonCode(code).setReason(reason)
-                .setSourceTopic(record.topic()).setSourcePartition(record.partition()).setSourceOffset(record.offset())
-                .setOriginal(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-                .setRejectedAt(Instant.now()).setRejectedBy(jobName)
-                .build();
-        return ReadResult.rejected(new KeyedBytes(key, rejections.encode(rejected)));
+        Rejected rejected = DeadLetters.rejected(key, code, reason,
+                new RecordSource(record.topic(), record.partition(), record.offset()), record.value(), Instant.now(),
+                jobName);
+        return ReadResult.rejected(new KeyedBytes(rejected.getEventId(), rejections.encode(rejected)));
     }
 
     @Override

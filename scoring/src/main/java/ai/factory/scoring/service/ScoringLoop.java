@@ -1,6 +1,5 @@
 package ai.factory.scoring.service;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
+import ai.factory.deadletter.DeadLetters;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Prediction;
 import ai.factory.records.Rejected;
@@ -21,6 +21,7 @@ import ai.factory.scoring.model.SeenShapes;
 import ai.factory.scoring.model.ServingModels;
 import ai.factory.scoring.release.SpecKey;
 import ai.factory.serde.AvroCodec;
+import ai.factory.serde.RecordSource;
 import ai.factory.serde.UndecodableRecordException;
 import ai.onnxruntime.OrtException;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -265,17 +266,9 @@ public final class ScoringLoop implements Runnable {
 
     private void deadLetter(Pending row, Problem problem) {
         ConsumerRecord<String, byte[]> record = row.record();
-        Rejected rejected = Rejected.newBuilder()
-                .setEventId(row.key())
-                .setReasonCode(problem.code())
-                .setReason(problem.detail())
-                .setSourceTopic(record.topic())
-                .setSourcePartition(record.partition())
-                .setSourceOffset(record.offset())
-                .setOriginal(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-                .setRejectedAt(Instant.now())
-                .setRejectedBy(REJECTED_BY)
-                .build();
+        Rejected rejected = DeadLetters.rejected(row.key(), problem.code(), problem.detail(),
+                new RecordSource(record.topic(), record.partition(), record.offset()), record.value(), Instant.now(),
+                REJECTED_BY);
         producer.send(new ProducerRecord<>(settings.deadLetterTopic(), record.key(), rejections.encode(rejected)),
                 onFailure(settings.deadLetterTopic()));
         metrics.deadLettered(problem.code());
