@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 
 import ai.factory.options.CommandLines;
 import ai.factory.records.Rejected;
@@ -16,7 +18,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +33,16 @@ public final class FeedbackApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final SchemaRegistry registry;
     private final boolean ownsRegistry;
+    private final StreamThreadFailures failures;
+    private final CountDownLatch ended;
 
-    private FeedbackApp(KafkaStreams streams, SchemaRegistry registry, boolean ownsRegistry) {
+    private FeedbackApp(KafkaStreams streams, SchemaRegistry registry, boolean ownsRegistry,
+                        StreamThreadFailures failures, CountDownLatch ended) {
         this.streams = streams;
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
+        this.failures = failures;
+        this.ended = ended;
     }
 
     /** Starts the app with the schema registry kept in the cluster's {@code <prefix>schemas} topic. */
@@ -52,25 +58,39 @@ public final class FeedbackApp implements AutoCloseable {
 
     /** Starts the app with a schema registry owned by the caller. */
     public static FeedbackApp start(FeedbackOptions options, SchemaRegistry registry, MeterRegistry meters) {
-        return start(options, registry, meters, false);
+        return start(options, registry, meters, false, ReplacementBudget.standard());
+    }
+
+    /** As {@link #start(FeedbackOptions, SchemaRegistry, MeterRegistry)}, with its own budget of thread replacements. */
+    static FeedbackApp start(FeedbackOptions options, SchemaRegistry registry, MeterRegistry meters,
+                             ReplacementBudget replacements) {
+        return start(options, registry, meters, false, replacements);
     }
 
     private static FeedbackApp start(FeedbackOptions options, SchemaRegistry registry, MeterRegistry meters, boolean owns) {
+        return start(options, registry, meters, owns, ReplacementBudget.standard());
+    }
+
+    private static FeedbackApp start(FeedbackOptions options, SchemaRegistry registry, MeterRegistry meters, boolean owns,
+                                     ReplacementBudget replacements) {
         if (options.createTopics()) {
             ensureTopics(options);
         }
         FeedbackMetrics metrics = new FeedbackMetrics(meters);
         KafkaStreams streams = new KafkaStreams(FeedbackTopology.build(options, registry, metrics),
                 FeedbackTopology.streamsConfig(options));
-        streams.setUncaughtExceptionHandler(e -> {
-            // Bad input never gets here (it is dead-lettered); keep the app alive and let the thread retry.
-            log.error("Stream thread failed; replacing it", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        StreamThreadFailures failures = new StreamThreadFailures(replacements);
+        streams.setUncaughtExceptionHandler(failures);
+        CountDownLatch ended = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                ended.countDown();
+            }
         });
         streams.start();
         log.info("Feedback app {} started on {} (topics prefix '{}', window {}, policies {})", options.applicationId(),
                 options.connection(), options.topicPrefix(), options.join().window(), options.join().policies());
-        return new FeedbackApp(streams, registry, owns);
+        return new FeedbackApp(streams, registry, owns, failures, ended);
     }
 
     /** Creates the factory's topics and the dead-letter topic where missing. */
@@ -95,9 +115,23 @@ public final class FeedbackApp implements AutoCloseable {
         return streams.state();
     }
 
+    /**
+     * Waits until the app stops: by {@link #close()} (empty), or by itself because a stream thread kept failing after
+     * its replacements (the reason, one line).
+     */
+    public Optional<String> awaitStop() throws InterruptedException {
+        ended.await();
+        if (streams.state() == KafkaStreams.State.ERROR) {
+            return Optional.of(failures.stopReason().orElse("the Kafka Streams client stopped in state ERROR"));
+        }
+        return Optional.empty();
+    }
+
     @Override
     public void close() {
+        failures.closing();
         streams.close(CLOSE_TIMEOUT);
+        ended.countDown();
         if (ownsRegistry) {
             registry.close();
         }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -215,13 +216,24 @@ public final class FeedbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
         FeedbackApp app = FeedbackApp.start(toOptions(), new SimpleMeterRegistry());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread shutdown = new Thread(() -> {
             app.close();
-            stopped.countDown();
-        }, "feedback-shutdown"));
-        stopped.await();
-        return 0;
+            closed.countDown();
+        }, "feedback-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        Optional<String> failure = app.awaitStop();
+        if (failure.isEmpty()) {
+            closed.await(); // stopped by the shutdown hook: let it finish closing
+            return 0;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down; the hook closes the app.
+        }
+        app.close();
+        throw new IllegalStateException("feedback app stopped: " + failure.get());
     }
 }

@@ -5,13 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.deadletter.DeadLetters;
 import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.QualitySettings;
@@ -28,9 +38,12 @@ import ai.factory.topics.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -258,6 +271,103 @@ class FeedbackAppKafkaTest {
             assertThat(examples.poll()).allSatisfy(r -> assertThat(r.value().getServedScore()).isEqualTo(0.6));
             assertThat(late.poll()).isEmpty();
         }
+    }
+
+    /**
+     * A value of nearly the {@code feedback} topic's max.message.bytes that does not decode: its dead letter carries a
+     * bounded prefix with the whole size and SHA-256 (a copy of it all would be over the limit and fail every write),
+     * and the next label on its partition joins (policy first: at once).
+     */
+    @Test
+    void aRecordOfNearlyTheTopicsLimitIsDeadLetteredWithABoundedPayload(TestKafka kafka) throws Exception {
+        String prefix = TestKafka.uniquePrefix("feedback-huge");
+        Topics topics = new Topics(prefix);
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        FeedbackOptions options = FeedbackOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withTopicPrefix(prefix)
+                .withApplicationId("app")
+                .withJoin(new JoinSettings(Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1),
+                        FeedbackPolicies.of(FeedbackPolicy.parse("first"))))
+                .withState(state, false);
+        try (FeedbackApp app = FeedbackApp.start(options, registry, new SimpleMeterRegistry());
+             var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(),
+                     "max.request.size", 2 << 20), new StringSerializer(), new ByteArraySerializer());
+             var examples = new CommittedReader<>(kafka.bootstrapServers(), topics.examples(),
+                     AvroSerde.of(LabeledExample.class, registry));
+             var deadLetters = new CommittedReader<>(kafka.bootstrapServers(), options.deadLetterTopicName(),
+                     AvroSerde.of(Rejected.class, registry));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            var fv = AvroSerde.of(FeatureVector.class, registry);
+            var pr = AvroSerde.of(Prediction.class, registry);
+            var fb = AvroSerde.of(Feedback.class, registry);
+            // What is left below the limit is the record's own overhead; the first byte is not Avro's C3.
+            byte[] huge = new byte[maxMessageBytes(admin, topics.feedback()) - 120];
+            new Random(16).nextBytes(huge);
+            huge[0] = 0;
+            var where = producer.send(new ProducerRecord<>(topics.feedback(), "e0", huge)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topics.features(), "e0", fv.serialize(null, Records.features("e0", T0))));
+            producer.send(new ProducerRecord<>(topics.predictions(), "e0",
+                    pr.serialize(null, Records.prediction("e0", T0, 0.6, "m", 1))));
+            producer.send(new ProducerRecord<>(topics.feedback(), "e0", fb.serialize(null, Records.feedback("e0", 1.0, T0 + 60_000, "app"))));
+            producer.flush();
+
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !deadLetters.poll().isEmpty());
+            Rejected rejected = deadLetters.poll().get(0).value();
+            assertThat(rejected.getReasonCode()).isEqualTo("BAD_HEADER");
+            assertThat(rejected.getSourcePartition()).isEqualTo(where.partition());
+            assertThat(rejected.getSourceOffset()).isEqualTo(where.offset());
+            assertThat(rejected.getOriginalSize()).isEqualTo(huge.length);
+            assertThat(rejected.getOriginal().array()).isEqualTo(Arrays.copyOf(huge, DeadLetters.MAX_ORIGINAL_BYTES));
+            assertThat(rejected.getOriginalSha256())
+                    .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(huge)));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !examples.poll().isEmpty());
+            assertThat(examples.poll()).extracting(ConsumerRecord::key).containsExactly("e0");
+            assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        }
+    }
+
+    /**
+     * A dead letter the broker refuses every time (its topic accepts nothing that large): the app replaces its stream
+     * thread within its budget, then stops with the reason instead of replacing it in a hot loop.
+     */
+    @Test
+    void aDeadLetterTheBrokerKeepsRefusingStopsTheAppAfterItsReplacements(TestKafka kafka) throws Exception {
+        String prefix = TestKafka.uniquePrefix("feedback-dlq-refused");
+        Topics topics = new Topics(prefix);
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        FeedbackOptions options = FeedbackOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withTopicPrefix(prefix)
+                .withApplicationId("app")
+                .withState(state, false);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(options.deadLetterTopicName(), options.partitions(), (short) 1)
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "64")))).all().get(30, TimeUnit.SECONDS);
+        }
+        ReplacementBudget budget = new ReplacementBudget(2, Duration.ofMinutes(5), Duration.ofMillis(100),
+                Duration.ofMillis(200));
+        try (FeedbackApp app = FeedbackApp.start(options, registry, new SimpleMeterRegistry(), budget);
+             var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.feedback(), "garbage", "not avro".getBytes(StandardCharsets.UTF_8)))
+                    .get(30, TimeUnit.SECONDS);
+
+            ExecutorService waiter = Executors.newSingleThreadExecutor();
+            try {
+                Future<Optional<String>> stop = waiter.submit(app::awaitStop);
+                Optional<String> reason = stop.get(120, TimeUnit.SECONDS);
+                assertThat(reason).hasValueSatisfying(r -> assertThat(r)
+                        .startsWith("stream thread failed again after its replacements (3 failures within PT5M)")
+                        .contains("RecordTooLargeException")
+                        .doesNotContain("\n"));
+                assertThat(app.state()).isEqualTo(KafkaStreams.State.ERROR);
+            } finally {
+                waiter.shutdownNow();
+            }
+        }
+    }
+
+    private static int maxMessageBytes(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return Integer.parseInt(admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource)
+                .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
     }
 
     /** Offsets the app has committed on {@code topic}, summed over its partitions. */

@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.stream.Collectors;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.deadletter.DeadLetters;
 import ai.factory.ingest.features.CategoryHasher;
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.kafka.KafkaConnection;
@@ -58,6 +61,7 @@ class FeatureJobTest {
     private final Map<String, FeatureVector> featuresAtParallelismOne = new LinkedHashMap<>();
     private final List<Rejected> rejected = new ArrayList<>();
     private final Map<String, RecordMetadata> written = new HashMap<>();
+    private byte[] nearLimit;
     private FeatureLayout layout;
     private Topics topics;
 
@@ -195,8 +199,9 @@ class FeatureJobTest {
                 "bad-long", "TOO_LARGE"));
         List<Rejected> anonymous = rejected.stream().filter(r -> r.getEventId() == null).toList();
         assertThat(anonymous).extracting(Rejected::getReasonCode)
-                .containsExactlyInAnyOrder("UNDECODABLE", "UNDECODABLE", "TOO_LARGE", "UNDECODABLE", "UNDECODABLE", "UNDECODABLE");
-        for (String name : List.of("garbage", "empty", "huge", "feedback-garbage", "bomb", "stranger")) {
+                .containsExactlyInAnyOrder("UNDECODABLE", "UNDECODABLE", "TOO_LARGE", "UNDECODABLE", "UNDECODABLE", "UNDECODABLE",
+                        "TOO_LARGE");
+        for (String name : List.of("garbage", "empty", "huge", "feedback-garbage", "bomb", "stranger", "near-limit")) {
             RecordMetadata where = written.get(name);
             Rejected r = anonymous.stream().filter(x -> x.getSourceTopic().equals(where.topic())
                     && x.getSourcePartition() == where.partition() && x.getSourceOffset() == where.offset()).findFirst().orElseThrow();
@@ -209,6 +214,22 @@ class FeatureJobTest {
         assertThat(reasonAt(anonymous, "bomb")).contains("TOO_LARGE");
         assertThat(reasonAt(anonymous, "stranger")).contains("UNKNOWN_SCHEMA");
         assertThat(StandardCharsets.UTF_8.decode(garbage.getOriginal()).toString()).isEqualTo("not avro at all");
+    }
+
+    @Test
+    void aRecordOfNearlyTheTopicsLimitIsDeadLetteredWithABoundedPayload() throws Exception {
+        RecordMetadata where = written.get("near-limit");
+        Rejected r = rejected.stream().filter(x -> x.getSourceTopic().equals(where.topic())
+                && x.getSourcePartition() == where.partition() && x.getSourceOffset() == where.offset()).findFirst().orElseThrow();
+        assertThat(r.getOriginalSize()).isEqualTo(nearLimit.length);
+        assertThat(r.getOriginal().remaining()).isEqualTo(DeadLetters.MAX_ORIGINAL_BYTES);
+        assertThat(r.getOriginal().array()).isEqualTo(java.util.Arrays.copyOf(nearLimit, DeadLetters.MAX_ORIGINAL_BYTES));
+        assertThat(r.getOriginalSha256())
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(nearLimit)));
+        // The next record of its partition, a good event, was processed.
+        assertThat(written.get("b2").partition()).isEqualTo(where.partition());
+        assertThat(written.get("b2").offset()).isEqualTo(where.offset() + 1);
+        assertThat(features).containsKey("b2");
     }
 
     private FeatureLayout runBounded(TestKafka kafka, Topics t, int parallelism) throws Exception {
@@ -274,7 +295,12 @@ class FeatureJobTest {
             // On one partition (one Kafka key), an event dated 2100, then one after it: the watermark never saw the
             // first, so the second is on time.
             io.send(t.events(), "b2", events.encode(event("bad-2100", Instant.parse("2100-01-01T00:00:00Z"), "A", 1L, null)));
-            io.send(t.events(), "b2", events.encode(event("b2", T0.plus(Duration.ofMinutes(20)), "B", 4L, null)));
+            // A value of nearly the topic's max.message.bytes (what is left is the record's own overhead): a dead
+            // letter carrying all of it would be over the limit. The good event after it on its partition still comes.
+            nearLimit = new byte[io.maxMessageBytes(t.events()) - 120];
+            new java.util.Random(16).nextBytes(nearLimit);
+            written.put("near-limit", io.send(t.events(), "b2", nearLimit));
+            written.put("b2", io.send(t.events(), "b2", events.encode(event("b2", T0.plus(Duration.ofMinutes(20)), "B", 4L, null))));
             sendEvent(io, t, events, event("bad-long", T0, "A", 1L, "c".repeat(40)));
             Map<String, Object> huge = new HashMap<>(Map.of("k", "A", "x", 1L, "c", "c"));
             for (int i = 0; i < 5; i++) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,6 +16,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -27,8 +31,9 @@ final class KafkaIO implements AutoCloseable {
 
     KafkaIO(String bootstrap) {
         this.bootstrap = bootstrap;
-        this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all"),
-                new StringSerializer(), new ByteArraySerializer());
+        // Requests up to 2 MiB, so a test can write a record as large as a topic accepts (1 MB by default).
+        this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
+                "max.request.size", 2 << 20), new StringSerializer(), new ByteArraySerializer());
     }
 
     RecordMetadata send(String topic, String key, byte[] value) throws Exception {
@@ -37,6 +42,15 @@ final class KafkaIO implements AutoCloseable {
 
     RecordMetadata send(String topic, int partition, String key, byte[] value) throws Exception {
         return producer.send(new ProducerRecord<>(topic, partition, key, value)).get(30, TimeUnit.SECONDS);
+    }
+
+    /** The {@code max.message.bytes} of {@code topic}, as the broker applies it. */
+    int maxMessageBytes(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            return Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+        }
     }
 
     /** Every record of {@code topic} up to its current end as {@code isolation} (read_committed or read_uncommitted) sees it. */
