@@ -26,12 +26,17 @@ import picocli.CommandLine.Spec;
                 ModelsCommand.Import.class})
 final class ModelsCommand {
 
-    /** Opens the catalog of the factory's models topic. */
-    static <T> T withCatalog(KafkaOptions kafka, java.util.function.Function<ModelCatalog, T> action) {
+    /** Opens the catalog of the factory's models topic; says on standard error how many records it could not read. */
+    static <T> T withCatalog(KafkaOptions kafka, CommandSpec spec, java.util.function.Function<ModelCatalog, T> action) {
         KafkaConnection connection = kafka.connection();
         try (SchemaRegistry registry = new KafkaSchemaRegistry(connection, kafka.topics().schemas());
              ModelCatalog catalog = new ModelCatalog(connection, kafka.topics().models(), registry)) {
-            return action.apply(catalog);
+            T result = action.apply(catalog);
+            if (catalog.skipped() > 0) {
+                spec.commandLine().getErr().println("warning: skipped " + catalog.skipped()
+                        + " record(s) of " + kafka.topics().models() + " that could not be decoded (see the log)");
+            }
+            return result;
         }
     }
 
@@ -61,7 +66,7 @@ final class ModelsCommand {
 
         @Override
         public Integer call() {
-            List<ModelRelease> releases = withCatalog(kafka, c -> model == null ? c.list() : c.list(model));
+            List<ModelRelease> releases = withCatalog(kafka, spec, c -> model == null ? c.releases() : c.releases(model));
             print(spec.commandLine().getOut(), releases);
             return 0;
         }
@@ -86,7 +91,7 @@ final class ModelsCommand {
 
         @Override
         public Integer call() {
-            ModelRelease r = withCatalog(kafka, c -> c.promote(model, version, reason));
+            ModelRelease r = withCatalog(kafka, spec, c -> c.promote(model, version, reason));
             spec.commandLine().getOut().println("champion of " + model + " is now version " + r.getVersion());
             return 0;
         }
@@ -106,7 +111,7 @@ final class ModelsCommand {
 
         @Override
         public Integer call() {
-            var now = withCatalog(kafka, c -> c.rollback(model));
+            var now = withCatalog(kafka, spec, c -> c.rollback(model));
             spec.commandLine().getOut().println(now.map(r -> "champion of " + model + " is now version " + r.getVersion())
                     .orElse(model + " has no champion now"));
             return 0;
@@ -140,7 +145,7 @@ final class ModelsCommand {
                 throw new IllegalArgumentException("cannot read " + file);
             }
             byte[] onnx = Files.readAllBytes(file);
-            ModelRelease r = withCatalog(kafka, c -> c.importModel(model, onnx, specName, specVersion, file.toString()));
+            ModelRelease r = withCatalog(kafka, spec, c -> c.importModel(model, onnx, specName, specVersion, file.toString()));
             spec.commandLine().getOut().println("imported " + file + " as " + model + " version " + r.getVersion() + " (" + r.getStatus() + ")");
             return 0;
         }

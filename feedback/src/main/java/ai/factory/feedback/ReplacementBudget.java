@@ -13,9 +13,14 @@ import java.util.Optional;
  */
 final class ReplacementBudget {
 
-    /** Five replacements within five minutes, after 1 s, 2 s, 4 s, 8 s, 10 s: about half a minute before giving up. */
+    /**
+     * Five replacements within ten minutes, after 1 s, 2 s, 4 s, 8 s, 10 s. A replaced thread also waits for its
+     * group to rebalance, up to the consumer's {@code session.timeout.ms} (45 s by default) when the failed thread
+     * did not leave the group, so five failures in a row take from about half a minute to about four; the window
+     * holds them all.
+     */
     static ReplacementBudget standard() {
-        return new ReplacementBudget(5, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(10));
+        return new ReplacementBudget(5, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
 
     private final int maxReplacements;

@@ -334,12 +334,15 @@ class FeedbackAppKafkaTest {
         String prefix = TestKafka.uniquePrefix("feedback-dlq-refused");
         Topics topics = new Topics(prefix);
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        FeedbackOptions options = FeedbackOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withTopicPrefix(prefix)
+        // A replaced thread's group waits for the failed member's session to time out: the broker's shortest.
+        KafkaConnection connection = new KafkaConnection(kafka.bootstrapServers(), Map.of("session.timeout.ms", "6000"));
+        FeedbackOptions options = FeedbackOptions.defaults(connection).withTopicPrefix(prefix)
                 .withApplicationId("app")
                 .withState(state, false);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(options.deadLetterTopicName(), options.partitions(), (short) 1)
-                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "64")))).all().get(30, TimeUnit.SECONDS);
+                    // Room for a transaction marker (about 80 bytes), not for a dead letter (about 350).
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "200")))).all().get(30, TimeUnit.SECONDS);
         }
         ReplacementBudget budget = new ReplacementBudget(2, Duration.ofMinutes(5), Duration.ofMillis(100),
                 Duration.ofMillis(200));
@@ -352,7 +355,7 @@ class FeedbackAppKafkaTest {
             ExecutorService waiter = Executors.newSingleThreadExecutor();
             try {
                 Future<Optional<String>> stop = waiter.submit(app::awaitStop);
-                Optional<String> reason = stop.get(120, TimeUnit.SECONDS);
+                Optional<String> reason = stop.get(180, TimeUnit.SECONDS);
                 assertThat(reason).hasValueSatisfying(r -> assertThat(r)
                         .startsWith("stream thread failed again after its replacements (3 failures within PT5M)")
                         .contains("RecordTooLargeException")

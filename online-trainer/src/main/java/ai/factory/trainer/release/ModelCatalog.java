@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,43 +14,55 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
+import ai.factory.serde.AvroCodec;
 import ai.factory.serde.AvroSerde;
 import ai.factory.serde.SchemaRegistry;
+import ai.factory.serde.UndecodableRecordException;
 import ai.factory.topics.TopicReader;
 import ai.factory.trainer.model.OnnxWeights;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code models} topic as a catalog: list releases, promote, roll back and import models
  * (what {@code factory models list|promote|rollback|import} runs). The latest record of a key
  * "name/version" is that version's status; the champion is the highest version whose status is CHAMPION.
+ *
+ * <p>Each call reads the topic afresh, one record at a time: a record that cannot be decoded is skipped with a
+ * warning (the version keeps the state of its previous record), and only the releases a call needs keep their ONNX
+ * graphs; listings carry none.
  */
 public final class ModelCatalog implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaConnection kafka;
     private final String topic;
-    private final AvroSerde<ModelRelease> serde;
+    private final AvroCodec<ModelRelease> codec;
     private final KafkaProducer<String, ModelRelease> producer;
+    private volatile long skipped;
 
     public ModelCatalog(KafkaConnection kafka, String modelsTopic, SchemaRegistry registry) {
         this.kafka = kafka;
         this.topic = modelsTopic;
-        this.serde = AvroSerde.of(ModelRelease.class, registry);
-        this.producer = new KafkaProducer<>(producerConfig(kafka), new StringSerializer(), serde);
+        this.codec = AvroCodec.of(ModelRelease.class, registry);
+        this.producer = new KafkaProducer<>(producerConfig(kafka), new StringSerializer(), AvroSerde.of(ModelRelease.class, registry));
     }
 
     /** The producer's settings: the cluster's, then idempotent writes of releases up to 64 MiB. */
@@ -72,29 +86,25 @@ public final class ModelCatalog implements AutoCloseable {
         return modelName + "/" + version;
     }
 
-    /** Every release's current state, ordered by model name and version. */
-    public List<ModelRelease> list() {
-        Map<String, ModelRelease> latest = new LinkedHashMap<>();
-        readAll().forEach(r -> {
-            if (r.value() == null) {
-                latest.remove(r.key());
-            } else {
-                latest.put(r.key(), r.value());
-            }
-        });
-        List<ModelRelease> out = new ArrayList<>(latest.values());
-        out.sort(Comparator.comparing((ModelRelease m) -> m.getModelName()).thenComparingLong(ModelRelease::getVersion));
-        return out;
+    /** Every release's current state without its ONNX graph ({@code onnx} empty), ordered by model name and version. */
+    public List<ModelRelease> releases() {
+        return sorted(latest(r -> false).values());
     }
 
-    /** The releases of one model, by version. */
+    /** The releases of one model, by version, without their ONNX graphs. */
+    public List<ModelRelease> releases(String modelName) {
+        return releases().stream().filter(r -> r.getModelName().equals(modelName)).toList();
+    }
+
+    /** The releases of one model, by version, with their ONNX graphs (other models' graphs are not kept). */
     public List<ModelRelease> list(String modelName) {
-        return list().stream().filter(r -> r.getModelName().equals(modelName)).toList();
+        return sorted(latest(r -> r.getModelName().equals(modelName)).values()).stream()
+                .filter(r -> r.getModelName().equals(modelName)).toList();
     }
 
-    /** The highest version whose current status is CHAMPION. */
+    /** The highest version whose current status is CHAMPION, with its ONNX graph. */
     public Optional<ModelRelease> champion(String modelName) {
-        return champion(list(modelName));
+        return champion(releases(modelName)).map(c -> find(modelName, c.getVersion()));
     }
 
     static Optional<ModelRelease> champion(List<ModelRelease> releases) {
@@ -104,7 +114,12 @@ public final class ModelCatalog implements AutoCloseable {
 
     /** The highest version published for {@code modelName}, or 0. */
     public long latestVersion(String modelName) {
-        return list(modelName).stream().mapToLong(ModelRelease::getVersion).max().orElse(0L);
+        return releases(modelName).stream().mapToLong(ModelRelease::getVersion).max().orElse(0L);
+    }
+
+    /** Records of the topic that could not be decoded, skipped by this catalog's last read of it. */
+    public long skipped() {
+        return skipped;
     }
 
     /** Republishes {@code version} as CHAMPION. */
@@ -116,12 +131,15 @@ public final class ModelCatalog implements AutoCloseable {
         return publish(withStatus(release, ReleaseStatus.CHAMPION, reason.isBlank() ? "promoted manually" : reason));
     }
 
-    /** Retires the current champion, which makes the previous champion current again; returns the new champion, if any. */
+    /**
+     * Retires the current champion, which makes the previous champion current again; returns the new champion, if
+     * any, without its ONNX graph.
+     */
     public Optional<ModelRelease> rollback(String modelName) {
         ModelRelease current = champion(modelName)
                 .orElseThrow(() -> new IllegalStateException("model " + modelName + " has no champion to roll back"));
         publish(withStatus(current, ReleaseStatus.RETIRED, "rolled back"));
-        return champion(modelName);
+        return champion(releases(modelName));
     }
 
     /**
@@ -150,9 +168,10 @@ public final class ModelCatalog implements AutoCloseable {
         return publish(release);
     }
 
-    /** The current state of one release. */
+    /** The current state of one release, with its ONNX graph. */
     public ModelRelease find(String modelName, long version) {
-        return list(modelName).stream().filter(r -> r.getVersion() == version).findFirst()
+        return latest(r -> r.getModelName().equals(modelName) && r.getVersion() == version).values().stream()
+                .filter(r -> r.getModelName().equals(modelName) && r.getVersion() == version).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no release " + key(modelName, version)));
     }
 
@@ -173,12 +192,42 @@ public final class ModelCatalog implements AutoCloseable {
         }
     }
 
-    private List<ConsumerRecord<String, ModelRelease>> readAll() {
-        List<ConsumerRecord<String, ModelRelease>> records = new ArrayList<>();
-        try (KafkaConsumer<String, ModelRelease> consumer = new KafkaConsumer<>(consumerConfig(kafka), new StringDeserializer(), serde)) {
-            TopicReader.readToEnd(consumer, topic, TIMEOUT, records::add);
+    /**
+     * The latest release of every key, read record by record; a release keeps its ONNX graph only when
+     * {@code withGraph} says so. Undecodable records are skipped with a warning, tombstones delete their key.
+     */
+    private Map<String, ModelRelease> latest(Predicate<ModelRelease> withGraph) {
+        Map<String, ModelRelease> latest = new HashMap<>();
+        AtomicLong undecodable = new AtomicLong();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(kafka), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicReader.readToEnd(consumer, topic, TIMEOUT, record -> {
+                if (record.value() == null) {
+                    latest.remove(record.key());
+                    return;
+                }
+                ModelRelease release;
+                try {
+                    release = codec.decode(record);
+                } catch (UndecodableRecordException e) {
+                    undecodable.incrementAndGet();
+                    LOG.warn("Skipping an undecodable record on {} (key {}): {}", topic, record.key(), e.getMessage());
+                    return;
+                }
+                if (!withGraph.test(release)) {
+                    release.setOnnx(ByteBuffer.allocate(0));
+                }
+                latest.put(record.key() != null ? record.key() : key(release.getModelName(), release.getVersion()), release);
+            });
         }
-        return records;
+        skipped = undecodable.get();
+        return latest;
+    }
+
+    private static List<ModelRelease> sorted(Collection<ModelRelease> releases) {
+        List<ModelRelease> out = new ArrayList<>(releases);
+        out.sort(Comparator.comparing(ModelRelease::getModelName).thenComparingLong(ModelRelease::getVersion));
+        return out;
     }
 
     @Override

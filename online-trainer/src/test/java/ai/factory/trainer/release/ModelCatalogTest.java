@@ -3,6 +3,7 @@ package ai.factory.trainer.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,10 @@ import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.ModelGraphs;
 import ai.factory.trainer.model.TrainingState;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,6 +83,49 @@ class ModelCatalogTest {
 
             TrainerOptions wrongShape = options.withModel(ModelConfig.deep(2, 2, 32).withArchitecture(2, List.of(4)));
             assertThatThrownBy(() -> TrainerJob.startingPoint(wrongShape)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    /**
+     * An undecodable record between two releases on {@code models}: skipped with a warning by every read; listing,
+     * promote, roll back and the trainer's start-up work on the good ones. Listings carry no ONNX graphs.
+     */
+    @Test
+    void anUndecodableRecordBetweenTwoReleasesIsSkipped(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("catalog-bad"));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, TopicCatalog.of(topics, 1));
+        }
+        TrainerOptions options = TrainerOptions.defaults(KafkaConnection.of(kafka.bootstrapServers()), topics, "m", "flights", 1, CONFIG)
+                .withInitialRelease(false);
+        try (SchemaRegistry registry = options.registry().open();
+             ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry);
+             var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            var first = TrainingState.initial(CONFIG).params();
+            var second = TrainingState.initial(CONFIG.withSeed(7)).params();
+            catalog.importModel("m", onnx(first), "flights", 1, "file:first.onnx");
+            producer.send(new ProducerRecord<>(topics.models(), "m/7", "not avro".getBytes(StandardCharsets.UTF_8)))
+                    .get(30, TimeUnit.SECONDS);
+            catalog.importModel("m", onnx(second), "flights", 1, "file:second.onnx");
+
+            assertThat(catalog.releases()).extracting(ModelRelease::getVersion).containsExactly(1L, 2L);
+            assertThat(catalog.skipped()).isEqualTo(1);
+            assertThat(catalog.releases()).allSatisfy(r -> assertThat(r.getOnnx().remaining()).isZero());
+            assertThat(catalog.list("m")).allSatisfy(r -> assertThat(r.getOnnx().remaining()).isPositive());
+
+            catalog.promote("m", 1, "");
+            catalog.promote("m", 2, "");
+            StartingPoint start = TrainerJob.startingPoint(options);
+            assertThat(start.parentVersion()).isEqualTo(2L);
+            assertThat(start.nextVersion()).isEqualTo(3L);
+            assertThat(start.params()).isEqualTo(second);
+
+            assertThat(catalog.rollback("m")).map(ModelRelease::getVersion).contains(1L);
+            ModelRelease champion = catalog.champion("m").orElseThrow();
+            assertThat(champion.getVersion()).isEqualTo(1L);
+            assertThat(champion.getOnnx().remaining()).isPositive();
+            assertThat(catalog.skipped()).isEqualTo(1);
         }
     }
 

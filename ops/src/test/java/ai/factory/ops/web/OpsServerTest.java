@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -73,6 +74,9 @@ class OpsServerTest {
                 send(producer, registry, topics.examples(), "e" + i, example("e" + i, T.plusSeconds(60L * i)));
             }
             send(producer, registry, topics.models(), "flights/1", release(1, null, ReleaseStatus.CHAMPION, served.minusSeconds(30), 0, 2));
+            // An undecodable record between two releases: skipped and counted, nothing else changes.
+            producer.send(new ProducerRecord<>(topics.models(), "flights/3", "not avro".getBytes(StandardCharsets.UTF_8)))
+                    .get(30, TimeUnit.SECONDS);
             send(producer, registry, topics.models(), "flights/2", release(2, 1L, ReleaseStatus.CANDIDATE, served.minusSeconds(10), 3, 4));
             send(producer, registry, topics.predictions(), "e9", prediction("e9", 1, served));
             send(producer, registry, topics.predictions(), "e10", prediction("e10", 1, served.plusSeconds(3)));
@@ -180,6 +184,7 @@ class OpsServerTest {
                         .contains("factory_ops_group_status{group=\"" + group + "\"} 3.0")
                         .contains("factory_ops_model_champion_version{model=\"flights\"} 1.0")
                         .contains("factory_ops_refresh_seconds_count")
+                        .contains("factory_ops_unreadable_records 1.0")
                         .contains("factory_ops_quality_logloss{model=\"flights\",version=\"1\"} 0.48")
                         .contains("factory_ops_quality_baseline_logloss{model=\"flights\",version=\"1\"} 0.69")
                         .contains("factory_ops_quality_rmse{model=\"delay\",version=\"4\"} 3.25")
