@@ -49,7 +49,7 @@ public final class FeedbackApp implements AutoCloseable {
     public static FeedbackApp start(FeedbackOptions options, MeterRegistry meters) {
         SchemaRegistry registry = new KafkaSchemaRegistry(options.connection(), options.topics().schemas());
         try {
-            return start(options, registry, meters, true);
+            return start(options, registry, meters, true, ReplacementBudget.standard());
         } catch (RuntimeException e) {
             registry.close();
             throw e;
@@ -65,10 +65,6 @@ public final class FeedbackApp implements AutoCloseable {
     static FeedbackApp start(FeedbackOptions options, SchemaRegistry registry, MeterRegistry meters,
                              ReplacementBudget replacements) {
         return start(options, registry, meters, false, replacements);
-    }
-
-    private static FeedbackApp start(FeedbackOptions options, SchemaRegistry registry, MeterRegistry meters, boolean owns) {
-        return start(options, registry, meters, owns, ReplacementBudget.standard());
     }
 
     private static FeedbackApp start(FeedbackOptions options, SchemaRegistry registry, MeterRegistry meters, boolean owns,
