@@ -504,8 +504,10 @@ public final class ScoringLoop implements Runnable {
         }
         try {
             commit();
+        } catch (WakeupException e) {
+            // The wakeup of stop() reached the at-least-once commit, which has committed once more already.
         } catch (RuntimeException e) {
-            log.warn("Final commit failed: {}", e.getMessage());
+            log.warn("Final commit failed: {}", e.toString());
         } finally {
             closing = true;
             producer.close();
