@@ -250,7 +250,8 @@ final class BenchCommand {
     @Command(name = ScoringBenchmark.NAME, mixinStandardHelpOptions = true,
             description = "Predictions/s of the scorer (features topic to predictions topic) on a backlog next to a plain "
                     + "consumer+producer copying the same feature records (target: ratio at least 0.8) and next to direct ONNX "
-                    + "Runtime scoring; served/s and p50/p99 latency at several offered loads.")
+                    + "Runtime scoring; served/s and p50/p99 latency at several offered loads; the cost of exactly-once "
+                    + "(throughput and end-to-end latency to a read_committed subscriber) as ratios to at-least-once.")
     static final class Scoring extends Bench {
         @Mixin
         ScoringBenchmark.Settings settings;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import ai.factory.onnx.Device;
@@ -18,7 +19,10 @@ import ai.factory.scoring.model.ServingModels;
 import ai.factory.scoring.service.LoopSettings;
 import ai.factory.scoring.service.ModelsWatcher;
 import ai.factory.scoring.service.ReleaseReader;
+import ai.factory.scoring.service.AtLeastOnceProducer;
+import ai.factory.scoring.service.ExactlyOnceProducer;
 import ai.factory.scoring.service.ScoringLoop;
+import ai.factory.scoring.service.ScoringProducer;
 import ai.factory.scoring.service.ScoringMetrics;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.KafkaSchemaRegistry;
@@ -47,12 +51,17 @@ public final class Scorer implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     /** Bound on reading one release back from the models topic; the watcher retries later when it runs out. */
     private static final Duration READ_BACK_TIMEOUT = Duration.ofSeconds(10);
+    /** Least transaction timeout: how long a dead instance's open transaction can hold back read_committed readers. */
+    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
+    /** Bound on each transactional call (init, commit, abort) before it counts as a failed attempt. */
+    private static final Duration TRANSACTIONAL_MAX_BLOCK = Duration.ofSeconds(30);
 
     /** Settings of the classic group protocol that a consumer of the consumer protocol refuses. */
     private static final List<String> CLASSIC_PROTOCOL_ONLY = List.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
             ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
 
     private final ScorerOptions options;
+    private final Delivery delivery;
     private final SchemaRegistry ownedRegistry;
     private final SessionFactory sessions;
     private final ServingModels models;
@@ -62,8 +71,10 @@ public final class Scorer implements AutoCloseable {
     private final Thread loopThread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private Scorer(ScorerOptions options, SchemaRegistry registry, SchemaRegistry ownedRegistry, MeterRegistry meters) {
+    private Scorer(ScorerOptions options, Delivery delivery, String transactionalId, SchemaRegistry registry,
+                   SchemaRegistry ownedRegistry, MeterRegistry meters) {
         this.options = options;
+        this.delivery = delivery;
         this.ownedRegistry = ownedRegistry;
         Topics topics = options.topics();
         ScoringMetrics metrics = new ScoringMetrics(meters);
@@ -77,8 +88,12 @@ public final class Scorer implements AutoCloseable {
                 options.shadow(), releases, loader, models, shapes, metrics);
         LoopSettings settings = new LoopSettings(topics.features(), topics.predictions(), topics.predictionsShadow(),
                 topics.eventsDlq(), options.maxBatchSize(), options.maxWait(), options.maxPendingPerPartition(),
-                options.commitInterval(), options.shadow());
-        this.loop = new ScoringLoop(settings, featuresConsumer(options), producer(options),
+                options.commitInterval(), options.shadow(), options.startFromEarliest(), options.outageLimit());
+        KafkaConsumer<String, byte[]> features = featuresConsumer(options);
+        ScoringProducer outputs = delivery == Delivery.EXACTLY_ONCE
+                ? new ExactlyOnceProducer(() -> transactionalProducer(options, transactionalId), features)
+                : new AtLeastOnceProducer(producer(options), features);
+        this.loop = new ScoringLoop(settings, features, outputs,
                 AvroCodec.of(FeatureVector.class, registry), AvroCodec.of(Prediction.class, registry),
                 AvroCodec.of(Rejected.class, registry), models, shapes, metrics);
         this.watcherThread = thread(watcher, options.instanceId() + "-models");
@@ -97,7 +112,17 @@ public final class Scorer implements AutoCloseable {
     }
 
     private static Scorer start(ScorerOptions options, SchemaRegistry registry, SchemaRegistry owned, MeterRegistry meters) {
-        Scorer scorer = new Scorer(options, registry, owned, meters);
+        String transactionalId = transactionalId(options);
+        Delivery delivery;
+        try {
+            delivery = DeliveryProbe.resolve(options, transactionalProducerConfig(options, transactionalId));
+        } catch (RuntimeException e) {
+            if (owned != null) {
+                owned.close();
+            }
+            throw e;
+        }
+        Scorer scorer = new Scorer(options, delivery, transactionalId, registry, owned, meters);
         scorer.watcherThread.start();
         try {
             if (!scorer.watcher.awaitCaughtUp(options.startupTimeout())) {
@@ -109,8 +134,8 @@ public final class Scorer implements AutoCloseable {
             throw new IllegalStateException("interrupted while reading the models topic", e);
         }
         scorer.loopThread.start();
-        log.info("Scorer {} serving model {} on {} (group {}, batches of {} within {} ms, linger {} ms{}) from {}",
-                options.instanceId(), options.modelName(), scorer.device(), options.groupId(), options.maxBatchSize(),
+        log.info("Scorer {} serving model {} on {} (group {}, {}, batches of {} within {} ms, linger {} ms{}) from {}",
+                options.instanceId(), options.modelName(), scorer.device(), options.groupId(), delivery.text(), options.maxBatchSize(),
                 options.maxWait().toMillis(), options.producerLinger().toMillis(),
                 options.shadow() ? ", shadow scoring on" : "", options.connection());
         return scorer;
@@ -123,6 +148,11 @@ public final class Scorer implements AutoCloseable {
 
     public ScorerOptions options() {
         return options;
+    }
+
+    /** The delivery this instance runs with: {@link Delivery#AUTO} settled at start. */
+    public Delivery delivery() {
+        return delivery;
     }
 
     /** The sessions serving now. */
@@ -148,6 +178,12 @@ public final class Scorer implements AutoCloseable {
     /** Waits up to {@code timeout} for the scorer to stop (closed by another thread, or failed). */
     public void awaitTermination(Duration timeout) throws InterruptedException {
         loopThread.join(timeout.toMillis());
+    }
+
+    /** Stops as a crash would: nothing more committed, an open transaction left open (until it times out). For tests. */
+    void halt() {
+        loop.halt();
+        close();
     }
 
     @Override
@@ -204,6 +240,33 @@ public final class Scorer implements AutoCloseable {
 
     private static KafkaProducer<String, byte[]> producer(ScorerOptions options) {
         return new KafkaProducer<>(producerConfig(options), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * The exactly-once producer: the predictions producer's settings with a transactional id. Transactions last about
+     * a commit interval; a scorer that dies with one open holds back read_committed readers of predictions until the
+     * coordinator aborts it, so the timeout is short (a restarted instance has a new id and cannot abort it sooner).
+     */
+    static Map<String, Object> transactionalProducerConfig(ScorerOptions options, String transactionalId) {
+        Map<String, Object> config = producerConfig(options);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        long timeout = Math.max(TRANSACTION_TIMEOUT.toMillis(), 3 * options.commitInterval().toMillis());
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) timeout);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TRANSACTIONAL_MAX_BLOCK.toMillis());
+        return config;
+    }
+
+    /**
+     * Unique per instance (two containers may both be {@code scorer-1}); no mapping to partitions is needed, since
+     * the group's metadata in each transaction fences a zombie (KIP-447). Starts with the group, so with the prefix.
+     */
+    static String transactionalId(ScorerOptions options) {
+        return options.groupId() + "-" + options.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static KafkaProducer<String, byte[]> transactionalProducer(ScorerOptions options, String transactionalId) {
+        return new KafkaProducer<>(transactionalProducerConfig(options, transactionalId), new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     /** The features consumer: the connection's settings, then the group's. */

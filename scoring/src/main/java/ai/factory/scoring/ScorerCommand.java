@@ -78,6 +78,18 @@ public final class ScorerCommand implements Callable<Integer> {
     @Option(names = "--shadow", description = "Also score with the challenger and write to predictions.shadow.")
     boolean shadow;
 
+    @Option(names = "--delivery", defaultValue = "auto", paramLabel = "MODE",
+            description = "exactly-once (predictions, dead letters and consumed offsets commit in Kafka transactions; "
+                    + "read predictions with isolation.level=read_committed), at-least-once, or auto: exactly-once when "
+                    + "the cluster answers a transaction probe, else at-least-once (default: ${DEFAULT-VALUE}).")
+    String delivery;
+
+    @Option(names = "--outage-limit", defaultValue = ScorerOptions.DEFAULT_OUTAGE_LIMIT_TEXT, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long writes to Kafka may keep failing (retried with backoff from 100 ms to 30 s) before the "
+                    + "scorer exits with an error (default: ${DEFAULT-VALUE}).")
+    Duration outageLimit;
+
     @Option(names = "--from-latest", description = "A new group starts at the end of the features topic instead of its beginning.")
     boolean fromLatest;
 
@@ -93,7 +105,8 @@ public final class ScorerCommand implements Callable<Integer> {
                 threads != null ? threads : ScorerOptions.defaultThreads(), spinning, maxBatch,
                 required(maxWait, "--max-wait"), maxPending != null ? maxPending : ScorerOptions.PENDING_BATCHES * maxBatch,
                 required(commitInterval, "--commit-interval"), shadow, !fromLatest,
-                ScorerOptions.DEFAULT_STARTUP_TIMEOUT, required(linger, "--linger"));
+                ScorerOptions.DEFAULT_STARTUP_TIMEOUT, required(linger, "--linger"), Delivery.parse(delivery),
+                required(outageLimit, "--outage-limit"));
     }
 
     /** {@code value}, unless it is forever: these options need a bound. */
@@ -113,7 +126,11 @@ public final class ScorerCommand implements Callable<Integer> {
             scorer.awaitTermination(Duration.ofSeconds(30));
             log.info("served {} predictions so far", (long) meters.get("factory.scoring.predictions").counter().count());
         }
-        return scorer.failure() == null ? 0 : 1;
+        if (scorer.failure() != null) {
+            log.error("Scorer stopped: {}", scorer.failure().getMessage());
+            return 1;
+        }
+        return 0;
     }
 
     public static void main(String[] args) {

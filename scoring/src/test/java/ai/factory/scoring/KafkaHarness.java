@@ -23,6 +23,9 @@ import ai.factory.topics.TopicCatalog;
 import ai.factory.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -119,17 +122,60 @@ public final class KafkaHarness implements AutoCloseable {
         }
     }
 
-    /** A reader that accumulates everything written to a topic, from the beginning. */
+    /** A reader that accumulates everything committed to a topic, from the beginning (read_committed). */
     public TopicReader<Prediction> predictions() {
-        return new TopicReader<>(topics.predictions(), predictions::decode);
+        return new TopicReader<>(topics.predictions(), predictions::decode, true);
+    }
+
+    /** Every prediction written, those of aborted transactions too (read_uncommitted). */
+    public TopicReader<Prediction> predictionsIncludingAborted() {
+        return new TopicReader<>(topics.predictions(), predictions::decode, false);
     }
 
     public TopicReader<Prediction> shadowPredictions() {
-        return new TopicReader<>(topics.predictionsShadow(), predictions::decode);
+        return new TopicReader<>(topics.predictionsShadow(), predictions::decode, true);
     }
 
     public TopicReader<Rejected> deadLetters() {
-        return new TopicReader<>(topics.eventsDlq(), rejections::decode);
+        return new TopicReader<>(topics.eventsDlq(), rejections::decode, true);
+    }
+
+    /** The offsets the scorers' group (as {@link #options} names it) has committed on the features topic. */
+    public Map<TopicPartition, Long> committedOffsets() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            admin.listConsumerGroupOffsets(topics.prefix() + "scorers").partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).forEach((partition, offset) -> {
+                        if (offset != null) {
+                            offsets.put(partition, offset.offset());
+                        }
+                    });
+            return offsets;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the committed offsets", e);
+        }
+    }
+
+    /** Sets one configuration entry of one of this harness's topics. */
+    public void setTopicConfig(String topic, String key, String value) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry(key, value),
+                    AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot set " + key + " of " + topic, e);
+        }
+    }
+
+    /** Writes raw bytes under {@code key} to the models topic, as a broken publisher would. */
+    public void publishRaw(String key, byte[] value) {
+        send(new ProducerRecord<>(topics.models(), key, value));
     }
 
     @Override
@@ -154,10 +200,11 @@ public final class KafkaHarness implements AutoCloseable {
         private final Decoder<T> decoder;
         private final List<Read<T>> read = new ArrayList<>();
 
-        TopicReader(String topic, Decoder<T> decoder) {
+        TopicReader(String topic, Decoder<T> decoder, boolean committedOnly) {
             Map<String, Object> props = new HashMap<>();
             props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted");
             this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

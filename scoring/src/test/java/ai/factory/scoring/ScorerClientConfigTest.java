@@ -53,6 +53,21 @@ class ScorerClientConfigTest {
         assertThat(producer.getLong(ProducerConfig.LINGER_MS_CONFIG)).isEqualTo(options.producerLinger().toMillis());
     }
 
+    @Test
+    void theTransactionalProducerIsThePredictionsProducerWithAnIdUniquePerInstance() {
+        String id = Scorer.transactionalId(options);
+        assertThat(id).startsWith("p." + ScorerOptions.DEFAULT_GROUP + "-" + options.instanceId() + "-")
+                .isNotEqualTo(Scorer.transactionalId(options));
+        Map<String, Object> config = new HashMap<>(Scorer.transactionalProducerConfig(options, id));
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        ProducerConfig producer = new ProducerConfig(config);
+        assertConnection(producer);
+        assertThat(producer.getString(ProducerConfig.TRANSACTIONAL_ID_CONFIG)).isEqualTo(id);
+        assertThat(producer.getBoolean(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).isTrue();
+        assertThat(producer.getInt(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)).isEqualTo(15_000);
+    }
+
     private static ConsumerConfig consumer(Map<String, Object> own) {
         Map<String, Object> config = new HashMap<>(own);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

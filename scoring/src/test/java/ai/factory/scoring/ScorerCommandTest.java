@@ -69,6 +69,13 @@ class ScorerCommandTest {
         assertThat(options.producerLinger()).isEqualTo(defaults.producerLinger()).isEqualTo(Duration.ofMillis(2));
         assertThat(options.commitInterval()).isEqualTo(defaults.commitInterval());
         assertThat(options("--model", "delay", "--linger", "0s").producerLinger()).isZero();
+        assertThat(options.delivery()).isEqualTo(defaults.delivery()).isEqualTo(Delivery.AUTO);
+        assertThat(options.outageLimit()).isEqualTo(defaults.outageLimit()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(options("--model", "delay", "--delivery", "at-least-once", "--outage-limit", "90s"))
+                .extracting(ScorerOptions::delivery, ScorerOptions::outageLimit)
+                .containsExactly(Delivery.AT_LEAST_ONCE, Duration.ofSeconds(90));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> options("--model", "delay", "--delivery", "twice"))
+                .hasMessageContaining("exactly-once");
     }
 
     @Test

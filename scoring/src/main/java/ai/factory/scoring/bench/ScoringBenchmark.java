@@ -26,6 +26,7 @@ import ai.factory.records.FeatureVector;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.Prediction;
 import ai.factory.records.ReleaseStatus;
+import ai.factory.scoring.Delivery;
 import ai.factory.scoring.Scorer;
 import ai.factory.scoring.ScorerOptions;
 import ai.factory.scoring.model.BatchInputs;
@@ -103,6 +104,15 @@ public final class ScoringBenchmark {
         @Option(names = "--partitions", paramLabel = "N", defaultValue = "3", description = "Partitions of the features topic (default: ${DEFAULT-VALUE}).")
         int partitions;
 
+        @Option(names = "--delivery-load", paramLabel = "N", defaultValue = "10000",
+                description = "Offered load, vectors/s, at which exactly-once is compared with at-least-once (default: ${DEFAULT-VALUE}).")
+        int deliveryLoad;
+
+        @Option(names = "--commit-interval", defaultValue = ScorerOptions.DEFAULT_COMMIT_INTERVAL_TEXT, paramLabel = "DURATION",
+                converter = DurationConverter.class,
+                description = "The scorer's commit interval, with exactly-once the length of a transaction (default: ${DEFAULT-VALUE}).")
+        Duration commitInterval;
+
         /** Small sizes, for a test: no warm-up, direct scoring at the max batch only, a backlog of 5,000, one load for one second. */
         public Settings quick() {
             loads = new int[] {2000};
@@ -110,6 +120,7 @@ public final class ScoringBenchmark {
             backlog = 5_000;
             warmUp = 0;
             batchSizes = new int[] {maxBatch};
+            deliveryLoad = 2000;
             return this;
         }
     }
@@ -133,14 +144,16 @@ public final class ScoringBenchmark {
                 .setting("model", "logistic, dense " + s.dense + ", sparse " + s.sparse + ", buckets " + s.buckets)
                 .setting("ORT threads", s.threads).setting("scorer max batch", s.maxBatch)
                 .setting("scorer max wait ms", s.maxWait.toMillis()).setting("backlog", s.backlog)
-                .setting("seconds per load", s.seconds).setting("partitions", s.partitions);
+                .setting("seconds per load", s.seconds).setting("partitions", s.partitions)
+                .setting("commit interval ms", s.commitInterval.toMillis())
+                .setting("delivery", "at-least-once, except the runs named exactly-once");
 
         Map<Integer, Double> direct = directScoring(release, vectors, result);
         // An unreported run first warms up the JIT, the clients and the broker.
         if (s.warmUp > 0) {
-            pipeline(kafka, topicPrefix, release, vectors.subList(0, s.warmUp), 0, s.warmUp, false);
+            pipeline(kafka, topicPrefix, release, vectors.subList(0, s.warmUp), 0, s.warmUp, false, Delivery.AT_LEAST_ONCE);
         }
-        Run drained = pipeline(kafka, topicPrefix, release, vectors.subList(0, s.backlog), 0, s.backlog, true);
+        Run drained = pipeline(kafka, topicPrefix, release, vectors.subList(0, s.backlog), 0, s.backlog, true, Delivery.AT_LEAST_ONCE);
         double best = direct.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         double atMax = direct.getOrDefault(s.maxBatch, best);
         result.figure(Figure.against("pipeline on a backlog", drained.served(), "predictions/s",
@@ -149,8 +162,10 @@ public final class ScoringBenchmark {
                         "direct ORT at batch " + s.maxBatch, atMax))
                 .figure(Figure.of("mean batch on a backlog", drained.meanBatch(), "rows"));
         drained.note(result);
+        Map<Integer, Run> atLeastOnce = new HashMap<>();
         for (int load : s.loads) {
-            Run r = pipeline(kafka, topicPrefix, release, vectors, load, (long) load * s.seconds, true);
+            Run r = pipeline(kafka, topicPrefix, release, vectors, load, (long) load * s.seconds, true, Delivery.AT_LEAST_ONCE);
+            atLeastOnce.put(load, r);
             String at = " at " + load + "/s";
             result.figure(Figure.against("served" + at, r.served(), "predictions/s", "offered load", load))
                     .figure(Figure.of("latency p50" + at, r.p50Ms(), "ms"))
@@ -159,11 +174,39 @@ public final class ScoringBenchmark {
                     .figure(Figure.of("mean batch" + at, r.meanBatch(), "rows"));
             r.note(result);
         }
+        exactlyOnceCost(kafka, topicPrefix, release, vectors, atLeastOnce, result);
         return result.note("latency: event time (stamped when offered) to served time, both by this JVM's clock; "
                         + "in-scorer: the scorer's own timer, from a vector being polled to its prediction being written")
                 .note("raw Kafka consume+produce: one plain consumer and producer copy the backlog's feature records to "
                         + "another topic, twice (the better counts), just before the scorer reads the same records")
                 .build();
+    }
+
+    /**
+     * The same backlog and the same offered load with exactly-once scoring (transactions, read back with read_committed)
+     * as ratios to at-least-once; latency from the event to a read_committed subscriber holding the prediction.
+     */
+    private void exactlyOnceCost(KafkaConnection kafka, String topicPrefix, ModelRelease release, List<FeatureVector> vectors,
+                                 Map<Integer, Run> atLeastOnce, BenchResult.Builder result) throws Exception {
+        Settings s = settings;
+        int load = s.deliveryLoad;
+        long count = (long) load * s.seconds;
+        Run alo = atLeastOnce.containsKey(load) ? atLeastOnce.get(load)
+                : pipeline(kafka, topicPrefix, release, vectors, load, count, true, Delivery.AT_LEAST_ONCE);
+        Run eos = pipeline(kafka, topicPrefix, release, vectors, load, count, true, Delivery.EXACTLY_ONCE);
+        // The two backlogs back to back, so that neither has a warmer JVM or broker than the other.
+        Run aloDrained = pipeline(kafka, topicPrefix, release, vectors.subList(0, s.backlog), 0, s.backlog, true, Delivery.AT_LEAST_ONCE);
+        Run eosDrained = pipeline(kafka, topicPrefix, release, vectors.subList(0, s.backlog), 0, s.backlog, true, Delivery.EXACTLY_ONCE);
+        String at = " at " + load + "/s";
+        result.figure(Figure.against("exactly-once on a backlog", eosDrained.served(), "predictions/s",
+                        "at-least-once on a backlog", aloDrained.served()))
+                .figure(Figure.against("exactly-once served" + at, eos.served(), "predictions/s", "at-least-once", alo.served()))
+                .figure(Figure.against("exactly-once end-to-end p50" + at, eos.visibleP50Ms(), "ms", "at-least-once", alo.visibleP50Ms()))
+                .figure(Figure.against("exactly-once end-to-end p99" + at, eos.visibleP99Ms(), "ms", "at-least-once", alo.visibleP99Ms()));
+        eos.note(result);
+        eosDrained.note(result);
+        result.note("end-to-end: event time (stamped when offered) to a read_committed subscriber polling the prediction; "
+                + "with exactly-once a prediction is visible once its transaction commits, every commit interval");
     }
 
     /** Direct ORT scoring of the same vectors in batches, inputs prepared before timing; rows/s by batch size. */
@@ -210,7 +253,7 @@ public final class ScoringBenchmark {
      * @param copied raw consume+produce records/s of the same feature records (backlog runs), else NaN
      */
     private record Run(String offered, long count, int seen, double served, double p50Ms, double p99Ms, double meanBatch,
-                       double inScorerP99Ms, double copied) {
+                       double inScorerP99Ms, double copied, double visibleP50Ms, double visibleP99Ms) {
         void note(BenchResult.Builder result) {
             if (seen < count) {
                 result.note(offered + ": only " + seen + " of " + count + " predictions within the time limit");
@@ -223,7 +266,7 @@ public final class ScoringBenchmark {
      * with plain clients for the baseline) and reads the predictions back; served/s and event-time → served latency.
      */
     private Run pipeline(KafkaConnection kafka, String topicPrefix, ModelRelease release, List<FeatureVector> vectors, int load, long count,
-                         boolean report) throws Exception {
+                         boolean report, Delivery delivery) throws Exception {
         Settings s = settings;
         Topics topics = new Topics(topicPrefix + "bench-" + System.nanoTime() + ".");
         try (Admin admin = Admin.create(kafka.clientConfig())) {
@@ -235,7 +278,7 @@ public final class ScoringBenchmark {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ScorerOptions options = ScorerOptions.defaults(kafka, MODEL).withTopicPrefix(topics.prefix())
                 .withGroup("bench-" + topics.prefix(), "bench").withDevice(Device.CPU, s.threads)
-                .withBatching(s.maxBatch, s.maxWait);
+                .withBatching(s.maxBatch, s.maxWait).withCommitInterval(s.commitInterval).withDelivery(delivery);
         try (KafkaProducer<String, byte[]> producer = producer(kafka);
              KafkaConsumer<String, byte[]> reader = reader(kafka, topics.predictions())) {
             producer.send(new ProducerRecord<>(topics.models(), MODEL + "/1", releases.encode(release))).get();
@@ -248,42 +291,52 @@ public final class ScoringBenchmark {
                 }
             }
             long[] latencies = new long[(int) count];
+            long[] visible = new long[(int) count];
             long start;
             try {
                 scorer = Scorer.start(options, registry, meters);
                 awaitAssignment(scorer);
                 start = System.nanoTime();
+                Thread writer = null;
                 if (load > 0) {
-                    Thread writer = new Thread(() -> offer(producer, features, topics.features(), vectors, count, load), "bench-load");
+                    // Read while the load is offered, so that the time to a subscriber is measured as it happens.
+                    writer = new Thread(() -> offer(producer, features, topics.features(), vectors, count, load), "bench-load");
                     writer.start();
-                    writer.join();
                 }
                 int seen = 0;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 long firstServed = Long.MAX_VALUE;
                 long lastServed = 0;
                 while (seen < count && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(100))) {
+                    var polled = reader.poll(Duration.ofMillis(100));
+                    long readAt = System.currentTimeMillis();
+                    for (ConsumerRecord<String, byte[]> record : polled) {
                         Prediction p = predictions.decode(record);
                         long served = p.getServedAt().toEpochMilli();
                         firstServed = Math.min(firstServed, served);
                         lastServed = Math.max(lastServed, served);
                         if (seen < latencies.length) {
                             latencies[seen] = served - p.getEventTime().toEpochMilli();
+                            visible[seen] = readAt - p.getEventTime().toEpochMilli();
                         }
                         seen++;
                     }
                 }
+                if (writer != null) {
+                    writer.join();
+                }
                 double elapsed = load == 0 ? (System.nanoTime() - start) / 1e9 : Math.max(1, lastServed - firstServed) / 1e3;
                 int judged = Math.min(seen, latencies.length);
                 Arrays.sort(latencies, 0, judged);
+                Arrays.sort(visible, 0, judged);
                 var batch = meters.get("factory.scoring.batch.size").summary();
                 var inScorer = meters.get("factory.scoring.latency.in.scorer").timer();
-                String offered = load == 0 ? "backlog " + count : "offered " + load + "/s";
+                String offered = (load == 0 ? "backlog " + count : "offered " + load + "/s") + ", " + delivery.text();
+                boolean timed = load > 0 && judged > 0;
                 return new Run(offered, count, seen, seen / elapsed,
-                        load == 0 || judged == 0 ? Double.NaN : latencies[judged / 2],
-                        load == 0 || judged == 0 ? Double.NaN : latencies[(int) (judged * 0.99)],
-                        batch.mean(), percentile(inScorer, 0.99), copied);
+                        timed ? latencies[judged / 2] : Double.NaN, timed ? latencies[(int) (judged * 0.99)] : Double.NaN,
+                        batch.mean(), percentile(inScorer, 0.99), copied,
+                        timed ? visible[judged / 2] : Double.NaN, timed ? visible[(int) (judged * 0.99)] : Double.NaN);
             } finally {
                 if (scorer != null) {
                     scorer.close();
@@ -369,7 +422,7 @@ public final class ScoringBenchmark {
 
     private static KafkaConsumer<String, byte[]> reader(KafkaConnection kafka, String topic) {
         Map<String, Object> props = kafka.clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -50,6 +50,8 @@ public final class ReleaseBook {
 
     private final Map<ReleaseKey, Entry> latest = new HashMap<>();
     private final Map<String, NavigableMap<SpecKey, SpecReleases>> byModel = new HashMap<>();
+    /** What the held graphs cost, kept up to date on every change so that reading it is O(1). */
+    private final GraphTally held = new GraphTally();
 
     /**
      * Records the latest state of {@code key}, whose record is at {@code position}; a null release (tombstone)
@@ -59,13 +61,14 @@ public final class ReleaseBook {
         Entry previous = release == null ? latest.remove(key) : latest.get(key);
         if (previous != null) {
             unindex(key, previous);
+            previous.forget();
         }
         if (release == null) {
             return;
         }
         Objects.requireNonNull(position, "position");
         // This scorer's verdict on a release holds for every later record of its key, until a tombstone.
-        Entry entry = new Entry(release, specOf(release), position, previous != null && previous.refused);
+        Entry entry = new Entry(release, specOf(release), position, previous != null && previous.refused, held);
         latest.put(key, entry);
         index(key, entry);
     }
@@ -137,9 +140,19 @@ public final class ReleaseBook {
         return newest(releases.candidates).filter(r -> r.getVersion() > championVersion);
     }
 
-    /** Bytes of ONNX graph the book holds, over all its releases: O(all releases), for diagnostics and tests. */
+    /** Bytes of ONNX graph the book holds, over all its releases. */
     public long graphBytes() {
-        return latest.values().stream().mapToLong(e -> e.release.getOnnx().remaining()).sum();
+        return held.bytes;
+    }
+
+    /** How many releases the book holds the graph of. */
+    public long graphsHeld() {
+        return held.graphs;
+    }
+
+    /** How many releases the book knows (metadata and record position, whether or not it holds the graph). */
+    public int releases() {
+        return latest.size();
     }
 
     public static SpecKey specOf(ModelRelease release) {
@@ -234,15 +247,21 @@ public final class ReleaseBook {
 
         private final SpecKey spec;
         private final RecordPosition position;
+        private final GraphTally tally;
+        /** Counted when the entry is made, so that what is taken off the tally is what was put on it. */
+        private final long graphBytes;
         private ModelRelease release;
         private boolean graphDropped;
         private boolean refused;
 
-        Entry(ModelRelease release, SpecKey spec, RecordPosition position, boolean refused) {
+        Entry(ModelRelease release, SpecKey spec, RecordPosition position, boolean refused, GraphTally tally) {
             this.release = release;
             this.spec = spec;
             this.position = position;
             this.refused = refused;
+            this.tally = tally;
+            this.graphBytes = release.getOnnx().remaining();
+            tally.add(1, graphBytes);
         }
 
         ReleaseStatus status() {
@@ -251,9 +270,29 @@ public final class ReleaseBook {
 
         void dropGraph() {
             if (!graphDropped) {
+                forget();
                 release = withoutGraph(release);
+            }
+        }
+
+        /** Takes the graph off the tally, for an entry dropped from the book. */
+        void forget() {
+            if (!graphDropped) {
+                tally.add(-1, -graphBytes);
                 graphDropped = true;
             }
+        }
+    }
+
+    /** Graphs held and their bytes. */
+    private static final class GraphTally {
+
+        private long graphs;
+        private long bytes;
+
+        void add(long graphCount, long graphBytes) {
+            graphs += graphCount;
+            bytes += graphBytes;
         }
     }
 

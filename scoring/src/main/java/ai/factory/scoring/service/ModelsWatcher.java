@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * loaded, validated and warmed up here, beside the session still serving, and then swapped in; a release that
  * fails validation is counted, logged and remembered, and the model before it keeps serving. The book holds the
  * graphs of the newest releases only; an older one that must serve again (after a deep rollback) is read back from
- * the topic by the {@link ReleaseReader}.
+ * the topic by the {@link ReleaseReader}. A record whose key or value cannot be read is counted
+ * ({@code factory.scoring.releases.rejected}, reason {@code unreadable_key} or {@code unreadable}), logged and skipped.
  */
 public final class ModelsWatcher implements Runnable {
 
@@ -103,6 +104,7 @@ public final class ModelsWatcher implements Runnable {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     changed |= apply(record);
                 }
+                metrics.graphsHeld(book.graphsHeld(), book.graphBytes());
                 if (initial && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     reconcile();
                     initial = false;
@@ -153,6 +155,7 @@ public final class ModelsWatcher implements Runnable {
             key = ReleaseKey.parse(record.key());
         } catch (IllegalArgumentException e) {
             log.warn("Ignoring models record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            metrics.releaseRejected("UNREADABLE_KEY");
             return false;
         }
         if (!key.modelName().equals(modelName)) {

@@ -29,8 +29,18 @@ final class OffsetTracker {
         return offsets;
     }
 
+    /** Offsets to commit for every partition handled since it was assigned or last forgotten. */
+    Map<TopicPartition, OffsetAndMetadata> uncommitted() {
+        return uncommitted(handled.keySet());
+    }
+
     void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+    }
+
+    void forgetAll() {
+        handled.clear();
+        committed.clear();
     }
 
     void forget(Collection<TopicPartition> partitions) {

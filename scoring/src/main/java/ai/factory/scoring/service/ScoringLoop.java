@@ -31,9 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -42,19 +40,34 @@ import org.slf4j.LoggerFactory;
 /**
  * The consumer loop of one scorer instance: polls feature vectors, scores them in micro-batches with the champion
  * of their spec, writes predictions (and challenger scores to the shadow topic), dead-letters what cannot be
- * scored, and commits only offsets whose outputs the broker has acknowledged. At least once: a crash or a send
- * failure re-scores from the last commit; a rebalance commits the handled offsets of the revoked partitions first,
- * so their new owner neither loses nor repeats them.
+ * scored, and commits offsets only together with (exactly once) or after (at least once) the outputs of every record
+ * before them; how is the {@link ScoringProducer}'s job. A rebalance commits first, so the new owner of a revoked
+ * partition neither loses nor repeats its records.
+ *
+ * <p>A failed write (a prediction or a dead letter the broker refuses or cannot take, a transaction that cannot
+ * commit) never lets an offset past it be committed: the loop abandons everything since the last commit (aborting
+ * the transaction), pauses its partitions and, after a backoff of 100 ms doubling to 30 s, seeks every assigned
+ * partition back to its committed offset and reads again. If writes keep failing for the outage limit without a
+ * commit in between, the loop stops with an error.
  */
 public final class ScoringLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ScoringLoop.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     private static final String REJECTED_BY = "scoring";
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration LONGEST_RETRY = Duration.ofSeconds(30);
+    /** Bound on reading the committed offsets back when rewinding; a timeout is one more failed attempt. */
+    private static final Duration COMMITTED_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Longer than any gap between two failures of one ongoing problem (the longest backoff plus an attempt that blocks
+     * until its producer or consumer timeout), so a failure after a quiet stretch this long starts a new one.
+     */
+    private static final Duration QUIET_AFTER_FAILURES = Duration.ofMinutes(3);
 
     private final LoopSettings settings;
     private final Consumer<String, byte[]> consumer;
-    private final Producer<String, byte[]> producer;
+    private final ScoringProducer producer;
     private final AvroCodec<FeatureVector> vectors;
     private final AvroCodec<Prediction> predictions;
     private final AvroCodec<Rejected> rejections;
@@ -67,6 +80,17 @@ public final class ScoringLoop implements Runnable {
     private final BatchAssembler assembler;
     private final BatchInputs inputs = new BatchInputs();
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private final Backoff backoff = new Backoff(FIRST_RETRY, LONGEST_RETRY);
+    /** Bumped whenever outputs are abandoned, so late callbacks of abandoned sends are not taken for new failures. */
+    private volatile long attempt;
+    /** Outputs were abandoned: partitions are paused until they are sought back to their committed offsets. */
+    private boolean rewinding = true;
+    private long retryAtNanos = System.nanoTime();
+    /** When writes started failing without a commit since (System.nanoTime), or 0; and when they last failed. */
+    private long failingSinceNanos;
+    private long lastFailureNanos;
+    private volatile boolean halting;
+    private boolean closing;
     private final Set<SpecKey> reportedWaiting = new HashSet<>();
     private Set<TopicPartition> waiting = Set.of();
     private long deadlineNanos = Long.MAX_VALUE;
@@ -74,7 +98,11 @@ public final class ScoringLoop implements Runnable {
     private volatile Set<TopicPartition> assigned = Set.of();
     private volatile boolean stopping;
 
-    public ScoringLoop(LoopSettings settings, Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
+    /**
+     * @param consumer the features consumer (read_committed, no auto commit); this loop owns it
+     * @param producer writes outputs and commits offsets of {@code consumer}; this loop owns it
+     */
+    public ScoringLoop(LoopSettings settings, Consumer<String, byte[]> consumer, ScoringProducer producer,
                        AvroCodec<FeatureVector> vectors, AvroCodec<Prediction> predictions, AvroCodec<Rejected> rejections,
                        ServingModels models, SeenShapes shapes, ScoringMetrics metrics) {
         this.settings = settings;
@@ -100,20 +128,35 @@ public final class ScoringLoop implements Runnable {
         consumer.wakeup();
     }
 
+    /** Stops as a crash would: nothing more is committed and an open transaction is left open. For tests. */
+    public void halt() {
+        halting = true;
+        stop();
+    }
+
     @Override
     public void run() {
         consumer.subscribe(List.of(settings.featuresTopic()), new Rebalance());
         try {
             while (!stopping) {
+                if (rewinding) {
+                    recover();
+                    continue;
+                }
                 ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout());
                 long now = System.nanoTime();
                 for (ConsumerRecord<String, byte[]> record : records) {
                     pending.add(decode(record, now));
                 }
                 drain();
+                Exception failure = sendFailure.getAndSet(null);
+                if (failure != null) {
+                    failed(failure);
+                    continue;
+                }
                 pace();
                 if (System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos()) {
-                    commit(consumer.assignment());
+                    commit();
                 }
             }
         } catch (WakeupException e) {
@@ -276,9 +319,10 @@ public final class ScoringLoop implements Runnable {
     }
 
     private Callback onFailure(String topic) {
+        long sentIn = attempt;
         return (metadata, exception) -> {
-            if (exception != null && sendFailure.compareAndSet(null, exception)) {
-                log.error("Writing to {} failed; will re-score from the last commit: {}", topic, exception.getMessage());
+            if (exception != null && sentIn == attempt && sendFailure.compareAndSet(null, exception)) {
+                log.warn("Writing to {} failed: {}", topic, exception.toString());
             }
         };
     }
@@ -315,36 +359,117 @@ public final class ScoringLoop implements Runnable {
         reportedWaiting.removeIf(models::serves);
     }
 
-    /** Commits handled offsets of {@code partitions} once every output sent so far is acknowledged. */
-    private void commit(Collection<TopicPartition> partitions) {
+    /** Commits the handled offsets once every output sent so far is acknowledged, or with them in one transaction. */
+    private void commit() {
         lastCommitNanos = System.nanoTime();
+        if (rewinding || halting || closing) {
+            // Nothing to commit while rewinding; nothing may be once halted or after the last commit at close (the
+            // consumer's close revokes the partitions once more).
+            return;
+        }
         producer.flush();
         Exception failure = sendFailure.getAndSet(null);
         if (failure != null) {
-            rewind();
+            failed(failure);
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> toCommit = offsets.uncommitted(partitions);
-        if (toCommit.isEmpty()) {
-            return;
-        }
+        Map<TopicPartition, OffsetAndMetadata> toCommit = offsets.uncommitted();
         try {
-            consumer.commitSync(toCommit);
-            offsets.committed(toCommit);
+            if (producer.commit(toCommit)) {
+                offsets.committed(toCommit);
+                if (!toCommit.isEmpty()) {
+                    // Progress: whatever failed before is over.
+                    failingSinceNanos = 0;
+                    backoff.reset();
+                }
+            }
         } catch (WakeupException e) {
-            // stop() raced with the commit: commit once more while shutting down.
-            consumer.commitSync(toCommit);
-            offsets.committed(toCommit);
             throw e;
-        } catch (KafkaException e) {
-            log.warn("Committing offsets failed ({}); the records since the last commit may be scored again", e.getMessage());
+        } catch (RuntimeException e) {
+            failed(e);
         }
     }
 
-    /** After a failed send: forget everything since the last commit and read it again. */
+    /**
+     * After a failed write: gives up everything since the last commit and pauses, to read it again after a backoff.
+     * Stops the loop when writes have kept failing for longer than the outage limit.
+     */
+    private void failed(Exception cause) {
+        abandon();
+        Duration delay = retryLater(cause);
+        log.warn("Writing to Kafka failed ({}); nothing past it is committed: reading again from the last commit in {} ms",
+                cause.toString(), delay.toMillis());
+    }
+
+    /** Forgets what was handled since the last commit and pauses every partition until it is sought back. */
+    private void abandon() {
+        attempt++;
+        producer.abandon();
+        sendFailure.set(null);
+        pending.clear();
+        offsets.forgetAll();
+        consumer.pause(consumer.assignment());
+        rewinding = true;
+    }
+
+    /**
+     * Counts one more failed attempt and sets when to try again. Failures belong to one stretch until a commit of
+     * offsets succeeds, or until none has come for {@link #QUIET_AFTER_FAILURES} (when the failure ended while nothing
+     * was left to commit).
+     */
+    private Duration retryLater(Exception cause) {
+        long now = System.nanoTime();
+        if (failingSinceNanos == 0 || now - lastFailureNanos > QUIET_AFTER_FAILURES.toNanos()) {
+            failingSinceNanos = now;
+            backoff.reset();
+        }
+        lastFailureNanos = now;
+        metrics.writeFailed();
+        giveUpAfterOutageLimit(cause, now);
+        Duration delay = backoff.next();
+        retryAtNanos = now + delay.toNanos();
+        return delay;
+    }
+
+    private void giveUpAfterOutageLimit(Exception cause, long now) {
+        Duration failing = Duration.ofNanos(now - failingSinceNanos);
+        if (failing.compareTo(settings.outageLimit()) > 0) {
+            throw new IllegalStateException("writes to Kafka kept failing for " + failing.toSeconds() + " s (limit "
+                    + settings.outageLimit().toSeconds() + " s), last: " + cause, cause);
+        }
+    }
+
+    /**
+     * Once the backoff is over: readies the producer and seeks every assigned partition back to its committed
+     * offset. Until then (and when that fails) it keeps polling with every partition paused, so the group keeps
+     * this member and rebalances are served.
+     */
+    private void recover() {
+        long wait = retryAtNanos - System.nanoTime();
+        if (wait > 0) {
+            consumer.poll(Duration.ofNanos(Math.min(wait, IDLE_POLL.toNanos())));
+            return;
+        }
+        try {
+            producer.recover();
+            rewind();
+            rewinding = false;
+            lastCommitNanos = System.nanoTime();
+        } catch (WakeupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            Duration delay = retryLater(e);
+            log.warn("Cannot resume yet ({}); trying again in {} ms", e.toString(), delay.toMillis());
+        }
+    }
+
+    /** Seeks every assigned partition to its committed offset, the records after it to be read again. */
     private void rewind() {
         Set<TopicPartition> assigned = consumer.assignment();
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+        if (assigned.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, COMMITTED_TIMEOUT);
         List<TopicPartition> neverCommitted = new ArrayList<>();
         for (TopicPartition partition : assigned) {
             OffsetAndMetadata offset = committed.get(partition);
@@ -354,19 +479,31 @@ public final class ScoringLoop implements Runnable {
                 consumer.seek(partition, offset.offset());
             }
         }
-        consumer.seekToBeginning(neverCommitted);
+        if (settings.startFromEarliest()) {
+            consumer.seekToBeginning(neverCommitted);
+        } else {
+            consumer.seekToEnd(neverCommitted);
+        }
         pending.clear();
-        offsets.forget(assigned);
-        log.warn("Rewound {} partitions to their last committed offsets", assigned.size());
+        consumer.resume(assigned);
+        log.info("Rewound {} partitions to their last committed offsets", assigned.size());
     }
 
     private void shutDown() {
+        if (halting) {
+            producer.halt();
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+            return;
+        }
         try {
-            commit(consumer.assignment());
-        } catch (KafkaException e) {
-            log.warn("Final commit failed: {}", e.getMessage());
+            commit();
+        } catch (WakeupException e) {
+            // The wakeup of stop() reached the at-least-once commit, which has committed once more already.
+        } catch (RuntimeException e) {
+            log.warn("Final commit failed: {}", e.toString());
         } finally {
-            producer.close(Duration.ofSeconds(10));
+            closing = true;
+            producer.close();
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
         }
     }
@@ -377,7 +514,7 @@ public final class ScoringLoop implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
-                commit(partitions);
+                commit();
                 pending.drop(partitions);
                 offsets.forget(partitions);
                 assigned = Set.copyOf(consumer.assignment().stream().filter(p -> !partitions.contains(p)).toList());
@@ -387,6 +524,12 @@ public final class ScoringLoop implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty() && !rewinding && producer.commitsAllPartitionsTogether()) {
+                // Their outputs since the last commit must not commit now that another member owns them; a transaction
+                // holds the outputs of every partition, so all are given up and read again (no backoff: nothing failed).
+                abandon();
+                retryAtNanos = System.nanoTime();
+            }
             pending.drop(partitions);
             offsets.forget(partitions);
             assigned = Set.copyOf(consumer.assignment().stream().filter(p -> !partitions.contains(p)).toList());
@@ -396,6 +539,10 @@ public final class ScoringLoop implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             assigned = Set.copyOf(consumer.assignment());
+            if (rewinding) {
+                // Read nothing until the rewind has sought every partition to its committed offset.
+                consumer.pause(partitions);
+            }
             if (!partitions.isEmpty()) {
                 log.info("Partitions assigned: {}", partitions);
             }

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -24,7 +25,10 @@ public final class ScoringMetrics {
     private final Timer run;
     private final Counter releasesLoaded;
     private final Counter releasesReadBack;
+    private final Counter writeFailures;
     private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicLong graphsHeld = new AtomicLong();
+    private final AtomicLong graphBytesHeld = new AtomicLong();
     private final AtomicInteger pausedPartitions = new AtomicInteger();
     private final AtomicInteger waitingPartitions = new AtomicInteger();
     private final Map<String, Counter> rejectedReleases = new ConcurrentHashMap<>();
@@ -51,6 +55,14 @@ public final class ScoringMetrics {
         this.releasesReadBack = Counter.builder("factory.scoring.releases.read.back")
                 .description("Releases whose graph was read back from the models topic (only the newest are held)")
                 .register(registry);
+        this.writeFailures = Counter.builder("factory.scoring.write.failures")
+                .description("Failed writes or commits, each followed by a rewind to the last commit after a backoff")
+                .register(registry);
+        Gauge.builder("factory.scoring.releases.graphs.held", graphsHeld, AtomicLong::get)
+                .description("ONNX graphs of releases the scorer holds in memory (bounded: the newest per spec)")
+                .register(registry);
+        Gauge.builder("factory.scoring.releases.graph.bytes.held", graphBytesHeld, AtomicLong::get)
+                .description("Bytes of the ONNX graphs the scorer holds in memory").baseUnit("bytes").register(registry);
         Gauge.builder("factory.scoring.pending", pending, AtomicInteger::get)
                 .description("Vectors polled and not yet scored").register(registry);
         Gauge.builder("factory.scoring.partitions.paused", pausedPartitions, AtomicInteger::get)
@@ -92,6 +104,15 @@ public final class ScoringMetrics {
         deadLetters.computeIfAbsent(reason, r -> Counter.builder("factory.scoring.dead.letters")
                 .description("Feature records sent to the dead-letter topic")
                 .tag("reason", r.toLowerCase(Locale.ROOT)).register(registry)).increment();
+    }
+
+    public void writeFailed() {
+        writeFailures.increment();
+    }
+
+    public void graphsHeld(long graphs, long bytes) {
+        graphsHeld.set(graphs);
+        graphBytesHeld.set(bytes);
     }
 
     public void state(int pendingRecords, int paused, int waiting) {
