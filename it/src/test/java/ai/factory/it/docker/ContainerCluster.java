@@ -217,6 +217,22 @@ final class ContainerCluster implements AutoCloseable {
         return container;
     }
 
+    /** The names of the long-running services (all but the submitter, which exits) that are not running now. */
+    List<String> servicesNotRunning() {
+        DockerClient docker = DockerClientFactory.instance().client();
+        List<String> down = new ArrayList<>();
+        for (GenericContainer<?> c : all) {
+            if (c.getContainerId() == null) {
+                continue;
+            }
+            var state = docker.inspectContainerCmd(c.getContainerId()).exec();
+            if (!state.getName().contains("-submitter-") && !Boolean.TRUE.equals(state.getState().getRunning())) {
+                down.add(state.getName());
+            }
+        }
+        return down;
+    }
+
     /** Starts one more scorer in the same consumer group: its partitions are rebalanced across all of them. */
     GenericContainer<?> addScorer() {
         GenericContainer<?> scorer = scorer(scorers.size() + 1);
