@@ -117,7 +117,8 @@ class HostileInputTest {
         long started = System.nanoTime();
         Topics topics = new Topics(TestKafka.uniquePrefix("hostile"));
         KafkaConnection connection = KafkaConnection.of(kafka.bootstrapServers());
-        // One warning per dead letter is the feedback app's way; 40,000 of them would only slow the run down.
+        // One warning per dead letter is the feedback app's way; 26,500 of them would only slow the run down (this class
+        // has a JVM of its own: surefire does not reuse forks in this module).
         ((Logger) LoggerFactory.getLogger("ai.factory.feedback.JoinProcessor")).setLevel(Level.ERROR);
         ListAppender<ILoggingEvent> feedbackErrors = new ListAppender<>();
         feedbackErrors.start();
@@ -167,8 +168,6 @@ class HostileInputTest {
                 await("feedback app running").atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
 
                 RecordMetadata[] sent = send(kafka.bootstrapServers(), outgoing);
-                Map<String, Integer> expectedIngest = new HashMap<>();
-                Map<String, Integer> expectedFeedback = new HashMap<>();
                 long feedbackHostile = hostile.stream().filter(h -> h.input() == Input.FEEDBACK).count();
 
                 AvroCodec<Rejected> letters = AvroCodec.of(Rejected.class, registry);
@@ -211,7 +210,8 @@ class HostileInputTest {
 
                     Map<Kind, Counts> byKind = account(outgoing, sent, ingestDlq, feedbackDlq);
                     double seconds = (System.nanoTime() - started) / 1e9;
-                    writeReport(byKind, hostile.size(), examples.size(), late.size(), heapBefore, heapAfter, peakHeap, seconds);
+                    writeReport(byKind, hostile.size(), examples.size(), late.size(), heapBefore, heapAfter, peakHeap, seconds,
+                            job.status().name(), app.state().name());
                     assertThat(features.keyCounts()).as("one feature vector per good event, none for a bad one")
                             .hasSize(GOOD_FLIGHTS).containsOnlyKeys(goodIds).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
                     assertThat(examples.keyCounts()).as("one example per good label within its window")
@@ -432,8 +432,9 @@ class HostileInputTest {
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     }
 
-    private static void writeReport(Map<Kind, Counts> byKind, int bad, int examples, int late, long heapBefore, long heapAfter, long peakHeap,
-                                    double seconds) throws Exception {
+    private static void writeReport(Map<Kind, Counts> byKind, int bad, int examples, int late, long heapBefore,
+                                    long heapAfter, long peakHeap, double seconds, String ingestStatus,
+                                    String feedbackState) throws Exception {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("good_flights", GOOD_FLIGHTS);
@@ -446,7 +447,9 @@ class HostileInputTest {
         root.put("heap_after_gc_after_mib", heapAfter >> 20);
         root.put("heap_peak_mib", peakHeap >> 20);
         root.put("heap_max_mib", Runtime.getRuntime().maxMemory() >> 20);
-        root.put("job_restarts", 0);
+        root.put("ingest_restarts_allowed", 0);
+        root.put("ingest_status_at_end", ingestStatus);
+        root.put("feedback_app_state_at_end", feedbackState);
         ObjectNode kinds = root.putObject("by_kind");
         byKind.forEach((kind, c) -> {
             ObjectNode k = kinds.putObject(kind.name());

@@ -72,6 +72,8 @@ final class HostileRecords {
     private final SchemaRegistry registry;
     private final Instant baseTime;
     private final long now = System.currentTimeMillis();
+    /** Hand-made writer schemas already published. */
+    private final Map<Schema, Boolean> registered = new HashMap<>();
     private long serial;
 
     /**
@@ -214,9 +216,13 @@ final class HostileRecords {
             case 3 -> e.getAttributes().put("n".repeat(129 + random.nextInt(3_000)), 1L);
             default -> e.getAttributes().put("note", "s".repeat(5_000 + random.nextInt(10_000)));
         }
-        String[] variants = {"", "origin over 128 characters", "entity over 128 characters", "attribute name over 128 characters",
-                "record over 4,096 bytes"};
-        return event(kind, variants[i % 5], id, events.encode(e), "TOO_LARGE");
+        String variant = switch (i % 5) {
+            case 1 -> "origin over 128 characters";
+            case 2 -> "entity over 128 characters";
+            case 3 -> "attribute name over 128 characters";
+            default -> "record over 4,096 bytes";
+        };
+        return event(kind, variant, id, events.encode(e), "TOO_LARGE");
     }
 
     private Hostile badLabel(Kind kind, int i) {
@@ -288,7 +294,7 @@ final class HostileRecords {
     }
 
     /** A valid flight event apart from what the caller then breaks. */
-    Event flight(String id) {
+    private Event flight(String id) {
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("origin", AIRPORTS[random.nextInt(AIRPORTS.length)]);
         attributes.put("destination", AIRPORTS[random.nextInt(AIRPORTS.length)]);
@@ -391,8 +397,6 @@ final class HostileRecords {
         r.put("source", "hostile");
         return generic(schema, r);
     }
-
-    private final Map<Schema, Boolean> registered = new HashMap<>();
 
     private byte[] generic(Schema schema, GenericRecord record) {
         if (registered.putIfAbsent(schema, Boolean.TRUE) == null) {
