@@ -57,11 +57,11 @@ public final class FeedbackTopology {
         EventTimeExtractor eventTime = new EventTimeExtractor(options.join().timeBounds());
 
         KStream<String, Object> features = builder.stream(topics.features(),
-                input(FeatureVector.class, registry, eventTime).withName("features"));
+                input(FeatureVector.class, InputLimits.UNBOUNDED, registry, eventTime).withName("features"));
         KStream<String, Object> predictions = builder.stream(topics.predictions(),
-                input(Prediction.class, registry, eventTime).withName("predictions"));
+                input(Prediction.class, InputLimits.UNBOUNDED, registry, eventTime).withName("predictions"));
         KStream<String, Object> feedback = builder.stream(topics.feedback(),
-                input(Feedback.class, registry, eventTime).withName("feedback"));
+                input(Feedback.class, InputLimits.MAX_LABEL_BYTES, registry, eventTime).withName("feedback"));
 
         KStream<String, Object> joined = features
                 .merge(predictions, Named.as("served"))
@@ -114,13 +114,14 @@ public final class FeedbackTopology {
         return props;
     }
 
-    private static <T extends SpecificRecord> Consumed<String, Object> input(Class<T> type, SchemaRegistry registry,
+    private static <T extends SpecificRecord> Consumed<String, Object> input(Class<T> type, int maxBytes,
+                                                                          SchemaRegistry registry,
                                                                           EventTimeExtractor eventTime) {
         Serde<Object> values = Serdes.serdeFrom(
                 (topic, value) -> {
                     throw new UnsupportedOperationException("input values are only read");
                 },
-                new LenientDeserializer<>(AvroCodec.of(type, registry)));
+                new LenientDeserializer<>(AvroCodec.of(type, registry), maxBytes));
         return Consumed.with(Serdes.String(), values).withTimestampExtractor(eventTime);
     }
 

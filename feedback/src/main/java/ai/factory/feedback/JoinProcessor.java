@@ -135,7 +135,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
             reject(id, RejectReason.EMPTY, "null value where a record was expected", record.timestamp());
             return;
         }
-        if (id == null) {
+        if (id == null || id.isEmpty()) {
             reject(null, RejectReason.MISSING_KEY, "record has no key (the event id)", record.timestamp());
             return;
         }

@@ -10,7 +10,7 @@ public final class RejectReason {
 
     /** A null value where a record was expected. */
     public static final String EMPTY = "EMPTY";
-    /** The record has no key (the event id). */
+    /** The record has no key, or an empty one (the event id). */
     public static final String MISSING_KEY = "MISSING_KEY";
     /** The key differs from the record's event id. */
     public static final String KEY_MISMATCH = "KEY_MISMATCH";
@@ -27,6 +27,11 @@ public final class RejectReason {
     public static final String TIME_JUMP = "TIME_JUMP";
     /** A label's time lies further before its event's time than the tolerance. */
     public static final String LABEL_BEFORE_EVENT = "LABEL_BEFORE_EVENT";
+    /**
+     * A label value over {@link InputLimits#MAX_LABEL_BYTES}, refused before decoding; also the decoder's reason for a
+     * length or count over Avro's limits (a length bomb).
+     */
+    public static final String TOO_LARGE = "TOO_LARGE";
     /** A binary model's label is neither 0 nor 1. */
     public static final String LABEL_OUT_OF_RANGE = "LABEL_OUT_OF_RANGE";
 

@@ -514,4 +514,25 @@ class FeedbackTopologyTest {
             assertThat(h.examples.readValuesToList()).extracting(LabeledExample::getEventId).containsExactly("e1");
         }
     }
+
+    @Test
+    void anOversizedLabelAndAnEmptyKeyAreDeadLetteredAndProcessingGoesOn() {
+        try (Harness h = harness("first")) {
+            // Within Avro's limits, but no label that could ever join is this large.
+            h.feedback.pipeInput("huge", Records.feedback("huge", 1.0, T0, "s".repeat(InputLimits.MAX_LABEL_BYTES)));
+            h.feedback.pipeInput("", Records.feedback("", 1.0, T0, "app"));
+            h.feedback.pipeInput("normal", Records.feedback("normal", 1.0, T0, "s".repeat(200)));
+            h.served("e1", T0, 0.4, "m", 1);
+            h.label("e1", 1.0, T0 + 5);
+
+            List<Rejected> rejected = h.deadLetters.readValuesToList();
+            assertThat(rejected).extracting(Rejected::getReasonCode)
+                    .containsExactly(RejectReason.TOO_LARGE, RejectReason.MISSING_KEY);
+            assertThat(rejected.get(0).getReason()).contains("limit is " + InputLimits.MAX_LABEL_BYTES);
+            assertThat(rejected.get(0).getSourceOffset()).isEqualTo(0L);
+            assertThat(rejected.get(1).getSourceOffset()).isEqualTo(1L);
+            assertThat(h.examples.readValuesToList()).extracting(LabeledExample::getEventId).containsExactly("e1");
+            assertThat(h.counter("factory.feedback.dead_letters", "reason", RejectReason.TOO_LARGE)).isEqualTo(1.0);
+        }
+    }
 }

@@ -154,8 +154,10 @@ public final class AvroCodec<T extends SpecificRecord> {
             throw e;
         } catch (IOException | RuntimeException e) {
             // Avro reports truncated or garbled bodies through many types: AvroRuntimeException, EOFException,
-            // IndexOutOfBounds, NegativeArraySize, UnsupportedOperation (a length beyond any Java array)...
-            throw new UndecodableRecordException(source, Reason.CORRUPT_BODY, oneLine(e), e);
+            // IndexOutOfBounds, NegativeArraySize... A length or count beyond any Java array (2^31 - 8 and up) it
+            // refuses with an UnsupportedOperationException before its configurable limits: a length bomb as well.
+            Reason reason = beyondAnyArray(e) ? Reason.TOO_LARGE : Reason.CORRUPT_BODY;
+            throw new UndecodableRecordException(source, reason, oneLine(e), e);
         } catch (OutOfMemoryError e) {
             // One allocation the heap refused (a length under the limits on a small heap); it was never filled.
             throw new UndecodableRecordException(source, Reason.TOO_LARGE, oneLine(e), null);
@@ -163,6 +165,11 @@ public final class AvroCodec<T extends SpecificRecord> {
             // A writer schema or a body nested deeper than the thread's stack; the cause is left out, its trace is huge.
             throw new UndecodableRecordException(source, Reason.CORRUPT_BODY, oneLine(e), null);
         }
+    }
+
+    /** Avro's refusal of a length or item count no Java array can hold ({@code SystemLimitException}'s checks). */
+    private static boolean beyondAnyArray(Exception e) {
+        return e instanceof UnsupportedOperationException && e.getMessage() != null && e.getMessage().startsWith("Cannot read");
     }
 
     /** The first line of a throwable's description, at most {@value #MAX_DETAIL} characters. */

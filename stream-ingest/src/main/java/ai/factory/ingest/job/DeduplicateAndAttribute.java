@@ -7,6 +7,9 @@ import java.util.List;
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.features.FeatureLayout.Stage;
 import ai.factory.ingest.features.PartialVector;
+import ai.factory.ingest.validation.ReasonCode;
+import ai.factory.ingest.validation.Violation;
+import ai.factory.options.DurationConverter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -18,27 +21,37 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by event id. Drops repeated event ids (state with a TTL) and remembers, for each event, the values
+ * Keyed by event id. Dead-letters repeated event ids ({@link ReasonCode#DUPLICATE}, state with a TTL) and remembers, for each event, the values
  * of the attributes its feedback is aggregated by; feedback about that event id is then re-addressed to
  * those values. Feedback that arrives before its event waits in state (same TTL).
  *
  * <p>Remembering id → key attributes here, rather than joining feedback to published features later,
  * keeps feedback aggregates inside this job's event-time clock, so they can be cut at the event's time.
+ *
+ * <p>A duplicate's dead letter names its own position on {@code events} and carries no copy of the value: the
+ * first delivery's bytes made the vector, and every input record is then either a vector or a dead letter.
  */
 public final class DeduplicateAndAttribute extends KeyedProcessFunction<String, StageInput, StageInput> {
 
+    /** Side output of repeated event ids, bound for the dead-letter topic. */
+    public static final OutputTag<Rejection> DUPLICATES = new OutputTag<>("duplicates") { };
+
     private final FeatureLayout layout;
     private final Duration ttl;
+    private final String eventsTopic;
     private transient ValueState<String[]> seen;
     private transient ListState<FeedbackFact> waiting;
     private transient Counter duplicates;
     private transient Counter late;
 
-    public DeduplicateAndAttribute(FeatureLayout layout, Duration ttl) {
+    /** @param eventsTopic where the events were read: the source named in a duplicate's dead letter */
+    public DeduplicateAndAttribute(FeatureLayout layout, Duration ttl, String eventsTopic) {
         this.layout = layout;
         this.ttl = ttl;
+        this.eventsTopic = eventsTopic;
     }
 
     @Override
@@ -62,15 +75,20 @@ public final class DeduplicateAndAttribute extends KeyedProcessFunction<String, 
     @Override
     public void processElement(StageInput in, Context ctx, Collector<StageInput> out) throws Exception {
         if (in.isVector()) {
-            onEvent(in.vector(), ctx, out);
+            onEvent(in, ctx, out);
         } else {
             onFeedback(in.fact(), out);
         }
     }
 
-    private void onEvent(PartialVector vector, Context ctx, Collector<StageInput> out) throws Exception {
+    private void onEvent(StageInput in, Context ctx, Collector<StageInput> out) throws Exception {
+        PartialVector vector = in.vector();
         if (seen.value() != null) {
             duplicates.inc();
+            Violation violation = new Violation(ReasonCode.DUPLICATE, "event id already seen within the last "
+                    + DurationConverter.format(ttl) + "; the first delivery's vector stands");
+            ctx.output(DUPLICATES, Rejection.of(vector.id(), violation, eventsTopic, in.sourcePartition(),
+                    in.sourceOffset(), null, ctx.timerService().currentProcessingTime()));
             return;
         }
         String[] feedbackKeys = new String[layout.stages().size()];

@@ -110,14 +110,17 @@ public final class IngestJob {
         }
         SingleOutputStreamOperator<StageInput> accepted = incoming
                 .process(new IncomingRouter(), TypeInformation.of(StageInput.class)).uid("validate").name("validate");
+        SingleOutputStreamOperator<StageInput> deduplicated = accepted
+                .keyBy(new StageKey(StageKey.DEDUPLICATION), Types.STRING)
+                .process(new DeduplicateAndAttribute(layout, options.dedupTtl(), topics.events()),
+                        TypeInformation.of(StageInput.class))
+                .uid("deduplicate").name("deduplicate");
         accepted.getSideOutput(IncomingRouter.REJECTED)
+                .union(deduplicated.getSideOutput(DeduplicateAndAttribute.DUPLICATES))
                 .sinkTo(sink(options, "dlq", new RejectedRecords(topics.eventsDlq(), NAME + " " + spec.label(), registry)))
                 .uid("sink-dlq").name("events.dlq");
 
-        DataStream<StageInput> stream = accepted
-                .keyBy(new StageKey(StageKey.DEDUPLICATION), Types.STRING)
-                .process(new DeduplicateAndAttribute(layout, options.dedupTtl()), TypeInformation.of(StageInput.class))
-                .uid("deduplicate").name("deduplicate");
+        DataStream<StageInput> stream = deduplicated;
         for (Stage stage : layout.stages()) {
             String label = stage.global() ? "global" : stage.keyAttribute();
             stream = stream.keyBy(new StageKey(stage.index()), Types.STRING)

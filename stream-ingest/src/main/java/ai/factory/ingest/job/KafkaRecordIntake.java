@@ -52,7 +52,8 @@ public final class KafkaRecordIntake implements KafkaRecordDeserializationSchema
         }
         RecordSource source = new RecordSource(record.topic(), record.partition(), record.offset());
         long now = System.currentTimeMillis();
-        out.collect(kind == Kind.EVENTS ? intake.event(source, record.value(), now) : intake.feedback(source, record.value(), now));
+        out.collect(kind == Kind.EVENTS ? intake.event(source, record.key(), record.value(), now)
+                : intake.feedback(source, record.key(), record.value(), now));
     }
 
     @Override

@@ -29,8 +29,8 @@ public final class RecordIntake {
         this.featurizer = featurizer;
     }
 
-    /** An event record read at {@code source}. */
-    public Incoming event(RecordSource source, byte[] bytes, long now) {
+    /** An event record read at {@code source} with its Kafka key. */
+    public Incoming event(RecordSource source, byte[] key, byte[] bytes, long now) {
         Violation tooLarge = validator.checkSize(bytes == null ? 0 : bytes.length);
         if (tooLarge != null) {
             return reject(null, tooLarge, source, bytes, now);
@@ -49,11 +49,15 @@ public final class RecordIntake {
         if (result.violation() != null) {
             return reject(event.getId(), result.violation(), source, bytes, now);
         }
-        return Incoming.accept(StageInput.of(result.vector()));
+        Violation wrongKey = validator.checkKey(key, event.getId());
+        if (wrongKey != null) {
+            return reject(event.getId(), wrongKey, source, bytes, now);
+        }
+        return Incoming.accept(StageInput.read(result.vector(), source.partition(), source.offset()));
     }
 
-    /** A feedback record read at {@code source}. */
-    public Incoming feedback(RecordSource source, byte[] bytes, long now) {
+    /** A feedback record read at {@code source} with its Kafka key. */
+    public Incoming feedback(RecordSource source, byte[] key, byte[] bytes, long now) {
         Violation tooLarge = validator.checkSize(bytes == null ? 0 : bytes.length);
         if (tooLarge != null) {
             return reject(null, tooLarge, source, bytes, now);
@@ -65,6 +69,9 @@ public final class RecordIntake {
             return reject(null, undecodable(e), source, bytes, now);
         }
         Violation violation = validator.check(record, now);
+        if (violation == null) {
+            violation = validator.checkKey(key, record.getEventId());
+        }
         if (violation != null) {
             return reject(record.getEventId(), violation, source, bytes, now);
         }
@@ -72,8 +79,13 @@ public final class RecordIntake {
                 record.getLabel(), record.getFeedbackTime().toEpochMilli())));
     }
 
+    /**
+     * Bytes that are not a readable record are UNDECODABLE, with the decoder's reason in the text; a length or count
+     * over Avro's limits (a length bomb) is TOO_LARGE, as the feedback app and the size check call it.
+     */
     private static Violation undecodable(UndecodableRecordException e) {
-        return new Violation(ReasonCode.UNDECODABLE, e.reason() + ": " + e.getMessage());
+        ReasonCode code = e.reason() == UndecodableRecordException.Reason.TOO_LARGE ? ReasonCode.TOO_LARGE : ReasonCode.UNDECODABLE;
+        return new Violation(code, e.reason() + ": " + e.getMessage());
     }
 
     private static Incoming reject(String id, Violation violation, RecordSource source, byte[] bytes, long now) {

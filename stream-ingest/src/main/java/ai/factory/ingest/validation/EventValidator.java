@@ -1,7 +1,9 @@
 package ai.factory.ingest.validation;
 
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 
 import ai.factory.ingest.spec.AttributeRule;
@@ -38,6 +40,9 @@ public final class EventValidator implements Serializable {
         if (event.getId().length() > limits.maxStringLength()) {
             return new Violation(ReasonCode.TOO_LARGE, "event id is longer than " + limits.maxStringLength());
         }
+        if (event.getEntity() != null && event.getEntity().length() > limits.maxStringLength()) {
+            return new Violation(ReasonCode.TOO_LARGE, "entity is longer than " + limits.maxStringLength());
+        }
         Violation time = checkTime("event_time", event.getEventTime(), nowMillis);
         if (time != null) {
             return time;
@@ -48,6 +53,10 @@ public final class EventValidator implements Serializable {
                     "event has " + attributes.size() + " attributes, the limit is " + limits.maxAttributes());
         }
         for (Map.Entry<String, Object> a : attributes.entrySet()) {
+            if (a.getKey().length() > limits.maxStringLength()) {
+                return new Violation(ReasonCode.TOO_LARGE, "an attribute name is longer than " + limits.maxStringLength()
+                        + " characters");
+            }
             Object value = a.getValue();
             if (value instanceof CharSequence s && s.length() > limits.maxStringLength()) {
                 return new Violation(ReasonCode.TOO_LARGE,
@@ -71,10 +80,38 @@ public final class EventValidator implements Serializable {
         if (feedback.getEventId() == null || feedback.getEventId().isBlank()) {
             return new Violation(ReasonCode.MISSING_FIELD, "feedback event_id is empty");
         }
+        if (feedback.getEventId().length() > limits.maxStringLength()) {
+            return new Violation(ReasonCode.TOO_LARGE, "feedback event_id is longer than " + limits.maxStringLength());
+        }
+        if (feedback.getSource().length() > limits.maxStringLength()) {
+            return new Violation(ReasonCode.TOO_LARGE, "feedback source is longer than " + limits.maxStringLength());
+        }
         if (!Double.isFinite(feedback.getLabel())) {
             return new Violation(ReasonCode.NOT_FINITE, "feedback label is " + feedback.getLabel());
         }
         return checkTime("feedback_time", feedback.getFeedbackTime(), nowMillis);
+    }
+
+    /**
+     * A violation of the topics' keying, or null: {@code events} and {@code feedback} are keyed by the event id, so
+     * every record of one id lands on one partition (in order) and a consumer can trust the key. A record without a
+     * key, or whose key names another id than its value, is dead-lettered rather than re-keyed: which of the two ids
+     * is meant cannot be known, and the producer that wrote it needs to hear of it. Checked after the content, so a
+     * record that is wrong in both ways is reported for its content.
+     */
+    public Violation checkKey(byte[] key, String eventId) {
+        if (key == null) {
+            return new Violation(ReasonCode.MISSING_KEY, "the record has no key; it must be the event id");
+        }
+        if (!Arrays.equals(key, eventId.getBytes(StandardCharsets.UTF_8))) {
+            return new Violation(ReasonCode.KEY_MISMATCH, "the record's key (" + key.length
+                    + " bytes) is not its event id '" + abbreviate(eventId) + "'");
+        }
+        return null;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
     private Violation checkTime(String field, Instant time, long nowMillis) {

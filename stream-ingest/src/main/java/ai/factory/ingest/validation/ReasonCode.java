@@ -15,6 +15,18 @@ public enum ReasonCode {
      * time, or further ahead of the wall clock than its tolerance. Such a record never reaches the watermarks.
      */
     TIME_OUT_OF_BOUNDS,
-    /** The record, its attribute count or one of its strings exceeds a limit. */
-    TOO_LARGE
+    /**
+     * The record, its attribute count, one of its strings (id, entity, attribute name or value) or a length its bytes
+     * claim exceeds a limit.
+     */
+    TOO_LARGE,
+    /** The record has no Kafka key; {@code events} and {@code feedback} are keyed by the event id. */
+    MISSING_KEY,
+    /** The Kafka key is not the record's event id: the record contradicts itself, and its partition may be wrong. */
+    KEY_MISMATCH,
+    /**
+     * An event id already featurized within the de-duplication window (a redelivery): the first delivery's vector
+     * stands, this one is dead-lettered so every input record is accounted for.
+     */
+    DUPLICATE
 }

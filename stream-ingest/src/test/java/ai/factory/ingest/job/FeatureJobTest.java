@@ -188,18 +188,21 @@ class FeatureJobTest {
     void eachKindOfInvalidInputLandsInTheDeadLetterTopicWithItsReason() {
         Map<String, String> byId = rejected.stream().filter(r -> r.getEventId() != null)
                 .collect(Collectors.toMap(Rejected::getEventId, Rejected::getReasonCode));
-        assertThat(byId).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "bad-missing", "MISSING_FIELD",
-                "bad-type", "WRONG_TYPE",
-                "bad-nan", "NOT_FINITE",
-                "bad-log", "NOT_FINITE",
-                "bad-old", "TIME_OUT_OF_BOUNDS",
-                "bad-future", "TIME_OUT_OF_BOUNDS",
-                "bad-2100", "TIME_OUT_OF_BOUNDS",
-                "bad-long", "TOO_LARGE"));
+        assertThat(byId).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry("bad-missing", "MISSING_FIELD"),
+                Map.entry("bad-type", "WRONG_TYPE"),
+                Map.entry("bad-nan", "NOT_FINITE"),
+                Map.entry("bad-log", "NOT_FINITE"),
+                Map.entry("bad-old", "TIME_OUT_OF_BOUNDS"),
+                Map.entry("bad-future", "TIME_OUT_OF_BOUNDS"),
+                Map.entry("bad-2100", "TIME_OUT_OF_BOUNDS"),
+                Map.entry("bad-long", "TOO_LARGE"),
+                Map.entry("bad-key", "KEY_MISMATCH"),
+                Map.entry("bad-no-key", "MISSING_KEY"),
+                Map.entry("a1", "DUPLICATE")));
         List<Rejected> anonymous = rejected.stream().filter(r -> r.getEventId() == null).toList();
         assertThat(anonymous).extracting(Rejected::getReasonCode)
-                .containsExactlyInAnyOrder("UNDECODABLE", "UNDECODABLE", "TOO_LARGE", "UNDECODABLE", "UNDECODABLE", "UNDECODABLE",
+                .containsExactlyInAnyOrder("UNDECODABLE", "UNDECODABLE", "TOO_LARGE", "UNDECODABLE", "TOO_LARGE", "UNDECODABLE",
                         "TOO_LARGE");
         for (String name : List.of("garbage", "empty", "huge", "feedback-garbage", "bomb", "stranger", "near-limit")) {
             RecordMetadata where = written.get(name);
@@ -214,6 +217,11 @@ class FeatureJobTest {
         assertThat(reasonAt(anonymous, "bomb")).contains("TOO_LARGE");
         assertThat(reasonAt(anonymous, "stranger")).contains("UNKNOWN_SCHEMA");
         assertThat(StandardCharsets.UTF_8.decode(garbage.getOriginal()).toString()).isEqualTo("not avro at all");
+        // The repeated a1 is dead-lettered at its own position; the first delivery made the vector.
+        Rejected duplicate = rejected.stream().filter(r -> "a1".equals(r.getEventId())).findFirst().orElseThrow();
+        assertThat(duplicate.getSourceTopic()).isEqualTo(topics.events());
+        assertThat(duplicate.getSourceOffset()).isEqualTo(written.get("a1-again").offset());
+        assertThat(duplicate.getSourcePartition()).isEqualTo(written.get("a1-again").partition());
     }
 
     @Test
@@ -273,7 +281,7 @@ class FeatureJobTest {
 
             sendEvent(io, t, events, event("a1", T0, "A", 3L, "red"));
             sendEvent(io, t, events, event("b1", T0.plus(Duration.ofMinutes(1)), "B", 100L, null));
-            sendEvent(io, t, events, event("a1", T0, "A", 3L, "red"));   // a duplicate delivery
+            written.put("a1-again", io.send(t.events(), "a1", events.encode(event("a1", T0, "A", 3L, "red"))));   // a duplicate delivery
             sendEvent(io, t, events, event("a2", T0.plus(Duration.ofMinutes(5)), "A", 5L, null));
             sendEvent(io, t, events, event("a3", T0.plus(Duration.ofMinutes(10)), "A", 7.0, null));
             sendEvent(io, t, events, event("a4", T0.plus(Duration.ofMinutes(10)), "A", 1L, null));
@@ -302,6 +310,8 @@ class FeatureJobTest {
             written.put("near-limit", io.send(t.events(), "b2", nearLimit));
             written.put("b2", io.send(t.events(), "b2", events.encode(event("b2", T0.plus(Duration.ofMinutes(20)), "B", 4L, null))));
             sendEvent(io, t, events, event("bad-long", T0, "A", 1L, "c".repeat(40)));
+            io.send(t.events(), "another-id", events.encode(event("bad-key", T0, "A", 1L, null)));
+            io.send(t.events(), null, events.encode(event("bad-no-key", T0, "A", 1L, null)));
             Map<String, Object> huge = new HashMap<>(Map.of("k", "A", "x", 1L, "c", "c"));
             for (int i = 0; i < 5; i++) {
                 huge.put("blob" + i, "b".repeat(500));

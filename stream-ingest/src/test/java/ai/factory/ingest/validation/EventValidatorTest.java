@@ -77,6 +77,29 @@ class EventValidatorTest {
                 now).code()).isEqualTo(ReasonCode.TIME_OUT_OF_BOUNDS);
     }
 
+    @Test
+    void oversizedEntitiesAttributeNamesAndFeedbackStringsAreTooLarge() {
+        Map<String, Object> longName = new HashMap<>(Map.of("k", "A", "x", 1L, "n".repeat(33), 1L));
+        assertThat(code(Events.event("e", T0, longName))).isEqualTo(ReasonCode.TOO_LARGE);
+        ai.factory.records.Event entity = event("e", T0, "A", 1L, null);
+        entity.setEntity("e".repeat(33));
+        assertThat(code(entity)).isEqualTo(ReasonCode.TOO_LARGE);
+        assertThat(validator.check(Events.feedback("i".repeat(33), 1, T0), now).code()).isEqualTo(ReasonCode.TOO_LARGE);
+        ai.factory.records.Feedback source = Events.feedback("e", 1, T0);
+        source.setSource("s".repeat(33));
+        assertThat(validator.check(source, now).code()).isEqualTo(ReasonCode.TOO_LARGE);
+    }
+
+    @Test
+    void theKafkaKeyMustBeTheEventId() {
+        assertThat(validator.checkKey("e-1".getBytes(java.nio.charset.StandardCharsets.UTF_8), "e-1")).isNull();
+        assertThat(validator.checkKey("\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8), "\u00e9")).isNull();
+        assertThat(validator.checkKey(null, "e-1").code()).isEqualTo(ReasonCode.MISSING_KEY);
+        assertThat(validator.checkKey(new byte[0], "e-1").code()).isEqualTo(ReasonCode.KEY_MISMATCH);
+        assertThat(validator.checkKey("e-2".getBytes(java.nio.charset.StandardCharsets.UTF_8), "e-1").code())
+                .isEqualTo(ReasonCode.KEY_MISMATCH);
+    }
+
     private ReasonCode code(ai.factory.records.Event event) {
         Violation v = validator.check(event, now);
         assertThat(v).as("violation of %s", event).isNotNull();
