@@ -165,11 +165,17 @@ public final class Snapshots {
     private static Optional<Snapshot> candidate(FileSystem fs, Path folder) throws IOException {
         Path metadata = new Path(folder, METADATA);
         try {
-            return Optional.of(new Snapshot(folder.toUri().toString(), fs.getFileStatus(metadata).getModificationTime()));
+            return Optional.of(new Snapshot(pointer(folder), fs.getFileStatus(metadata).getModificationTime()));
         } catch (FileNotFoundException e) {
             log.info("skipping {}: not completed (no {} file)", folder, METADATA);
             return Optional.empty();
         }
+    }
+
+    /** A local folder as its plain path (what messages and a resume command show), any other as its URI. */
+    private static String pointer(Path folder) {
+        URI uri = folder.toUri();
+        return "file".equals(uri.getScheme()) ? uri.getPath() : uri.toString();
     }
 
     private static FileStatus[] list(FileSystem fs, Path folder) throws IOException {
