@@ -12,6 +12,7 @@ import ai.factory.flink.SavepointStop;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.client.JobExecutionException;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Runs a Flink job started in this process until it ends or the command is stopped (Ctrl-C, SIGTERM); a stop takes a
@@ -98,6 +99,16 @@ final class InProcessJob {
             t = t.getCause();
         }
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    /** {@code factory <command> <its arguments>} as given on the command line of {@code spec}'s run. */
+    static List<String> commandLine(CommandSpec spec) {
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        // The original arguments are the whole line's: the subcommand's own follow its name.
+        int at = all.indexOf(spec.name());
+        List<String> line = new ArrayList<>(List.of("factory", spec.name()));
+        line.addAll(all.subList(at + 1, all.size()));
+        return line;
     }
 
     /** {@code command} with {@code --restore-from savepoint} in place of any {@code --restore-from} it had, quoted for a shell. */

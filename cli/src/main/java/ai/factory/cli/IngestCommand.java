@@ -1,8 +1,6 @@
 package ai.factory.cli;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import ai.factory.flink.CheckpointDirectory;
@@ -51,13 +49,7 @@ final class IngestCommand implements Callable<Integer> {
                     + " (spec " + options.specLocation() + ", checkpoints in " + options.checkpointDir()
                     + "). Ctrl-C stops it with a savepoint.");
             err.flush();
-            return new InProcessJob("stream-ingest", job.client(), options.checkpointDir(), err).run(commandLine());
+            return new InProcessJob("stream-ingest", job.client(), options.checkpointDir(), err).run(InProcessJob.commandLine(spec));
         }
-    }
-
-    private List<String> commandLine() {
-        List<String> line = new ArrayList<>(List.of("factory", "ingest"));
-        line.addAll(spec.commandLine().getParseResult().originalArgs());
-        return line;
     }
 }

@@ -1,8 +1,6 @@
 package ai.factory.cli;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import ai.factory.flink.CheckpointDirectory;
@@ -52,13 +50,13 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainerOptions options = options();
         PrintWriter err = commandSpec.commandLine().getErr();
-        TrainerJob.Running job = TrainerJob.start(options);
-        err.println("online-trainer running: " + options.topics().examples() + " -> " + options.topics().models()
-                + " (model " + options.modelName() + ", " + options.model().kind().label() + ", checkpoints in "
-                + options.checkpointDir() + "). Ctrl-C stops it with a savepoint.");
-        err.flush();
-        List<String> line = new ArrayList<>(List.of("factory", "train"));
-        line.addAll(commandSpec.commandLine().getParseResult().originalArgs());
-        return new InProcessJob("online-trainer", job.client(), options.checkpointDir(), err).run(line);
+        try (TrainerJob.Running job = TrainerJob.start(options)) {
+            err.println("online-trainer running: " + options.topics().examples() + " -> " + options.topics().models()
+                    + " (model " + options.modelName() + ", " + options.model().kind().label() + ", checkpoints in "
+                    + options.checkpointDir() + "). Ctrl-C stops it with a savepoint.");
+            err.flush();
+            return new InProcessJob("online-trainer", job.client(), options.checkpointDir(), err)
+                    .run(InProcessJob.commandLine(commandSpec));
+        }
     }
 }

@@ -65,9 +65,10 @@ class JobCommandsTest {
         assertThat(train).contains("--kafka-config", "--profile", "demo", "(default: 1024, or the profile's)", "--spec")
                 .doesNotContain("--dense-size");
         for (String both : List.of(ingest, train)) {
-            assertThat(both).contains("--restore-from=PATH|latest", "--checkpoint-dir", "--restart-attempts=N (default: 10",
-                    "--restart-backoff=DURATION (default: 1s)", "--restart-max-backoff=DURATION (default: 1m)",
-                    "--restart-reset-after=DURATION (default: 10m)", "SIGTERM stops the job with a savepoint");
+            assertThat(both).contains("--restore-from=PATH|latest", "--checkpoint-dir=URI", "--restart-attempts=N",
+                    "(default: 10, about 5 min of backoff)", "--restart-backoff=DURATION Wait before the first restart (default: 1s)",
+                    "--restart-max-backoff=DURATION Longest wait between restarts (default: 1m)",
+                    "afresh (default: 10m)", "SIGTERM stops the job with a savepoint");
         }
     }
 

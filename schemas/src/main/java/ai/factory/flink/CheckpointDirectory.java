@@ -36,7 +36,18 @@ public final class CheckpointDirectory {
 
     /** Where the savepoint of a stop goes: {@code <dir>/savepoints}. */
     public static String savepoints(String dir) {
-        return dir.replaceAll("/+$", "") + "/" + SAVEPOINTS;
+        return uri(dir).replaceAll("/+$", "") + "/" + SAVEPOINTS;
+    }
+
+    /**
+     * {@code dir} as Flink takes it: a URI as given, a plain path (which Flink refuses: "the scheme is null") as the
+     * file URI of its absolute form. Null stays null.
+     */
+    public static String uri(String dir) {
+        if (dir == null || dir.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+            return dir;
+        }
+        return Path.of(dir).toAbsolutePath().normalize().toUri().toString();
     }
 
     /**
@@ -46,7 +57,7 @@ public final class CheckpointDirectory {
     public static Configuration applyTo(Configuration conf, String dir) {
         if (dir != null) {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, uri(dir));
             // A stop's savepoint goes where the savepoints of a stop go, also when Flink is asked for one elsewhere.
             conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints(dir));
         }

@@ -49,9 +49,9 @@ public final class RecoveryArguments {
             description = "Running this long without a failure starts the count and the backoff afresh (default: ${DEFAULT-VALUE}).")
     Duration resetAfter;
 
-    /** The checkpoint directory given, or null. */
+    /** The checkpoint directory given, as a URI (a plain path as its file URI), or null. */
     public String checkpointDir() {
-        return checkpointDir;
+        return CheckpointDirectory.uri(checkpointDir);
     }
 
     /** The {@code --restore-from} given (a path or {@link Snapshots#LATEST}), or null. */

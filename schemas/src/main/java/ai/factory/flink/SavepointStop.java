@@ -48,7 +48,8 @@ public final class SavepointStop {
             String path = client.stopWithSavepoint(false, CheckpointDirectory.savepoints(checkpointDir), SavepointFormatType.CANONICAL)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             awaitEnd(client, Math.max(1, deadline - System.nanoTime()));
-            return new Outcome(path, null);
+            // Flink names a local savepoint file:/...; its plain path is what a user types back.
+            return new Outcome(path.startsWith("file:") ? java.net.URI.create(path).getPath().replaceAll("/$", "") : path, null);
         } catch (TimeoutException e) {
             problem = "no savepoint within " + timeout.toSeconds() + " s";
         } catch (ExecutionException e) {

@@ -1,5 +1,6 @@
 package ai.factory.trainer.job;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -215,15 +216,26 @@ public final class TrainerJob {
         env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }
 
-    /** A running trainer; closing it cancels the job and waits (bounded) until its tasks, and their producers, ended. */
-    public record Running(JobClient client) implements AutoCloseable {
+    /**
+     * A running trainer; closing it cancels the job (unless it has ended), waits (bounded) until its tasks, and their
+     * producers, ended, and removes the temporary files of its in-process cluster.
+     *
+     * @param tempFolder the in-process cluster's temporary folder, or null
+     */
+    public record Running(JobClient client, Path tempFolder) implements AutoCloseable {
         @Override
         public void close() throws Exception {
-            client.cancel().get(60, TimeUnit.SECONDS);
             try {
-                client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+                if (!client.getJobExecutionResult().isDone()) {
+                    client.cancel().get(60, TimeUnit.SECONDS);
+                    client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+                }
             } catch (ExecutionException cancelled) {
                 // The result of a cancelled job is its cancellation: it has ended, as wanted.
+            } finally {
+                if (tempFolder != null) {
+                    InProcessFlink.removeOnceClosed(tempFolder, Duration.ofSeconds(10));
+                }
             }
         }
     }
@@ -253,10 +265,11 @@ public final class TrainerJob {
     /** Submits the job to the environment Flink provides (a local MiniCluster when run in-process). */
     public static Running start(TrainerOptions options) throws Exception {
         options = resolveRestore(options);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                InProcessFlink.sized(flinkConfiguration(options)));
+        Configuration conf = InProcessFlink.sized(flinkConfiguration(options));
+        Path temp = InProcessFlink.ownTempFolder(conf, "factory-trainer-flink");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         configureCheckpoints(env, options);
         build(env, options, startingPoint(options), UnaryOperator.identity());
-        return new Running(env.executeAsync("online-trainer-" + options.modelName()));
+        return new Running(env.executeAsync("online-trainer-" + options.modelName()), temp);
     }
 }

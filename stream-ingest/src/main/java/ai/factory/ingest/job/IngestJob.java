@@ -3,6 +3,7 @@ package ai.factory.ingest.job;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -137,13 +138,16 @@ public final class IngestJob {
     public static IngestHandle start(IngestOptions options) throws Exception {
         options = resolveRestore(options);
         ensureTopics(options);
-        Path owned = null;
+        List<Path> owned = new ArrayList<>();
         if (options.checkpointDir() == null) {
             // Made for this run only: the handle removes it when the job has ended (it was left in the temp folder).
-            owned = Files.createTempDirectory("factory-ingest-checkpoints-");
-            options = options.withCheckpointDir(owned.toUri().toString());
+            Path checkpoints = Files.createTempDirectory("factory-ingest-checkpoints-");
+            owned.add(checkpoints);
+            options = options.withCheckpointDir(checkpoints.toUri().toString());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(InProcessFlink.sized(configuration(options)));
+        Configuration conf = InProcessFlink.sized(configuration(options));
+        owned.add(InProcessFlink.ownTempFolder(conf, "factory-ingest-flink"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         FeatureLayout layout = build(env, options);
         JobClient client = env.executeAsync(NAME);
         return new IngestHandle(client, layout, owned);
