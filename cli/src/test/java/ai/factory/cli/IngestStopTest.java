@@ -88,11 +88,40 @@ class IngestStopTest {
         assertThat(tmp).isEmptyDirectory();
     }
 
+    @Test
+    void afterKillNineTheSameCommandResumesFromTheNewestRetainedCheckpoint(TestKafka kafka, @TempDir Path dir) throws Exception {
+        String prefix = TestKafka.uniquePrefix("kill");
+        Topics topics = new Topics(prefix);
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path checkpoints = dir.resolve("checkpoints");
+        List<String> command = List.of("ingest", "-b", kafka.bootstrapServers(), "--prefix", prefix, "--exactly-once",
+                "--checkpoint-interval", "1s", "--idleness", "1s", "--checkpoint-dir", checkpoints.toString(),
+                "--restore-from", "latest");
+
+        produce(kafka, dir, prefix, "a-", 0);
+        ingest = start(command, dir, tmp, "first");
+        Awaitility.await("the first events featurized").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> committedKeys(kafka, topics).size() >= 30 || !ingest.isAlive());
+        ingest.destroyForcibly();
+        assertThat(ingest.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        produce(kafka, dir, prefix, "b-", 30);
+        ingest = start(command, dir, tmp, "second");
+        Awaitility.await("all events featurized").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> committedKeys(kafka, topics).size() >= 60 || !ingest.isAlive());
+        String second = stop(dir, "second");
+        assertThat(second).contains("--restore-from latest: restoring from " + checkpoints);
+        List<String> keys = committedKeys(kafka, topics);
+        assertThat(keys).doesNotHaveDuplicates().hasSize(60);
+    }
+
     /** SIGTERMs the running ingest process and returns its standard error once it has exited 0. */
     private String stop(Path dir, String run) throws Exception {
         assertThat(ingest.isAlive()).as("still running before the stop: %s", Files.readString(dir.resolve(run + ".err"))).isTrue();
+        long signalled = System.nanoTime();
         ingest.toHandle().destroy();
         assertThat(ingest.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("exits within the bound").isTrue();
+        System.out.printf("%s run: SIGTERM to exit in %d ms%n", run, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled));
         String err = Files.readString(dir.resolve(run + ".err"));
         assertThat(ingest.exitValue()).as(err).isZero();
         return err;
