@@ -1,9 +1,10 @@
 package ai.factory.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
+import ai.factory.flink.CheckpointDirectory;
+import ai.factory.flink.SavepointStop;
 import ai.factory.ingest.job.IngestOptions;
 import ai.factory.trainer.job.ModelInput;
 import ai.factory.trainer.job.TrainerArguments;
@@ -11,7 +12,9 @@ import ai.factory.trainer.job.TrainerJob;
 import ai.factory.trainer.job.TrainerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code factory train}: the online-trainer Flink job, in this process. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -19,8 +22,15 @@ import picocli.CommandLine.Option;
             "Runs the online-trainer Flink job (examples -> model releases) in this process.",
             "Mini-batches of examples go through an ONNX training-step graph on ONNX Runtime; releases are published on "
                 + "the models topic and promoted to champion when they pass the gate. Input sizes, the model's name, task "
-                + "and label scale come from the feature spec. Ctrl-C cancels the job; a restart resumes from the champion."})
+                + "and label scale come from the feature spec.",
+            "Checkpoints are kept in --checkpoint-dir; Ctrl-C or SIGTERM stops the job with a savepoint there (within "
+                + SavepointStop.DEFAULT_TIMEOUT_SECONDS + " s, else it is cancelled and the exit code is 1) and prints the "
+                + "command that resumes from it; --restore-from latest resumes from the newest checkpoint or savepoint, also "
+                + "after a crash. Without a restore a new run starts from the champion."})
 final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec commandSpec;
 
     @Mixin
     TrainerArguments trainer;
@@ -29,32 +39,24 @@ final class TrainCommand implements Callable<Integer> {
             description = "Feature spec the model consumes, a file or classpath:... (default: ${DEFAULT-VALUE}).")
     String spec;
 
-    /** The trainer options these arguments describe. */
+    /** The trainer options these arguments describe, with the default checkpoint directory of this job when none was given. */
     TrainerOptions options() {
-        return trainer.options(ModelInput.fromSpec(spec));
+        TrainerOptions options = trainer.options(ModelInput.fromSpec(spec));
+        return options.checkpointDir() != null ? options : options.withCheckpoints(options.checkpointInterval(),
+                CheckpointDirectory.defaultFor(TrainerJob.clusterJobName(options)));
     }
 
     @Override
     public Integer call() throws Exception {
         TrainerOptions options = options();
-        TrainerJob.Running job = TrainerJob.start(options);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                job.close();
-            } catch (Exception e) {
-                System.err.println("stopping the trainer: " + e.getMessage());
-            }
-            stopped.countDown();
-        }, "train-shutdown"));
-        System.err.println("online-trainer running: " + options.topics().examples() + " -> " + options.topics().models()
-                + " (model " + options.modelName() + ", " + options.model().kind().label() + "). Ctrl-C stops it.");
-        while (!stopped.await(5, TimeUnit.SECONDS)) {
-            if (job.client().getJobStatus().get().isTerminalState()) {
-                System.err.println("online-trainer job ended: " + job.client().getJobStatus().get());
-                return 1;
-            }
+        PrintWriter err = commandSpec.commandLine().getErr();
+        try (TrainerJob.Running job = TrainerJob.start(options)) {
+            err.println("online-trainer running: " + options.topics().examples() + " -> " + options.topics().models()
+                    + " (model " + options.modelName() + ", " + options.model().kind().label() + ", checkpoints in "
+                    + options.checkpointDir() + "). Ctrl-C stops it with a savepoint.");
+            err.flush();
+            return new InProcessJob("online-trainer", job.client(), options.checkpointDir(), err)
+                    .run(InProcessJob.commandLine(commandSpec));
         }
-        return 0;
     }
 }

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 
+import ai.factory.flink.CheckpointDirectory;
 import ai.factory.ingest.job.IngestArguments;
 import ai.factory.ingest.job.IngestOptions;
 import ai.factory.trainer.job.ModelInput;
@@ -36,7 +37,9 @@ class JobCommandsTest {
         cliArgs.addAll(List.of("--spec", IngestOptions.DEFAULT_SPEC));
         TrainerOptions cli = CommandLine.populateCommand(new TrainCommand(), cliArgs.toArray(String[]::new)).options();
 
-        assertThat(cli).isEqualTo(TrainerMain.options(cliArgs.toArray(String[]::new)));
+        // The command keeps its checkpoints in the working directory when not told where; the job jar leaves it to the cluster.
+        assertThat(cli.checkpointDir()).isEqualTo(CheckpointDirectory.defaultFor("p.online-trainer-" + cli.modelName()));
+        assertThat(cli.withCheckpoints(cli.checkpointInterval(), null)).isEqualTo(TrainerMain.options(cliArgs.toArray(String[]::new)));
         ModelInput input = ModelInput.fromSpec(IngestOptions.DEFAULT_SPEC);
         assertThat(cli.model().denseSize()).isEqualTo(input.denseSize());
         assertThat(cli.modelName()).isEqualTo(input.target().name());
@@ -61,6 +64,12 @@ class JobCommandsTest {
         String train = usage(new TrainCommand());
         assertThat(train).contains("--kafka-config", "--profile", "demo", "(default: 1024, or the profile's)", "--spec")
                 .doesNotContain("--dense-size");
+        for (String both : List.of(ingest, train)) {
+            assertThat(both).contains("--restore-from=PATH|latest", "--checkpoint-dir=URI", "--restart-attempts=N",
+                    "(default: 10, about 5 min of backoff)", "--restart-backoff=DURATION Wait before the first restart (default: 1s)",
+                    "--restart-max-backoff=DURATION Longest wait between restarts (default: 1m)",
+                    "afresh (default: 10m)", "SIGTERM stops the job with a savepoint");
+        }
     }
 
     private static String usage(Object command) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import ai.factory.flink.RecoveryArguments;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.options.DurationConverter;
@@ -136,8 +137,9 @@ public final class TrainerArguments {
                     + TrainerOptions.DEFAULT_CHECKPOINT_INTERVAL + ", or the profile's).")
     Duration checkpointInterval;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "URI", description = "File-system URI for checkpoints (default: in memory).")
-    String checkpointDir;
+    /** Checkpoint directory, restore, restarts: the same for both jobs. */
+    @Mixin
+    RecoveryArguments recovery;
 
     /** The model kind asked for. */
     public ModelKind kind() {
@@ -174,7 +176,9 @@ public final class TrainerArguments {
                             publishEveryExamples != null ? publishEveryExamples : o.publishEveryExamples(),
                             publishEvery != null ? publishEvery : o.publishEvery(),
                             holdout != null ? holdout : o.holdoutExamples())
-                    .withCheckpoints(checkpointInterval != null ? checkpointInterval : o.checkpointInterval(), checkpointDir)
+                    .withCheckpoints(checkpointInterval != null ? checkpointInterval : o.checkpointInterval(), recovery.checkpointDir())
+                    .withRestarts(recovery.restarts())
+                    .withRestoreFrom(recovery.restoreFrom())
                     .withStepsPerRun(stepsPerRun)
                     .withTolerance(tolerance)
                     .withDevice(device, threads)

@@ -1,5 +1,6 @@
 package ai.factory.trainer.job;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,7 +10,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
+import ai.factory.flink.CheckpointDirectory;
 import ai.factory.flink.InProcessFlink;
+import ai.factory.flink.Snapshots;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.SchemaRegistry;
@@ -23,10 +26,7 @@ import ai.factory.trainer.release.ReleaseFactory;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -50,9 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class TrainerJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerJob.class);
-
-    /** Fixed-delay restarts before the job fails. */
-    public static final int DEFAULT_RESTART_ATTEMPTS = 3;
 
     private TrainerJob() {
     }
@@ -191,17 +188,27 @@ public final class TrainerJob {
         return props;
     }
 
-    /** Flink settings for the job: exactly-once checkpoints and a bounded restart strategy. */
+    /**
+     * Flink settings for the job: its restart policy, checkpoints retained on cancellation (in its checkpoint directory
+     * when it has one) and the snapshot to restore ({@code options.restoreFrom()} resolved already, see
+     * {@link #resolveRestore}).
+     */
     public static Configuration flinkConfiguration(TrainerOptions options) {
         Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, DEFAULT_RESTART_ATTEMPTS);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
-        if (options.checkpointDir() != null) {
-            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDir());
-        }
+        options.restarts().applyTo(conf);
+        CheckpointDirectory.applyTo(conf, options.checkpointDir());
+        Snapshots.applyTo(conf, options.restoreFrom(), options.checkpointDir());
         return conf;
+    }
+
+    /**
+     * {@code options} with {@code --restore-from} resolved: {@code latest} becomes the newest completed snapshot in the
+     * checkpoint directory (or none), a path is checked to be one.
+     *
+     * @throws IllegalArgumentException in one line, for a path that is no snapshot Flink can read
+     */
+    public static TrainerOptions resolveRestore(TrainerOptions options) {
+        return options.withRestoreFrom(Snapshots.resolve(options.restoreFrom(), options.checkpointDir()));
     }
 
     /** Enables exactly-once checkpointing on {@code env} as the options say. */
@@ -209,15 +216,26 @@ public final class TrainerJob {
         env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }
 
-    /** A running trainer; closing it cancels the job and waits (bounded) until its tasks, and their producers, ended. */
-    public record Running(JobClient client) implements AutoCloseable {
+    /**
+     * A running trainer; closing it cancels the job (unless it has ended), waits (bounded) until its tasks, and their
+     * producers, ended, and removes the temporary files of its in-process cluster.
+     *
+     * @param tempFolder the in-process cluster's temporary folder, or null
+     */
+    public record Running(JobClient client, Path tempFolder) implements AutoCloseable {
         @Override
         public void close() throws Exception {
-            client.cancel().get(60, TimeUnit.SECONDS);
             try {
-                client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+                if (!client.getJobExecutionResult().isDone()) {
+                    client.cancel().get(60, TimeUnit.SECONDS);
+                    client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+                }
             } catch (ExecutionException cancelled) {
                 // The result of a cancelled job is its cancellation: it has ended, as wanted.
+            } finally {
+                if (tempFolder != null) {
+                    InProcessFlink.removeOnceClosed(tempFolder, Duration.ofSeconds(10));
+                }
             }
         }
     }
@@ -231,38 +249,27 @@ public final class TrainerJob {
     }
 
     /**
-     * Flink settings of the job on a cluster: {@link #flinkConfiguration}, {@code restartAttempts}, and checkpoints
-     * kept when the job is cancelled, in {@code --checkpoint-dir} or else the cluster's
-     * {@code execution.checkpointing.dir}, so a cancelled job can be resubmitted from its last checkpoint
-     * ({@code flink run -s}, the REST API's {@code savepointPath}).
-     */
-    public static Configuration clusterConfiguration(TrainerOptions options, int restartAttempts) {
-        Configuration conf = flinkConfiguration(options);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        return conf;
-    }
-
-    /**
      * Runs the job on the environment Flink provides: the cluster's when the job jar was submitted to one, which
      * returns at once when submitted detached (REST API, {@code flink run -d}); otherwise until the job ends.
      */
-    public static void run(TrainerOptions options, int restartAttempts) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                clusterConfiguration(options, restartAttempts));
+    public static void run(TrainerOptions options) throws Exception {
+        options = resolveRestore(options);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(options));
         configureCheckpoints(env, options);
         build(env, options, startingPoint(options), UnaryOperator.identity());
-        LOG.info("online trainer {}: {} -> {}, checkpoints every {}", options.modelName(), options.topics().examples(),
-                options.topics().models(), options.checkpointInterval());
+        LOG.info("online trainer {}: {} -> {}, checkpoints every {}; restarts: {}", options.modelName(),
+                options.topics().examples(), options.topics().models(), options.checkpointInterval(), options.restarts().describe());
         env.execute(clusterJobName(options));
     }
 
     /** Submits the job to the environment Flink provides (a local MiniCluster when run in-process). */
     public static Running start(TrainerOptions options) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                InProcessFlink.sized(flinkConfiguration(options)));
+        options = resolveRestore(options);
+        Configuration conf = InProcessFlink.sized(flinkConfiguration(options));
+        Path temp = InProcessFlink.ownTempFolder(conf, "factory-trainer-flink");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         configureCheckpoints(env, options);
         build(env, options, startingPoint(options), UnaryOperator.identity());
-        return new Running(env.executeAsync("online-trainer-" + options.modelName()));
+        return new Running(env.executeAsync("online-trainer-" + options.modelName()), temp);
     }
 }

@@ -25,10 +25,6 @@ public final class TrainerMain {
                     + "(default: ${DEFAULT-VALUE}).")
     String spec;
 
-    @Option(names = "--restart-attempts", defaultValue = "" + TrainerJob.DEFAULT_RESTART_ATTEMPTS, paramLabel = "N",
-            description = "Fixed-delay restarts from the last checkpoint before the job fails (default: ${DEFAULT-VALUE}).")
-    int restartAttempts;
-
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -50,9 +46,6 @@ public final class TrainerMain {
         } catch (RuntimeException e) {
             throw new CommandLine.ParameterException(arguments.mixee.commandLine(), "--spec: " + e.getMessage(), e);
         }
-        if (restartAttempts < 0) {
-            throw new CommandLine.ParameterException(arguments.mixee.commandLine(), "--restart-attempts must be >= 0");
-        }
         return arguments.options(input);
     }
 
@@ -70,6 +63,6 @@ public final class TrainerMain {
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(OneLineErrors.message(e), e);
         }
-        TrainerJob.run(options, main.restartAttempts);
+        TrainerJob.run(options);
     }
 }

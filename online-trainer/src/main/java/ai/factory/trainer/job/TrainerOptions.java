@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
 
+import ai.factory.flink.RestartPolicy;
+import ai.factory.flink.Snapshots;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.options.DurationConverter;
@@ -30,18 +32,22 @@ import ai.factory.trainer.model.ModelConfig;
  * @param warmStart            where the weights start: fresh, the current champion, or a given version
  * @param warmStartVersion     the version for {@link WarmStart#VERSION}
  * @param threads              ONNX Runtime intra-op threads (0 = available cores)
- * @param checkpointDir        file-system checkpoint directory (URI), or null for the JobManager's memory
+ * @param checkpointDir        file-system checkpoint directory (URI), retained on cancellation; null: the cluster's
+ *                             setting (the JobManager's memory in this process)
  * @param dlqTopic             where undecodable or mismatched examples go
  * @param initialRelease       when the model has no champion, publish the initial weights as one before training, so
  *                             events are scored (and their labels joined at once) from the start instead of waiting
  *                             for a trained release
+ * @param restarts             how the job restarts after failures before it fails
+ * @param restoreFrom          checkpoint or savepoint to restore from, {@code latest} (see {@link Snapshots}), or null
  */
 public record TrainerOptions(KafkaConnection kafka, String topicPrefix, SchemaRegistryAddress registry, String groupId,
                              String modelName, String specName, int specVersion, ModelConfig model,
                              int batchSize, int stepsPerRun, long publishEveryExamples, Duration publishEvery,
                              int holdoutExamples, double tolerance, WarmStart warmStart, long warmStartVersion,
                              Device device, int threads, Duration checkpointInterval, String checkpointDir,
-                             String dlqTopic, boolean initialRelease) implements Serializable {
+                             String dlqTopic, boolean initialRelease, RestartPolicy restarts, String restoreFrom)
+        implements Serializable {
 
     /** Where the weights of a fresh job (no checkpoint) come from. */
     public enum WarmStart { NONE, CHAMPION, VERSION }
@@ -74,6 +80,7 @@ public record TrainerOptions(KafkaConnection kafka, String topicPrefix, SchemaRe
             throw new IllegalArgumentException("the checkpoint interval must be a positive duration, was "
                     + DurationConverter.format(checkpointInterval));
         }
+        Objects.requireNonNull(restarts, "restarts");
     }
 
     /** The topic names ({@link Topics} itself does not travel with a Flink job graph). */
@@ -84,7 +91,7 @@ public record TrainerOptions(KafkaConnection kafka, String topicPrefix, SchemaRe
     /**
      * Defaults: consumer group {@code <prefix>online-trainer-<model>}, batch 1024, one step per run, a release every
      * 100k examples or 5 minutes, 10k hold-out examples, tolerance 0.002, checkpoints every 30 s, initial weights
-     * released when there is no champion.
+     * released when there is no champion, {@link RestartPolicy#defaults()}.
      */
     public static TrainerOptions defaults(KafkaConnection kafka, Topics topics, String modelName, String specName,
                                           int specVersion, ModelConfig model) {
@@ -92,56 +99,70 @@ public record TrainerOptions(KafkaConnection kafka, String topicPrefix, SchemaRe
                 topics.prefix() + GROUP_ID + modelName, modelName, specName, specVersion, model, DEFAULT_BATCH_SIZE,
                 DEFAULT_STEPS_PER_RUN, DEFAULT_PUBLISH_EVERY_EXAMPLES, DurationConverter.parse(DEFAULT_PUBLISH_EVERY),
                 DEFAULT_HOLDOUT, DEFAULT_TOLERANCE, WarmStart.CHAMPION, 0, Device.CPU, 0,
-                DurationConverter.parse(DEFAULT_CHECKPOINT_INTERVAL), null, topics.eventsDlq(), true);
+                DurationConverter.parse(DEFAULT_CHECKPOINT_INTERVAL), null, topics.eventsDlq(), true,
+                RestartPolicy.defaults(), null);
     }
 
     public TrainerOptions withBatching(int batch, long everyExamples, Duration every, int holdout) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batch, stepsPerRun, everyExamples, every, holdout, tolerance, warmStart, warmStartVersion, device, threads,
-                checkpointInterval, checkpointDir, dlqTopic, initialRelease);
+                checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
     }
 
     public TrainerOptions withModel(ModelConfig config) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, config,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
     }
 
     public TrainerOptions withWarmStart(WarmStart mode, long version) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, mode, version, device, threads,
-                checkpointInterval, checkpointDir, dlqTopic, initialRelease);
+                checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
     }
 
     public TrainerOptions withCheckpoints(Duration interval, String dir) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, interval, dir, dlqTopic, initialRelease);
+                device, threads, interval, dir, dlqTopic, initialRelease, restarts, restoreFrom);
     }
 
     public TrainerOptions withDevice(Device d, int intraOpThreads) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                d, intraOpThreads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
+                d, intraOpThreads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
     }
 
     /** Trains {@code k} mini-batches per ONNX Runtime run (1 = one run per mini-batch). */
     public TrainerOptions withStepsPerRun(int k) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, k, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
     }
 
     public TrainerOptions withTolerance(double t) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, t, warmStart, warmStartVersion, device,
-                threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease);
+                threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
     }
 
     /** Whether a model without a champion first publishes its initial weights as one. */
     public TrainerOptions withInitialRelease(boolean publish) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, checkpointInterval, checkpointDir, dlqTopic, publish);
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, publish, restarts, restoreFrom);
+    }
+
+    public TrainerOptions withRestarts(RestartPolicy policy) {
+        return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+                batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, policy, restoreFrom);
+    }
+
+    /** Restores from {@code pointer}: a checkpoint or savepoint, {@code latest}, or null for none. */
+    public TrainerOptions withRestoreFrom(String pointer) {
+        return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+                batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, pointer);
     }
 }

@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.flink.RestartPolicy;
+import ai.factory.flink.Snapshots;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.OffsetRange;
@@ -198,6 +200,50 @@ class TrainerJobTest {
             assertThat(trained.getMetrics()).containsEntry("champion_version", 1.0);
             assertThat(trained.getMetrics().get("holdout_logloss")).isLessThan(trained.getMetrics().get("champion_holdout_loss"));
             assertThat(trained.getStatus()).isEqualTo(ReleaseStatus.CHAMPION);
+        }
+    }
+
+    @Test
+    void restoreFromLatestContinuesTheTrainedExampleCountAndOffsetsOfTheRetainedCheckpoint(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("trainer-latest"));
+        // Fresh weights and no initial release: a run that did not restore would count its examples from 0 again.
+        TrainerOptions options = options(kafka, topics, "resume", MODEL).withInitialRelease(false)
+                .withWarmStart(TrainerOptions.WarmStart.NONE, 0).withRestarts(RestartPolicy.none())
+                .withRestoreFrom(Snapshots.LATEST);
+        try (SchemaRegistry registry = options.registry().open();
+             ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry)) {
+            SyntheticData data = new SyntheticData(4, 3, 64, 0.5, 11);
+            Map<Integer, Integer> valid = new HashMap<>(ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(),
+                    registry, data, 600, 2, 0));
+            try (TrainerJob.Running first = TrainerJob.start(options)) {
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> catalog.list(options.modelName()).stream().anyMatch(r -> r.getExamplesTrained() == 600));
+            }
+            assertThat(Snapshots.newest(checkpoints.toString())).as("a checkpoint retained on cancellation").isPresent();
+
+            ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, data, 400, 2, 600)
+                    .forEach((p, n) -> valid.merge(p, n, Integer::sum));
+            try (TrainerJob.Running second = TrainerJob.start(options)) {
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> catalog.list(options.modelName()).stream().anyMatch(r -> r.getExamplesTrained() == 1000));
+            }
+            List<ModelRelease> releases = catalog.list(options.modelName());
+            for (int i = 0; i < releases.size(); i++) {
+                assertThat(releases.get(i).getVersion()).isEqualTo(i + 1L);
+            }
+            assertThat(releases.get(releases.size() - 1).getExamplesTrained()).isEqualTo(1000L);
+            // The offset ranges of both runs' releases tile each partition: none trained twice, none skipped.
+            Map<Integer, List<OffsetRange>> byPartition = releases.stream().flatMap(r -> r.getTrainingData().stream())
+                    .collect(Collectors.groupingBy(OffsetRange::getPartition));
+            for (var e : byPartition.entrySet()) {
+                List<OffsetRange> ranges = new ArrayList<>(e.getValue());
+                ranges.sort(Comparator.comparingLong(OffsetRange::getFromOffset));
+                assertThat(ranges.get(0).getFromOffset()).isZero();
+                for (int i = 1; i < ranges.size(); i++) {
+                    assertThat(ranges.get(i).getFromOffset()).isEqualTo(ranges.get(i - 1).getToOffset() + 1);
+                }
+                assertThat(ranges.get(ranges.size() - 1).getToOffset() + 1).isEqualTo((long) valid.get(e.getKey()));
+            }
         }
     }
 

@@ -10,9 +10,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import ai.factory.flink.RestartPolicy;
 import ai.factory.onnx.Device;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.OptimizerKind;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -61,6 +68,28 @@ class TrainerMainTest {
         assertThat(options.device()).isEqualTo(Device.cuda(1));
         assertThat(options.publishEvery()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void theRestartPolicyAndTheRestoreAreTheSharedOnesAndRetainTheCheckpoints() {
+        TrainerOptions options = options("--restart-attempts", "3", "--restart-backoff", "2s", "--checkpoint-dir", "file:///c",
+                "--restore-from", "file:///c/savepoints/savepoint-1");
+        assertThat(options.restarts()).isEqualTo(RestartPolicy.defaults().withAttempts(3)
+                .withBackoff(Duration.ofSeconds(2), Duration.ofMinutes(1)));
+        assertThat(options.restoreFrom()).isEqualTo("file:///c/savepoints/savepoint-1");
+        assertThat(options().restarts()).isEqualTo(RestartPolicy.defaults());
+        Configuration conf = TrainerJob.flinkConfiguration(options);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS)).isEqualTo(3);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD))
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThat(conf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
+                .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        // A snapshot in the job's own folder is claimed: deleted once newer checkpoints complete, so none pile up.
+        assertThat(conf.get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo("file:///c/savepoints/savepoint-1");
+        assertThat(conf.get(StateRecoveryOptions.RESTORE_MODE)).isEqualTo(RecoveryClaimMode.CLAIM);
+        assertThat(TrainerJob.flinkConfiguration(options.withRestoreFrom("file:///elsewhere/chk-4")).get(StateRecoveryOptions.RESTORE_MODE))
+                .isEqualTo(RecoveryClaimMode.NO_CLAIM);
     }
 
     @Test
@@ -142,7 +171,7 @@ class TrainerMainTest {
         assertThat(options.topics().models()).startsWith("team.");
         assertThatThrownBy(() -> new TrainerOptions(options.kafka(), "team.", options.registry(), "other", "m", "s", 1,
                 options.model(), 1, 1, 1, Duration.ofSeconds(1), 0, 0, TrainerOptions.WarmStart.NONE, 0, Device.CPU, 0,
-                Duration.ofSeconds(1), null, "team.events.dlq", true))
+                Duration.ofSeconds(1), null, "team.events.dlq", true, RestartPolicy.defaults(), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must start with the topic prefix");
     }
 

@@ -2,6 +2,7 @@ package ai.factory.ingest.job;
 
 import java.time.Duration;
 
+import ai.factory.flink.RecoveryArguments;
 import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
 import ai.factory.serde.SchemaRegistryAddress;
@@ -41,13 +42,9 @@ public final class IngestArguments {
             description = "Checkpoint interval, also the commit interval with --exactly-once (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "URI",
-            description = "File-system URI for checkpoints, kept on cancel (default: a temporary folder in this process, "
-                    + "the JobManager's memory on a cluster).")
-    String checkpointDir;
-
-    @Option(names = "--restore-from", paramLabel = "PATH", description = "Checkpoint or savepoint to restore the job from.")
-    String restoreFrom;
+    /** Checkpoint directory, restore, restarts: the same for both jobs. */
+    @Mixin
+    RecoveryArguments recovery;
 
     @Option(names = "--registry", defaultValue = "kafka", paramLabel = "WHERE", converter = RegistryOption.class,
             description = "Schema registry: kafka (the <prefix>schemas topic) or in-process (default: ${DEFAULT-VALUE}).")
@@ -90,14 +87,6 @@ public final class IngestArguments {
     @Option(names = "--bounded", description = "Stop at the end offsets present at start (replays, backfills, benchmarks).")
     boolean bounded;
 
-    @Option(names = "--restart-attempts", defaultValue = "" + IngestOptions.DEFAULT_RESTART_ATTEMPTS, paramLabel = "N",
-            description = "Fixed-delay restarts before the job fails (default: ${DEFAULT-VALUE}).")
-    int restartAttempts;
-
-    @Option(names = "--restart-delay", defaultValue = IngestOptions.DEFAULT_RESTART_DELAY, paramLabel = "DURATION",
-            converter = DurationConverter.class, description = "Delay between restarts (default: ${DEFAULT-VALUE}).")
-    Duration restartDelay;
-
     @Option(names = "--buffer-timeout", defaultValue = IngestOptions.DEFAULT_BUFFER_TIMEOUT, paramLabel = "DURATION",
             converter = DurationConverter.class,
             description = "Longest a record waits in a Flink network buffer at each exchange (default: ${DEFAULT-VALUE}; "
@@ -119,8 +108,8 @@ public final class IngestArguments {
         String prefix = kafka.prefix();
         try {
             return new IngestOptions(kafka.connection(), prefix, spec, parallelism, exactlyOnce, checkpointInterval,
-                    checkpointDir, registry, prefix + group,
-                    outOfOrderness, idleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming,
+                    recovery.checkpointDir(), registry, prefix + group, outOfOrderness, idleness, dedupTtl, bounded,
+                    recovery.restoreFrom(), recovery.restarts(), featureTiming,
                     bufferTimeout, linger, maxAheadOfWallClock);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage(), e);

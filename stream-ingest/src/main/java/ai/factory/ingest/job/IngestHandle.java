@@ -1,13 +1,11 @@
 package ai.factory.ingest.job;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
+import ai.factory.flink.InProcessFlink;
 import ai.factory.ingest.features.FeatureLayout;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -18,20 +16,25 @@ import org.slf4j.LoggerFactory;
 public final class IngestHandle implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IngestHandle.class);
+    /** How long closing waits for the in-process cluster to close after its job ended, before removing its files. */
+    private static final Duration CLUSTER_CLOSE = Duration.ofSeconds(10);
 
     private final JobClient client;
     private final FeatureLayout layout;
-    private final Path ownedFolder;
+    private final List<Path> ownedFolders;
 
     public IngestHandle(JobClient client, FeatureLayout layout) {
-        this(client, layout, null);
+        this(client, layout, List.of());
     }
 
-    /** A handle that removes {@code ownedFolder} (a checkpoint folder made for this run only) once the job has ended. */
-    IngestHandle(JobClient client, FeatureLayout layout, Path ownedFolder) {
+    /**
+     * A handle that removes {@code ownedFolders} (made for this run only: its checkpoints without a checkpoint
+     * directory, its cluster's temporary files) once the job has ended.
+     */
+    IngestHandle(JobClient client, FeatureLayout layout, List<Path> ownedFolders) {
         this.client = client;
         this.layout = layout;
-        this.ownedFolder = ownedFolder;
+        this.ownedFolders = List.copyOf(ownedFolders);
     }
 
     public JobClient client() {
@@ -50,7 +53,8 @@ public final class IngestHandle implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (!status().isGloballyTerminalState()) {
+            // An ended job's in-process cluster is gone with it: its result is in, and there is nothing to ask.
+            if (!client.getJobExecutionResult().isDone() && !status().isGloballyTerminalState()) {
                 client.cancel().get(60, TimeUnit.SECONDS);
                 // cancel() returns once asked; the sinks' producers close only as the tasks end: wait for that, so
                 // nothing of the job still talks to a broker the caller stops next.
@@ -60,16 +64,6 @@ public final class IngestHandle implements AutoCloseable {
             // The job may finish between the status check and the cancel call; that is what closing wanted.
             log.info("Ingest job {} ended while closing: {}", client.getJobID(), e.toString());
         }
-        if (ownedFolder != null) {
-            removeQuietly(ownedFolder);
-        }
-    }
-
-    private static void removeQuietly(Path folder) {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("could not remove the ingest job's checkpoint folder {}: {}", folder, e.toString());
-        }
+        ownedFolders.forEach(folder -> InProcessFlink.removeOnceClosed(folder, CLUSTER_CLOSE));
     }
 }

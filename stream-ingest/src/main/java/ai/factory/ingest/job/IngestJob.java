@@ -3,11 +3,14 @@ package ai.factory.ingest.job;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import ai.factory.flink.CheckpointDirectory;
 import ai.factory.flink.InProcessFlink;
+import ai.factory.flink.Snapshots;
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.features.FeatureLayout.Stage;
 import ai.factory.ingest.features.PartialVector;
@@ -25,10 +28,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -62,22 +62,18 @@ public final class IngestJob {
     private IngestJob() {
     }
 
-    /** The Flink settings implied by {@code options}: checkpoints, restarts, recovery, serializers, buffer timeout. */
+    /**
+     * The Flink settings implied by {@code options}: checkpoints (retained on cancellation), restarts, the snapshot to
+     * restore ({@code options.restoreFrom()} resolved already, see {@link #resolveRestore}), serializers, buffer timeout.
+     */
     public static Configuration configuration(IngestOptions options) {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
                 options.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
-        if (options.checkpointDir() != null) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDir());
-            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        }
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, options.restartAttempts());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, options.restartDelay());
-        if (options.restoreFrom() != null) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, options.restoreFrom());
-        }
+        CheckpointDirectory.applyTo(conf, options.checkpointDir());
+        options.restarts().applyTo(conf);
+        Snapshots.applyTo(conf, options.restoreFrom(), options.checkpointDir());
         // Every record type of the job has a Flink serializer; falling back to Kryo would be a bug.
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         // A partly filled buffer leaves for the next operator after at most this long; full ones leave at once.
@@ -130,31 +126,44 @@ public final class IngestJob {
         stream.flatMap(new VectorsOnly(), TypeInformation.of(PartialVector.class)).uid("vectors").name("vectors")
                 .sinkTo(sink(options, "features", new FeatureVectorRecords(topics.features(), spec, registry)))
                 .uid("sink-features").name("features");
-        log.info("Feature spec {}: {} dense + {} sparse slots, {} keyed stage(s), {} timing, {}", spec.label(),
+        log.info("Feature spec {}: {} dense + {} sparse slots, {} keyed stage(s), {} timing, {}; restarts: {}", spec.label(),
                 layout.denseSize(), layout.sparseWidth(), layout.stages().size(), options.featureTiming().label(),
-                options.exactlyOnce() ? "exactly-once" : "at-least-once");
+                options.exactlyOnce() ? "exactly-once" : "at-least-once", options.restarts().describe());
         return layout;
     }
 
     /**
      * Creates the topics if needed and runs the job in this process; closing the handle cancels it. Without a checkpoint
-     * directory, checkpoints go to a fresh temporary folder: the JobManager's memory takes at most 5 MiB of state, which
-     * the de-duplication state outgrows within a fast replay (200k ids), and every failed checkpoint cost a restart
-     * until the job gave up.
+     * directory, checkpoints go to a fresh temporary folder removed when the job ends (benchmarks; the commands give one):
+     * the JobManager's memory takes at most 5 MiB of state, which the de-duplication state outgrows within a fast replay
+     * (200k ids), and every failed checkpoint cost a restart until the job gave up.
      */
     public static IngestHandle start(IngestOptions options) throws Exception {
+        options = resolveRestore(options);
         ensureTopics(options);
-        Configuration conf = configuration(options);
-        Path owned = null;
+        List<Path> owned = new ArrayList<>();
         if (options.checkpointDir() == null) {
             // Made for this run only: the handle removes it when the job has ended (it was left in the temp folder).
-            owned = Files.createTempDirectory("factory-ingest-checkpoints-");
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, owned.toUri().toString());
+            Path checkpoints = Files.createTempDirectory("factory-ingest-checkpoints-");
+            owned.add(checkpoints);
+            options = options.withCheckpointDir(checkpoints.toUri().toString());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(InProcessFlink.sized(conf));
+        Configuration conf = InProcessFlink.sized(configuration(options));
+        owned.add(InProcessFlink.ownTempFolder(conf, "factory-ingest-flink"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         FeatureLayout layout = build(env, options);
         JobClient client = env.executeAsync(NAME);
         return new IngestHandle(client, layout, owned);
+    }
+
+    /**
+     * {@code options} with {@code --restore-from} resolved: {@code latest} becomes the newest completed snapshot in the
+     * checkpoint directory (or none), a path is checked to be one.
+     *
+     * @throws IllegalArgumentException in one line, for a path that is no snapshot Flink can read
+     */
+    public static IngestOptions resolveRestore(IngestOptions options) {
+        return options.withRestoreFrom(Snapshots.resolve(options.restoreFrom(), options.checkpointDir()));
     }
 
     /** Creates every topic of the factory that does not exist yet. */
@@ -182,6 +191,7 @@ public final class IngestJob {
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(OneLineErrors.message(e), e);
         }
+        options = resolveRestore(options);
         ensureTopics(options);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
         build(env, options);

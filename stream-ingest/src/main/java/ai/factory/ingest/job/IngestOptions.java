@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
 
+import ai.factory.flink.RestartPolicy;
+import ai.factory.flink.Snapshots;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.options.DurationConverter;
 import ai.factory.serde.SchemaRegistryAddress;
@@ -19,7 +21,8 @@ import ai.factory.topics.Topics;
  * @param exactlyOnce        Kafka transactions committed on checkpoints (features visible to read_committed
  *                           consumers only after a checkpoint) instead of at-least-once
  * @param checkpointInterval how often to checkpoint; also the commit interval in exactly-once mode
- * @param checkpointDir      file-system URI for checkpoints, retained on cancellation; null keeps them in the JobManager
+ * @param checkpointDir      file-system URI for checkpoints, retained on cancellation; null: a temporary folder of the
+ *                           run in this process ({@link IngestJob#start}), the cluster's setting on a cluster
  * @param registry           where schemas are registered; null: the Kafka registry topic of this prefix
  * @param groupId            consumer group of the sources; also the base of the transactional ids. Starts with the
  *                           topic prefix, so the prefix's ACLs cover it
@@ -27,9 +30,8 @@ import ai.factory.topics.Topics;
  * @param sourceIdleness     a partition without records for this long stops holding back the watermark
  * @param dedupTtl           how long an event id is remembered for de-duplication and feedback attribution
  * @param bounded            stop at the end offsets present at start (replays, backfills, benchmarks)
- * @param restoreFrom        checkpoint or savepoint path to restore from, or null
- * @param restartAttempts    fixed-delay restart attempts before the job fails
- * @param restartDelay       delay between restart attempts
+ * @param restoreFrom        checkpoint or savepoint path to restore from, {@code latest} (see {@link Snapshots}), or null
+ * @param restarts           how the job restarts after failures before it fails
  * @param featureTiming      when stateful features are filled: on arrival (low latency) or once the watermark passes
  *                           the event (deterministic); see {@link FeatureTiming}
  * @param bufferTimeout      longest a record waits in a Flink network buffer before it is sent to the next operator
@@ -43,7 +45,7 @@ public record IngestOptions(KafkaConnection kafka, String topicPrefix, String sp
                             boolean exactlyOnce, Duration checkpointInterval, String checkpointDir,
                             SchemaRegistryAddress registry, String groupId, Duration maxOutOfOrderness,
                             Duration sourceIdleness, Duration dedupTtl, boolean bounded, String restoreFrom,
-                            int restartAttempts, Duration restartDelay, FeatureTiming featureTiming,
+                            RestartPolicy restarts, FeatureTiming featureTiming,
                             Duration bufferTimeout, Duration sinkLinger, Duration maxAheadOfWallClock)
         implements Serializable {
 
@@ -56,8 +58,6 @@ public record IngestOptions(KafkaConnection kafka, String topicPrefix, String sp
     public static final String DEFAULT_OUT_OF_ORDERNESS = "5s";
     public static final String DEFAULT_IDLENESS = "10s";
     public static final String DEFAULT_DEDUP_TTL = "1h";
-    public static final int DEFAULT_RESTART_ATTEMPTS = 3;
-    public static final String DEFAULT_RESTART_DELAY = "5s";
     /** Flink's own default is 100 ms per exchange, paid at each of the job's keyed steps on a slow stream. */
     public static final String DEFAULT_BUFFER_TIMEOUT = "5ms";
     /** The Kafka 4 producer default, written out so it is one visible setting. */
@@ -75,14 +75,11 @@ public record IngestOptions(KafkaConnection kafka, String topicPrefix, String sp
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1");
         }
-        if (restartAttempts < 0) {
-            throw new IllegalArgumentException("restartAttempts must be >= 0");
-        }
+        Objects.requireNonNull(restarts, "restarts");
         requirePositive("checkpoint interval", checkpointInterval);
         requirePositive("idleness", sourceIdleness);
         requirePositive("dedup TTL", dedupTtl);
         requireNotNegative("out-of-orderness", maxOutOfOrderness);
-        requireNotNegative("restart delay", restartDelay);
         requireNotNegative("buffer timeout", bufferTimeout);
         requireNotNegative("sink linger", sinkLinger);
         Objects.requireNonNull(featureTiming, "featureTiming");
@@ -96,10 +93,10 @@ public record IngestOptions(KafkaConnection kafka, String topicPrefix, String sp
                          boolean exactlyOnce, Duration checkpointInterval, String checkpointDir,
                          SchemaRegistryAddress registry, String groupId, Duration maxOutOfOrderness,
                          Duration sourceIdleness, Duration dedupTtl, boolean bounded, String restoreFrom,
-                         int restartAttempts, Duration restartDelay, FeatureTiming featureTiming,
+                         RestartPolicy restarts, FeatureTiming featureTiming,
                          Duration bufferTimeout, Duration sinkLinger) {
         this(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry,
-                groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay,
+                groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts,
                 featureTiming, bufferTimeout, sinkLinger, null);
     }
 
@@ -110,7 +107,7 @@ public record IngestOptions(KafkaConnection kafka, String topicPrefix, String sp
     public static IngestOptions defaults(KafkaConnection kafka) {
         return new IngestOptions(kafka, "", DEFAULT_SPEC, DEFAULT_PARALLELISM, false, duration(DEFAULT_CHECKPOINT_INTERVAL),
                 null, null, DEFAULT_GROUP_ID, duration(DEFAULT_OUT_OF_ORDERNESS), duration(DEFAULT_IDLENESS),
-                duration(DEFAULT_DEDUP_TTL), false, null, DEFAULT_RESTART_ATTEMPTS, duration(DEFAULT_RESTART_DELAY),
+                duration(DEFAULT_DEDUP_TTL), false, null, RestartPolicy.defaults(),
                 FeatureTiming.ARRIVAL, duration(DEFAULT_BUFFER_TIMEOUT), duration(DEFAULT_SINK_LINGER));
     }
 
@@ -145,72 +142,72 @@ public record IngestOptions(KafkaConnection kafka, String topicPrefix, String sp
      */
     public IngestOptions withTopicPrefix(String v) {
         String group = v + groupId.substring(topicPrefix.length());
-        return new IngestOptions(kafka, v, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, group, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, v, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, group, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withSpecLocation(String v) {
-        return new IngestOptions(kafka, topicPrefix, v, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, v, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withParallelism(int v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, v, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, v, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withExactlyOnce(boolean v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, v, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, v, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withCheckpointInterval(Duration v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, v, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, v, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withCheckpointDir(String v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, v, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, v, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withRegistry(SchemaRegistryAddress v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, v, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, v, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withGroupId(String v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, v, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, v, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withMaxOutOfOrderness(Duration v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, v, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, v, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withSourceIdleness(Duration v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, v, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, v, dedupTtl, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withDedupTtl(Duration v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, v, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, v, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withBounded(boolean v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, v, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, v, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withRestoreFrom(String v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, v, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, v, restarts, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
-    public IngestOptions withRestarts(int attempts, Duration delay) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, attempts, delay, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+    public IngestOptions withRestarts(RestartPolicy v) {
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, v, featureTiming, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     public IngestOptions withFeatureTiming(FeatureTiming v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, v, bufferTimeout, sinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, v, bufferTimeout, sinkLinger, maxAheadOfWallClock);
     }
 
     /** The network buffer timeout of the job and the linger of its Kafka sinks. */
     public IngestOptions withLatency(Duration newBufferTimeout, Duration newSinkLinger) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, newBufferTimeout, newSinkLinger, maxAheadOfWallClock);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, featureTiming, newBufferTimeout, newSinkLinger, maxAheadOfWallClock);
     }
 
     /** Dead-letters events and feedback timed further than {@code v} ahead of the wall clock; null: the spec's limit. */
     public IngestOptions withMaxAheadOfWallClock(Duration v) {
-        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restartAttempts, restartDelay, featureTiming, bufferTimeout, sinkLinger, v);
+        return new IngestOptions(kafka, topicPrefix, specLocation, parallelism, exactlyOnce, checkpointInterval, checkpointDir, registry, groupId, maxOutOfOrderness, sourceIdleness, dedupTtl, bounded, restoreFrom, restarts, featureTiming, bufferTimeout, sinkLinger, v);
     }
 }

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.flink.RestartPolicy;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.Event;
 import ai.factory.records.FeatureVector;
@@ -67,7 +68,7 @@ class ExactlyOnceRestartTest {
                 // Vectors after the restore must equal the aborted ones: only event-time order replays the same values.
                 .withFeatureTiming(FeatureTiming.EVENT_TIME)
                 .withSourceIdleness(Duration.ofMillis(500))
-                .withRestarts(0, Duration.ofSeconds(1));
+                .withRestarts(RestartPolicy.none());
         IngestJob.ensureTopics(options);
 
         try (KafkaIO io = new KafkaIO(kafka.bootstrapServers());

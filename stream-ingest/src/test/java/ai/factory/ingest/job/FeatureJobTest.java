@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
 import ai.factory.deadletter.DeadLetters;
+import ai.factory.flink.RestartPolicy;
 import ai.factory.ingest.features.CategoryHasher;
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.kafka.KafkaConnection;
@@ -251,7 +252,7 @@ class FeatureJobTest {
                 // The exact values below (ties, edges, parallelism 1 = 2) hold for event-time order, not arrival order.
                 .withFeatureTiming(FeatureTiming.EVENT_TIME)
                 .withCheckpointInterval(Duration.ofSeconds(1))
-                .withRestarts(0, Duration.ofSeconds(1));
+                .withRestarts(RestartPolicy.none());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.configuration(options));
         FeatureLayout built = IngestJob.build(env, options);
         JobClient client = env.executeAsync(IngestJob.NAME);

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.flink.RestartPolicy;
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.spec.FeatureSpecParser;
 import ai.factory.kafka.KafkaConnection;
@@ -113,7 +114,7 @@ class FeatureTimingTest {
                 .withGroupId(topics.prefix() + "ingest")
                 .withMaxOutOfOrderness(Duration.ofHours(1))
                 .withSourceIdleness(Duration.ofHours(1))
-                .withRestarts(0, Duration.ofSeconds(1));
+                .withRestarts(RestartPolicy.none());
         IngestJob.ensureTopics(options);
         return options;
     }

@@ -9,9 +9,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import ai.factory.flink.RestartPolicy;
 import ai.factory.kafka.KafkaConnection;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,13 +41,44 @@ class IngestArgumentsTest {
         IngestOptions options = IngestArguments.parse("--bootstrap", "host:9092", "--prefix", "p.",
                 "--feature-timing", "event-time", "--buffer-timeout", "20ms", "--linger", "0ms", "--out-of-orderness", "1h",
                 "--exactly-once", "--bounded", "--parallelism", "3", "--checkpoint-interval", "PT2S", "--idleness", "1m",
-                "--dedup-ttl", "7d", "--restart-attempts", "0", "--restart-delay", "2s", "--registry", "in-process",
+                "--dedup-ttl", "7d", "--restart-attempts", "4", "--restart-backoff", "2s", "--registry", "in-process",
                 "--restore-from", "file:///s", "--checkpoint-dir", "file:///c", "--spec", "/specs/x.json");
         assertThat(options).isEqualTo(new IngestOptions(KafkaConnection.of("host:9092"), "p.", "/specs/x.json", 3, true,
                 Duration.ofSeconds(2), "file:///c", options.registry(), "p." + IngestOptions.DEFAULT_GROUP_ID,
-                Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7), true, "file:///s", 0, Duration.ofSeconds(2),
+                Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7), true, "file:///s",
+                RestartPolicy.defaults().withAttempts(4).withBackoff(Duration.ofSeconds(2), Duration.ofMinutes(1)),
                 FeatureTiming.EVENT_TIME, Duration.ofMillis(20), Duration.ZERO));
         assertThat(options.registry().kafka()).isNull();
+    }
+
+    @Test
+    void theJobRestartsWithExponentialBackoffAndKeepsItsCheckpoints() {
+        Configuration conf = IngestJob.configuration(IngestArguments.parse("--bootstrap", "h:1", "--checkpoint-dir", "file:///c",
+                "--restart-attempts", "6", "--restart-max-backoff", "30s", "--restart-reset-after", "5m"));
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS)).isEqualTo(6);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER)).isEqualTo(2.0);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR)).isEqualTo(0.1);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo("file:///c");
+        assertThat(conf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
+                .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        assertThat(conf.contains(StateRecoveryOptions.SAVEPOINT_PATH)).isFalse();
+        assertThat(IngestJob.configuration(IngestArguments.parse("--restart-attempts", "0")).get(RestartStrategyOptions.RESTART_STRATEGY))
+                .isEqualTo("none");
+        assertThatThrownBy(() -> IngestArguments.parse("--restart-backoff-multiplier", "1"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("multiplier");
+    }
+
+    @Test
+    void restoringFromAPathThatIsNoSnapshotIsOneLine(@TempDir Path dir) {
+        assertThatThrownBy(() -> IngestJob.resolveRestore(IngestArguments.parse("--restore-from", dir.resolve("gone").toString())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(IngestJob.resolveRestore(IngestArguments.parse("--restore-from", "latest", "--checkpoint-dir",
+                dir.toUri().toString())).restoreFrom()).as("nothing retained yet: a fresh start").isNull();
     }
 
     @Test
