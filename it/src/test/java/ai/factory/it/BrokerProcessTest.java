@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import ai.factory.it.process.FactoryProcess;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class BrokerProcessTest {
     @Test
     void aPlainClientInAnotherProcessProducesAndConsumesAndTheBrokerStopsCleanly() throws Exception {
         Path tmp = Files.createTempDirectory("broker-process");
-        broker = new ProcessBuilder(javaCommand(tmp, "broker"))
+        broker = new ProcessBuilder(FactoryProcess.javaCommand(tmp, "512m", "broker"))
                 .redirectError(tmp.resolve("broker.err").toFile())
                 .start();
         List<String> out = new CopyOnWriteArrayList<>();
@@ -93,18 +94,6 @@ class BrokerProcessTest {
         assertThat(broker.waitFor(60, TimeUnit.SECONDS)).as("broker exits").isTrue();
         Awaitility.await("stop message").atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(out).contains("broker stopped"));
         assertThat(storage).doesNotExist();
-    }
-
-    private static List<String> javaCommand(Path tmp, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Djava.io.tmpdir=" + tmp,
-                // The product's logging (to stderr), not the tests' (to stdout).
-                "-Dlogback.configurationFile=logback.xml",
-                "-cp", System.getProperty("java.class.path"),
-                "ai.factory.cli.FactoryCli"));
-        cmd.addAll(List.of(args));
-        return cmd;
     }
 
     private static void readLines(Process process, List<String> sink) {
