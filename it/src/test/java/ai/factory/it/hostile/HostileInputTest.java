@@ -126,7 +126,7 @@ class HostileInputTest {
 
         IngestOptions ingest = IngestOptions.defaults(connection).withTopicPrefix(topics.prefix())
                 // Any failure fails the job for good: still RUNNING at the end means it never restarted.
-                .withRestarts(0, Duration.ofSeconds(1))
+                .withRestarts(ai.factory.flink.RestartPolicy.none())
                 .withSourceIdleness(Duration.ofSeconds(2))
                 .withCheckpointInterval(Duration.ofSeconds(2))
                 .withCheckpointDir(Files.createDirectories(dir.resolve("checkpoints")).toUri().toString());
