@@ -194,7 +194,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int rc;
-        List<String> arguments = new ArrayList<>(List.of("format", "--cluster-id", Uuid.randomUuid().toString(),
+        List<String> arguments = new ArrayList<>(List.of("format", "--cluster-id", clusterId(dir),
                 "--config", config.toString(), "--ignore-formatted"));
         arguments.addAll(List.of(extraArguments));
         try (PrintStream ps = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
@@ -212,6 +212,29 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (rc != 0) {
             throw new IllegalStateException("formatting broker storage failed: " + captured.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * The cluster id already written in the storage (a broker restarted on its --data-dir), else a new one: formatting
+     * part of a kept storage with a new id would make the broker refuse its own logs.
+     */
+    private static String clusterId(Path dir) {
+        for (String folder : List.of("metadata", "logs")) {
+            Path meta = dir.resolve(folder).resolve("meta.properties");
+            if (Files.isRegularFile(meta)) {
+                Properties p = new Properties();
+                try (var in = Files.newInputStream(meta)) {
+                    p.load(in);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + meta, e);
+                }
+                String id = p.getProperty("cluster.id");
+                if (id != null && !id.isBlank()) {
+                    return id;
+                }
+            }
+        }
+        return Uuid.randomUuid().toString();
     }
 
     private static int freePort() {

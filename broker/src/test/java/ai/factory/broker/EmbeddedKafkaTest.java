@@ -48,6 +48,33 @@ class EmbeddedKafkaTest {
     }
 
     @Test
+    void restartsOnItsKeptStorageWithTheRecordsItHad(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("storage");
+        int port;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(0, dir, Map.of()))) {
+            port = Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
+            try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                    new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("kept", "k", "before the restart")).get();
+            }
+        }
+        assertThat(dir.resolve("logs").resolve("meta.properties")).exists();
+        try (EmbeddedKafka again = EmbeddedKafka.start(new EmbeddedKafka.Settings(port, dir, Map.of()))) {
+            Map<String, Object> props = new java.util.HashMap<>(Map.of("bootstrap.servers", again.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "g", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+            try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+                consumer.subscribe(List.of("kept"));
+                List<String> seen = new java.util.ArrayList<>();
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+                    return !seen.isEmpty();
+                });
+                assertThat(seen).containsExactly("before the restart");
+            }
+        }
+    }
+
+    @Test
     void rejectsAnImpossiblePort() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EmbeddedKafka.Settings(70000, null, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
