@@ -274,7 +274,8 @@ class FeedbackAppKafkaTest {
     }
 
     /**
-     * A value of nearly the {@code feedback} topic's max.message.bytes that does not decode: its dead letter carries a
+     * A value of nearly the {@code feedback} topic's max.message.bytes, refused before decoding as far over a label's
+     * size ({@code InputLimits}): its dead letter carries a
      * bounded prefix with the whole size and SHA-256 (a copy of it all would be over the limit and fail every write),
      * and the next label on its partition joins (policy first: at once).
      */
@@ -312,7 +313,7 @@ class FeedbackAppKafkaTest {
 
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !deadLetters.poll().isEmpty());
             Rejected rejected = deadLetters.poll().get(0).value();
-            assertThat(rejected.getReasonCode()).isEqualTo("BAD_HEADER");
+            assertThat(rejected.getReasonCode()).isEqualTo("TOO_LARGE");
             assertThat(rejected.getSourcePartition()).isEqualTo(where.partition());
             assertThat(rejected.getSourceOffset()).isEqualTo(where.offset());
             assertThat(rejected.getOriginalSize()).isEqualTo(huge.length);

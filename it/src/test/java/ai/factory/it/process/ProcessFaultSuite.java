@@ -219,7 +219,15 @@ class ProcessFaultSuite {
     private LoopObserver.Snapshot awaitDrained() {
         long start = System.nanoTime();
         Awaitility.await("a prediction per event, an example per label, every example trained on")
-                .atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                .atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .conditionEvaluationListener(c -> {
+                    if (c.getRemainingTimeInMS() <= 1_000) {
+                        LoopObserver.Snapshot s = observer.snapshot();
+                        figures.put("not_drained", Map.of("predicted_events", s.predictedEvents(),
+                                "prediction_records", s.predictionRecords(), "examples", s.examples(),
+                                "late_feedback", s.lateFeedback(), "examples_trained", observer.releasedExamplesTrained()));
+                    }
+                }).until(() -> {
                     LoopObserver.Snapshot s = observer.snapshot();
                     return (s.predictedEvents() >= EVENTS && s.examples() + s.lateFeedback() >= EVENTS
                             && observer.releasedExamplesTrained() >= s.examples())
