@@ -1,6 +1,5 @@
 package ai.factory.release;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -23,8 +22,9 @@ import ai.factory.records.ReleaseStatus;
  * <p>The rule. Per model and feature spec, the champion is the release whose latest status is CHAMPION and whose
  * CHAMPION record came last on the topic (the highest sequence; the topic has one partition, so the offset). A
  * release becomes champion by being (re)published as CHAMPION; the trainer's gate does that for new releases, an
- * operator's promotion for any earlier one, which also retires the champion it replaces. Rolling back republishes
- * the champion as ROLLED_BACK, which makes the previous champion by that order current again.
+ * operator's promotion for any earlier one. Rolling back republishes the champion as ROLLED_BACK, which makes the
+ * previous champion by that order current again. So "promote v3 while v5 serves" makes v3 champion for every
+ * reader, and rolling that back returns to v5.
  *
  * <p>The guards, the same for every writer: a REJECTED release is never promoted; the only champion of a spec is
  * never rolled back (the scorers would be left without a model); promoting the champion is refused.
@@ -173,8 +173,9 @@ public final class ReleaseLedger {
     }
 
     /**
-     * Makes {@code model/version} the champion of its spec: publishes it as CHAMPION, then the champion it replaces
-     * as RETIRED, so every reader sees the same champion after the first record and the same listing after both.
+     * Makes {@code model/version} the champion of its spec by publishing it as CHAMPION: every reader sees it as
+     * champion from that record on. The champion it replaces keeps its CHAMPION record and is the next in line,
+     * so rolling the promotion back returns to it (an undo), exactly as after a trainer's promotion.
      *
      * @throws ReleaseRefusedException for an unknown, rejected or already-champion release
      */
@@ -193,12 +194,10 @@ public final class ReleaseLedger {
         if (target.status() != ReleaseStatus.CHAMPION && !legal(target.status(), ReleaseStatus.CHAMPION)) {
             throw new ReleaseRefusedException(key(model, version) + " is " + target.status() + " and cannot be promoted");
         }
-        String why = reason == null || reason.isBlank() ? "promoted by " + label(by) : reason;
-        List<Transition> writes = new ArrayList<>();
-        writes.add(new Transition(model, version, target.status(), ReleaseStatus.CHAMPION, by, why));
-        current.ifPresent(c -> writes.add(new Transition(model, c.version(), ReleaseStatus.CHAMPION, ReleaseStatus.RETIRED,
-                by, "replaced by " + key(model, version) + " (" + why + ")")));
-        return new LedgerDecision(writes, Optional.of(target.with(ReleaseStatus.CHAMPION, by, why)));
+        String why = reason == null || reason.isBlank() ? "promoted by " + label(by)
+                + current.map(c -> " over " + c.key()).orElse("") : reason;
+        return new LedgerDecision(List.of(new Transition(model, version, target.status(), ReleaseStatus.CHAMPION, by, why)),
+                Optional.of(target.with(ReleaseStatus.CHAMPION, by, why)));
     }
 
     /**

@@ -54,28 +54,35 @@ class ReleaseLedgerTest {
     }
 
     @Test
-    void promotingAnOlderReleaseMakesItChampionAndRetiresTheChampion() {
+    void promotingAnOlderReleaseMakesItChampionForEveryReader() {
         // Bug 1: "promote flights 3" while v5 is champion printed v3 while scorers kept serving v5.
         for (long v = 1; v <= 5; v++) {
             publish(v, CHAMPION);
         }
-        LedgerDecision decision = ledger.promote("flights", 3, ReleaseActor.OPERATOR, "v5 misbehaves");
-        assertThat(decision.transitions()).extracting(Transition::version, Transition::to)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, CHAMPION), org.assertj.core.groups.Tuple.tuple(5L, RETIRED));
+        LedgerDecision decision = ledger.promote("flights", 3, ReleaseActor.OPERATOR, "");
+        assertThat(decision.transitions()).singleElement().satisfies(t -> {
+            assertThat(t.version()).isEqualTo(3);
+            assertThat(t.to()).isEqualTo(CHAMPION);
+            assertThat(t.by()).isEqualTo(ReleaseActor.OPERATOR);
+            assertThat(t.reason()).isEqualTo("promoted by operator over flights/5");
+        });
         assertThat(decision.championAfter().orElseThrow().version()).isEqualTo(3);
-
-        // After the first record every reader already sees v3 as champion.
-        Transition first = decision.transitions().get(0);
-        ledger.apply(first.key(), ledger.release("flights", 3).orElseThrow().with(CHAMPION, first.by(), first.reason()), offset++);
+        write(decision);
         assertThat(champion()).isEqualTo(3);
-        Transition second = decision.transitions().get(1);
-        ledger.apply(second.key(), ledger.release("flights", 5).orElseThrow().with(RETIRED, second.by(), second.reason()), offset++);
-        assertThat(champion()).isEqualTo(3);
-        ReleaseFacts v5 = ledger.release("flights", 5).orElseThrow();
-        assertThat(v5.status()).isEqualTo(RETIRED);
-        assertThat(v5.actor()).isEqualTo(ReleaseActor.OPERATOR);
-        assertThat(v5.reason()).contains("replaced by flights/3").contains("v5 misbehaves");
+        assertThat(ledger.champion("flights", SPEC).orElseThrow().version()).isEqualTo(3);
+        assertThat(ledger.championsLatestFirst("flights", SPEC).iterator().next().version()).isEqualTo(3);
         assertThat(ledger.release("flights", 3).orElseThrow().actor()).isEqualTo(ReleaseActor.OPERATOR);
+    }
+
+    @Test
+    void rollingBackAPromotionUndoesIt() {
+        for (long v = 1; v <= 5; v++) {
+            publish(v, CHAMPION);
+        }
+        write(ledger.promote("flights", 3, ReleaseActor.OPERATOR, "v5 misbehaves"));
+        write(ledger.rollback("flights", ReleaseActor.OPERATOR, ""));
+        assertThat(champion()).isEqualTo(5);
+        assertThat(ledger.release("flights", 3).orElseThrow().status()).isEqualTo(ROLLED_BACK);
     }
 
     @Test
@@ -119,24 +126,13 @@ class ReleaseLedgerTest {
     }
 
     @Test
-    void rollingBackAPromotionReturnsToTheChampionBeforeTheReplacedOne() {
-        for (long v = 1; v <= 5; v++) {
-            publish(v, CHAMPION);
-        }
-        write(ledger.promote("flights", 3, ReleaseActor.OPERATOR, ""));
-        write(ledger.rollback("flights", ReleaseActor.OPERATOR, ""));
-        // v5 was retired by the promotion; v4 is the latest champion record left.
-        assertThat(champion()).isEqualTo(4);
-    }
-
-    @Test
     void aRolledBackReleaseCanBePromotedAgain() {
         publish(1, CHAMPION);
         publish(2, CHAMPION);
         write(ledger.rollback("flights", ReleaseActor.OPERATOR, ""));
         write(ledger.promote("flights", 2, ReleaseActor.OPERATOR, "fixed upstream"));
         assertThat(champion()).isEqualTo(2);
-        assertThat(ledger.release("flights", 1).orElseThrow().status()).isEqualTo(RETIRED);
+        assertThat(ledger.release("flights", 2).orElseThrow().reason()).isEqualTo("fixed upstream");
     }
 
     @Test
@@ -173,9 +169,9 @@ class ReleaseLedgerTest {
         assertThat(ledger.specs("flights")).containsExactly(SPEC, v2);
         assertThat(ledger.challenger("flights", SPEC).orElseThrow().version()).isEqualTo(3);
         assertThat(ledger.challenger("flights", v2)).isEmpty();
-        // Promoting within spec 1 retires only spec 1's champion.
+        // A promotion within spec 1 leaves spec 2's champion alone.
         write(ledger.promote("flights", 3, ReleaseActor.OPERATOR, ""));
-        assertThat(ledger.release("flights", 1).orElseThrow().status()).isEqualTo(RETIRED);
+        assertThat(ledger.champion("flights", SPEC).orElseThrow().version()).isEqualTo(3);
         assertThat(ledger.champion("flights", v2).orElseThrow().version()).isEqualTo(2);
     }
 
