@@ -41,13 +41,13 @@ final class ModelsCommand {
     }
 
     static void print(PrintWriter out, List<ModelRelease> releases) {
-        out.printf("%-16s %7s %7s  %-9s %12s %10s %10s  %s%n", "MODEL", "VERSION", "PARENT", "STATUS", "EXAMPLES",
-                "TRAIN_LOSS", "HOLDOUT", "REASON");
+        out.printf("%-16s %7s %7s  %-11s %-9s %12s %10s %10s  %s%n", "MODEL", "VERSION", "PARENT", "STATUS", "BY",
+                "EXAMPLES", "TRAIN_LOSS", "HOLDOUT", "REASON");
         for (ModelRelease r : releases) {
             Double train = r.getMetrics().get("training_loss");
             Double holdout = r.getMetrics().get("holdout_loss");
-            out.printf("%-16s %7d %7s  %-9s %,12d %10s %10s  %s%n", r.getModelName(), r.getVersion(),
-                    r.getParentVersion() == null ? "-" : r.getParentVersion().toString(), r.getStatus(),
+            out.printf("%-16s %7d %7s  %-11s %-9s %,12d %10s %10s  %s%n", r.getModelName(), r.getVersion(),
+                    r.getParentVersion() == null ? "-" : r.getParentVersion().toString(), r.getStatus(), r.getStatusBy(),
                     r.getExamplesTrained(), train == null ? "-" : String.format("%.4f", train),
                     holdout == null ? "-" : String.format("%.4f", holdout), r.getStatusReason());
         }
@@ -72,7 +72,7 @@ final class ModelsCommand {
         }
     }
 
-    @Command(name = "promote", mixinStandardHelpOptions = true, description = "Makes a release the champion (republishes it as CHAMPION).")
+    @Command(name = "promote", mixinStandardHelpOptions = true, description = "Makes a release the champion (republishes it as CHAMPION); a rejected one is refused.")
     static final class Promote implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -86,7 +86,7 @@ final class ModelsCommand {
         @Parameters(index = "1", paramLabel = "VERSION")
         long version;
 
-        @Option(names = "--reason", defaultValue = "promoted by hand", paramLabel = "TEXT", description = "Why (kept with the release).")
+        @Option(names = "--reason", defaultValue = "", paramLabel = "TEXT", description = "Why (kept with the release).")
         String reason;
 
         @Override
@@ -98,7 +98,7 @@ final class ModelsCommand {
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Retires the current champion ('rolled back'), so the previous champion serves again.")
+            description = "Republishes the champion as ROLLED_BACK, so the previous champion serves again; the only champion is kept.")
     static final class Rollback implements Callable<Integer> {
         @Spec
         CommandSpec spec;

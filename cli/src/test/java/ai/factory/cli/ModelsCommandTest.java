@@ -66,7 +66,7 @@ class ModelsCommandTest {
         TopicsCommandTest.Result rolledBack = run(bootstrap, prefix, "rollback", "m");
         assertThat(rolledBack.exitCode()).as(rolledBack.err()).isZero();
         assertThat(rolledBack.out()).contains("champion of m is now version 1");
-        assertThat(run(bootstrap, prefix, "list", "--model", "m").out()).containsPattern("m\\s+2\\s+-\\s+RETIRED\\s");
+        assertThat(run(bootstrap, prefix, "list", "--model", "m").out()).containsPattern("m\\s+2\\s+-\\s+ROLLED_BACK\\s+OPERATOR\\s");
     }
 
     private static TopicsCommandTest.Result run(String bootstrap, String prefix, String... args) {

@@ -15,6 +15,7 @@ import ai.factory.flink.InProcessFlink;
 import ai.factory.flink.Snapshots;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
+import ai.factory.release.ReleaseSpec;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.trainer.model.LabelScales;
 import ai.factory.trainer.model.ModelConfig;
@@ -60,9 +61,10 @@ public final class TrainerJob {
              ModelCatalog catalog = new ModelCatalog(options.kafka(), options.topics().models(), registry)) {
             var releases = catalog.list(options.modelName());
             long next = releases.stream().mapToLong(ModelRelease::getVersion).max().orElse(0L) + 1;
-            Optional<ModelRelease> champion = releases.stream()
-                    .filter(r -> r.getStatus() == ai.factory.records.ReleaseStatus.CHAMPION)
-                    .max(java.util.Comparator.comparingLong(ModelRelease::getVersion));
+            // The champion of the spec this job trains for, as every reader of the topic sees it.
+            Optional<ModelRelease> champion = catalog.ledger()
+                    .champion(options.modelName(), new ReleaseSpec(options.specName(), options.specVersion()))
+                    .flatMap(c -> releases.stream().filter(r -> r.getVersion() == c.version()).findFirst());
             var championParams = champion.map(r -> weightsOf(r, options.model())).orElse(null);
             Long championVersion = champion.map(ModelRelease::getVersion).orElse(null);
             Optional<ModelRelease> warm = switch (options.warmStart()) {

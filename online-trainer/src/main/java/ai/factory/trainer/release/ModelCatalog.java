@@ -19,7 +19,13 @@ import java.util.function.Predicate;
 
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.ModelRelease;
+import ai.factory.records.ReleaseActor;
 import ai.factory.records.ReleaseStatus;
+import ai.factory.release.LedgerDecision;
+import ai.factory.release.ReleaseFacts;
+import ai.factory.release.ReleaseLedger;
+import ai.factory.release.ReleaseRefusedException;
+import ai.factory.release.Transition;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.AvroSerde;
 import ai.factory.serde.SchemaRegistry;
@@ -41,7 +47,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code models} topic as a catalog: list releases, promote, roll back and import models
  * (what {@code factory models list|promote|rollback|import} runs). The latest record of a key
- * "name/version" is that version's status; the champion is the highest version whose status is CHAMPION.
+ * "name/version" is that version's status; which release is champion, and which moves are allowed, the
+ * {@link ReleaseLedger} decides (the same rule and guards as the scorers and the ops API).
  *
  * <p>Each call reads the topic afresh, one record at a time: a record that cannot be decoded is skipped with a
  * warning (the version keeps the state of its previous record), and only the releases a call needs keep their ONNX
@@ -83,12 +90,12 @@ public final class ModelCatalog implements AutoCloseable {
 
     /** The key of a release on the models topic. */
     public static String key(String modelName, long version) {
-        return modelName + "/" + version;
+        return ReleaseLedger.key(modelName, version);
     }
 
     /** Every release's current state without its ONNX graph ({@code onnx} empty), ordered by model name and version. */
     public List<ModelRelease> releases() {
-        return sorted(latest(r -> false).values());
+        return sorted(latest(r -> false).releases().values());
     }
 
     /** The releases of one model, by version, without their ONNX graphs. */
@@ -98,18 +105,18 @@ public final class ModelCatalog implements AutoCloseable {
 
     /** The releases of one model, by version, with their ONNX graphs (other models' graphs are not kept). */
     public List<ModelRelease> list(String modelName) {
-        return sorted(latest(r -> r.getModelName().equals(modelName)).values()).stream()
+        return sorted(latest(r -> r.getModelName().equals(modelName)).releases().values()).stream()
                 .filter(r -> r.getModelName().equals(modelName)).toList();
     }
 
-    /** The highest version whose current status is CHAMPION, with its ONNX graph. */
+    /** The champion of {@code modelName} as the ledger decides it, with its ONNX graph. */
     public Optional<ModelRelease> champion(String modelName) {
-        return champion(releases(modelName)).map(c -> find(modelName, c.getVersion()));
+        return ledger().champion(modelName).map(c -> find(modelName, c.version()));
     }
 
-    static Optional<ModelRelease> champion(List<ModelRelease> releases) {
-        return releases.stream().filter(r -> r.getStatus() == ReleaseStatus.CHAMPION)
-                .max(Comparator.comparingLong(ModelRelease::getVersion));
+    /** The ledger of the topic as it is now (no graphs read). */
+    public ReleaseLedger ledger() {
+        return latest(r -> false).ledger();
     }
 
     /** The highest version published for {@code modelName}, or 0. */
@@ -122,24 +129,37 @@ public final class ModelCatalog implements AutoCloseable {
         return skipped;
     }
 
-    /** Republishes {@code version} as CHAMPION. */
+    /**
+     * Makes {@code version} the champion, as the ledger allows ({@link ReleaseRefusedException} otherwise, with the
+     * message the ops API gives too); returns the promoted release.
+     */
     public ModelRelease promote(String modelName, long version, String reason) {
+        LedgerDecision decision = ledger().promote(modelName, version, ReleaseActor.OPERATOR, reason);
         ModelRelease release = find(modelName, version);
         if (!OnnxWeights.read(release.getOnnx().array()).params().values().stream().allMatch(t -> t.isFinite())) {
-            throw new IllegalStateException(key(modelName, version) + " has non-finite weights and cannot be promoted");
+            throw new ReleaseRefusedException(key(modelName, version) + " has non-finite weights and cannot be promoted");
         }
-        return publish(withStatus(release, ReleaseStatus.CHAMPION, reason.isBlank() ? "promoted manually" : reason));
+        return write(decision).get(0);
     }
 
     /**
-     * Retires the current champion, which makes the previous champion current again; returns the new champion, if
-     * any, without its ONNX graph.
+     * Rolls back the champion, as the ledger allows (never the only one), which makes the previous champion current
+     * again; returns the new champion, without its ONNX graph.
      */
     public Optional<ModelRelease> rollback(String modelName) {
-        ModelRelease current = champion(modelName)
-                .orElseThrow(() -> new IllegalStateException("model " + modelName + " has no champion to roll back"));
-        publish(withStatus(current, ReleaseStatus.RETIRED, "rolled back"));
-        return champion(releases(modelName));
+        LedgerDecision decision = ledger().rollback(modelName, ReleaseActor.OPERATOR, "");
+        write(decision);
+        return decision.championAfter().flatMap(c -> releases(modelName).stream()
+                .filter(r -> r.getVersion() == c.version()).findFirst());
+    }
+
+    /** Publishes a decision's records in order, each the release's latest record with its new status. */
+    private List<ModelRelease> write(LedgerDecision decision) {
+        List<ModelRelease> written = new ArrayList<>();
+        for (Transition transition : decision.transitions()) {
+            written.add(publish(transition.applyTo(find(transition.model(), transition.version()))));
+        }
+        return written;
     }
 
     /**
@@ -153,7 +173,7 @@ public final class ModelCatalog implements AutoCloseable {
         provenance.put("imported_from", source);
         ModelRelease release = ModelRelease.newBuilder()
                 .setModelName(modelName).setVersion(latestVersion(modelName) + 1).setParentVersion(null)
-                .setStatus(ReleaseStatus.CANDIDATE).setStatusReason("imported from " + source)
+                .setStatus(ReleaseStatus.CANDIDATE).setStatusReason("imported from " + source).setStatusBy(ReleaseActor.OPERATOR)
                 .setModelKind(loaded.config().kind().label()).setOnnx(ByteBuffer.wrap(onnx))
                 .setSpecName(specName).setSpecVersion(specVersion)
                 .setDenseSize(loaded.config().denseSize()).setSparseBuckets(loaded.config().buckets())
@@ -170,13 +190,9 @@ public final class ModelCatalog implements AutoCloseable {
 
     /** The current state of one release, with its ONNX graph. */
     public ModelRelease find(String modelName, long version) {
-        return latest(r -> r.getModelName().equals(modelName) && r.getVersion() == version).values().stream()
+        return latest(r -> r.getModelName().equals(modelName) && r.getVersion() == version).releases().values().stream()
                 .filter(r -> r.getModelName().equals(modelName) && r.getVersion() == version).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no release " + key(modelName, version)));
-    }
-
-    private static ModelRelease withStatus(ModelRelease release, ReleaseStatus status, String reason) {
-        return ModelRelease.newBuilder(release).setStatus(status).setStatusReason(reason).build();
     }
 
     private ModelRelease publish(ModelRelease release) {
@@ -192,18 +208,24 @@ public final class ModelCatalog implements AutoCloseable {
         }
     }
 
+    /** The latest release of every key, and the ledger of those records. */
+    private record Snapshot(Map<String, ModelRelease> releases, ReleaseLedger ledger) {
+    }
+
     /**
      * The latest release of every key, read record by record; a release keeps its ONNX graph only when
      * {@code withGraph} says so. Undecodable records are skipped with a warning, tombstones delete their key.
      */
-    private Map<String, ModelRelease> latest(Predicate<ModelRelease> withGraph) {
+    private Snapshot latest(Predicate<ModelRelease> withGraph) {
         Map<String, ModelRelease> latest = new HashMap<>();
+        ReleaseLedger ledger = new ReleaseLedger();
         AtomicLong undecodable = new AtomicLong();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(kafka), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             TopicReader.readToEnd(consumer, topic, TIMEOUT, record -> {
                 if (record.value() == null) {
                     latest.remove(record.key());
+                    ledger.apply(record.key(), null, record.offset());
                     return;
                 }
                 ModelRelease release;
@@ -217,11 +239,13 @@ public final class ModelCatalog implements AutoCloseable {
                 if (!withGraph.test(release)) {
                     release.setOnnx(ByteBuffer.allocate(0));
                 }
-                latest.put(record.key() != null ? record.key() : key(release.getModelName(), release.getVersion()), release);
+                String key = record.key() != null ? record.key() : key(release.getModelName(), release.getVersion());
+                latest.put(key, release);
+                ledger.apply(key, ReleaseFacts.of(release), record.offset());
             });
         }
         skipped = undecodable.get();
-        return latest;
+        return new Snapshot(latest, ledger);
     }
 
     private static List<ModelRelease> sorted(Collection<ModelRelease> releases) {

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import ai.factory.records.ModelRelease;
 import ai.factory.records.OffsetRange;
+import ai.factory.records.ReleaseActor;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.ModelGraphs;
@@ -44,7 +45,7 @@ public final class ReleaseFactory {
         prov.putAll(provenance);
         return ModelRelease.newBuilder()
                 .setModelName(modelName).setVersion(lineage.version()).setParentVersion(lineage.parentVersion())
-                .setStatus(decision.status()).setStatusReason(decision.reason())
+                .setStatus(decision.status()).setStatusReason(decision.reason()).setStatusBy(ReleaseActor.TRAINER)
                 .setModelKind(config.kind().label()).setOnnx(ByteBuffer.wrap(onnx))
                 .setSpecName(specName).setSpecVersion(specVersion)
                 .setDenseSize(config.denseSize()).setSparseBuckets(config.buckets())

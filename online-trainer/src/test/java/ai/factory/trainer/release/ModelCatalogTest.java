@@ -77,8 +77,9 @@ class ModelCatalogTest {
             assertThat(fromV1.championVersion()).isEqualTo(2L);
 
             assertThat(catalog.rollback("m")).map(ModelRelease::getVersion).contains(1L);
-            assertThat(catalog.find("m", 2).getStatus()).isEqualTo(ReleaseStatus.RETIRED);
-            assertThat(catalog.find("m", 2).getStatusReason()).isEqualTo("rolled back");
+            assertThat(catalog.find("m", 2).getStatus()).isEqualTo(ReleaseStatus.ROLLED_BACK);
+            assertThat(catalog.find("m", 2).getStatusReason()).isEqualTo("rolled back by operator");
+            assertThat(catalog.find("m", 2).getStatusBy()).isEqualTo(ai.factory.records.ReleaseActor.OPERATOR);
             assertThat(catalog.champion("m")).map(ModelRelease::getVersion).contains(1L);
 
             TrainerOptions wrongShape = options.withModel(ModelConfig.deep(2, 2, 32).withArchitecture(2, List.of(4)));

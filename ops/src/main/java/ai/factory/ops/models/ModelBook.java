@@ -7,14 +7,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
+
+import ai.factory.records.ReleaseActor;
+import ai.factory.records.ReleaseStatus;
+import ai.factory.release.LedgerDecision;
+import ai.factory.release.ReleaseFacts;
+import ai.factory.release.ReleaseLedger;
+import ai.factory.release.ReleaseSpec;
 
 /**
  * The state of the compacted {@code models} topic: the latest record of every {@code name/version} key, and
- * each model's champion by the contract (the highest version whose latest status is CHAMPION). Thread-safe.
+ * each model's champion as the {@link ReleaseLedger} decides it (the same rule and guards as every other reader and
+ * writer of the topic). Thread-safe.
  *
- * <p>Kept per model as versions by number and the set of versions whose latest status is CHAMPION, so applying a
- * record, finding the champion and the previous one cost O(log V), and {@link #listing} costs O(listed), whatever
+ * <p>Kept per model as versions by number beside the ledger, so applying a record and finding the champion cost
+ * O(log V), and {@link #listing} costs O(listed), whatever
  * the number V of releases the run has published. Every version stays known (about 2 KB each, the topic's own
  * state), so promote and roll back work on any of them.
  */
@@ -26,14 +33,16 @@ public final class ModelBook {
     /** Every key's latest view, for tombstones (a tombstone carries only its key). */
     private final Map<String, ModelVersionView> byKey = new HashMap<>();
     private final Map<String, Model> models = new TreeMap<>();
+    private final ReleaseLedger ledger = new ReleaseLedger();
 
-    private static final class Model {
+    private final class Model {
         final TreeMap<Long, ModelVersionView> versions = new TreeMap<>();
-        /** Versions whose latest status is CHAMPION; the highest is the champion. */
-        final TreeSet<Long> champions = new TreeSet<>();
 
         ModelVersionView champion() {
-            return champions.isEmpty() ? null : versions.get(champions.last());
+            if (versions.isEmpty()) {
+                return null;
+            }
+            return ledger.champion(versions.firstEntry().getValue().name()).map(c -> versions.get(c.version())).orElse(null);
         }
     }
 
@@ -44,7 +53,6 @@ public final class ModelBook {
             Model model = models.get(old.name());
             // Removed only if this key still owns the slot (two keys naming one version: the latest write wins).
             if (model != null && model.versions.remove(old.version(), old)) {
-                model.champions.remove(old.version());
                 if (model.versions.isEmpty()) {
                     models.remove(old.name());
                 }
@@ -53,28 +61,41 @@ public final class ModelBook {
         if (view != null) {
             Model model = models.computeIfAbsent(view.name(), n -> new Model());
             model.versions.put(view.version(), view);
-            if (view.status().equals("CHAMPION")) {
-                model.champions.add(view.version());
-            } else {
-                model.champions.remove(view.version());
-            }
         }
+        ledger.apply(key, view == null ? null : factsOf(view), view == null ? Long.MAX_VALUE : view.offset());
+    }
+
+    private static ReleaseFacts factsOf(ModelVersionView view) {
+        ReleaseStatus status;
+        try {
+            status = ReleaseStatus.valueOf(view.status());
+        } catch (IllegalArgumentException e) {
+            status = ReleaseStatus.UNKNOWN;
+        }
+        ReleaseActor by;
+        try {
+            by = ReleaseActor.valueOf(view.statusBy());
+        } catch (IllegalArgumentException e) {
+            by = ReleaseActor.UNKNOWN;
+        }
+        return new ReleaseFacts(view.name(), view.version(), view.parentVersion(),
+                new ReleaseSpec(view.specName(), view.specVersion()), status, view.statusReason(), by);
+    }
+
+    /** What an operator's promotion of {@code name/version} writes; refused by the ledger's guards. */
+    public synchronized LedgerDecision promote(String name, long version, ReleaseActor by, String reason) {
+        return ledger.promote(name, version, by, reason);
+    }
+
+    /** What an operator's roll back of {@code name}'s champion writes; refused by the ledger's guards. */
+    public synchronized LedgerDecision rollback(String name, ReleaseActor by, String reason) {
+        return ledger.rollback(name, by, reason);
     }
 
     /** The champion of {@code name}, if any. */
     public synchronized Optional<ModelVersionView> champion(String name) {
         Model model = models.get(name);
         return Optional.ofNullable(model == null ? null : model.champion()).map(v -> v.asChampion(true));
-    }
-
-    /** The champion that takes over when the champion of {@code name} is rolled back, if any. */
-    public synchronized Optional<ModelVersionView> previousChampion(String name) {
-        Model model = models.get(name);
-        if (model == null || model.champions.isEmpty()) {
-            return Optional.empty();
-        }
-        Long previous = model.champions.lower(model.champions.last());
-        return Optional.ofNullable(previous == null ? null : model.versions.get(previous));
     }
 
     /** One version's latest record. */

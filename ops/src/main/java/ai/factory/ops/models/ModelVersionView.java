@@ -8,11 +8,11 @@ import ai.factory.records.ModelRelease;
 /**
  * One model version's latest release record, without its ONNX bytes, plus where that record sits.
  *
- * @param champion whether this version is its model's champion by the contract (highest version whose latest
- *                 status is CHAMPION)
+ * @param statusBy who gave the status: TRAINER, OPERATOR, AUTOMATIC or UNKNOWN
+ * @param champion whether this version is its model's champion by the {@link ai.factory.release.ReleaseLedger}
  */
 public record ModelVersionView(String name, long version, Long parentVersion, String status, String statusReason,
-                               String kind, String specName, int specVersion, int denseSize, int sparseBuckets,
+                               String statusBy, String kind, String specName, int specVersion, int denseSize, int sparseBuckets,
                                long createdAt, long examplesTrained, long trainedThroughEventTime,
                                List<TrainingRange> trainingData, Map<String, Double> metrics,
                                Map<String, String> provenance, int onnxBytes, boolean champion,
@@ -32,7 +32,7 @@ public record ModelVersionView(String name, long version, Long parentVersion, St
         Map<String, String> provenance = new java.util.TreeMap<>();
         r.getProvenance().forEach((k, v) -> provenance.put(k.toString(), String.valueOf(v)));
         return new ModelVersionView(r.getModelName().toString(), r.getVersion(), r.getParentVersion(),
-                r.getStatus().name(), r.getStatusReason().toString(), r.getModelKind().toString(),
+                r.getStatus().name(), r.getStatusReason().toString(), r.getStatusBy().name(), r.getModelKind().toString(),
                 r.getSpecName().toString(), r.getSpecVersion(), r.getDenseSize(), r.getSparseBuckets(),
                 r.getCreatedAt().toEpochMilli(), r.getExamplesTrained(), r.getTrainedThroughEventTime().toEpochMilli(),
                 ranges, metrics, provenance, r.getOnnx() == null ? 0 : r.getOnnx().remaining(), false, partition, offset);
@@ -44,7 +44,7 @@ public record ModelVersionView(String name, long version, Long parentVersion, St
     }
 
     ModelVersionView asChampion(boolean isChampion) {
-        return new ModelVersionView(name, version, parentVersion, status, statusReason, kind, specName, specVersion,
+        return new ModelVersionView(name, version, parentVersion, status, statusReason, statusBy, kind, specName, specVersion,
                 denseSize, sparseBuckets, createdAt, examplesTrained, trainedThroughEventTime, trainingData, metrics,
                 provenance, onnxBytes, isChampion, partition, offset);
     }

@@ -2,6 +2,8 @@ package ai.factory.ops.models;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -12,7 +14,10 @@ import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.kafka.PositionReader;
 import ai.factory.ops.kafka.TopicTail;
 import ai.factory.records.ModelRelease;
-import ai.factory.records.ReleaseStatus;
+import ai.factory.records.ReleaseActor;
+import ai.factory.release.LedgerDecision;
+import ai.factory.release.ReleaseRefusedException;
+import ai.factory.release.Transition;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.RecordSource;
 import ai.factory.serde.SchemaRegistry;
@@ -30,8 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the compacted {@code models} topic into a {@link ModelBook} and performs the two operator actions the
- * contract defines: promote (publish a version as CHAMPION) and roll back (republish the champion as RETIRED, so
- * the previous champion is current again). ONNX bytes are not kept in memory; an action re-reads its record.
+ * {@link ai.factory.release.ReleaseLedger} allows: promote and roll back, writing the records it decides. ONNX bytes are not kept in memory; an action re-reads its record.
  */
 public final class ModelsView implements AutoCloseable {
 
@@ -83,52 +87,51 @@ public final class ModelsView implements AutoCloseable {
         }
     }
 
-    /** Publishes {@code name/version} as CHAMPION. Refused when a higher version is champion (roll back first). */
+    /**
+     * Makes {@code name/version} the champion of its spec, retiring the champion it replaces; returns the promoted
+     * release. Refused ({@link ReleaseRefusedException}) by the ledger's guards, with the message the CLI shows too.
+     */
     public ModelVersionView promote(String name, long version, String reason) {
         synchronized (writeLock) {
-            ModelVersionView target = book.version(name, version)
-                    .orElseThrow(() -> new ModelActionException("no release " + name + "/" + version));
-            var champion = book.champion(name);
-            if (champion.isPresent() && champion.get().version() > version) {
-                throw new ModelActionException("version " + version + " is below the champion " + champion.get().version()
-                        + "; roll back first");
-            }
-            if (champion.isPresent() && champion.get().version() == version) {
-                throw new ModelActionException(name + "/" + version + " is already the champion");
-            }
-            if (target.status().equals("REJECTED")) {
-                throw new ModelActionException(name + "/" + version + " was rejected: " + target.statusReason());
-            }
-            return publish(target, ReleaseStatus.CHAMPION, reason);
+            LedgerDecision decision = book.promote(name, version, ReleaseActor.OPERATOR, reason);
+            List<ModelVersionView> written = write(decision);
+            return written.get(0);
         }
     }
 
-    /** Republishes the champion of {@code name} as RETIRED; refused when no earlier champion would take over. */
+    /**
+     * Republishes the champion of {@code name} as ROLLED_BACK, so the previous champion serves again; returns the
+     * rolled-back release. Refused by the ledger when no earlier champion would take over.
+     */
     public ModelVersionView rollback(String name, String reason) {
         synchronized (writeLock) {
-            ModelVersionView champion = book.champion(name)
-                    .orElseThrow(() -> new ModelActionException(name + " has no champion to roll back"));
-            if (book.previousChampion(name).isEmpty()) {
-                throw new ModelActionException(name + "/" + champion.version()
-                        + " is the only champion; rolling back would leave the scorers without a model");
-            }
-            return publish(champion, ReleaseStatus.RETIRED, reason);
+            return write(book.rollback(name, ReleaseActor.OPERATOR, reason)).get(0);
         }
     }
 
-    private ModelVersionView publish(ModelVersionView view, ReleaseStatus status, String reason) {
+    /** Publishes a decision's records in order, each the release's latest record with the new status. */
+    private List<ModelVersionView> write(LedgerDecision decision) {
+        List<ModelVersionView> written = new ArrayList<>();
+        for (Transition transition : decision.transitions()) {
+            ModelVersionView view = book.version(transition.model(), transition.version())
+                    .orElseThrow(() -> new ModelActionException("no release " + transition.key()));
+            written.add(publish(view, transition));
+        }
+        return written;
+    }
+
+    private ModelVersionView publish(ModelVersionView view, Transition transition) {
         byte[] bytes = readerAt(view);
-        ModelRelease release = codec.decode(new RecordSource(tail.topic(), view.partition(), view.offset()), bytes);
-        release.setStatus(status);
-        release.setStatusReason(reason);
+        ModelRelease release = transition.applyTo(
+                codec.decode(new RecordSource(tail.topic(), view.partition(), view.offset()), bytes));
         String key = view.key();
         try {
             var metadata = producer().send(new ProducerRecord<>(tail.topic(), key, codec.encode(release)))
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ModelVersionView updated = ModelVersionView.of(release, metadata.partition(), metadata.offset());
             book.apply(key, updated);
-            log.info("Published {} as {} ({}) at offset {}", key, status, reason, metadata.offset());
-            return updated;
+            log.info("Published {}", transition);
+            return book.version(updated.name(), updated.version()).orElse(updated);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while publishing " + key, e);

@@ -17,6 +17,7 @@ import ai.factory.ops.OpsService;
 import ai.factory.ops.lag.LagSnapshot;
 import ai.factory.ops.models.ModelActionException;
 import ai.factory.ops.models.ModelListing;
+import ai.factory.release.ReleaseRefusedException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -209,12 +210,12 @@ public final class OpsHttpServer implements AutoCloseable {
             switch (path) {
                 case "/api/models/promote" -> {
                     long version = Long.parseLong(query.getOrDefault("version", ""));
-                    sendJson(exchange, 200, service.models().promote(model, version, "promoted by operator"));
+                    sendJson(exchange, 200, service.models().promote(model, version, ""));
                 }
-                case "/api/models/rollback" -> sendJson(exchange, 200, service.models().rollback(model, "rolled back"));
+                case "/api/models/rollback" -> sendJson(exchange, 200, service.models().rollback(model, ""));
                 default -> send(exchange, 404, "text/plain", "not found: " + path);
             }
-        } catch (ModelActionException e) {
+        } catch (ModelActionException | ReleaseRefusedException e) {
             sendJson(exchange, 409, Map.of("error", e.getMessage()));
         } catch (NumberFormatException e) {
             sendJson(exchange, 400, Map.of("error", "version must be a number"));

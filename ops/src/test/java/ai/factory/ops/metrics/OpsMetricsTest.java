@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class OpsMetricsTest {
 
     private static ModelVersionView release(String name, long version, String status) {
-        return new ModelVersionView(name, version, null, status, "", "logistic", "flights", 1, 3, 16, version, version,
+        return new ModelVersionView(name, version, null, status, "", "TRAINER", "logistic", "flights", 1, 3, 16, version, version,
                 version, List.of(), Map.of(), Map.of(), 4, false, 0, version);
     }
 

@@ -1,6 +1,7 @@
 package ai.factory.ops.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,17 +11,19 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 
+import ai.factory.records.ReleaseActor;
+import ai.factory.release.ReleaseFacts;
 import org.junit.jupiter.api.Test;
 
 class ModelBookTest {
 
     private static ModelVersionView release(String name, long version, String status) {
-        return new ModelVersionView(name, version, version > 1 ? version - 1 : null, status, "", "logistic", "flights", 1, 3, 16,
+        return new ModelVersionView(name, version, version > 1 ? version - 1 : null, status, "", "TRAINER", "logistic", "flights", 1, 3, 16,
                 1000 * version, 100 * version, 500 * version, List.of(), Map.of(), Map.of(), 4, false, 0, version);
     }
 
     @Test
-    void theChampionIsTheHighestVersionWhoseLatestStatusIsChampion() {
+    void theChampionIsTheLatestChampionRecord() {
         ModelBook book = new ModelBook();
         book.apply("m/1", release("m", 1, "CHAMPION"));
         book.apply("m/2", release("m", 2, "CHAMPION"));
@@ -72,7 +75,8 @@ class ModelBookTest {
         for (long v = 10_000; v >= 1_000; v -= 1_000) {
             book.apply("m/" + v, release("m", v, "RETIRED"));
         }
-        assertThat(book.previousChampion("m")).isEmpty();
+        assertThatThrownBy(() -> book.rollback("m", ReleaseActor.OPERATOR, ""))
+                .hasMessage("m/1 is the only champion; rolling back would leave the scorers without a model");
         listing = book.listing();
         List<ModelVersionView> m = listing.versions().stream().filter(v -> v.name().equals("m")).toList();
         assertThat(m).hasSize(ModelBook.LISTED_PER_MODEL + 1);
@@ -84,7 +88,7 @@ class ModelBookTest {
         assertThat(book.version("m", 17)).map(ModelVersionView::status).contains("CANDIDATE");
         assertThat(book.version("m", 1)).map(ModelVersionView::champion).contains(true);
         book.apply("m/9000", release("m", 9_000, "CHAMPION"));
-        assertThat(book.previousChampion("m")).map(ModelVersionView::version).contains(1L);
+        assertThat(book.rollback("m", ReleaseActor.OPERATOR, "").championAfter()).map(ReleaseFacts::version).contains(1L);
         assertThat(book.versions()).hasSize(19_999);
     }
 

@@ -150,8 +150,9 @@ class OpsServerTest {
                 assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(30)).until(() -> champion(base) == 1);
                 JsonNode v2 = find(get(base + "api/models").get("versions"), "version", "2");
-                assertThat(v2.get("status").asText()).isEqualTo("RETIRED");
-                assertThat(v2.get("statusReason").asText()).isEqualTo("rolled back");
+                assertThat(v2.get("status").asText()).isEqualTo("ROLLED_BACK");
+                assertThat(v2.get("statusBy").asText()).isEqualTo("OPERATOR");
+                assertThat(v2.get("statusReason").asText()).isEqualTo("rolled back by operator");
                 assertThat(v2.get("onnxBytes").asInt()).isEqualTo(4);
                 // The listing is bounded (the newest versions plus the champion) and says how many there are;
                 // any version, listed or not, can be read by name and number.

@@ -1,10 +1,8 @@
 package ai.factory.scoring.release;
 
 import java.nio.ByteBuffer;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -15,13 +13,16 @@ import java.util.TreeSet;
 
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
+import ai.factory.release.ReleaseFacts;
+import ai.factory.release.ReleaseLedger;
+import ai.factory.release.ReleaseSpec;
 import org.apache.avro.Schema;
 
 /**
- * The latest record of every release key read from the compacted models topic, and the contract's rules
- * over them: the champion is the highest version whose latest status is CHAMPION; a rollback that retires it
- * makes the previous champion current again. Vectors are scored per feature spec, so the rules are applied
- * among the releases of one spec. Not thread-safe: the models reader owns it.
+ * The latest record of every release key read from the compacted models topic, with the graphs the scorer may
+ * serve soon. Which release is champion (and challenger) the {@link ReleaseLedger} decides, the same for every
+ * reader of the topic; this book only adds the graphs. Vectors are scored per feature spec, so the ledger is asked
+ * per spec. Not thread-safe: the models reader owns it.
  *
  * <p>Memory. An older champion is not retired when a newer one is promoted, so a long run keeps thousands of
  * CHAMPION releases, each with its graph (about 1 MB for the flights model). The book holds a graph only while
@@ -29,26 +30,29 @@ import org.apache.avro.Schema;
  * candidate. Every other release keeps its metadata and where its record is; {@link #droppedGraph} says where
  * to read the graph back from, should a deep rollback bring that release back.
  *
- * <p>Work. Releases are indexed per (model, spec) by status and version. For the n releases of the record's
- * model and spec, {@link #apply} costs O(log n + K) (tree updates, and a walk over the K+1 newest champions to
- * drop the graph pushed out of them), {@link #champion} and {@link #challenger} O(log n), each step of
- * {@link #championsNewestFirst} O(log n), {@link #specs} O(s) for the model's s specs. Nothing scans the
- * releases of other specs or models.
+ * <p>Work. For the n releases of the record's model and spec, {@link #apply} costs O(log n + K) (ledger and tree
+ * updates, and a walk over the K+1 latest champions to drop the graph pushed out of them), {@link #champion} and
+ * {@link #challenger} O(log n), each step of {@link #championsNewestFirst} O(log n), {@link #specs} O(s) for the
+ * model's s specs. Nothing scans the releases of other specs or models.
  */
 public final class ReleaseBook {
 
     /**
-     * Champions per model and spec whose graph is held. The newest serves; the next ones are what a rollback
-     * brings back (it retires the newest), so up to two rollbacks in a row swap in without reading the topic.
+     * Champions per model and spec whose graph is held. The champion serves; the next ones in the ledger's order
+     * are what a rollback brings back, so up to two rollbacks in a row swap in without reading the topic.
      * Deeper rollbacks are rare and read the graph back. Each held graph costs its size in heap (~1 MB for flights).
      */
     public static final int KEPT_CHAMPIONS = 3;
 
     private static final Comparator<SpecKey> SPEC_ORDER =
             Comparator.comparing(SpecKey::specName).thenComparingInt(SpecKey::specVersion);
+    /** Sequence of a tombstone, which the ledger only uses to forget the key. */
+    private static final long TOMBSTONE = Long.MAX_VALUE;
     private static final int ONNX_FIELD = ModelRelease.getClassSchema().getField("onnx").pos();
 
     private final Map<ReleaseKey, Entry> latest = new HashMap<>();
+    private final ReleaseLedger ledger = new ReleaseLedger();
+    /** Candidates per model and spec by version, for the graph of the newest one. */
     private final Map<String, NavigableMap<SpecKey, SpecReleases>> byModel = new HashMap<>();
     /** What the held graphs cost, kept up to date on every change so that reading it is O(1). */
     private final GraphTally held = new GraphTally();
@@ -64,9 +68,15 @@ public final class ReleaseBook {
             previous.forget();
         }
         if (release == null) {
+            ledger.apply(key.toString(), null, TOMBSTONE);
             return;
         }
         Objects.requireNonNull(position, "position");
+        // One partition: the offset orders the decisions, as the ledger's rule needs.
+        ReleaseFacts facts = ReleaseFacts.of(release);
+        // Named by its key, as the book is: a record whose content names another version is still this key.
+        ledger.apply(key.toString(), new ReleaseFacts(key.modelName(), key.version(), facts.parentVersion(), facts.spec(),
+                facts.status(), facts.reason(), facts.actor()), position.offset());
         // This scorer's verdict on a release holds for every later record of its key, until a tombstone.
         Entry entry = new Entry(release, specOf(release), position, previous != null && previous.refused, held);
         latest.put(key, entry);
@@ -104,40 +114,29 @@ public final class ReleaseBook {
     /** The specs some release of {@code modelName} consumes. */
     public Set<SpecKey> specs(String modelName) {
         Set<SpecKey> specs = new TreeSet<>(SPEC_ORDER);
-        NavigableMap<SpecKey, SpecReleases> ofModel = byModel.get(modelName);
-        if (ofModel != null) {
-            specs.addAll(ofModel.keySet());
-        }
+        ledger.specs(modelName).forEach(s -> specs.add(new SpecKey(s.name(), s.version())));
         return specs;
     }
 
     /**
-     * Releases of {@code modelName} for {@code spec} whose latest status is CHAMPION, highest version first. A view:
-     * walk it before the next {@link #apply}; it stops costing as soon as the walk stops.
+     * Releases of {@code modelName} for {@code spec} whose latest status is CHAMPION, the champion first, then the
+     * ones rollbacks would bring back, in the ledger's order. A view: walk it before the next {@link #apply}; it
+     * stops costing as soon as the walk stops.
      */
     public Iterable<ModelRelease> championsNewestFirst(String modelName, SpecKey spec) {
-        SpecReleases releases = releasesOf(modelName, spec);
-        if (releases == null) {
-            return List.of();
-        }
-        Collection<Entry> newestFirst = releases.champions.descendingMap().values();
-        return () -> newestFirst.stream().map(e -> e.release).iterator();
+        Iterable<ReleaseFacts> champions = ledger.championsLatestFirst(modelName, specOf(spec));
+        return () -> java.util.stream.StreamSupport.stream(champions.spliterator(), false)
+                .map(f -> entryOf(f).release).iterator();
     }
 
-    /** The champion: the highest CHAMPION version of {@code modelName} for {@code spec}. */
+    /** The champion of {@code modelName} for {@code spec}, as the ledger decides it. */
     public Optional<ModelRelease> champion(String modelName, SpecKey spec) {
-        SpecReleases releases = releasesOf(modelName, spec);
-        return releases == null ? Optional.empty() : newest(releases.champions);
+        return ledger.champion(modelName, specOf(spec)).map(f -> entryOf(f).release);
     }
 
-    /** The challenger: the highest CANDIDATE version above the champion's, for {@code spec}. */
+    /** The challenger of {@code modelName} for {@code spec}, as the ledger decides it. */
     public Optional<ModelRelease> challenger(String modelName, SpecKey spec) {
-        SpecReleases releases = releasesOf(modelName, spec);
-        if (releases == null) {
-            return Optional.empty();
-        }
-        long championVersion = releases.champions.isEmpty() ? Long.MIN_VALUE : releases.champions.lastKey();
-        return newest(releases.candidates).filter(r -> r.getVersion() > championVersion);
+        return ledger.challenger(modelName, specOf(spec)).map(f -> entryOf(f).release);
     }
 
     /** Bytes of ONNX graph the book holds, over all its releases. */
@@ -159,13 +158,12 @@ public final class ReleaseBook {
         return new SpecKey(release.getSpecName(), release.getSpecVersion());
     }
 
-    private SpecReleases releasesOf(String modelName, SpecKey spec) {
-        NavigableMap<SpecKey, SpecReleases> ofModel = byModel.get(modelName);
-        return ofModel == null ? null : ofModel.get(spec);
+    private static ReleaseSpec specOf(SpecKey spec) {
+        return new ReleaseSpec(spec.specName(), spec.specVersion());
     }
 
-    private static Optional<ModelRelease> newest(NavigableMap<Long, Entry> releases) {
-        return releases.isEmpty() ? Optional.empty() : Optional.of(releases.lastEntry().getValue().release);
+    private Entry entryOf(ReleaseFacts facts) {
+        return latest.get(new ReleaseKey(facts.model(), facts.version()));
     }
 
     private void index(ReleaseKey key, Entry entry) {
@@ -173,8 +171,7 @@ public final class ReleaseBook {
                 .computeIfAbsent(entry.spec, s -> new SpecReleases());
         releases.count++;
         if (entry.status() == ReleaseStatus.CHAMPION) {
-            releases.champions.put(key.version(), entry);
-            keepNewestChampions(releases.champions, entry);
+            keepNewestChampions(key.modelName(), entry);
         } else if (entry.status() == ReleaseStatus.CANDIDATE) {
             releases.candidates.put(key.version(), entry);
             keepNewestCandidate(releases.candidates, key.version(), entry);
@@ -190,7 +187,6 @@ public final class ReleaseBook {
     private void unindex(ReleaseKey key, Entry entry) {
         NavigableMap<SpecKey, SpecReleases> ofModel = byModel.get(key.modelName());
         SpecReleases releases = ofModel.get(entry.spec);
-        releases.champions.remove(key.version());
         releases.candidates.remove(key.version());
         if (--releases.count == 0) {
             ofModel.remove(entry.spec);
@@ -201,14 +197,15 @@ public final class ReleaseBook {
     }
 
     /**
-     * Only the {@link #KEPT_CHAMPIONS} newest champions hold their graph. Adding one pushes at most one other out
-     * of them, the one now just below them; removing one only moves the others up. So a walk over the K+1 newest
-     * keeps the invariant.
+     * Only the {@link #KEPT_CHAMPIONS} latest champions in the ledger's order hold their graph. A CHAMPION record
+     * comes last in that order, so adding one pushes at most one other out of them, the one now just below them;
+     * removing one only moves the others up. So a walk over the K+1 latest keeps the invariant.
      */
-    private static void keepNewestChampions(NavigableMap<Long, Entry> champions, Entry added) {
+    private void keepNewestChampions(String modelName, Entry added) {
         int rank = 0;
         boolean addedKept = false;
-        for (Entry entry : champions.descendingMap().values()) {
+        for (ReleaseFacts facts : ledger.championsLatestFirst(modelName, specOf(added.spec))) {
+            Entry entry = entryOf(facts);
             if (rank == KEPT_CHAMPIONS) {
                 entry.dropGraph();
                 break;
@@ -296,10 +293,9 @@ public final class ReleaseBook {
         }
     }
 
-    /** The releases of one model and spec, the serving ones indexed by version. */
+    /** The candidates of one model and spec by version (the ledger has the rest). */
     private static final class SpecReleases {
 
-        private final NavigableMap<Long, Entry> champions = new TreeMap<>();
         private final NavigableMap<Long, Entry> candidates = new TreeMap<>();
         /** Releases of every status, so the spec is known while any release of it is. */
         private int count;

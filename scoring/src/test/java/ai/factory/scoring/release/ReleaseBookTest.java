@@ -31,7 +31,7 @@ class ReleaseBookTest {
     private long offset;
 
     @Test
-    void theChampionIsTheHighestVersionWhoseLatestStatusIsChampion() {
+    void theChampionIsTheLatestChampionRecord() {
         put(1, ReleaseStatus.CHAMPION);
         put(2, ReleaseStatus.CHAMPION);
         put(3, ReleaseStatus.CANDIDATE);
@@ -157,7 +157,20 @@ class ReleaseBookTest {
         assertThat(graph(2)).isPositive();
     }
 
-    /** Random histories against the contract computed the simple way, by scanning every release. */
+    /** Promoting an older release while a newer one serves makes it the champion (issue 17, bug 1). */
+    @Test
+    void anOlderReleasePromotedAfterANewerOneIsTheChampion() {
+        put(3, ReleaseStatus.CANDIDATE);
+        put(5, ReleaseStatus.CHAMPION);
+        put(3, ReleaseStatus.CHAMPION);
+        assertThat(champion()).isEqualTo(3);
+        assertThat(graph(3)).isPositive();
+        assertThat(graph(5)).as("next in line for a rollback").isPositive();
+        put(3, ReleaseStatus.ROLLED_BACK);
+        assertThat(champion()).isEqualTo(5);
+    }
+
+    /** Random histories against the ledger's rule computed the simple way, by scanning every release. */
     @Test
     void randomHistoriesAgreeWithAScanOfEveryRelease() {
         ReleaseStatus[] statuses = {ReleaseStatus.CHAMPION, ReleaseStatus.CHAMPION, ReleaseStatus.CHAMPION,
@@ -166,6 +179,7 @@ class ReleaseBookTest {
             SplittableRandom random = new SplittableRandom(seed);
             ReleaseBook tested = new ReleaseBook();
             Map<Long, ModelRelease> reference = new HashMap<>();
+            Map<Long, Long> decidedAt = new HashMap<>();
             for (int step = 0; step < 400; step++) {
                 long version = 1 + random.nextInt(60);
                 ReleaseKey key = key(version);
@@ -177,12 +191,16 @@ class ReleaseBookTest {
                     int specVersion = 1 + (int) (version % 2);
                     ReleaseStatus status = statuses[random.nextInt(statuses.length)];
                     ModelRelease release = ofSpec(specVersion, version, status, new byte[] {1, 2, 3});
-                    tested.apply(key, release, next());
+                    RecordPosition at = next();
+                    tested.apply(key, release, at);
                     reference.put(version, release);
+                    decidedAt.put(version, at.offset());
                 }
                 for (int specVersion = 1; specVersion <= 2; specVersion++) {
                     SpecKey spec = new SpecKey(Fixtures.SPEC, specVersion);
                     List<Long> champions = newestFirst(reference, spec, ReleaseStatus.CHAMPION);
+                    // The ledger's rule: the latest CHAMPION record first.
+                    champions.sort(Comparator.comparing(decidedAt::get, Comparator.reverseOrder()));
                     List<Long> candidates = newestFirst(reference, spec, ReleaseStatus.CANDIDATE);
                     long championVersion = champions.isEmpty() ? Long.MIN_VALUE : champions.get(0);
                     Optional<Long> challenger = candidates.stream().filter(v -> v > championVersion).findFirst();

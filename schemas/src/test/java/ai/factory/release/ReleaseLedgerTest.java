@@ -1,0 +1,216 @@
+package ai.factory.release;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.factory.records.ReleaseActor;
+import ai.factory.records.ReleaseStatus;
+import org.junit.jupiter.api.Test;
+
+import static ai.factory.records.ReleaseStatus.CANDIDATE;
+import static ai.factory.records.ReleaseStatus.CHAMPION;
+import static ai.factory.records.ReleaseStatus.REJECTED;
+import static ai.factory.records.ReleaseStatus.RETIRED;
+import static ai.factory.records.ReleaseStatus.ROLLED_BACK;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ReleaseLedgerTest {
+
+    private static final ReleaseSpec SPEC = new ReleaseSpec("flights", 1);
+    private final ReleaseLedger ledger = new ReleaseLedger();
+    private long offset;
+
+    private void publish(long version, ReleaseStatus status) {
+        publish(version, status, SPEC);
+    }
+
+    private void publish(long version, ReleaseStatus status, ReleaseSpec spec) {
+        ReleaseFacts facts = new ReleaseFacts("flights", version, version > 1 ? version - 1 : null, spec, status,
+                "gate", ReleaseActor.TRAINER);
+        ledger.apply(facts.key(), facts, offset++);
+    }
+
+    /** Publishes a decision's records in order, as a writer does. */
+    private void write(LedgerDecision decision) {
+        for (Transition t : decision.transitions()) {
+            ReleaseFacts current = ledger.release(t.model(), t.version()).orElseThrow();
+            ledger.apply(t.key(), current.with(t.to(), t.by(), t.reason()), offset++);
+        }
+    }
+
+    private long champion() {
+        return ledger.champion("flights").orElseThrow().version();
+    }
+
+    @Test
+    void championIsTheLatestChampionRecord() {
+        publish(1, CHAMPION);
+        publish(2, CANDIDATE);
+        publish(3, CHAMPION);
+        assertThat(champion()).isEqualTo(3);
+        assertThat(ledger.champion("flights", SPEC).orElseThrow().version()).isEqualTo(3);
+        assertThat(ledger.champion("boats")).isEmpty();
+    }
+
+    @Test
+    void promotingAnOlderReleaseMakesItChampionForEveryReader() {
+        // Bug 1: "promote flights 3" while v5 is champion printed v3 while scorers kept serving v5.
+        for (long v = 1; v <= 5; v++) {
+            publish(v, CHAMPION);
+        }
+        LedgerDecision decision = ledger.promote("flights", 3, ReleaseActor.OPERATOR, "");
+        assertThat(decision.transitions()).singleElement().satisfies(t -> {
+            assertThat(t.version()).isEqualTo(3);
+            assertThat(t.to()).isEqualTo(CHAMPION);
+            assertThat(t.by()).isEqualTo(ReleaseActor.OPERATOR);
+            assertThat(t.reason()).isEqualTo("promoted by operator over flights/5");
+        });
+        assertThat(decision.championAfter().orElseThrow().version()).isEqualTo(3);
+        write(decision);
+        assertThat(champion()).isEqualTo(3);
+        assertThat(ledger.champion("flights", SPEC).orElseThrow().version()).isEqualTo(3);
+        assertThat(ledger.championsLatestFirst("flights", SPEC).iterator().next().version()).isEqualTo(3);
+        assertThat(ledger.release("flights", 3).orElseThrow().actor()).isEqualTo(ReleaseActor.OPERATOR);
+    }
+
+    @Test
+    void rollingBackAPromotionUndoesIt() {
+        for (long v = 1; v <= 5; v++) {
+            publish(v, CHAMPION);
+        }
+        write(ledger.promote("flights", 3, ReleaseActor.OPERATOR, "v5 misbehaves"));
+        write(ledger.rollback("flights", ReleaseActor.OPERATOR, ""));
+        assertThat(champion()).isEqualTo(5);
+        assertThat(ledger.release("flights", 3).orElseThrow().status()).isEqualTo(ROLLED_BACK);
+    }
+
+    @Test
+    void aRejectedReleaseIsNeverPromoted() {
+        // Bug 2a: the CLI promoted REJECTED releases.
+        publish(1, CHAMPION);
+        ledger.apply("flights/2", new ReleaseFacts("flights", 2, 1L, SPEC, REJECTED, "non-finite weights", ReleaseActor.TRAINER), offset++);
+        assertThatThrownBy(() -> ledger.promote("flights", 2, ReleaseActor.OPERATOR, ""))
+                .isInstanceOf(ReleaseRefusedException.class)
+                .hasMessage("flights/2 was rejected (non-finite weights); a rejected release is never promoted");
+    }
+
+    @Test
+    void theOnlyChampionIsNeverRolledBack() {
+        // Bug 2b: the CLI could roll back the only champion.
+        publish(1, CHAMPION);
+        publish(2, CANDIDATE);
+        assertThatThrownBy(() -> ledger.rollback("flights", ReleaseActor.OPERATOR, ""))
+                .isInstanceOf(ReleaseRefusedException.class)
+                .hasMessage("flights/1 is the only champion; rolling back would leave the scorers without a model");
+    }
+
+    @Test
+    void rollingBackBringsThePreviousChampionBack() {
+        publish(1, CHAMPION);
+        publish(2, CHAMPION);
+        publish(3, CHAMPION);
+        LedgerDecision decision = ledger.rollback("flights", ReleaseActor.OPERATOR, "");
+        assertThat(decision.transitions()).singleElement().satisfies(t -> {
+            assertThat(t.version()).isEqualTo(3);
+            assertThat(t.to()).isEqualTo(ROLLED_BACK);
+            assertThat(t.reason()).isEqualTo("rolled back by operator");
+        });
+        assertThat(decision.championAfter().orElseThrow().version()).isEqualTo(2);
+        write(decision);
+        assertThat(champion()).isEqualTo(2);
+        write(ledger.rollback("flights", ReleaseActor.OPERATOR, "again"));
+        assertThat(champion()).isEqualTo(1);
+        assertThatThrownBy(() -> ledger.rollback("flights", ReleaseActor.OPERATOR, ""))
+                .hasMessageContaining("flights/1 is the only champion");
+    }
+
+    @Test
+    void aRolledBackReleaseCanBePromotedAgain() {
+        publish(1, CHAMPION);
+        publish(2, CHAMPION);
+        write(ledger.rollback("flights", ReleaseActor.OPERATOR, ""));
+        write(ledger.promote("flights", 2, ReleaseActor.OPERATOR, "fixed upstream"));
+        assertThat(champion()).isEqualTo(2);
+        assertThat(ledger.release("flights", 2).orElseThrow().reason()).isEqualTo("fixed upstream");
+    }
+
+    @Test
+    void promotingTheChampionOrAnUnknownReleaseIsRefused() {
+        publish(1, CHAMPION);
+        assertThatThrownBy(() -> ledger.promote("flights", 1, ReleaseActor.OPERATOR, ""))
+                .isInstanceOf(ReleaseRefusedException.class).hasMessage("flights/1 is already the champion");
+        assertThatThrownBy(() -> ledger.promote("flights", 9, ReleaseActor.OPERATOR, ""))
+                .isInstanceOf(ReleaseRefusedException.class).hasMessage("no release flights/9");
+        assertThatThrownBy(() -> ledger.rollback("boats", ReleaseActor.OPERATOR, ""))
+                .isInstanceOf(ReleaseRefusedException.class).hasMessage("boats has no champion to roll back");
+    }
+
+    @Test
+    void aTrainerReleaseAfterAnOperatorsPromotionIsTheNewChampion() {
+        // The rule is the order of decisions, whoever makes them: what the trainer publishes next wins.
+        publish(1, CHAMPION);
+        publish(2, CHAMPION);
+        write(ledger.promote("flights", 1, ReleaseActor.OPERATOR, ""));
+        assertThat(champion()).isEqualTo(1);
+        publish(3, CHAMPION);
+        assertThat(champion()).isEqualTo(3);
+    }
+
+    @Test
+    void eachSpecHasItsOwnChampion() {
+        ReleaseSpec v2 = new ReleaseSpec("flights", 2);
+        publish(1, CHAMPION);
+        publish(2, CHAMPION, v2);
+        publish(3, CANDIDATE);
+        assertThat(ledger.champion("flights", SPEC).orElseThrow().version()).isEqualTo(1);
+        assertThat(ledger.champion("flights", v2).orElseThrow().version()).isEqualTo(2);
+        assertThat(ledger.champion("flights").orElseThrow().version()).isEqualTo(2);
+        assertThat(ledger.specs("flights")).containsExactly(SPEC, v2);
+        assertThat(ledger.challenger("flights", SPEC).orElseThrow().version()).isEqualTo(3);
+        assertThat(ledger.challenger("flights", v2)).isEmpty();
+        // A promotion within spec 1 leaves spec 2's champion alone.
+        write(ledger.promote("flights", 3, ReleaseActor.OPERATOR, ""));
+        assertThat(ledger.champion("flights", SPEC).orElseThrow().version()).isEqualTo(3);
+        assertThat(ledger.champion("flights", v2).orElseThrow().version()).isEqualTo(2);
+    }
+
+    @Test
+    void championsLatestFirstListsWhatRollbacksBringBack() {
+        publish(1, CHAMPION);
+        publish(2, CHAMPION);
+        publish(3, REJECTED);
+        publish(4, CHAMPION);
+        List<Long> order = new ArrayList<>();
+        ledger.championsLatestFirst("flights", SPEC).forEach(f -> order.add(f.version()));
+        assertThat(order).containsExactly(4L, 2L, 1L);
+    }
+
+    @Test
+    void aLaterRecordReplacesTheKeysStateAndATombstoneForgetsIt() {
+        publish(1, CHAMPION);
+        publish(2, CHAMPION);
+        ledger.apply("flights/2", null, offset++);
+        assertThat(champion()).isEqualTo(1);
+        assertThat(ledger.size()).isEqualTo(1);
+        assertThat(ledger.latestVersion("flights")).isEqualTo(1);
+        ledger.apply("flights/1", null, offset++);
+        assertThat(ledger.models()).isEmpty();
+        assertThat(ledger.latestVersion("flights")).isZero();
+    }
+
+    @Test
+    void theLifecycleAllowsOnlyTheseMoves() {
+        assertThat(ReleaseLedger.legal(CANDIDATE, CHAMPION)).isTrue();
+        assertThat(ReleaseLedger.legal(CANDIDATE, REJECTED)).isTrue();
+        assertThat(ReleaseLedger.legal(CHAMPION, ROLLED_BACK)).isTrue();
+        assertThat(ReleaseLedger.legal(CHAMPION, RETIRED)).isTrue();
+        assertThat(ReleaseLedger.legal(RETIRED, CHAMPION)).isTrue();
+        assertThat(ReleaseLedger.legal(ROLLED_BACK, CHAMPION)).isTrue();
+        for (ReleaseStatus to : ReleaseStatus.values()) {
+            assertThat(ReleaseLedger.legal(REJECTED, to)).isFalse();
+            assertThat(ReleaseLedger.legal(ReleaseStatus.UNKNOWN, to)).isFalse();
+        }
+        assertThat(ReleaseLedger.legal(CHAMPION, CANDIDATE)).isFalse();
+    }
+}
