@@ -18,6 +18,8 @@ public final class FeedbackMetrics {
     final Counter ignored;
     final Counter reports;
     final Counter driftAlarms;
+    final Counter shadowPaired;
+    final Counter shadowUnpaired;
 
     public FeedbackMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,6 +31,8 @@ public final class FeedbackMetrics {
         ignored = registry.counter("factory.feedback.ignored");
         reports = registry.counter("factory.feedback.quality.reports");
         driftAlarms = registry.counter("factory.feedback.quality.drift");
+        shadowPaired = registry.counter("factory.feedback.shadow", "outcome", "paired");
+        shadowUnpaired = registry.counter("factory.feedback.shadow", "outcome", "unpaired");
     }
 
     /** Counts a record sent to the dead-letter topic. */

@@ -8,9 +8,16 @@ import java.util.Set;
 
 import ai.factory.feedback.quality.Outcome;
 import ai.factory.feedback.quality.OutcomeSerde;
+import ai.factory.feedback.quality.QualityTasks;
+import ai.factory.feedback.shadow.PairedLosses;
+import ai.factory.feedback.shadow.PairedLossesSerde;
+import ai.factory.feedback.shadow.PairedOutcome;
+import ai.factory.feedback.shadow.PairedOutcomeSerde;
+import ai.factory.feedback.shadow.ShadowPrediction;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Feedback;
 import ai.factory.records.LabeledExample;
+import ai.factory.records.PairedQuality;
 import ai.factory.records.Prediction;
 import ai.factory.records.QualityReport;
 import ai.factory.records.Rejected;
@@ -26,7 +33,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -37,14 +46,20 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The feedback application's topology: the three co-partitioned inputs meet in the {@link JoinProcessor};
- * its examples, late feedback and dead letters go to their topics, and its outcomes are re-keyed by model
- * version into the {@link QualityProcessor}, which writes the quality topic.
+ * The feedback application's topology: the four co-partitioned inputs (features, served and shadow predictions,
+ * feedback) meet in the {@link JoinProcessor}; its examples, late feedback and dead letters go to their topics, its
+ * outcomes are re-keyed by model version into the {@link QualityProcessor}, which writes the quality topic, and its
+ * paired outcomes (served and shadow score of one event, one label) are re-keyed by version pair and tallied into
+ * {@code quality.paired}.
  */
 public final class FeedbackTopology {
 
     /** Name of the internal topic that carries outcomes keyed by model version. */
     public static final String OUTCOMES = "outcomes";
+    /** Name of the internal topic that carries paired outcomes keyed by version pair. */
+    public static final String PAIRED_OUTCOMES = "paired-outcomes";
+    /** The store of the running paired tallies. */
+    public static final String PAIRED_STORE = "feedback-paired";
 
     private FeedbackTopology() {
     }
@@ -60,11 +75,16 @@ public final class FeedbackTopology {
                 input(FeatureVector.class, InputLimits.UNBOUNDED, registry, eventTime).withName("features"));
         KStream<String, Object> predictions = builder.stream(topics.predictions(),
                 input(Prediction.class, InputLimits.UNBOUNDED, registry, eventTime).withName("predictions"));
+        // Challengers' predictions, typed apart from served ones so the join pairs them and never makes examples of them.
+        KStream<String, Object> shadow = builder.stream(topics.predictionsShadow(),
+                        input(Prediction.class, InputLimits.UNBOUNDED, registry, eventTime).withName("predictions-shadow"))
+                .mapValues(v -> v instanceof Prediction p ? (Object) new ShadowPrediction(p) : v, Named.as("shadow-typed"));
         KStream<String, Object> feedback = builder.stream(topics.feedback(),
                 input(Feedback.class, InputLimits.MAX_LABEL_BYTES, registry, eventTime).withName("feedback"));
 
         KStream<String, Object> joined = features
                 .merge(predictions, Named.as("served"))
+                .merge(shadow, Named.as("served-and-shadow"))
                 .merge(feedback, Named.as("served-and-feedback"))
                 .process(joinSupplier(options, registry, metrics), Named.as("join"));
 
@@ -89,8 +109,32 @@ public final class FeedbackTopology {
                         .process(qualitySupplier(options, lateness, metrics), Named.as("quality"))
                         .to(topics.quality(), Produced.with(keys, AvroSerde.of(QualityReport.class, registry))
                                 .withName("quality-reports")), "outcomes"))
+                .branch((k, v) -> v instanceof PairedOutcome, Branched.withConsumer(s -> pairedQuality(s
+                        .mapValues(v -> (PairedOutcome) v, Named.as("paired-out")), options, registry), "paired"))
                 .noDefaultBranch();
         return builder.build();
+    }
+
+    /**
+     * Tallies the paired losses of each (model, challenger, champion) since the pair was first seen and writes the
+     * tally to {@code quality.paired}. The table's cache sends the newest tally of each pair once per commit, not one
+     * record per event.
+     */
+    private static void pairedQuality(KStream<String, PairedOutcome> paired, FeedbackOptions options,
+                                      SchemaRegistry registry) {
+        Serde<String> keys = Serdes.String();
+        Serde<PairedOutcome> outcomes = new PairedOutcomeSerde().serde();
+        QualityTasks tasks = options.quality().tasks();
+        paired.repartition(Repartitioned.with(keys, outcomes).withName(PAIRED_OUTCOMES))
+                .groupByKey(Grouped.with(keys, outcomes).withName("paired-by-versions"))
+                .aggregate(PairedLosses::empty, (key, outcome, tally) -> tally.add(outcome, tasks.of(outcome.modelName())),
+                        Named.as("paired-losses"),
+                        Materialized.<String, PairedLosses>as(store(options, PAIRED_STORE))
+                                .withKeySerde(keys).withValueSerde(new PairedLossesSerde().serde()).withCachingEnabled())
+                .toStream(Named.as("paired-tallies"))
+                .mapValues(PairedLosses::report, Named.as("paired-reports"))
+                .to(options.topics().qualityPaired(), Produced.with(keys, AvroSerde.of(PairedQuality.class, registry))
+                        .withName("quality-paired"));
     }
 
     /**

@@ -15,6 +15,8 @@ import ai.factory.feedback.policy.Label;
 import ai.factory.feedback.policy.ReceivedFeedback;
 import ai.factory.feedback.quality.Outcome;
 import ai.factory.feedback.quality.QualityTasks;
+import ai.factory.feedback.shadow.PairedOutcome;
+import ai.factory.feedback.shadow.ShadowPrediction;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Feedback;
 import ai.factory.records.LabeledExample;
@@ -155,6 +157,16 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
                     served(id, null, p, record.timestamp());
                 }
             }
+        } else if (value instanceof ShadowPrediction sp) {
+            Prediction p = sp.prediction();
+            if (sameId(id, p.getEventId(), record)) {
+                if (!Double.isFinite(p.getScore())) {
+                    reject(id, RejectReason.NOT_FINITE, "shadow prediction score is " + p.getScore(), record.timestamp());
+                } else if (believed(id, bounds.check("event_time", p.getEventTime().toEpochMilli(), wallClock,
+                        clock.predictionsTime()), record)) {
+                    shadow(id, p, record.timestamp());
+                }
+            }
         } else if (value instanceof Feedback f) {
             if (sameId(id, f.getEventId(), record)) {
                 if (!Double.isFinite(f.getLabel())) {
@@ -216,6 +228,41 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
             return;
         }
         screenWaitingFeedback(id, state, taskIfKnown(state), timestamp);
+        if (before == JoinState.UNKNOWN) {
+            dropFeedbackAfterWindow(id, state, timestamp);
+        }
+        update(id, state, timestamp);
+    }
+
+    /**
+     * A challenger's prediction arrived: it joins its event's state beside the served one and moves no clock (it is
+     * written in the same transaction as the served prediction, whose path the clock follows). Once the event's label
+     * is known it is paired with the served prediction; it never makes an example.
+     */
+    private void shadow(String id, Prediction shadow, long timestamp) {
+        JoinState state = settle(id, joins.get(id));
+        if (state == null) {
+            if (clock.hasPassed(shadow.getEventTime().toEpochMilli() + window + grace)) {
+                metrics.ignored.increment();
+                return;
+            }
+            state = new JoinState();
+        } else if (state.status == JoinState.Status.CLOSED || state.shadow != null) {
+            // Its window is over, or a duplicate: the first shadow prediction is the one paired.
+            metrics.ignored.increment();
+            return;
+        }
+        state.shadow = shadow;
+        if (state.status == JoinState.Status.DONE) {
+            // The example went out early (FIRST): the label it went out with is final, so pair now.
+            if (state.judged != null) {
+                forwardPaired(state, state.judged);
+                state.judged = null;
+            }
+            joins.put(id, state);
+            return;
+        }
+        long before = state.eventTime();
         if (before == JoinState.UNKNOWN) {
             dropFeedbackAfterWindow(id, state, timestamp);
         }
@@ -344,8 +391,13 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
                 || state.feedback.isEmpty()) {
             return false;
         }
-        emit(id, state, policy, Optional.of(Combine.FIRST.apply(state.feedback)), timestamp);
+        Label label = Combine.FIRST.apply(state.feedback);
+        emit(id, state, policy, Optional.of(label), timestamp);
         state.status = JoinState.Status.DONE;
+        if (state.shadow == null) {
+            // A shadow prediction still to come pairs with this label.
+            state.judged = label;
+        }
         state.features = null;
         state.feedback.clear();
         reschedule(id, state, closingTime(state));
@@ -436,6 +488,8 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
         state.status = JoinState.Status.CLOSED;
         state.features = null;
         state.feedback.clear();
+        state.shadow = null;
+        state.judged = null;
         reschedule(id, state, dueAt + lateRetention);
         joins.put(id, state);
         return state;
@@ -466,6 +520,29 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
                             eventTime + window));
             forwardOutcome(outcome);
         }
+        if (label.isPresent() && state.shadow != null) {
+            forwardPaired(state, label.get());
+        }
+    }
+
+    /**
+     * Pairs the served and the shadow prediction of one event by its label, when both are in and come from two versions
+     * of one model; a shadow prediction without a served one is counted, never paired.
+     */
+    private void forwardPaired(JoinState state, Label label) {
+        Prediction served = state.prediction;
+        Prediction shadow = state.shadow;
+        if (served == null || !served.getModelName().equals(shadow.getModelName())
+                || served.getModelVersion() == shadow.getModelVersion()) {
+            metrics.shadowUnpaired.increment();
+            return;
+        }
+        PairedOutcome paired = new PairedOutcome(served.getModelName(), shadow.getModelVersion(),
+                served.getModelVersion(), served.getScore(), shadow.getScore(), label.value(),
+                served.getEventTime().toEpochMilli());
+        long at = clock.isKnown() ? Math.max(0, clock.now()) : 0;
+        context.forward(new Record<>(paired.pairKey(), (Object) paired, at));
+        metrics.shadowPaired.increment();
     }
 
     private void sendLate(String id, Feedback feedback, String reason, JoinState state, long timestamp) {

@@ -3,6 +3,7 @@ package ai.factory.feedback;
 import java.util.ArrayList;
 import java.util.List;
 
+import ai.factory.feedback.policy.Label;
 import ai.factory.feedback.policy.ReceivedFeedback;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Prediction;
@@ -28,6 +29,10 @@ final class JoinState {
     Status status = Status.OPEN;
     FeatureVector features;
     Prediction prediction;
+    /** The challenger's score of the event (shadow topic): paired with the served one, never an example. */
+    Prediction shadow;
+    /** The label an early (FIRST) example went out with, kept while DONE until a shadow prediction pairs with it. */
+    Label judged;
     final List<ReceivedFeedback> feedback = new ArrayList<>();
     /** Join-clock time at which the index fires for this event (closing, or forgetting once closed); UNKNOWN before. */
     long due = UNKNOWN;
@@ -40,10 +45,17 @@ final class JoinState {
         if (prediction != null) {
             return prediction.getEventTime().toEpochMilli();
         }
+        if (shadow != null) {
+            return shadow.getEventTime().toEpochMilli();
+        }
         return UNKNOWN;
     }
 
+    /** The model of the served prediction, else of the shadow one (a challenger is a version of the same model). */
     String modelName() {
-        return prediction == null ? null : prediction.getModelName();
+        if (prediction != null) {
+            return prediction.getModelName();
+        }
+        return shadow == null ? null : shadow.getModelName();
     }
 }

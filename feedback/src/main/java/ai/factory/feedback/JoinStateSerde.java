@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import ai.factory.feedback.policy.Label;
 import ai.factory.feedback.policy.ReceivedFeedback;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Prediction;
@@ -23,7 +24,9 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 final class JoinStateSerde {
 
-    private static final byte FORMAT = 1;
+    /** 2 adds the shadow prediction and the judged label; 1 (without them) still reads. */
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_WITHOUT_SHADOW = 1;
     private static final RecordSource STORE = RecordSource.topicOnly("feedback-join-store");
 
     private final AvroCodec<FeatureVector> features;
@@ -51,6 +54,13 @@ final class JoinStateSerde {
                 out.writeLong(f.time());
                 out.writeUTF(f.source());
             }
+            writeBytes(out, state.shadow == null ? null : predictions.encode(state.shadow));
+            out.writeBoolean(state.judged != null);
+            if (state.judged != null) {
+                out.writeDouble(state.judged.value());
+                out.writeLong(state.judged.time());
+                out.writeUTF(state.judged.source());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,7 +73,7 @@ final class JoinStateSerde {
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte format = in.readByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_WITHOUT_SHADOW) {
                 throw new SerializationException("unknown join state format " + format);
             }
             JoinState state = new JoinState();
@@ -76,6 +86,13 @@ final class JoinStateSerde {
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
                 state.feedback.add(new ReceivedFeedback(in.readDouble(), in.readLong(), in.readUTF()));
+            }
+            if (format == FORMAT) {
+                byte[] s = readBytes(in);
+                state.shadow = s == null ? null : predictions.decode(STORE, s);
+                if (in.readBoolean()) {
+                    state.judged = new Label(in.readDouble(), in.readLong(), in.readUTF());
+                }
             }
             return state;
         } catch (IOException | ArrayIndexOutOfBoundsException e) {

@@ -10,6 +10,7 @@ import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Feedback;
 import ai.factory.records.LabeledExample;
+import ai.factory.records.PairedQuality;
 import ai.factory.records.Prediction;
 import ai.factory.records.QualityReport;
 import ai.factory.records.Rejected;
@@ -33,12 +34,14 @@ final class Harness implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<String, FeatureVector> features;
     final TestInputTopic<String, Prediction> predictions;
+    final TestInputTopic<String, Prediction> shadow;
     final TestInputTopic<String, Feedback> feedback;
     final TestInputTopic<String, byte[]> rawFeedback;
     final TestOutputTopic<String, LabeledExample> examples;
     final TestOutputTopic<String, Feedback> late;
     final TestOutputTopic<String, Rejected> deadLetters;
     final TestOutputTopic<String, QualityReport> quality;
+    final TestOutputTopic<String, PairedQuality> paired;
 
     Harness(Path stateDir, FeedbackPolicies policies, QualitySettings qualitySettings) {
         this(stateDir, featuresAndLabelsClock(new JoinSettings(WINDOW, Duration.ZERO, WINDOW, policies)), qualitySettings);
@@ -66,6 +69,7 @@ final class Harness implements AutoCloseable {
         StringSerializer keys = new StringSerializer();
         features = driver.createInputTopic(topics.features(), keys, AvroSerde.of(FeatureVector.class, registry));
         predictions = driver.createInputTopic(topics.predictions(), keys, AvroSerde.of(Prediction.class, registry));
+        shadow = driver.createInputTopic(topics.predictionsShadow(), keys, AvroSerde.of(Prediction.class, registry));
         feedback = driver.createInputTopic(topics.feedback(), keys, AvroSerde.of(Feedback.class, registry));
         rawFeedback = driver.createInputTopic(topics.feedback(), keys, new ByteArraySerializer());
         StringDeserializer keysOut = new StringDeserializer();
@@ -73,6 +77,7 @@ final class Harness implements AutoCloseable {
         late = driver.createOutputTopic(topics.feedbackLate(), keysOut, AvroSerde.of(Feedback.class, registry));
         deadLetters = driver.createOutputTopic(options.deadLetterTopicName(), keysOut, AvroSerde.of(Rejected.class, registry));
         quality = driver.createOutputTopic(topics.quality(), keysOut, AvroSerde.of(QualityReport.class, registry));
+        paired = driver.createOutputTopic(topics.qualityPaired(), keysOut, AvroSerde.of(PairedQuality.class, registry));
     }
 
     void served(String id, long eventTime, double score, String model, long version) {

@@ -9,6 +9,7 @@ import ai.factory.records.FeatureVector;
 import ai.factory.records.Feedback;
 import ai.factory.records.LabeledExample;
 import ai.factory.records.ModelRelease;
+import ai.factory.records.PairedQuality;
 import ai.factory.records.Prediction;
 import ai.factory.records.QualityReport;
 import ai.factory.records.Rejected;
@@ -57,6 +58,8 @@ public final class TopicCatalog {
                                 "max.message.bytes", String.valueOf(MODELS_MAX_MESSAGE_BYTES)),
                         ModelRelease.class, "model releases with their ONNX graphs (compacted)"),
                 new TopicSpec(topics.quality(), 1, rf, month, QualityReport.class, "online quality per model version"),
+                new TopicSpec(topics.qualityPaired(), 1, rf, month, PairedQuality.class,
+                        "challenger against champion losses on the same events, per version pair"),
                 TopicSpec.schemas(topics.schemas()));
     }
 

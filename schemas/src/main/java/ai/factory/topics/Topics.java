@@ -67,6 +67,11 @@ public record Topics(String prefix) {
         return prefix + "quality";
     }
 
+    /** Challengers' losses paired with the champion's on the same events (shadow scoring). */
+    public String qualityPaired() {
+        return prefix + "quality.paired";
+    }
+
     public String schemas() {
         return prefix + "schemas";
     }

@@ -75,7 +75,10 @@ public final class ScorerCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "How often handled offsets are committed (default: ${DEFAULT-VALUE}).")
     Duration commitInterval;
 
-    @Option(names = "--shadow", description = "Also score with the challenger and write to predictions.shadow.")
+    @Option(names = "--shadow", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also score every vector with the newest candidate of its spec (the challenger) and write its "
+                    + "scores to predictions.shadow, in the same transaction as the champion's (default: on; --no-shadow "
+                    + "turns it off).")
     boolean shadow;
 
     @Option(names = "--delivery", defaultValue = "auto", paramLabel = "MODE",

@@ -26,7 +26,8 @@ import ai.factory.topics.Topics;
  *                               once, so batches are as large as the backlog (up to maxBatchSize) and no larger
  * @param maxPendingPerPartition unscored vectors per partition above which it is paused
  * @param commitInterval         how often handled offsets are committed
- * @param shadow                 also score with the challenger into the shadow topic
+ * @param shadow                 also score with the challenger (the newest candidate of the spec) into the shadow
+ *                               topic; on by default, so the feedback app can pair its losses with the champion's
  * @param startFromEarliest      where a group without committed offsets starts: earliest (true) or latest
  * @param startupTimeout         how long start() waits for the models topic to be read
  * @param producerLinger         {@code linger.ms} of the predictions producer: how long it waits to fill a request
@@ -100,12 +101,12 @@ public record ScorerOptions(KafkaConnection connection, String topicPrefix, Stri
 
     /**
      * Defaults: group {@value #DEFAULT_GROUP}, CPU, batches of up to 256 without waiting, 2 ms linger, commit every
-     * 100 ms, exactly-once where the cluster supports it, give up after 5 minutes of failing writes.
+     * 100 ms, shadow scoring on, exactly-once where the cluster supports it, give up after 5 minutes of failing writes.
      */
     public static ScorerOptions defaults(KafkaConnection connection, String modelName) {
         return new ScorerOptions(connection, "", modelName, DEFAULT_GROUP, defaultInstance(),
                 Device.CPU, defaultThreads(), false, DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT,
-                PENDING_BATCHES * DEFAULT_MAX_BATCH, DEFAULT_COMMIT_INTERVAL, false, true, DEFAULT_STARTUP_TIMEOUT,
+                PENDING_BATCHES * DEFAULT_MAX_BATCH, DEFAULT_COMMIT_INTERVAL, true, true, DEFAULT_STARTUP_TIMEOUT,
                 DEFAULT_LINGER, Delivery.AUTO, DEFAULT_OUTAGE_LIMIT);
     }
 

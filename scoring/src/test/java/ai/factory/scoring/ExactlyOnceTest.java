@@ -80,6 +80,47 @@ class ExactlyOnceTest {
         }
     }
 
+    @Test
+    void shadowPredictionsCommitAndAbortInTheSameTransactionAsServedOnes(TestKafka kafka) throws Exception {
+        try (KafkaHarness harness = new KafkaHarness(kafka, "eos-shadow", 2)) {
+            harness.publish(Fixtures.champion(1, 51));
+            harness.publish(Fixtures.release(2, ai.factory.records.ReleaseStatus.CANDIDATE,
+                    ai.factory.scoring.bench.LogisticGraph.onnx(Fixtures.weights(52), Fixtures.SPARSE)));
+            List<FeatureVector> vectors = Fixtures.vectors("sh", 400, 3);
+            ScorerOptions options = harness.options("a").withDelivery(Delivery.EXACTLY_ONCE);
+            assertThat(options.shadow()).as("shadow scoring is on by default").isTrue();
+            try (var served = harness.predictions(); var shadow = harness.shadowPredictions();
+                 var servedWritten = harness.predictionsIncludingAborted();
+                 var shadowWritten = harness.shadowPredictionsIncludingAborted()) {
+                // A backlog, scored in well under a's first commit: everything a writes stays in one open transaction.
+                harness.produce(vectors);
+                Scorer a = harness.start(options.withCommitInterval(Duration.ofSeconds(5)), new SimpleMeterRegistry());
+                try {
+                    Awaitility.await().atMost(WAIT).until(() ->
+                            servedWritten.poll().size() >= vectors.size() && shadowWritten.poll().size() >= vectors.size());
+                } finally {
+                    a.halt();
+                }
+                assertThat(served.poll()).as("served predictions of the open transaction").isEmpty();
+                assertThat(shadow.poll()).as("shadow predictions of the same open transaction").isEmpty();
+                try (Scorer b = harness.start(options.withGroup("scorers", "b"), new SimpleMeterRegistry())) {
+                    Awaitility.await().atMost(WAIT).until(() ->
+                            served.poll().size() >= vectors.size() && shadow.poll().size() >= vectors.size());
+                    Awaitility.await().atMost(WAIT).until(() -> harness.committedOffsets().values().stream()
+                            .mapToLong(Long::longValue).sum() >= vectors.size());
+                    served.poll();
+                    shadow.poll();
+                    assertThat(served.values()).hasSize(vectors.size()).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1L));
+                    assertThat(shadow.values()).hasSize(vectors.size()).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(2L));
+                    assertThat(shadow.values()).extracting(Prediction::getEventId).doesNotHaveDuplicates()
+                            .containsExactlyInAnyOrderElementsOf(vectors.stream().map(FeatureVector::getEventId).toList());
+                    assertThat(shadowWritten.poll().size()).as("a's shadow predictions were written, then aborted")
+                            .isGreaterThanOrEqualTo(2 * vectors.size());
+                }
+            }
+        }
+    }
+
     private static long distinctKeys(KafkaHarness.TopicReader<Prediction> reader) {
         return reader.poll().stream().map(KafkaHarness.Read::key).distinct().count();
     }

@@ -136,6 +136,11 @@ public final class KafkaHarness implements AutoCloseable {
         return new TopicReader<>(topics.predictionsShadow(), predictions::decode, true);
     }
 
+    /** Every shadow prediction written, those of aborted transactions too (read_uncommitted). */
+    public TopicReader<Prediction> shadowPredictionsIncludingAborted() {
+        return new TopicReader<>(topics.predictionsShadow(), predictions::decode, false);
+    }
+
     public TopicReader<Rejected> deadLetters() {
         return new TopicReader<>(topics.eventsDlq(), rejections::decode, true);
     }

@@ -39,6 +39,13 @@ class ScorerCommandTest {
     }
 
     @Test
+    void shadowScoringIsOnUnlessTurnedOff() {
+        assertThat(options("--model", "delay").shadow()).isTrue();
+        assertThat(options("--model", "delay", "--shadow").shadow()).isTrue();
+        assertThat(options("--model", "delay", "--no-shadow").shadow()).isFalse();
+    }
+
+    @Test
     void aBadDurationIsOneLineNamingTheOption() {
         assertThatThrownBy(() -> options("--model", "delay", "--max-wait", "5 millis"))
                 .isInstanceOf(CommandLine.ParameterException.class)

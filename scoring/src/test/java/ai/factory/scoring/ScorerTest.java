@@ -129,13 +129,13 @@ class ScorerTest {
     }
 
     @Test
-    void theChallengerScoresIntoTheShadowTopicOnly(TestKafka kafka) {
+    void byDefaultTheChallengerScoresIntoTheShadowTopicOnly(TestKafka kafka) {
         try (KafkaHarness harness = new KafkaHarness(kafka, "shadow", 2)) {
             harness.publish(Fixtures.champion(1, 31));
             harness.publish(Fixtures.release(2, ReleaseStatus.CANDIDATE, LogisticGraph.onnx(Fixtures.weights(32), Fixtures.SPARSE)));
             List<FeatureVector> vectors = Fixtures.vectors("s", 300, 4);
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            try (Scorer scorer = harness.start(harness.options("a").withShadow(true), meters);
+            try (Scorer scorer = harness.start(harness.options("a"), meters);
                  var predictions = harness.predictions();
                  var shadow = harness.shadowPredictions()) {
                 harness.produce(vectors);

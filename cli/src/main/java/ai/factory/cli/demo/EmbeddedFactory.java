@@ -130,6 +130,7 @@ public final class EmbeddedFactory implements AutoCloseable {
             started.push(FeedbackApp.start(feedback, registry, new SimpleMeterRegistry()));
 
             log.info("starting the scorer (ONNX Runtime)");
+            // The defaults: shadow scoring on, so the feedback app pairs each candidate's losses with the champion's.
             started.push(Scorer.start(ScorerOptions.defaults(connection, s.model().name()).withTopicPrefix(s.topics().prefix()),
                     registry, new SimpleMeterRegistry()));
 

@@ -146,7 +146,8 @@ public final class ScoringBenchmark {
                 .setting("scorer max wait ms", s.maxWait.toMillis()).setting("backlog", s.backlog)
                 .setting("seconds per load", s.seconds).setting("partitions", s.partitions)
                 .setting("commit interval ms", s.commitInterval.toMillis())
-                .setting("delivery", "at-least-once, except the runs named exactly-once");
+                .setting("delivery", "at-least-once, except the runs named exactly-once")
+                .setting("shadow scoring", "off");
 
         Map<Integer, Double> direct = directScoring(release, vectors, result);
         // An unreported run first warms up the JIT, the clients and the broker.
@@ -278,7 +279,10 @@ public final class ScoringBenchmark {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ScorerOptions options = ScorerOptions.defaults(kafka, MODEL).withTopicPrefix(topics.prefix())
                 .withGroup("bench-" + topics.prefix(), "bench").withDevice(Device.CPU, s.threads)
-                .withBatching(s.maxBatch, s.maxWait).withCommitInterval(s.commitInterval).withDelivery(delivery);
+                .withBatching(s.maxBatch, s.maxWait).withCommitInterval(s.commitInterval).withDelivery(delivery)
+                // Off, so the figures stay comparable with runs from before shadow scoring was on by default (the
+                // bench publishes no candidate, so there would be nothing to shadow-score anyway).
+                .withShadow(false);
         try (KafkaProducer<String, byte[]> producer = producer(kafka);
              KafkaConsumer<String, byte[]> reader = reader(kafka, topics.predictions())) {
             producer.send(new ProducerRecord<>(topics.models(), MODEL + "/1", releases.encode(release))).get();
