@@ -32,11 +32,11 @@ class TopicsCommandTest {
         String prefix = TestKafka.uniquePrefix("cli");
         Result first = run("topics", "create", "--bootstrap", kafka.bootstrapServers(), "--prefix", prefix, "--partitions", "2");
         assertThat(first.exitCode()).isZero();
-        assertThat(first.out()).contains("created  " + prefix + "events").contains("12 created, 0 already existed");
+        assertThat(first.out()).contains("created  " + prefix + "events").contains("13 created, 0 already existed");
 
         Result second = run("topics", "create", "-b", kafka.bootstrapServers(), "--prefix", prefix, "--partitions", "2");
         assertThat(second.exitCode()).isZero();
-        assertThat(second.out()).contains("0 created, 12 already existed").doesNotContain("created  ");
+        assertThat(second.out()).contains("0 created, 13 already existed").doesNotContain("created  ");
 
         Result list = run("topics", "list", "-b", kafka.bootstrapServers(), "--prefix", prefix);
         assertThat(list.exitCode()).isZero();

@@ -12,8 +12,8 @@ public record Stage(String name, List<String> inputs, List<String> outputs) {
         return List.of(
                 new Stage("ingest", List.of(t.events()), List.of(t.features(), t.eventsDlq())),
                 new Stage("scoring", List.of(t.features()), List.of(t.predictions(), t.predictionsShadow())),
-                new Stage("feedback", List.of(t.feedback(), t.features(), t.predictions()),
-                        List.of(t.examples(), t.quality(), t.feedbackLate())),
+                new Stage("feedback", List.of(t.feedback(), t.features(), t.predictions(), t.predictionsShadow()),
+                        List.of(t.examples(), t.quality(), t.qualityPaired(), t.feedbackLate())),
                 new Stage("trainer", List.of(t.examples()), List.of(t.models())));
     }
 
