@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import ai.factory.kafka.KafkaConnection;
@@ -19,6 +22,11 @@ import ai.factory.replay.Replay;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.KafkaSchemaRegistry;
 import ai.factory.serde.SchemaRegistry;
+import ai.factory.topics.TopicAdmin;
+import ai.factory.topics.TopicCatalog;
+import ai.factory.topics.TopicSpec;
+import ai.factory.topics.Topics;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -109,6 +117,7 @@ final class ProduceCommand implements Callable<Integer> {
         ProgressLine line = new ProgressLine(err);
         BadLineReport bad = new BadLineReport(err);
         KafkaConnection connection = kafka.commandConnection();
+        createMissingTopics(connection, options, err);
         long started = System.nanoTime();
         Replay.Progress done = null;
         try (SchemaRegistry registry = new KafkaSchemaRegistry(connection, kafka.topics().schemas())) {
@@ -143,6 +152,30 @@ final class ProduceCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("produced %d events and %d feedback records to %s; %d bad lines skipped%n",
                 to == Target.feedback ? 0 : done.events(), done.feedback(), connection.bootstrapServers(), done.badLines());
         return 0;
+    }
+
+    /**
+     * Creates the topics this replay writes to when they do not exist, rather than leave them to the broker's
+     * auto-creation: its default retention is by record time, and a replay's records carry the data's times, so the
+     * broker would delete a replay of last year's data minutes after writing it.
+     */
+    private static void createMissingTopics(KafkaConnection connection, Replay.Options options, PrintStream err) {
+        Topics topics = options.topics();
+        Set<String> targets = new HashSet<>();
+        if (options.writeEvents()) {
+            targets.add(topics.events());
+        }
+        if (options.writeFeedback()) {
+            targets.add(topics.feedback());
+        }
+        List<TopicSpec> specs = TopicCatalog.of(topics, TopicCatalog.DEFAULT_PARTITIONS, null).stream()
+                .filter(spec -> targets.contains(spec.name())).toList();
+        try (Admin admin = Admin.create(connection.clientConfig())) {
+            for (TopicAdmin.Outcome created : TopicAdmin.createMissing(admin, specs)) {
+                err.printf("created topic %s (%d partitions, kept until deleted: the records carry the data's times)%n",
+                        created.topic(), created.partitions());
+            }
+        }
     }
 
     /** Records were handed to the producer and the cluster did not confirm them; the cause is the first failure. */

@@ -25,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,8 +63,7 @@ class IngestStopTest {
 
         produce(kafka, dir, prefix, "a-", 0);
         ingest = start(command, dir, tmp, "first");
-        Awaitility.await("the first events featurized").atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                .until(() -> committedKeys(kafka, topics).size() >= 30 || !ingest.isAlive());
+        awaitFeaturized(kafka, topics, 30, dir, "first");
 
         String first = stop(dir, "first");
         Matcher saved = SAVEPOINT.matcher(first);
@@ -76,8 +76,7 @@ class IngestStopTest {
 
         produce(kafka, dir, prefix, "b-", 30);
         ingest = start(command, dir, tmp, "second");
-        Awaitility.await("all events featurized").atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                .until(() -> committedKeys(kafka, topics).size() >= 60 || !ingest.isAlive());
+        awaitFeaturized(kafka, topics, 60, dir, "second");
         String second = stop(dir, "second");
         assertThat(second).contains("restoring from " + saved.group(1).replaceFirst("^file:", "").replaceAll("/$", ""));
         assertThat(SAVEPOINT.matcher(second).find()).as(second).isTrue();
@@ -100,19 +99,30 @@ class IngestStopTest {
 
         produce(kafka, dir, prefix, "a-", 0);
         ingest = start(command, dir, tmp, "first");
-        Awaitility.await("the first events featurized").atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                .until(() -> committedKeys(kafka, topics).size() >= 30 || !ingest.isAlive());
+        awaitFeaturized(kafka, topics, 30, dir, "first");
         ingest.destroyForcibly();
         assertThat(ingest.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
         produce(kafka, dir, prefix, "b-", 30);
         ingest = start(command, dir, tmp, "second");
-        Awaitility.await("all events featurized").atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                .until(() -> committedKeys(kafka, topics).size() >= 60 || !ingest.isAlive());
+        awaitFeaturized(kafka, topics, 60, dir, "second");
         String second = stop(dir, "second");
         assertThat(second).contains("--restore-from latest: restoring from " + checkpoints);
         List<String> keys = committedKeys(kafka, topics);
         assertThat(keys).doesNotHaveDuplicates().hasSize(60);
+    }
+
+    /** Waits until {@code count} features are committed; on a timeout the failure carries the process's log. */
+    private void awaitFeaturized(TestKafka kafka, Topics topics, int count, Path dir, String run) throws IOException {
+        try {
+            Awaitility.await(count + " events featurized").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                    .until(() -> committedKeys(kafka, topics).size() >= count || !ingest.isAlive());
+        } catch (ConditionTimeoutException e) {
+            List<String> log = Files.readAllLines(dir.resolve(run + ".err"));
+            throw new AssertionError(e.getMessage() + "; " + committedKeys(kafka, topics).size() + " committed; the "
+                    + run + " run's log ends:\n" + String.join("\n", log.subList(0, Math.min(150, log.size()))) + "\n...\n"
+                    + String.join("\n", log.subList(Math.max(0, log.size() - 20), log.size())), e);
+        }
     }
 
     /** SIGTERMs the running ingest process and returns its standard error once it has exited 0. */

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,6 +72,25 @@ public final class TopicAdmin {
         return outcomes;
     }
 
+    /**
+     * Creates those of {@code specs} that do not exist yet and returns what it created; existing topics are not
+     * touched, so a client allowed to write to them but not to create topics gets through.
+     */
+    public static List<Outcome> createMissing(Admin admin, List<TopicSpec> specs) {
+        Set<String> existing;
+        try {
+            existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while listing topics", e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("timed out listing topics", e);
+        }
+        return ensure(admin, specs.stream().filter(spec -> !existing.contains(spec.name())).toList());
+    }
+
     /** Describes the topics of the cluster, internal ones left out, by name. */
     public static Map<String, TopicDescription> describeAll(Admin admin) {
         try {
@@ -79,8 +99,10 @@ public final class TopicAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while listing topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaException("cannot list topics: " + e.getMessage(), e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("timed out listing topics", e);
         }
     }
 

@@ -55,6 +55,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     private transient EvaluationSession evaluation;
     private transient AvroCodec<ModelRelease> releases;
     private transient boolean timerRegistered;
+    /** When the last example arrived: a quiet stream trains what it has rather than wait for a full mini-batch. */
+    private transient long lastArrivalMillis;
     private transient Counter examplesCounter;
     private transient Counter releasesCounter;
 
@@ -121,15 +123,20 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             ctx.timerService().registerProcessingTimeTimer(now + options.publishEvery().toMillis());
             timerRegistered = true;
         }
+        lastArrivalMillis = now;
         progress.buffer.add(example);
         if (progress.buffer.size() >= options.batchSize() * options.stepsPerRun()) {
-            trainBuffered(now, out);
+            trainBuffered(now, out, false);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<KeyedBytes> out) throws Exception {
         long every = options.publishEvery().toMillis();
+        if (!progress.buffer.isEmpty() && timestamp - lastArrivalMillis >= every) {
+            // Without this the last examples before a pause, short of a mini-batch, would wait for the next ones.
+            trainBuffered(timestamp, out, true);
+        }
         if (progress.pending != null && timestamp - progress.pending.cutAtMillis >= every) {
             // The stream went quiet before enough unseen examples arrived: decide on what there is.
             finish(out);
@@ -142,14 +149,15 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
 
     /**
      * Trains on every full mini-batch in the buffer (K of them, unless a restart changed the settings), up to K per
-     * ONNX Runtime call; a release under evaluation first scores them, since it has not trained on them.
+     * ONNX Runtime call, and with {@code partial} on the smaller rest too; a release under evaluation first scores
+     * them, since it has not trained on them.
      */
-    private void trainBuffered(long now, Collector<KeyedBytes> out) throws Exception {
+    private void trainBuffered(long now, Collector<KeyedBytes> out, boolean partial) throws Exception {
         List<List<TrainingExample>> groups = new ArrayList<>();
         List<Batch> batches = new ArrayList<>();
-        int full = progress.buffer.size() / options.batchSize() * options.batchSize();
+        int full = partial ? progress.buffer.size() : progress.buffer.size() / options.batchSize() * options.batchSize();
         for (int from = 0; from < full; from += options.batchSize()) {
-            List<TrainingExample> examples = new ArrayList<>(progress.buffer.subList(from, from + options.batchSize()));
+            List<TrainingExample> examples = new ArrayList<>(progress.buffer.subList(from, Math.min(full, from + options.batchSize())));
             groups.add(examples);
             batches.add(TrainingExample.batch(examples, options.model()));
         }

@@ -204,6 +204,24 @@ class TrainerJobTest {
     }
 
     @Test
+    void aQuietStreamTrainsTheExamplesShortOfAMiniBatchAndReleasesThem(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("trainer-quiet"));
+        TrainerOptions options = options(kafka, topics, "quiet", MODEL).withInitialRelease(false);
+        try (SchemaRegistry registry = options.registry().open();
+             ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry)) {
+            // 130 examples in mini-batches of 50: two full ones and 30 that no later example completes.
+            ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, new SyntheticData(4, 3, 64, 0.5, 13), 130, 2, 0);
+            JobClient job = startJob(options, false);
+            try {
+                Awaitility.await("a release of all 130 examples").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> catalog.list(options.modelName()).stream().anyMatch(r -> r.getExamplesTrained() == 130));
+            } finally {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void restoreFromLatestContinuesTheTrainedExampleCountAndOffsetsOfTheRetainedCheckpoint(TestKafka kafka) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix("trainer-latest"));
         // Fresh weights and no initial release: a run that did not restore would count its examples from 0 again.
