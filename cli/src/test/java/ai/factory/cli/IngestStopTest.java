@@ -120,7 +120,7 @@ class IngestStopTest {
         } catch (ConditionTimeoutException e) {
             List<String> log = Files.readAllLines(dir.resolve(run + ".err"));
             throw new AssertionError(e.getMessage() + "; " + committedKeys(kafka, topics).size() + " committed; the "
-                    + run + " run's log ends:\n" + String.join("\n", log.subList(0, Math.min(150, log.size()))) + "\n...\n"
+                    + run + " run's log, start and end:\n" + String.join("\n", log.subList(0, Math.min(150, log.size()))) + "\n...\n"
                     + String.join("\n", log.subList(Math.max(0, log.size() - 20), log.size())), e);
         }
     }

@@ -77,25 +77,29 @@ public final class TopicAdmin {
      * touched, so a client allowed to write to them but not to create topics gets through.
      */
     public static List<Outcome> createMissing(Admin admin, List<TopicSpec> specs) {
-        Set<String> existing;
-        try {
-            existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while listing topics", e);
-        } catch (ExecutionException e) {
-            throw new KafkaException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new KafkaException("timed out listing topics", e);
-        }
+        Set<String> existing = names(admin);
         return ensure(admin, specs.stream().filter(spec -> !existing.contains(spec.name())).toList());
     }
 
     /** Describes the topics of the cluster, internal ones left out, by name. */
     public static Map<String, TopicDescription> describeAll(Admin admin) {
+        Set<String> names = names(admin);
         try {
-            var names = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return new java.util.TreeMap<>(admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while describing topics", e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("timed out describing topics", e);
+        }
+    }
+
+    /** The names of the cluster's topics, internal ones left out. */
+    private static Set<String> names(Admin admin) {
+        try {
+            return admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while listing topics", e);

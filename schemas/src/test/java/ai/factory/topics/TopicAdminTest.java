@@ -50,6 +50,25 @@ class TopicAdminTest {
         }
     }
 
+    @Test
+    void createMissingCreatesOnlyTheTopicsThatAreNotThereAndLeavesTheOthersAlone(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("missing"));
+        List<TopicSpec> forever = TopicCatalog.of(topics, 2, null).stream()
+                .filter(spec -> spec.name().equals(topics.events()) || spec.name().equals(topics.feedback())).toList();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            // events exists already, with a week's retention; feedback does not.
+            TopicAdmin.ensure(admin, TopicCatalog.of(topics, 2).stream().filter(spec -> spec.name().equals(topics.events())).toList());
+
+            List<TopicAdmin.Outcome> created = TopicAdmin.createMissing(admin, forever);
+
+            assertThat(created).extracting(TopicAdmin.Outcome::topic).containsExactly(topics.feedback());
+            Map<String, Map<String, String>> configs = overriddenConfigs(admin, forever);
+            assertThat(configs.get(topics.feedback())).containsEntry("retention.ms", "-1");
+            assertThat(configs.get(topics.events())).containsEntry("retention.ms", String.valueOf(Duration.ofDays(7).toMillis()));
+            assertThat(TopicAdmin.createMissing(admin, forever)).isEmpty();
+        }
+    }
+
     /**
      * An idempotent producer bursting into a topic the moment ensure() returns loses nothing: without waiting for the
      * partitions' leaders, its first batch could be refused, a later one accepted, and the first then retried out of

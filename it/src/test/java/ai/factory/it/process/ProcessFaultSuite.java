@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -54,9 +54,9 @@ class ProcessFaultSuite {
     private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
     private static final Path DIR = Path.of("target", "fault-suite").toAbsolutePath();
     private static final String SPEC = "classpath:specs/flights.json";
-    /** A steady stream a 2-core machine keeps up with while six JVMs share it, long enough to outlast the faults. */
     /** A ceiling only: the replay is stopped with SIGTERM once the faults are over, long before it. */
     private static final int REPLAY_LIMIT = 100_000;
+    /** Events a second: a steady stream a 2-core machine keeps up with while six JVMs share it. */
     private static final int RATE = 60;
     private static final int KILL_ROUNDS = 3;
     private static final Duration BROKER_OUTAGE = Duration.ofSeconds(90);
@@ -154,12 +154,8 @@ class ProcessFaultSuite {
             stages.forEach(FactoryProcess::restart);
             stages.forEach(this::awaitReady);
             for (FactoryProcess stage : stages) {
-                long atLeast = before.get(stage.name()) + (stage.name().equals("trainer") ? 1 : 5 * RATE);
-                Awaitility.await(stage + " moving again after kill round " + round).atMost(Duration.ofMinutes(4))
-                        .pollInterval(Duration.ofMillis(500))
-                        .until(() -> measureOf(stage).applyAsLong(observer.snapshot()) >= atLeast
-                                || stages.stream().anyMatch(p -> !p.isAlive()));
-                assertAllRunning();
+                awaitAtLeast(stage + " after kill round " + round, measureOf(stage),
+                        before.get(stage.name()) + (stage.name().equals("trainer") ? 1 : 5 * RATE), Duration.ofMinutes(4));
             }
             recoveries.add(seconds(killedAt));
         }
@@ -233,10 +229,13 @@ class ProcessFaultSuite {
     }
 
     private void progress(String step, ToLongFunction<LoopObserver.Snapshot> measure, long atLeast, Duration within) {
-        long before = measure.applyAsLong(observer.snapshot());
+        awaitAtLeast(step, measure, measure.applyAsLong(observer.snapshot()) + atLeast, within);
+    }
+
+    /** Waits until {@code measure} reaches {@code target}, failing at once if a process died meanwhile. */
+    private void awaitAtLeast(String step, ToLongFunction<LoopObserver.Snapshot> measure, long target, Duration within) {
         Awaitility.await(step + ": the loop moving again").atMost(within).pollInterval(Duration.ofMillis(500))
-                .until(() -> measure.applyAsLong(observer.snapshot()) >= before + atLeast
-                        || stages.stream().anyMatch(p -> !p.isAlive()));
+                .until(() -> measure.applyAsLong(observer.snapshot()) >= target || stages.stream().anyMatch(p -> !p.isAlive()));
         assertAllRunning();
     }
 

@@ -155,9 +155,9 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     private void trainBuffered(long now, Collector<KeyedBytes> out, boolean partial) throws Exception {
         List<List<TrainingExample>> groups = new ArrayList<>();
         List<Batch> batches = new ArrayList<>();
-        int full = partial ? progress.buffer.size() : progress.buffer.size() / options.batchSize() * options.batchSize();
-        for (int from = 0; from < full; from += options.batchSize()) {
-            List<TrainingExample> examples = new ArrayList<>(progress.buffer.subList(from, Math.min(full, from + options.batchSize())));
+        int taken = partial ? progress.buffer.size() : progress.buffer.size() / options.batchSize() * options.batchSize();
+        for (int from = 0; from < taken; from += options.batchSize()) {
+            List<TrainingExample> examples = new ArrayList<>(progress.buffer.subList(from, Math.min(taken, from + options.batchSize())));
             groups.add(examples);
             batches.add(TrainingExample.batch(examples, options.model()));
         }
@@ -174,8 +174,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         for (int i = 0; i < groups.size(); i++) {
             progress.trained(groups.get(i), steps.losses()[i]);
         }
-        progress.buffer.subList(0, full).clear();
-        examplesCounter.inc(full);
+        progress.buffer.subList(0, taken).clear();
+        examplesCounter.inc(taken);
         if (progress.pending == null && progress.trainedSinceCut >= options.publishEveryExamples()) {
             cut(now, out);
         }
