@@ -11,7 +11,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
-import ai.factory.feedback.drift.PageHinkley;
+import ai.factory.drift.PageHinkley;
 import ai.factory.records.DriftSignal;
 import ai.factory.records.QualityReport;
 import ai.factory.records.QualityTask;

@@ -11,6 +11,7 @@ import ai.factory.onnx.Device;
 import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
 import ai.factory.target.ModelTarget;
+import ai.factory.trainer.governance.Governance;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.ModelKind;
 import ai.factory.trainer.model.OptimizerKind;
@@ -110,9 +111,29 @@ public final class TrainerArguments {
     Integer holdout;
 
     @Option(names = "--tolerance", defaultValue = "" + TrainerOptions.DEFAULT_TOLERANCE, paramLabel = "X",
-            description = "How much worse than the champion's hold-out loss a release may be and still be promoted "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "How much worse than the champion's hold-out loss a release may be and still pass the hold-out "
+                    + "gate; failing releases are rejected (default: ${DEFAULT-VALUE}).")
     double tolerance;
+
+    @Option(names = "--promotion", defaultValue = "online", paramLabel = "HOW",
+            description = "online: a candidate that passed the hold-out gate becomes champion when its shadow predictions "
+                    + "beat the champion's on the same events (needs the scorers' shadow scoring, on by default); "
+                    + "holdout: the hold-out gate promotes (default: ${DEFAULT-VALUE}).")
+    String promotion;
+
+    @Option(names = "--confidence", defaultValue = "" + (1 - Governance.DEFAULT_ALPHA), paramLabel = "P",
+            description = "Confidence of every online decision (promotion, online rejection, rollback), a sequential test "
+                    + "on paired loss differences (default: ${DEFAULT-VALUE}).")
+    double confidence;
+
+    @Option(names = "--min-evidence", defaultValue = "" + Governance.DEFAULT_MIN_EVIDENCE, paramLabel = "N",
+            description = "Paired events needed before an online decision (default: ${DEFAULT-VALUE}).")
+    long minEvidence;
+
+    @Option(names = "--auto-rollback", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Roll the champion back when, after a drift alarm, the release it replaced is confirmed better "
+                    + "on the same recent examples (default: on).")
+    boolean autoRollback;
 
     @Option(names = "--warm-start", defaultValue = "champion", paramLabel = "FROM",
             description = "champion, none, or a version number to fine-tune from (default: ${DEFAULT-VALUE}).")
@@ -182,12 +203,25 @@ public final class TrainerArguments {
                     .withStepsPerRun(stepsPerRun)
                     .withTolerance(tolerance)
                     .withDevice(device, threads)
-                    .withInitialRelease(initialRelease);
+                    .withInitialRelease(initialRelease)
+                    .withGovernance(governance());
             return warmStart.matches("\\d+") ? o.withWarmStart(TrainerOptions.WarmStart.VERSION, Long.parseLong(warmStart))
                     : o.withWarmStart(warmStartMode(), 0);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage(), e);
         }
+    }
+
+    private Governance governance() {
+        Governance.Promotion how = switch (promotion) {
+            case "online" -> Governance.Promotion.ONLINE;
+            case "holdout" -> Governance.Promotion.HOLDOUT;
+            default -> throw new IllegalArgumentException("--promotion must be online or holdout, was '" + promotion + "'");
+        };
+        if (!(confidence > 0 && confidence < 1)) {
+            throw new IllegalArgumentException("--confidence must be between 0 and 1 (exclusive), was " + confidence);
+        }
+        return Governance.defaults().withPromotion(how).withTest(1 - confidence, minEvidence).withAutoRollback(autoRollback);
     }
 
     private ModelConfig modelConfig(ModelInput input) {

@@ -1,6 +1,8 @@
 package ai.factory.trainer.job;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +10,20 @@ import java.util.Map;
 import ai.factory.onnx.OrtNatives;
 import ai.factory.onnx.SessionFactory;
 import ai.factory.records.ModelRelease;
+import ai.factory.records.PairedQuality;
+import ai.factory.records.ReleaseActor;
 import ai.factory.records.ReleaseStatus;
+import ai.factory.release.LedgerDecision;
+import ai.factory.release.ReleaseFacts;
+import ai.factory.release.ReleaseRefusedException;
+import ai.factory.release.ReleaseSpec;
+import ai.factory.release.Transition;
 import ai.factory.serde.AvroCodec;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.trainer.governance.Governance;
+import ai.factory.trainer.governance.LedgerFollower;
+import ai.factory.trainer.governance.OnlinePromotion;
+import ai.factory.trainer.governance.RollbackMonitor;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
@@ -39,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * it on the next examples it has not trained on, and publishes it with the promotion gate's decision. Keyed by
  * model name (for timers); weights, optimizer state and the unfinished batches are operator state, written at each
  * checkpoint, so a restart neither skips nor repeats an example.
+ *
+ * <p>With online governance it also follows the release ledger ({@link LedgerFollower}): candidates are promoted or
+ * rejected on their paired online evidence ({@link OnlinePromotion}), the champion is rolled back when the release it
+ * replaced is confirmed better on the incoming examples ({@link RollbackMonitor}), and when the ledger's champion
+ * changes by any hand but this trainer's promotions (an operator, a rollback), training continues from its weights.
+ * Its decisions go out on the same exactly-once sink as its releases.
  */
 public final class TrainerFunction extends KeyedProcessFunction<String, TrainingExample, KeyedBytes> implements CheckpointedFunction {
 
@@ -59,11 +79,19 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     private transient long lastArrivalMillis;
     private transient Counter examplesCounter;
     private transient Counter releasesCounter;
+    private transient SchemaRegistry registry;
+    /** The ledger and the online evidence; null without online governance. */
+    private transient LedgerFollower follower;
+    private transient RollbackMonitor monitor;
+    /** The champion a rollback would restore, and its weights, while the monitor watches; or null. */
+    private transient ReleaseFacts rollbackTarget;
+    private transient Map<String, FloatTensor> rollbackTargetParams;
 
     public TrainerFunction(TrainerOptions options, StartingPoint start) {
         this.options = options;
         this.start = start;
-        this.gate = PromotionGate.forModel(options.tolerance(), options.model());
+        this.gate = PromotionGate.forModel(options.tolerance(), options.model(),
+                options.governance().promotion() == Governance.Promotion.HOLDOUT);
     }
 
     @Override
@@ -94,6 +122,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         p.championVersion = start.championVersion();
         p.championParams = start.championParams();
         p.lastCutMillis = System.currentTimeMillis();
+        p.lineStart = start.nextVersion();
         return p;
     }
 
@@ -109,7 +138,14 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         SessionFactory sessions = TrainerSessions.open(options.device(), options.threads());
         training = TrainingSession.open(options.model(), sessions, options.stepsPerRun());
         evaluation = EvaluationSession.open(options.model(), sessions);
-        releases = AvroCodec.of(ModelRelease.class, options.registry().open());
+        registry = options.registry().open();
+        releases = AvroCodec.of(ModelRelease.class, registry);
+        if (options.governance().online()) {
+            follower = LedgerFollower.open(options.kafka(), registry, options.modelName(), spec(), options.topics().models(),
+                    options.topics().qualityPaired(), Duration.ofSeconds(60));
+            monitor = new RollbackMonitor(options.governance().test(), options.governance().driftDelta(),
+                    options.governance().driftThreshold());
+        }
         examplesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_examples_trained");
         releasesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_releases");
         LOG.info("training {} ({}) on {}, {} mini-batch(es) of {} per run", options.modelName(), options.model().kind().label(),
@@ -133,6 +169,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<KeyedBytes> out) throws Exception {
         long every = options.publishEvery().toMillis();
+        govern(out);
         if (!progress.buffer.isEmpty() && timestamp - lastArrivalMillis >= every) {
             // Without this the last examples before a pause, short of a mini-batch, would wait for the next ones.
             trainBuffered(timestamp, out, true);
@@ -168,6 +205,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
                     finish(out);
                 }
             }
+            watchChampion(batch, out);
         }
         TrainingSession.StepsResult steps = training.steps(progress.live, batches);
         progress.live = steps.state();
@@ -221,6 +259,11 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         provenance.put("batch_size", String.valueOf(options.batchSize()));
         provenance.put("steps_per_run", String.valueOf(options.stepsPerRun()));
         provenance.put("source_topic", options.topics().examples());
+        provenance.put("promotion", options.governance().promotion().name().toLowerCase(java.util.Locale.ROOT));
+        if (progress.followed != null) {
+            provenance.put("followed_ledger", progress.followed);
+            progress.followed = null;
+        }
         ReleaseFactory.Lineage lineage = new ReleaseFactory.Lineage(p.version, p.parentVersion, p.examplesTrained,
                 p.throughEventTime, options.topics().examples(), p.ranges);
         ModelRelease release = ReleaseFactory.build(options.modelName(), options.specName(), options.specVersion(),
@@ -228,6 +271,9 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         out.collect(new KeyedBytes(ModelCatalog.key(options.modelName(), p.version), releases.encode(release)));
         releasesCounter.inc();
         LOG.info("published {} as {}: {}", ModelCatalog.key(options.modelName(), p.version), decision.status(), decision.reason());
+        if (follower != null) {
+            follower.applyWritten(release);
+        }
 
         if (decision.status() == ReleaseStatus.CHAMPION) {
             progress.championVersion = p.version;
@@ -242,8 +288,149 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         }
     }
 
+    /** The spec this trainer's releases consume. */
+    private ReleaseSpec spec() {
+        return new ReleaseSpec(options.specName(), options.specVersion());
+    }
+
+    /**
+     * Takes the ledger's news and the online evidence: follows a champion chosen elsewhere, then decides the
+     * candidates the paired reports settle.
+     */
+    private void govern(Collector<KeyedBytes> out) {
+        if (follower == null) {
+            return;
+        }
+        List<PairedQuality> reports = follower.poll();
+        follow();
+        if (options.governance().promotion() != Governance.Promotion.ONLINE) {
+            return;
+        }
+        OnlinePromotion promotion = new OnlinePromotion(options.governance().test(), progress.lineStart);
+        for (PairedQuality report : reports) {
+            promotion.judge(report, follower.ledger(), spec()).ifPresent(decision -> write(decision, out));
+        }
+    }
+
+    /**
+     * Scores the champion and the release a rollback would restore on {@code batch} (examples neither has seen) and
+     * rolls the champion back when the monitor confirms it worse.
+     */
+    private void watchChampion(Batch batch, Collector<KeyedBytes> out) throws Exception {
+        if (monitor == null || !options.governance().autoRollback() || rollbackTarget == null || progress.championParams == null) {
+            return;
+        }
+        float[] champion = evaluation.score(progress.championParams, batch);
+        float[] target = evaluation.score(rollbackTargetParams, batch);
+        double unit = options.model().task().lossUnit(options.model());
+        for (int i = 0; i < batch.size(); i++) {
+            float label = batch.labels()[i];
+            var reason = monitor.add(options.model().task().loss(champion[i], label) / unit,
+                    options.model().task().loss(target[i], label) / unit);
+            if (reason.isPresent()) {
+                try {
+                    write(follower.ledger().rollback(options.modelName(), ReleaseActor.AUTOMATIC, reason.get()), out);
+                } catch (ReleaseRefusedException e) {
+                    LOG.warn("{}: automatic rollback refused: {}", options.modelName(), e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    /** Publishes a ledger decision's records on the models sink and applies them to the ledger at once. */
+    private void write(LedgerDecision decision, Collector<KeyedBytes> out) {
+        for (Transition transition : decision.transitions()) {
+            ModelRelease current = follower.release(transition.version()).orElse(null);
+            if (current == null) {
+                LOG.warn("{}: not decided, its record is not among those kept: {}", transition.key(), transition);
+                return;
+            }
+            ModelRelease next = transition.applyTo(current);
+            out.collect(new KeyedBytes(transition.key(), releases.encode(next)));
+            follower.applyWritten(next);
+            LOG.info("decided {}", transition);
+        }
+        follow();
+    }
+
+    /**
+     * Adopts the ledger's champion of this spec when it changed. A later release of this trainer's current line
+     * promoted by the trainer or the online test only becomes the one to beat; any other change (an operator's
+     * promotion, a rollback) also restarts training from the champion's weights, on a new line.
+     */
+    private void follow() {
+        ReleaseFacts champion = follower.ledger().champion(options.modelName(), spec()).orElse(null);
+        if (champion == null) {
+            return;
+        }
+        if (progress.championVersion == null || champion.version() != progress.championVersion) {
+            ModelRelease record = follower.release(champion.version()).orElse(null);
+            if (record == null) {
+                LOG.warn("{}: champion v{} is not among the releases kept; not followed", options.modelName(), champion.version());
+                return;
+            }
+            Map<String, FloatTensor> params = TrainerJob.weightsOf(record, options.model());
+            boolean ownLine = champion.actor() != ReleaseActor.OPERATOR && champion.version() >= progress.lineStart
+                    && (progress.championVersion == null || champion.version() > progress.championVersion);
+            Long previous = progress.championVersion;
+            progress.championVersion = champion.version();
+            progress.championParams = params;
+            if (!ownLine) {
+                continueFrom(champion, record, params, previous);
+            }
+        }
+        watchRollbackTarget();
+    }
+
+    /** Restarts training from {@code champion}'s weights: the line trained since is abandoned, with its pending release. */
+    private void continueFrom(ReleaseFacts champion, ModelRelease record, Map<String, FloatTensor> params, Long previous) {
+        progress.live = TrainingState.warm(options.model(), params);
+        progress.parentVersion = champion.version();
+        progress.pending = null;
+        progress.trainedSinceCut = 0;
+        progress.lossSumSinceCut = 0;
+        progress.rangesSinceCut.clear();
+        progress.examplesTrained = record.getExamplesTrained();
+        progress.lineStart = progress.nextVersion;
+        progress.followed = "continued from v" + champion.version() + ", champion"
+                + (previous == null ? "" : " after v" + previous) + " by " + champion.actor().name().toLowerCase(java.util.Locale.ROOT)
+                + (champion.reason().isEmpty() ? "" : ": " + champion.reason());
+        LOG.info("{}: the ledger's champion is now v{} ({}); training continues from its weights as of v{}",
+                options.modelName(), champion.version(), progress.followed, progress.nextVersion);
+    }
+
+    /** Points the rollback monitor at the champion and the release a rollback would restore, when both are known. */
+    private void watchRollbackTarget() {
+        Iterator<ReleaseFacts> line = follower.ledger().championsLatestFirst(options.modelName(), spec()).iterator();
+        ReleaseFacts target = null;
+        if (line.hasNext()) {
+            line.next();
+            target = line.hasNext() ? line.next() : null;
+        }
+        if (target == null) {
+            rollbackTarget = null;
+            rollbackTargetParams = null;
+            return;
+        }
+        if (rollbackTarget == null || rollbackTarget.version() != target.version()) {
+            ModelRelease record = follower.release(target.version()).orElse(null);
+            rollbackTarget = record == null ? null : target;
+            rollbackTargetParams = record == null ? null : TrainerJob.weightsOf(record, options.model());
+        }
+        if (rollbackTarget != null && progress.championVersion != null) {
+            monitor.watch(progress.championVersion, rollbackTarget.version());
+        }
+    }
+
     @Override
     public void close() throws Exception {
+        if (follower != null) {
+            follower.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
         if (training != null) {
             training.close();
         }

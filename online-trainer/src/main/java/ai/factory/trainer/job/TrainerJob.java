@@ -17,6 +17,7 @@ import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.release.ReleaseSpec;
 import ai.factory.serde.SchemaRegistry;
+import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.LabelScales;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.OnnxWeights;
@@ -108,7 +109,8 @@ public final class TrainerJob {
                 params, lineage, decision, Map.of(), provenance);
     }
 
-    private static java.util.Map<String, ai.factory.trainer.model.FloatTensor> weightsOf(ModelRelease release, ModelConfig config) {
+    /** The weights of {@code release} for a trainer configured as {@code config} (label scale carried over). */
+    static Map<String, FloatTensor> weightsOf(ModelRelease release, ModelConfig config) {
         OnnxWeights.Loaded loaded = OnnxWeights.read(release.getOnnx().array());
         ModelConfig c = loaded.config();
         if (c.kind() != config.kind() || c.denseSize() != config.denseSize() || c.sparseWidth() != config.sparseWidth()

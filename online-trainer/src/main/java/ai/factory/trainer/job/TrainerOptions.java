@@ -11,6 +11,7 @@ import ai.factory.onnx.Device;
 import ai.factory.options.DurationConverter;
 import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.topics.Topics;
+import ai.factory.trainer.governance.Governance;
 import ai.factory.trainer.model.ModelConfig;
 
 /**
@@ -28,7 +29,9 @@ import ai.factory.trainer.model.ModelConfig;
  * @param publishEveryExamples cut a release after this many newly trained examples ...
  * @param publishEvery         ... or after this much time with at least one newly trained example
  * @param holdoutExamples      unseen examples a release is evaluated on before the promotion gate decides
- * @param tolerance            how much worse than the champion's hold-out loss a release may be and still be promoted
+ * @param tolerance            how much worse than the champion's hold-out loss a release may be and still pass the
+ *                             hold-out gate (a filter before the online test; the promotion itself with
+ *                             {@link Governance.Promotion#HOLDOUT})
  * @param warmStart            where the weights start: fresh, the current champion, or a given version
  * @param warmStartVersion     the version for {@link WarmStart#VERSION}
  * @param threads              ONNX Runtime intra-op threads (0 = available cores)
@@ -40,13 +43,15 @@ import ai.factory.trainer.model.ModelConfig;
  *                             for a trained release
  * @param restarts             how the job restarts after failures before it fails
  * @param restoreFrom          checkpoint or savepoint to restore from, {@code latest} (see {@link Snapshots}), or null
+ * @param governance           how releases become champion (online evidence or the hold-out gate) and are rolled back
  */
 public record TrainerOptions(KafkaConnection kafka, String topicPrefix, SchemaRegistryAddress registry, String groupId,
                              String modelName, String specName, int specVersion, ModelConfig model,
                              int batchSize, int stepsPerRun, long publishEveryExamples, Duration publishEvery,
                              int holdoutExamples, double tolerance, WarmStart warmStart, long warmStartVersion,
                              Device device, int threads, Duration checkpointInterval, String checkpointDir,
-                             String dlqTopic, boolean initialRelease, RestartPolicy restarts, String restoreFrom)
+                             String dlqTopic, boolean initialRelease, RestartPolicy restarts, String restoreFrom,
+                             Governance governance)
         implements Serializable {
 
     /** Where the weights of a fresh job (no checkpoint) come from. */
@@ -81,6 +86,7 @@ public record TrainerOptions(KafkaConnection kafka, String topicPrefix, SchemaRe
                     + DurationConverter.format(checkpointInterval));
         }
         Objects.requireNonNull(restarts, "restarts");
+        Objects.requireNonNull(governance, "governance");
     }
 
     /** The topic names ({@link Topics} itself does not travel with a Flink job graph). */
@@ -100,69 +106,75 @@ public record TrainerOptions(KafkaConnection kafka, String topicPrefix, SchemaRe
                 DEFAULT_STEPS_PER_RUN, DEFAULT_PUBLISH_EVERY_EXAMPLES, DurationConverter.parse(DEFAULT_PUBLISH_EVERY),
                 DEFAULT_HOLDOUT, DEFAULT_TOLERANCE, WarmStart.CHAMPION, 0, Device.CPU, 0,
                 DurationConverter.parse(DEFAULT_CHECKPOINT_INTERVAL), null, topics.eventsDlq(), true,
-                RestartPolicy.defaults(), null);
+                RestartPolicy.defaults(), null, Governance.defaults());
     }
 
     public TrainerOptions withBatching(int batch, long everyExamples, Duration every, int holdout) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batch, stepsPerRun, everyExamples, every, holdout, tolerance, warmStart, warmStartVersion, device, threads,
-                checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
+                checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom, governance);
     }
 
     public TrainerOptions withModel(ModelConfig config) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, config,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom, governance);
     }
 
     public TrainerOptions withWarmStart(WarmStart mode, long version) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, mode, version, device, threads,
-                checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
+                checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom, governance);
     }
 
     public TrainerOptions withCheckpoints(Duration interval, String dir) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, interval, dir, dlqTopic, initialRelease, restarts, restoreFrom);
+                device, threads, interval, dir, dlqTopic, initialRelease, restarts, restoreFrom, governance);
     }
 
     public TrainerOptions withDevice(Device d, int intraOpThreads) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                d, intraOpThreads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
+                d, intraOpThreads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom, governance);
     }
 
     /** Trains {@code k} mini-batches per ONNX Runtime run (1 = one run per mini-batch). */
     public TrainerOptions withStepsPerRun(int k) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, k, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom, governance);
     }
 
     public TrainerOptions withTolerance(double t) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, t, warmStart, warmStartVersion, device,
-                threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom);
+                threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom, governance);
     }
 
     /** Whether a model without a champion first publishes its initial weights as one. */
     public TrainerOptions withInitialRelease(boolean publish) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, checkpointInterval, checkpointDir, dlqTopic, publish, restarts, restoreFrom);
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, publish, restarts, restoreFrom, governance);
     }
 
     public TrainerOptions withRestarts(RestartPolicy policy) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, policy, restoreFrom);
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, policy, restoreFrom, governance);
     }
 
     /** Restores from {@code pointer}: a checkpoint or savepoint, {@code latest}, or null for none. */
     public TrainerOptions withRestoreFrom(String pointer) {
         return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
                 batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
-                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, pointer);
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, pointer, governance);
+    }
+
+    public TrainerOptions withGovernance(Governance g) {
+        return new TrainerOptions(kafka, topicPrefix, registry, groupId, modelName, specName, specVersion, model,
+                batchSize, stepsPerRun, publishEveryExamples, publishEvery, holdoutExamples, tolerance, warmStart, warmStartVersion,
+                device, threads, checkpointInterval, checkpointDir, dlqTopic, initialRelease, restarts, restoreFrom, g);
     }
 }

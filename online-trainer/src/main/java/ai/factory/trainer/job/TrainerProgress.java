@@ -29,6 +29,10 @@ final class TrainerProgress {
     Map<String, FloatTensor> championParams;
     Pending pending;
     long lastCutMillis;
+    /** The first version of the current line: earlier ones were trained on weights the ledger has since abandoned. */
+    long lineStart;
+    /** Why the live weights were last reset to a champion the ledger chose, for the next release's provenance; or null. */
+    String followed;
 
     /** A release whose weights are fixed and which is being evaluated on examples it has not seen. */
     static final class Pending {

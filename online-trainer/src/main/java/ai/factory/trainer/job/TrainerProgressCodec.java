@@ -16,8 +16,8 @@ import ai.factory.trainer.model.TrainingState;
 /** Binary form of {@link TrainerProgress} for Flink state: explicit, versioned, and free of Kryo. */
 final class TrainerProgressCodec {
 
-    /** 2 added the candidate's absolute-error sum; format 1 is still read. */
-    private static final int FORMAT = 2;
+    /** 2 added the candidate's absolute-error sum, 3 the line start and why it was followed; 1 and 2 are still read. */
+    private static final int FORMAT = 3;
 
     private TrainerProgressCodec() {
     }
@@ -64,6 +64,11 @@ final class TrainerProgressCodec {
                 out.writeLong(r.holdoutCount);
                 out.writeDouble(r.candidateAbsErrorSum);
             }
+            out.writeLong(p.lineStart);
+            out.writeBoolean(p.followed != null);
+            if (p.followed != null) {
+                out.writeUTF(p.followed);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode trainer state", e);
         }
@@ -73,7 +78,7 @@ final class TrainerProgressCodec {
     static TrainerProgress decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int format = in.readInt();
-            if (format != 1 && format != FORMAT) {
+            if (format < 1 || format > FORMAT) {
                 throw new IllegalStateException("unknown trainer state format " + format);
             }
             TrainerProgress p = new TrainerProgress();
@@ -108,6 +113,10 @@ final class TrainerProgressCodec {
                 r.holdoutCount = in.readLong();
                 r.candidateAbsErrorSum = format >= 2 ? in.readDouble() : Double.NaN;
                 p.pending = r;
+            }
+            if (format >= 3) {
+                p.lineStart = in.readLong();
+                p.followed = in.readBoolean() ? in.readUTF() : null;
             }
             return p;
         } catch (IOException e) {

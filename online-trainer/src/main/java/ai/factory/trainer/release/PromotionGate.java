@@ -7,17 +7,20 @@ import ai.factory.records.ReleaseStatus;
 import ai.factory.trainer.model.ModelConfig;
 
 /**
- * Decides a new release's status: champion only with finite weights and a hold-out loss on unseen examples
- * no worse than the champion's plus a tolerance. Without any champion, a release with finite weights is promoted
- * even before unseen examples arrive: the scorers wait for a first model, and examples that would judge it may only
- * come once something is served.
+ * Decides a new release's status from its hold-out loss on unseen examples against the champion's on the same
+ * examples plus a tolerance. As a filter ({@code promotes} false, online promotion): a release that passes is a
+ * CANDIDATE for the online test, one that fails is REJECTED. As the promotion itself ({@code promotes} true): one that
+ * passes is CHAMPION, one that fails stays a CANDIDATE. Either way, without any champion a release with finite weights
+ * is promoted even before unseen examples arrive: the scorers wait for a first model, and examples that would judge it
+ * may only come once something is served.
  *
  * @param tolerance how much worse than the champion a candidate may be and still be promoted, in standardised loss
  *                  units: log loss for binary models, squared error over labelStd² for regression
  * @param lossUnit  what one standardised unit is in the units of the losses the gate is given (binary: 1,
  *                  regression: labelStd², since hold-out squared errors are measured in label units)
+ * @param promotes  whether passing makes a release champion (the hold-out promotion) or only a candidate
  */
-public record PromotionGate(double tolerance, double lossUnit) implements Serializable {
+public record PromotionGate(double tolerance, double lossUnit, boolean promotes) implements Serializable {
 
     public PromotionGate {
         if (!(lossUnit > 0) || Double.isInfinite(lossUnit)) {
@@ -25,14 +28,19 @@ public record PromotionGate(double tolerance, double lossUnit) implements Serial
         }
     }
 
-    /** A gate whose losses are already in standardised units. */
+    /** A promoting gate whose losses are already in standardised units. */
     public PromotionGate(double tolerance) {
-        this(tolerance, 1);
+        this(tolerance, 1, true);
+    }
+
+    /** A promoting gate. */
+    public PromotionGate(double tolerance, double lossUnit) {
+        this(tolerance, lossUnit, true);
     }
 
     /** The gate for {@code config}'s hold-out losses (see {@link ai.factory.trainer.model.Task#lossUnit}). */
-    public static PromotionGate forModel(double tolerance, ModelConfig config) {
-        return new PromotionGate(tolerance, config.task().lossUnit(config));
+    public static PromotionGate forModel(double tolerance, ModelConfig config, boolean promotes) {
+        return new PromotionGate(tolerance, config.task().lossUnit(config), promotes);
     }
 
     /** The outcome and why. */
@@ -64,11 +72,12 @@ public record PromotionGate(double tolerance, double lossUnit) implements Serial
         }
         // Compared in standardised units, so one tolerance means the same for any label scale.
         if (candidateLoss / lossUnit <= championLoss / lossUnit + tolerance) {
-            return new Decision(ReleaseStatus.CHAMPION, String.format(Locale.ROOT,
-                    "hold-out loss %.5f <= champion %.5f + tolerance %s on %d unseen examples",
-                    candidateLoss, championLoss, toleranceText(), holdoutCount));
+            String passed = String.format(Locale.ROOT, "hold-out loss %.5f <= champion %.5f + tolerance %s on %d unseen examples",
+                    candidateLoss, championLoss, toleranceText(), holdoutCount);
+            return promotes ? new Decision(ReleaseStatus.CHAMPION, passed)
+                    : new Decision(ReleaseStatus.CANDIDATE, passed + "; promoted only on online evidence");
         }
-        return new Decision(ReleaseStatus.CANDIDATE, String.format(Locale.ROOT,
+        return new Decision(promotes ? ReleaseStatus.CANDIDATE : ReleaseStatus.REJECTED, String.format(Locale.ROOT,
                 "hold-out loss %.5f worse than champion %.5f + tolerance %s on %d unseen examples",
                 candidateLoss, championLoss, toleranceText(), holdoutCount));
     }

@@ -12,6 +12,7 @@ import java.util.List;
 
 import ai.factory.flink.RestartPolicy;
 import ai.factory.onnx.Device;
+import ai.factory.trainer.governance.Governance;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.OptimizerKind;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -171,7 +172,7 @@ class TrainerMainTest {
         assertThat(options.topics().models()).startsWith("team.");
         assertThatThrownBy(() -> new TrainerOptions(options.kafka(), "team.", options.registry(), "other", "m", "s", 1,
                 options.model(), 1, 1, 1, Duration.ofSeconds(1), 0, 0, TrainerOptions.WarmStart.NONE, 0, Device.CPU, 0,
-                Duration.ofSeconds(1), null, "team.events.dlq", true, RestartPolicy.defaults(), null))
+                Duration.ofSeconds(1), null, "team.events.dlq", true, RestartPolicy.defaults(), null, Governance.defaults()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must start with the topic prefix");
     }
 

@@ -46,11 +46,11 @@ class PromotionGateTest {
         ModelConfig quakes = ModelConfig.logistic(4, 1, 16).withTask(Task.REGRESSION).withLabelScale(3, 0.5);
         ModelConfig temperatures = quakes.withLabelScale(15, 4);
         // Magnitudes (variance 0.25): 0.002 worse is 0.008 standardised, 0.003 worse is 0.012.
-        PromotionGate small = PromotionGate.forModel(0.01, quakes);
+        PromotionGate small = PromotionGate.forModel(0.01, quakes, true);
         assertThat(small.decide(true, 0.302, 0.3, 100).status()).isEqualTo(ReleaseStatus.CHAMPION);
         assertThat(small.decide(true, 0.303, 0.3, 100).status()).isEqualTo(ReleaseStatus.CANDIDATE);
         // Temperatures (variance 16): the same tolerance allows 16 times the squared error.
-        PromotionGate hot = PromotionGate.forModel(0.01, temperatures);
+        PromotionGate hot = PromotionGate.forModel(0.01, temperatures, true);
         assertThat(hot.lossUnit()).isEqualTo(16);
         assertThat(hot.decide(true, 2.15, 2.0, 100).status()).isEqualTo(ReleaseStatus.CHAMPION);   // 0.15 / 16 <= 0.01
         PromotionGate.Decision worse = hot.decide(true, 2.2, 2.0, 100);                           // 0.2 / 16 > 0.01
@@ -62,8 +62,19 @@ class PromotionGateTest {
 
     @Test
     void binaryLossesAreComparedAsBefore() {
-        PromotionGate binary = PromotionGate.forModel(0.01, ModelConfig.logistic(4, 1, 16));
+        PromotionGate binary = PromotionGate.forModel(0.01, ModelConfig.logistic(4, 1, 16), true);
         assertThat(binary).isEqualTo(gate);
         assertThat(binary.decide(true, 0.52, 0.5, 100).reason()).contains("tolerance 0.01000 on");
+    }
+
+    @Test
+    void asAFilterItPassesCandidatesToTheOnlineTestAndRejectsTheRest() {
+        PromotionGate filter = new PromotionGate(0.01, 1, false);
+        PromotionGate.Decision passed = filter.decide(true, 0.50, 0.50, 500);
+        assertThat(passed.status()).isEqualTo(ReleaseStatus.CANDIDATE);
+        assertThat(passed.reason()).contains("promoted only on online evidence");
+        assertThat(filter.decide(true, 0.52, 0.50, 500).status()).isEqualTo(ReleaseStatus.REJECTED);
+        assertThat(filter.decide(true, 0.50, null, 0).status()).as("the first release serves at once").isEqualTo(ReleaseStatus.CHAMPION);
+        assertThat(filter.decide(false, 0.50, 0.50, 500).status()).isEqualTo(ReleaseStatus.REJECTED);
     }
 }

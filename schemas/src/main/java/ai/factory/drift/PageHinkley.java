@@ -1,4 +1,4 @@
-package ai.factory.feedback.drift;
+package ai.factory.drift;
 
 import java.io.DataInput;
 import java.io.DataOutput;

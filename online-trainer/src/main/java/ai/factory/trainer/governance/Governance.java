@@ -1,0 +1,64 @@
+package ai.factory.trainer.governance;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * How the trainer's releases become champion and stop being one.
+ *
+ * @param promotion      {@link Promotion#ONLINE}: the hold-out gate only filters, a candidate becomes champion on its
+ *                       paired online evidence (shadow scoring); {@link Promotion#HOLDOUT}: the hold-out gate promotes
+ *                       (for a loop without shadow scoring)
+ * @param alpha          error rate of an online decision (promotion, online rejection, rollback): 1 − confidence
+ * @param minEvidence    paired events required before an online decision
+ * @param autoRollback   whether the trainer rolls back a champion that its predecessor beats on the same recent examples
+ * @param driftDelta     the drift alarm's tolerated loss difference per example (standardised loss units)
+ * @param driftThreshold the accumulated excess that raises the drift alarm
+ */
+public record Governance(Promotion promotion, double alpha, long minEvidence, boolean autoRollback,
+                         double driftDelta, double driftThreshold) implements Serializable {
+
+    /** Who makes a candidate champion. */
+    public enum Promotion { ONLINE, HOLDOUT }
+
+    public static final double DEFAULT_ALPHA = 0.05;
+    public static final long DEFAULT_MIN_EVIDENCE = 300;
+    public static final double DEFAULT_DRIFT_DELTA = 0.01;
+    public static final double DEFAULT_DRIFT_THRESHOLD = 5;
+
+    public Governance {
+        Objects.requireNonNull(promotion, "promotion");
+        new ConfidenceSequence(alpha, minEvidence);
+        if (!(driftDelta >= 0) || !(driftThreshold > 0)) {
+            throw new IllegalArgumentException("the drift alarm needs delta >= 0 and threshold > 0");
+        }
+    }
+
+    /** Online promotion at 95% after 300 paired events, automatic rollback on. */
+    public static Governance defaults() {
+        return new Governance(Promotion.ONLINE, DEFAULT_ALPHA, DEFAULT_MIN_EVIDENCE, true, DEFAULT_DRIFT_DELTA,
+                DEFAULT_DRIFT_THRESHOLD);
+    }
+
+    /** The sequential test of every online decision. */
+    public ConfidenceSequence test() {
+        return new ConfidenceSequence(alpha, minEvidence);
+    }
+
+    /** Whether the trainer follows the ledger and the online evidence at all. */
+    public boolean online() {
+        return promotion == Promotion.ONLINE || autoRollback;
+    }
+
+    public Governance withPromotion(Promotion p) {
+        return new Governance(p, alpha, minEvidence, autoRollback, driftDelta, driftThreshold);
+    }
+
+    public Governance withTest(double a, long min) {
+        return new Governance(promotion, a, min, autoRollback, driftDelta, driftThreshold);
+    }
+
+    public Governance withAutoRollback(boolean on) {
+        return new Governance(promotion, alpha, minEvidence, on, driftDelta, driftThreshold);
+    }
+}
