@@ -45,11 +45,6 @@ public record Governance(Promotion promotion, double alpha, long minEvidence, bo
         return new ConfidenceSequence(alpha, minEvidence);
     }
 
-    /** Whether the trainer follows the ledger and the online evidence at all. */
-    public boolean online() {
-        return promotion == Promotion.ONLINE || autoRollback;
-    }
-
     public Governance withPromotion(Promotion p) {
         return new Governance(p, alpha, minEvidence, autoRollback, driftDelta, driftThreshold);
     }

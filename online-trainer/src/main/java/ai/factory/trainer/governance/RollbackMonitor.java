@@ -7,10 +7,11 @@ import ai.factory.drift.PageHinkley;
 
 /**
  * Watches the serving champion against the release a rollback would restore, on the same incoming examples, and says
- * when to roll back: a drift alarm (Page-Hinkley on the per-example loss differences) opens a confirmation, and the
- * rollback comes only when the differences since the alarm show the champion worse with the stated confidence
- * ({@link ConfidenceSequence}). A confirmation that shows the champion no worse, or stays undecided for
- * {@link #CONFIRMATION_LIMIT} times the minimum evidence, closes and watching resumes. Constant memory.
+ * when to roll back. The per-example loss differences (champion minus predecessor) are tested sequentially
+ * ({@link ConfidenceSequence}) from the moment the champion took over, and again from each drift alarm (Page-Hinkley
+ * on the same differences), which restarts the evidence on the recent examples only. A rollback needs the champion
+ * confirmed worse with the stated confidence; evidence that it is no worse, or none either way after
+ * {@link #CONFIRMATION_LIMIT} times the minimum evidence, ends the confirmation until the next alarm. Constant memory.
  */
 public final class RollbackMonitor {
 
@@ -21,9 +22,10 @@ public final class RollbackMonitor {
     private final double driftDelta;
     private final double driftThreshold;
     private PageHinkley detector;
-    private final PairedDifferences sinceAlarm = new PairedDifferences();
+    private final PairedDifferences evidence = new PairedDifferences();
     private boolean confirming;
-    private long alarmAt;
+    /** The example (of the watch) whose drift alarm opened the confirmation; 0 for the take-over itself. */
+    private long openedAt;
     private long seen;
     private long champion = Long.MIN_VALUE;
     private long target = Long.MIN_VALUE;
@@ -36,26 +38,23 @@ public final class RollbackMonitor {
         this.test = test;
         this.driftDelta = driftDelta;
         this.driftThreshold = driftThreshold;
-        this.detector = newDetector();
+        this.detector = new PageHinkley(driftDelta, driftThreshold, 30);
     }
 
-    private PageHinkley newDetector() {
-        return new PageHinkley(driftDelta, driftThreshold, 30);
-    }
-
-    /** Watches {@code championVersion} against {@code targetVersion}; a new pair starts afresh. */
+    /** Watches {@code championVersion} against {@code targetVersion}; a new pair starts afresh, confirming the take-over. */
     public void watch(long championVersion, long targetVersion) {
         if (championVersion != champion || targetVersion != target) {
             champion = championVersion;
             target = targetVersion;
             seen = 0;
-            restart();
+            detector = new PageHinkley(driftDelta, driftThreshold, 30);
+            open(0);
         }
     }
 
     /**
      * Adds one example's losses (standardised units) under the champion and under the rollback target; returns the
-     * reason to roll back when the evidence confirms a drift alarm.
+     * reason to roll back once the champion is confirmed worse.
      */
     public Optional<String> add(double championLoss, double targetLoss) {
         double difference = championLoss - targetLoss;
@@ -63,44 +62,39 @@ public final class RollbackMonitor {
             return Optional.empty();
         }
         seen++;
+        Optional<PageHinkley.Alarm> alarm = detector.add(difference);
+        if (alarm.isPresent() && alarm.get().detector().equals(PageHinkley.UP)) {
+            open(seen);
+        }
         if (!confirming) {
-            Optional<PageHinkley.Alarm> alarm = detector.add(difference);
-            if (alarm.isPresent() && alarm.get().detector().equals(PageHinkley.UP)) {
-                confirming = true;
-                alarmAt = seen;
-                sinceAlarm.clear();
-            }
             return Optional.empty();
         }
-        sinceAlarm.add(difference);
-        ConfidenceSequence.Interval interval = test.interval(sinceAlarm.count(), sinceAlarm.mean(), sinceAlarm.variance());
+        evidence.add(difference);
+        ConfidenceSequence.Interval interval = test.interval(evidence.count(), evidence.mean(), evidence.variance());
         switch (interval.verdict()) {
             case POSITIVE -> {
-                String reason = String.format(Locale.ROOT,
-                        "automatic: v%d worse than v%d on the same examples, %,d examples into its watch: drift alarm at "
-                                + "example %,d, confirmed by a loss difference of %+.5f ± %.5f over the %,d since (%s, sequential)",
-                        champion, target, seen, alarmAt, interval.mean(), interval.radius(), interval.count(), test.confidence());
-                restart();
-                return Optional.of(reason);
+                confirming = false;
+                return Optional.of(String.format(Locale.ROOT,
+                        "automatic: v%d worse than v%d on the same examples, %,d examples into its watch: loss difference "
+                                + "%+.5f ± %.5f over the %,d examples since %s (%s, sequential)",
+                        champion, target, seen, interval.mean(), interval.radius(), interval.count(),
+                        openedAt == 0 ? "it took over" : String.format(Locale.ROOT, "a drift alarm at example %,d", openedAt),
+                        test.confidence()));
             }
-            case NEGATIVE -> restart();
-            case UNDECIDED -> {
-                if (sinceAlarm.count() >= CONFIRMATION_LIMIT * test.minEvidence()) {
-                    restart();
-                }
-            }
+            case NEGATIVE -> confirming = false;
+            case UNDECIDED -> confirming = evidence.count() < CONFIRMATION_LIMIT * test.minEvidence();
         }
         return Optional.empty();
     }
 
-    /** Whether a drift alarm is being confirmed. */
+    /** Whether the champion is being confirmed (after it took over, or after a drift alarm). */
     public boolean confirming() {
         return confirming;
     }
 
-    private void restart() {
-        confirming = false;
-        sinceAlarm.clear();
-        detector = newDetector();
+    private void open(long at) {
+        confirming = true;
+        openedAt = at;
+        evidence.clear();
     }
 }

@@ -80,7 +80,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     private transient Counter examplesCounter;
     private transient Counter releasesCounter;
     private transient SchemaRegistry registry;
-    /** The ledger and the online evidence; null without online governance. */
+    /** The ledger and the online evidence. */
     private transient LedgerFollower follower;
     private transient RollbackMonitor monitor;
     /** The champion a rollback would restore, and its weights, while the monitor watches; or null. */
@@ -140,12 +140,10 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         evaluation = EvaluationSession.open(options.model(), sessions);
         registry = options.registry().open();
         releases = AvroCodec.of(ModelRelease.class, registry);
-        if (options.governance().online()) {
-            follower = LedgerFollower.open(options.kafka(), registry, options.modelName(), spec(), options.topics().models(),
-                    options.topics().qualityPaired(), Duration.ofSeconds(60));
-            monitor = new RollbackMonitor(options.governance().test(), options.governance().driftDelta(),
-                    options.governance().driftThreshold());
-        }
+        follower = LedgerFollower.open(options.kafka(), registry, options.modelName(), spec(), options.topics().models(),
+                options.topics().qualityPaired(), Duration.ofSeconds(60));
+        monitor = new RollbackMonitor(options.governance().test(), options.governance().driftDelta(),
+                options.governance().driftThreshold());
         examplesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_examples_trained");
         releasesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_releases");
         LOG.info("training {} ({}) on {}, {} mini-batch(es) of {} per run", options.modelName(), options.model().kind().label(),
@@ -190,6 +188,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
      * them, since it has not trained on them.
      */
     private void trainBuffered(long now, Collector<KeyedBytes> out, boolean partial) throws Exception {
+        // The ledger's news first: a stream that never pauses must still follow a rollback before training on.
+        govern(out);
         List<List<TrainingExample>> groups = new ArrayList<>();
         List<Batch> batches = new ArrayList<>();
         int taken = partial ? progress.buffer.size() : progress.buffer.size() / options.batchSize() * options.batchSize();
@@ -246,6 +246,11 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     private void finish(Collector<KeyedBytes> out) {
         TrainerProgress.Pending p = progress.pending;
         progress.pending = null;
+        if (follower.ledger().latestVersion(options.modelName()) >= p.version) {
+            // Someone else published this version meanwhile (an import): this release takes the next free one.
+            p.version = follower.ledger().latestVersion(options.modelName()) + 1;
+            progress.nextVersion = Math.max(progress.nextVersion, p.version + 1);
+        }
         boolean finite = p.params.values().stream().allMatch(FloatTensor::isFinite);
         double candidateLoss = p.holdoutCount == 0 ? Double.NaN : p.candidateLossSum / p.holdoutCount;
         Double championLoss = progress.championParams == null ? null
@@ -271,9 +276,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         out.collect(new KeyedBytes(ModelCatalog.key(options.modelName(), p.version), releases.encode(release)));
         releasesCounter.inc();
         LOG.info("published {} as {}: {}", ModelCatalog.key(options.modelName(), p.version), decision.status(), decision.reason());
-        if (follower != null) {
-            follower.applyWritten(release);
-        }
+        follower.applyWritten(release);
 
         if (decision.status() == ReleaseStatus.CHAMPION) {
             progress.championVersion = p.version;
@@ -298,10 +301,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
      * candidates the paired reports settle.
      */
     private void govern(Collector<KeyedBytes> out) {
-        if (follower == null) {
-            return;
-        }
         List<PairedQuality> reports = follower.poll();
+        skipVersionsTaken();
         follow();
         if (options.governance().promotion() != Governance.Promotion.ONLINE) {
             return;
@@ -312,12 +313,20 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         }
     }
 
+    /** Versions published by others (an operator's import) are not published again: the next cut takes a later one. */
+    private void skipVersionsTaken() {
+        long latest = follower.ledger().latestVersion(options.modelName());
+        if (latest >= progress.nextVersion) {
+            progress.nextVersion = latest + 1;
+        }
+    }
+
     /**
      * Scores the champion and the release a rollback would restore on {@code batch} (examples neither has seen) and
      * rolls the champion back when the monitor confirms it worse.
      */
     private void watchChampion(Batch batch, Collector<KeyedBytes> out) throws Exception {
-        if (monitor == null || !options.governance().autoRollback() || rollbackTarget == null || progress.championParams == null) {
+        if (!options.governance().autoRollback() || rollbackTarget == null || progress.championParams == null) {
             return;
         }
         float[] champion = evaluation.score(progress.championParams, batch);
@@ -393,11 +402,18 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         progress.rangesSinceCut.clear();
         progress.examplesTrained = record.getExamplesTrained();
         progress.lineStart = progress.nextVersion;
-        progress.followed = "continued from v" + champion.version() + ", champion"
-                + (previous == null ? "" : " after v" + previous) + " by " + champion.actor().name().toLowerCase(java.util.Locale.ROOT)
-                + (champion.reason().isEmpty() ? "" : ": " + champion.reason());
+        ReleaseFacts undone = previous == null ? null : follower.ledger().release(options.modelName(), previous).orElse(null);
+        progress.followed = undone != null && undone.status() == ReleaseStatus.ROLLED_BACK
+                ? "continued from v" + champion.version() + " after v" + previous + " was rolled back by "
+                        + actor(undone.actor()) + (undone.reason().isEmpty() ? "" : ": " + undone.reason())
+                : "continued from v" + champion.version() + ", made champion by " + actor(champion.actor())
+                        + (champion.reason().isEmpty() ? "" : ": " + champion.reason());
         LOG.info("{}: the ledger's champion is now v{} ({}); training continues from its weights as of v{}",
                 options.modelName(), champion.version(), progress.followed, progress.nextVersion);
+    }
+
+    private static String actor(ReleaseActor actor) {
+        return actor.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Points the rollback monitor at the champion and the release a rollback would restore, when both are known. */

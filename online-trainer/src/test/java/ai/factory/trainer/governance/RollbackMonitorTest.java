@@ -44,17 +44,32 @@ class RollbackMonitorTest {
     }
 
     @Test
+    void aChampionWorseFromTheStartIsRolledBackWithoutWaitingForADrift() {
+        RollbackMonitor monitor = new RollbackMonitor(test, Governance.DEFAULT_DRIFT_DELTA, Governance.DEFAULT_DRIFT_THRESHOLD);
+        monitor.watch(7, 6);
+        Random random = new Random(3);
+        Optional<String> reason = Optional.empty();
+        int seen = 0;
+        while (reason.isEmpty() && seen < 10_000) {
+            double base = 0.5 + random.nextGaussian() * 0.3;
+            reason = monitor.add(base + 0.1 + random.nextGaussian() * 0.2, base);
+            seen++;
+        }
+        assertThat(reason).hasValueSatisfying(r -> assertThat(r).contains("since it took over"));
+        assertThat(seen).isLessThanOrEqualTo(400);
+    }
+
+    @Test
     void aNewPairStartsAfresh() {
-        RollbackMonitor monitor = new RollbackMonitor(test, 0.0, 1);
+        RollbackMonitor monitor = new RollbackMonitor(test, Governance.DEFAULT_DRIFT_DELTA, Governance.DEFAULT_DRIFT_THRESHOLD);
         monitor.watch(5, 4);
-        for (int i = 0; i < 50; i++) {
-            monitor.add(0.0, 0.0);
+        for (int i = 0; i < 90; i++) {
+            assertThat(monitor.add(1.0 + (i % 2) * 0.1, 0.0)).isEmpty();
         }
-        for (int i = 0; i < 200 && !monitor.confirming(); i++) {
-            monitor.add(1.0, 0.0);
-        }
-        assertThat(monitor.confirming()).isTrue();
         monitor.watch(6, 5);
-        assertThat(monitor.confirming()).isFalse();
+        Random random = new Random(4);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(monitor.add(0.5 - 0.01 + random.nextGaussian() * 0.05, 0.5)).as("the evidence against v5 is not v6's").isEmpty();
+        }
     }
 }

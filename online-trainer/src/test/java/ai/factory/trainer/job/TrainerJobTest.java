@@ -26,10 +26,9 @@ import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.RecordSource;
 import ai.factory.serde.SchemaRegistry;
-import ai.factory.topics.TopicAdmin;
-import ai.factory.topics.TopicCatalog;
 import ai.factory.topics.Topics;
 import ai.factory.trainer.bench.SyntheticData;
+import ai.factory.trainer.governance.Governance;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.OnnxWeights;
 import ai.factory.trainer.release.ModelCatalog;
@@ -38,7 +37,6 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -265,18 +263,10 @@ class TrainerJobTest {
         }
     }
 
+    /** The hold-out path: these tests are about training, releases and recovery, not online governance. */
     private TrainerOptions options(TestKafka kafka, Topics topics, String model, ModelConfig config) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicAdmin.ensure(admin, TopicCatalog.of(topics, 2));
-            // Topic metadata reaches every listener a moment after creation.
-            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-                    admin.describeTopics(List.of(topics.schemas(), topics.examples(), topics.models())).allTopicNames()
-                            .get(5, TimeUnit.SECONDS).size() == 3);
-        }
-        return TrainerOptions.defaults(KafkaConnection.of(kafka.bootstrapServers()), topics, model, ExampleTopic.SPEC, 1, config)
-                .withBatching(50, 300, Duration.ofSeconds(1), 100)
-                .withCheckpoints(Duration.ofMillis(300), checkpoints.toUri().toString())
-                .withDevice(ai.factory.onnx.Device.CPU, 1);
+        return TrainerTestOptions.of(kafka, topics, model, config, checkpoints)
+                .withGovernance(Governance.defaults().withPromotion(Governance.Promotion.HOLDOUT).withAutoRollback(false));
     }
 
     /** Runs the job without injected failures until the models topic holds {@code count} releases of its model. */
