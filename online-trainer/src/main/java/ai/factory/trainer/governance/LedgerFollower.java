@@ -42,8 +42,12 @@ public final class LedgerFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerFollower.class);
     /** Champions kept with their graphs: the current one, and the ones successive rollbacks restore. */
     static final int CHAMPIONS_KEPT = 3;
-    /** Candidates kept with their graphs: the newest, one of which the scorers shadow. */
-    static final int CANDIDATES_KEPT = 4;
+    /**
+     * Candidates kept with their graphs: the newest, one of which the scorers shadow. Paired evidence comes a label
+     * delay after the shadow scored, when a fast stream may have brought several newer candidates; older ones are
+     * left undecided (the trainer judges the newest first). Eight logistic flights releases are about 8 MB.
+     */
+    static final int CANDIDATES_KEPT = 8;
 
     private final String model;
     private final ReleaseSpec spec;
@@ -54,6 +58,12 @@ public final class LedgerFollower implements AutoCloseable {
     private final AvroCodec<PairedQuality> reports;
     private final ReleaseLedger ledger = new ReleaseLedger();
     private final TreeMap<Long, ModelRelease> kept = new TreeMap<>();
+    /**
+     * Records this trainer wrote and has not read back yet, by key. Until the last of them is read back, a key keeps
+     * its provisional state: an earlier record of the key read meanwhile (the candidate record of a release since
+     * promoted) must not undo a later decision.
+     */
+    private final Map<String, Integer> unread = new java.util.HashMap<>();
     /** Sequences for records written but not yet read back: above any offset, in the order written. */
     private long provisional = Long.MAX_VALUE / 2;
 
@@ -123,7 +133,9 @@ public final class LedgerFollower implements AutoCloseable {
 
     /** Applies a record this trainer wrote before it is read back, so decisions see it at once. */
     public void applyWritten(ModelRelease release) {
-        apply(ReleaseLedger.key(release.getModelName(), release.getVersion()), release, provisional++);
+        String key = ReleaseLedger.key(release.getModelName(), release.getVersion());
+        unread.merge(key, 1, Integer::sum);
+        apply(key, release, provisional++);
         prune();
     }
 
@@ -149,6 +161,15 @@ public final class LedgerFollower implements AutoCloseable {
             return;
         }
         String key = record.key() != null ? record.key() : ReleaseLedger.key(release.getModelName(), release.getVersion());
+        Integer pending = unread.get(key);
+        if (pending != null) {
+            // One of this trainer's own records read back; only the last one takes its real place.
+            if (pending > 1) {
+                unread.put(key, pending - 1);
+                return;
+            }
+            unread.remove(key);
+        }
         apply(key, release, record.offset());
     }
 

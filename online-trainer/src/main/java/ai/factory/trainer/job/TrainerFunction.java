@@ -308,6 +308,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             return;
         }
         OnlinePromotion promotion = new OnlinePromotion(options.governance().test(), progress.lineStart);
+        // Newest challenger first: once it is promoted, evidence of older ones is against a champion gone by.
+        reports.sort(java.util.Comparator.comparingLong(PairedQuality::getChallengerVersion).reversed());
         for (PairedQuality report : reports) {
             promotion.judge(report, follower.ledger(), spec()).ifPresent(decision -> write(decision, out));
         }
@@ -352,7 +354,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         for (Transition transition : decision.transitions()) {
             ModelRelease current = follower.release(transition.version()).orElse(null);
             if (current == null) {
-                LOG.warn("{}: not decided, its record is not among those kept: {}", transition.key(), transition);
+                // An old candidate: newer ones are judged instead (a rollback's champion is always kept).
+                LOG.debug("{}: not decided, its record is not among those kept: {}", transition.key(), transition);
                 return;
             }
             ModelRelease next = transition.applyTo(current);
@@ -404,8 +407,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         progress.lineStart = progress.nextVersion;
         ReleaseFacts undone = previous == null ? null : follower.ledger().release(options.modelName(), previous).orElse(null);
         progress.followed = undone != null && undone.status() == ReleaseStatus.ROLLED_BACK
-                ? "continued from v" + champion.version() + " after v" + previous + " was rolled back by "
-                        + actor(undone.actor()) + (undone.reason().isEmpty() ? "" : ": " + undone.reason())
+                ? "continued from v" + champion.version() + " after v" + previous + " was rolled back ("
+                        + (undone.reason().isEmpty() ? "by " + actor(undone.actor()) : undone.reason()) + ")"
                 : "continued from v" + champion.version() + ", made champion by " + actor(champion.actor())
                         + (champion.reason().isEmpty() ? "" : ": " + champion.reason());
         LOG.info("{}: the ledger's champion is now v{} ({}); training continues from its weights as of v{}",
