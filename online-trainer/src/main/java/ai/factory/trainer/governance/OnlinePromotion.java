@@ -1,7 +1,10 @@
 package ai.factory.trainer.governance;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import ai.factory.records.PairedQuality;
@@ -14,44 +17,91 @@ import ai.factory.release.ReleaseSpec;
 import ai.factory.release.Transition;
 
 /**
- * Decides a candidate on its online evidence: the losses of its shadow predictions and of the champion's served ones
- * on exactly the same events ({@code quality.paired}). Promoted when its loss is lower with the stated confidence,
- * rejected when higher; the sequential test ({@link ConfidenceSequence}) allows looking after every report. Each
- * candidate is measured against the champion itself, so no tolerance compounds from champion to champion.
+ * Decides the trainer's newest candidate on online evidence: the losses of shadow predictions and of the champion's
+ * served ones on exactly the same events ({@code quality.paired}). The scorers shadow only the newest candidate, so
+ * each candidate sees the events of one release interval; the evidence of the trainer's line is therefore pooled over
+ * its {@link #POOLED} newest reported candidates (successive snapshots of the same training) against the serving
+ * champion. When the line is better with the stated confidence ({@link ConfidenceSequence}, valid when looked at after
+ * every report), its newest reported candidate is promoted; when worse, that candidate is rejected. Each decision
+ * measures against the champion itself, so no tolerance compounds from champion to champion.
  *
  * @param test      the sequential test and its minimum evidence
  * @param lineStart the first version of the trainer's current line: earlier candidates were trained on a line the
- *                  ledger abandoned (a rollback or an operator's promotion) and are never promoted
+ *                  ledger abandoned (a rollback or an operator's promotion) and are never judged
  */
 public record OnlinePromotion(ConfidenceSequence test, long lineStart) {
 
+    /** How many of the line's newest reported candidates pool their evidence. */
+    public static final int POOLED = 4;
+
     /**
-     * The decision {@code report} supports for {@code spec}'s champion, if any: a promotion or a rejection of its
-     * challenger, written through the ledger's rules.
+     * The decision the latest reports (one per challenger, {@code latest}) support for {@code spec}'s champion, if
+     * any: a promotion or a rejection of the line's newest reported candidate, written through the ledger's rules.
      */
-    public Optional<LedgerDecision> judge(PairedQuality report, ReleaseLedger ledger, ReleaseSpec spec) {
-        String model = report.getModelName();
+    public Optional<LedgerDecision> judge(String model, Map<Long, PairedQuality> latest, ReleaseLedger ledger, ReleaseSpec spec) {
         Optional<ReleaseFacts> champion = ledger.champion(model, spec);
-        Optional<ReleaseFacts> challenger = ledger.release(model, report.getChallengerVersion());
-        if (champion.isEmpty() || champion.get().version() != report.getChampionVersion()
-                || challenger.isEmpty() || challenger.get().status() != ReleaseStatus.CANDIDATE
-                || !challenger.get().spec().equals(spec) || challenger.get().version() < lineStart) {
-            // Evidence against a champion that no longer serves, or about a release already decided or abandoned.
+        if (champion.isEmpty()) {
             return Optional.empty();
         }
-        ConfidenceSequence.Interval interval = test.interval(report.getCount(), report.getMeanLossDifference(),
-                report.getLossDifferenceVariance());
+        List<PairedQuality> line = new ArrayList<>();
+        for (PairedQuality report : latest.values()) {
+            Optional<ReleaseFacts> challenger = ledger.release(model, report.getChallengerVersion());
+            // Evidence against a champion that no longer serves, or about an abandoned line, decides nothing.
+            if (report.getChampionVersion() == champion.get().version() && challenger.isPresent()
+                    && challenger.get().spec().equals(spec) && challenger.get().version() >= lineStart) {
+                line.add(report);
+            }
+        }
+        line.sort(Comparator.comparingLong(PairedQuality::getChallengerVersion).reversed());
+        if (line.size() > POOLED) {
+            line = line.subList(0, POOLED);
+        }
+        if (line.isEmpty()) {
+            return Optional.empty();
+        }
+        long newest = line.get(0).getChallengerVersion();
+        if (ledger.release(model, newest).map(ReleaseFacts::status).orElse(null) != ReleaseStatus.CANDIDATE) {
+            return Optional.empty();
+        }
+        Pooled pooled = Pooled.of(line);
+        ConfidenceSequence.Interval interval = test.interval(pooled.count, pooled.mean, pooled.variance);
         String evidence = String.format(Locale.ROOT,
-                "paired %s %.5f vs champion v%d %.5f on the same %,d events; difference %+.5f ± %.5f (%s, sequential)",
-                report.getLoss(), report.getChallengerLoss(), report.getChampionVersion(), report.getChampionLoss(),
-                report.getCount(), interval.mean(), interval.radius(), test.confidence());
+                "paired %s %.5f vs champion v%d %.5f on the same %,d events (shadowed by v%d–v%d); difference %+.5f ± %.5f (%s, sequential)",
+                line.get(0).getLoss(), pooled.challengerLoss, champion.get().version(), pooled.championLoss, pooled.count,
+                line.get(line.size() - 1).getChallengerVersion(), newest, interval.mean(), interval.radius(), test.confidence());
         return switch (interval.verdict()) {
-            case NEGATIVE -> Optional.of(ledger.promote(model, report.getChallengerVersion(), ReleaseActor.AUTOMATIC,
+            case NEGATIVE -> Optional.of(ledger.promote(model, newest, ReleaseActor.AUTOMATIC,
                     "online: better than the champion: " + evidence));
-            case POSITIVE -> Optional.of(new LedgerDecision(List.of(new Transition(model, report.getChallengerVersion(),
-                    ReleaseStatus.CANDIDATE, ReleaseStatus.REJECTED, ReleaseActor.AUTOMATIC,
-                    "online: worse than the champion: " + evidence)), champion));
+            case POSITIVE -> Optional.of(new LedgerDecision(List.of(new Transition(model, newest, ReleaseStatus.CANDIDATE,
+                    ReleaseStatus.REJECTED, ReleaseActor.AUTOMATIC, "online: worse than the champion: " + evidence)), champion));
             case UNDECIDED -> Optional.empty();
         };
+    }
+
+    /** Several reports' paired differences as one sample: count, mean, sample variance, both mean losses. */
+    private record Pooled(long count, double mean, double variance, double challengerLoss, double championLoss) {
+
+        static Pooled of(List<PairedQuality> reports) {
+            long n = 0;
+            double sum = 0;
+            double challenger = 0;
+            double champion = 0;
+            for (PairedQuality r : reports) {
+                n += r.getCount();
+                sum += r.getCount() * r.getMeanLossDifference();
+                challenger += r.getCount() * r.getChallengerLoss();
+                champion += r.getCount() * r.getChampionLoss();
+            }
+            if (n == 0) {
+                return new Pooled(0, 0, 0, Double.NaN, Double.NaN);
+            }
+            double mean = sum / n;
+            double squares = 0;
+            for (PairedQuality r : reports) {
+                squares += Math.max(0, r.getCount() - 1) * r.getLossDifferenceVariance()
+                        + r.getCount() * Math.pow(r.getMeanLossDifference() - mean, 2);
+            }
+            return new Pooled(n, mean, n < 2 ? 0 : squares / (n - 1), challenger / n, champion / n);
+        }
     }
 }

@@ -7,7 +7,7 @@ import ai.factory.drift.PageHinkley;
 
 /**
  * Watches the serving champion against the release a rollback would restore, on the same incoming examples, and says
- * when to roll back. The per-example loss differences (champion minus predecessor) are tested sequentially
+ * when to roll back: when it is worse by more than a margin. The per-example loss differences (champion minus predecessor) are tested sequentially
  * ({@link ConfidenceSequence}) from the moment the champion took over, and again from each drift alarm (Page-Hinkley
  * on the same differences), which restarts the evidence on the recent examples only. A rollback needs the champion
  * confirmed worse with the stated confidence; evidence that it is no worse, or none either way after
@@ -19,6 +19,7 @@ public final class RollbackMonitor {
     static final int CONFIRMATION_LIMIT = 20;
 
     private final ConfidenceSequence test;
+    private final double margin;
     private final double driftDelta;
     private final double driftThreshold;
     private PageHinkley detector;
@@ -31,11 +32,14 @@ public final class RollbackMonitor {
     private long target = Long.MIN_VALUE;
 
     /**
+     * @param margin         how much worse per example (lower confidence bound) the champion must be to be rolled
+     *                       back: a material loss gap, not the noise of a time-correlated stream
      * @param driftDelta     the loss difference the drift alarm tolerates per example
      * @param driftThreshold the accumulated excess that raises it
      */
-    public RollbackMonitor(ConfidenceSequence test, double driftDelta, double driftThreshold) {
+    public RollbackMonitor(ConfidenceSequence test, double margin, double driftDelta, double driftThreshold) {
         this.test = test;
+        this.margin = margin;
         this.driftDelta = driftDelta;
         this.driftThreshold = driftThreshold;
         this.detector = new PageHinkley(driftDelta, driftThreshold, 30);
@@ -71,13 +75,15 @@ public final class RollbackMonitor {
         }
         evidence.add(difference);
         ConfidenceSequence.Interval interval = test.interval(evidence.count(), evidence.mean(), evidence.variance());
-        switch (interval.verdict()) {
+        ConfidenceSequence.Verdict verdict = interval.verdict() == ConfidenceSequence.Verdict.POSITIVE
+                && interval.mean() - interval.radius() <= margin ? ConfidenceSequence.Verdict.UNDECIDED : interval.verdict();
+        switch (verdict) {
             case POSITIVE -> {
                 confirming = false;
                 return Optional.of(String.format(Locale.ROOT,
                         "automatic: v%d worse than v%d on the same examples, %,d examples into its watch: loss difference "
-                                + "%+.5f ± %.5f over the %,d examples since %s (%s, sequential)",
-                        champion, target, seen, interval.mean(), interval.radius(), interval.count(),
+                                + "%+.5f ± %.5f (more than the margin %.3f) over the %,d examples since %s (%s, sequential)",
+                        champion, target, seen, interval.mean(), interval.radius(), margin, interval.count(),
                         openedAt == 0 ? "it took over" : String.format(Locale.ROOT, "a drift alarm at example %,d", openedAt),
                         test.confidence()));
             }

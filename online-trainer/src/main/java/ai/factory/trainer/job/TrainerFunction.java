@@ -83,6 +83,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     /** The ledger and the online evidence. */
     private transient LedgerFollower follower;
     private transient RollbackMonitor monitor;
+    /** The newest paired report of each challenger against the serving champion, the newest challengers only. */
+    private transient java.util.TreeMap<Long, PairedQuality> reports;
     /** The champion a rollback would restore, and its weights, while the monitor watches; or null. */
     private transient ReleaseFacts rollbackTarget;
     private transient Map<String, FloatTensor> rollbackTargetParams;
@@ -139,11 +141,11 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         training = TrainingSession.open(options.model(), sessions, options.stepsPerRun());
         evaluation = EvaluationSession.open(options.model(), sessions);
         registry = options.registry().open();
+        reports = new java.util.TreeMap<>();
         releases = AvroCodec.of(ModelRelease.class, registry);
         follower = LedgerFollower.open(options.kafka(), registry, options.modelName(), spec(), options.topics().models(),
                 options.topics().qualityPaired(), Duration.ofSeconds(60));
-        monitor = new RollbackMonitor(options.governance().test(), options.governance().driftDelta(),
-                options.governance().driftThreshold());
+        monitor = options.governance().rollbackMonitor();
         examplesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_examples_trained");
         releasesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_releases");
         LOG.info("training {} ({}) on {}, {} mini-batch(es) of {} per run", options.modelName(), options.model().kind().label(),
@@ -307,11 +309,20 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         if (options.governance().promotion() != Governance.Promotion.ONLINE) {
             return;
         }
-        OnlinePromotion promotion = new OnlinePromotion(options.governance().test(), progress.lineStart);
-        // Newest challenger first: once it is promoted, evidence of older ones is against a champion gone by.
-        reports.sort(java.util.Comparator.comparingLong(PairedQuality::getChallengerVersion).reversed());
+        if (reports.isEmpty() && this.reports.isEmpty()) {
+            return;
+        }
         for (PairedQuality report : reports) {
-            promotion.judge(report, follower.ledger(), spec()).ifPresent(decision -> write(decision, out));
+            this.reports.put(report.getChallengerVersion(), report);
+        }
+        // Only evidence against the serving champion counts, and only the newest challengers' (bounded).
+        this.reports.values().removeIf(r -> progress.championVersion == null || r.getChampionVersion() != progress.championVersion);
+        while (this.reports.size() > 4 * OnlinePromotion.POOLED) {
+            this.reports.pollFirstEntry();
+        }
+        if (!reports.isEmpty()) {
+            new OnlinePromotion(options.governance().test(), progress.lineStart)
+                    .judge(options.modelName(), this.reports, follower.ledger(), spec()).ifPresent(decision -> write(decision, out));
         }
     }
 

@@ -3,7 +3,9 @@ package ai.factory.trainer.governance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import ai.factory.records.PairedQuality;
 import ai.factory.records.ReleaseActor;
@@ -38,7 +40,7 @@ class OnlinePromotionTest {
 
     @Test
     void aCandidateConfidentlyBetterOnTheSameEventsIsPromotedAutomatically() {
-        Optional<LedgerDecision> decision = promotion.judge(report(4, 2, 1_000, -0.03), ledger, SPEC);
+        Optional<LedgerDecision> decision = judge(promotion, report(4, 2, 1_000, -0.03));
         assertThat(decision).hasValueSatisfying(d -> {
             assertThat(d.transitions()).singleElement().satisfies(t -> {
                 assertThat(t.version()).isEqualTo(4);
@@ -51,21 +53,41 @@ class OnlinePromotionTest {
 
     @Test
     void aCandidateConfidentlyWorseIsRejectedAndAnUndecidedOneWaits() {
-        assertThat(promotion.judge(report(4, 2, 1_000, 0.03), ledger, SPEC)).hasValueSatisfying(d ->
+        assertThat(judge(promotion, report(4, 2, 1_000, 0.03))).hasValueSatisfying(d ->
                 assertThat(d.transitions()).singleElement().satisfies(t -> {
                     assertThat(t.to()).isEqualTo(ReleaseStatus.REJECTED);
                     assertThat(t.reason()).startsWith("online: worse than the champion");
                 }));
-        assertThat(promotion.judge(report(4, 2, 1_000, -0.001), ledger, SPEC)).isEmpty();
-        assertThat(promotion.judge(report(4, 2, 50, -0.3), ledger, SPEC)).as("below the minimum evidence").isEmpty();
+        assertThat(judge(promotion, report(4, 2, 1_000, -0.001))).isEmpty();
+        assertThat(judge(promotion, report(4, 2, 50, -0.3))).as("below the minimum evidence").isEmpty();
     }
 
     @Test
     void evidenceAgainstAnotherChampionOrForAnAbandonedOrDecidedReleaseDecidesNothing() {
-        assertThat(promotion.judge(report(4, 1, 1_000, -0.03), ledger, SPEC)).as("not the serving champion").isEmpty();
+        assertThat(judge(promotion, report(4, 1, 1_000, -0.03))).as("not the serving champion").isEmpty();
         OnlinePromotion afterRollback = new OnlinePromotion(new ConfidenceSequence(0.05, 100), 5);
-        assertThat(afterRollback.judge(report(4, 2, 1_000, -0.03), ledger, SPEC)).as("an abandoned line").isEmpty();
+        assertThat(judge(afterRollback, report(4, 2, 1_000, -0.03))).as("an abandoned line").isEmpty();
         ledger.apply("m/4", facts(4, ReleaseStatus.REJECTED), 3);
-        assertThat(promotion.judge(report(4, 2, 1_000, -0.03), ledger, SPEC)).as("already decided").isEmpty();
+        assertThat(judge(promotion, report(4, 2, 1_000, -0.03))).as("already decided").isEmpty();
+    }
+
+    @Test
+    void theLinesEvidenceIsPooledAndItsNewestReportedCandidateDecided() {
+        Map<Long, PairedQuality> latest = new TreeMap<>();
+        // Below the minimum evidence of 100 alone and together (80 events); a third candidate's report makes 120.
+        latest.put(3L, report(3, 2, 40, -0.05));
+        latest.put(4L, report(4, 2, 40, -0.05));
+        assertThat(promotion.judge("m", latest, ledger, SPEC)).isEmpty();
+        ledger.apply("m/5", facts(5, ReleaseStatus.CANDIDATE), 4);
+        latest.put(5L, report(5, 2, 40, -0.05));
+        assertThat(promotion.judge("m", latest, ledger, SPEC)).hasValueSatisfying(d ->
+                assertThat(d.transitions()).singleElement().satisfies(t -> {
+                    assertThat(t.version()).isEqualTo(5);
+                    assertThat(t.reason()).contains("120 events").contains("v3–v5");
+                }));
+    }
+
+    private Optional<LedgerDecision> judge(OnlinePromotion promotion, PairedQuality report) {
+        return promotion.judge("m", Map.of(report.getChallengerVersion(), report), ledger, SPEC);
     }
 }

@@ -13,7 +13,7 @@ class RollbackMonitorTest {
 
     @Test
     void aChampionAsGoodAsItsPredecessorIsNeverRolledBack() {
-        RollbackMonitor monitor = new RollbackMonitor(test, Governance.DEFAULT_DRIFT_DELTA, Governance.DEFAULT_DRIFT_THRESHOLD);
+        RollbackMonitor monitor = new RollbackMonitor(test, 0.05, Governance.DEFAULT_DRIFT_DELTA, Governance.DEFAULT_DRIFT_THRESHOLD);
         monitor.watch(5, 4);
         Random random = new Random(1);
         for (int i = 0; i < 100_000; i++) {
@@ -25,7 +25,7 @@ class RollbackMonitorTest {
     /** The stated bound: a champion that turns 0.2 worse per example is rolled back within 400 examples of the turn. */
     @Test
     void aChampionThatTurnsWorseIsRolledBackWithinAFewHundredExamples() {
-        RollbackMonitor monitor = new RollbackMonitor(test, Governance.DEFAULT_DRIFT_DELTA, Governance.DEFAULT_DRIFT_THRESHOLD);
+        RollbackMonitor monitor = new RollbackMonitor(test, 0.05, Governance.DEFAULT_DRIFT_DELTA, Governance.DEFAULT_DRIFT_THRESHOLD);
         monitor.watch(5, 4);
         Random random = new Random(2);
         for (int i = 0; i < 5_000; i++) {
@@ -45,7 +45,7 @@ class RollbackMonitorTest {
 
     @Test
     void aChampionWorseFromTheStartIsRolledBackWithoutWaitingForADrift() {
-        RollbackMonitor monitor = new RollbackMonitor(test, Governance.DEFAULT_DRIFT_DELTA, Governance.DEFAULT_DRIFT_THRESHOLD);
+        RollbackMonitor monitor = new RollbackMonitor(test, 0.05, Governance.DEFAULT_DRIFT_DELTA, Governance.DEFAULT_DRIFT_THRESHOLD);
         monitor.watch(7, 6);
         Random random = new Random(3);
         Optional<String> reason = Optional.empty();
@@ -61,7 +61,7 @@ class RollbackMonitorTest {
 
     @Test
     void aNewPairStartsAfresh() {
-        RollbackMonitor monitor = new RollbackMonitor(test, Governance.DEFAULT_DRIFT_DELTA, Governance.DEFAULT_DRIFT_THRESHOLD);
+        RollbackMonitor monitor = new RollbackMonitor(test, 0.05, Governance.DEFAULT_DRIFT_DELTA, Governance.DEFAULT_DRIFT_THRESHOLD);
         monitor.watch(5, 4);
         for (int i = 0; i < 90; i++) {
             assertThat(monitor.add(1.0 + (i % 2) * 0.1, 0.0)).isEmpty();
