@@ -13,18 +13,21 @@ import java.util.Objects;
  * @param minEvidence    paired events required before an online decision
  * @param autoRollback   whether the trainer rolls back a champion that its predecessor beats on the same recent examples
  * @param rollbackMargin how much worse per example (standardised loss, lower confidence bound) a champion must be
+ * @param rollbackEvidence examples a rollback's confirmation needs at least: a stream's examples come in correlated
+ *                       bursts (a storm delays a hub's flights for hours), so a few hundred can mislead
  * @param driftDelta     the drift alarm's tolerated loss difference per example (standardised loss units)
  * @param driftThreshold the accumulated excess that raises the drift alarm
  */
 public record Governance(Promotion promotion, double alpha, long minEvidence, boolean autoRollback, double rollbackMargin,
-                         double driftDelta, double driftThreshold) implements Serializable {
+                         long rollbackEvidence, double driftDelta, double driftThreshold) implements Serializable {
 
     /** Who makes a candidate champion. */
     public enum Promotion { ONLINE, HOLDOUT }
 
     public static final double DEFAULT_ALPHA = 0.05;
     public static final long DEFAULT_MIN_EVIDENCE = 300;
-    public static final double DEFAULT_ROLLBACK_MARGIN = 0.05;
+    public static final double DEFAULT_ROLLBACK_MARGIN = 0.1;
+    public static final long DEFAULT_ROLLBACK_EVIDENCE = 1_000;
     public static final double DEFAULT_DRIFT_DELTA = 0.01;
     public static final double DEFAULT_DRIFT_THRESHOLD = 5;
 
@@ -36,15 +39,16 @@ public record Governance(Promotion promotion, double alpha, long minEvidence, bo
         }
     }
 
-    /** Online promotion at 95% after 300 paired events, automatic rollback on beyond a 0.05 loss gap. */
+    /** Online promotion at 95% after 300 paired events; automatic rollback beyond a 0.1 loss gap on 1,000 examples. */
     public static Governance defaults() {
         return new Governance(Promotion.ONLINE, DEFAULT_ALPHA, DEFAULT_MIN_EVIDENCE, true, DEFAULT_ROLLBACK_MARGIN,
-                DEFAULT_DRIFT_DELTA, DEFAULT_DRIFT_THRESHOLD);
+                DEFAULT_ROLLBACK_EVIDENCE, DEFAULT_DRIFT_DELTA, DEFAULT_DRIFT_THRESHOLD);
     }
 
     /** A rollback monitor with these settings. */
     public RollbackMonitor rollbackMonitor() {
-        return new RollbackMonitor(test(), rollbackMargin, driftDelta, driftThreshold);
+        return new RollbackMonitor(new ConfidenceSequence(alpha, Math.max(minEvidence, rollbackEvidence)), rollbackMargin,
+                driftDelta, driftThreshold);
     }
 
     /** The sequential test of every online decision. */
@@ -53,14 +57,19 @@ public record Governance(Promotion promotion, double alpha, long minEvidence, bo
     }
 
     public Governance withPromotion(Promotion p) {
-        return new Governance(p, alpha, minEvidence, autoRollback, rollbackMargin, driftDelta, driftThreshold);
+        return new Governance(p, alpha, minEvidence, autoRollback, rollbackMargin, rollbackEvidence, driftDelta, driftThreshold);
     }
 
     public Governance withTest(double a, long min) {
-        return new Governance(promotion, a, min, autoRollback, rollbackMargin, driftDelta, driftThreshold);
+        return new Governance(promotion, a, min, autoRollback, rollbackMargin, rollbackEvidence, driftDelta, driftThreshold);
     }
 
     public Governance withAutoRollback(boolean on) {
-        return new Governance(promotion, alpha, minEvidence, on, rollbackMargin, driftDelta, driftThreshold);
+        return new Governance(promotion, alpha, minEvidence, on, rollbackMargin, rollbackEvidence, driftDelta, driftThreshold);
+    }
+
+    /** Rollbacks beyond {@code margin} (standardised loss per example) confirmed on at least {@code evidence} examples. */
+    public Governance withRollback(double margin, long evidence) {
+        return new Governance(promotion, alpha, minEvidence, autoRollback, margin, evidence, driftDelta, driftThreshold);
     }
 }

@@ -135,6 +135,12 @@ public final class TrainerArguments {
                     + "on the same recent examples (default: on).")
     boolean autoRollback;
 
+    @Option(names = "--rollback-margin", defaultValue = "" + Governance.DEFAULT_ROLLBACK_MARGIN, paramLabel = "X",
+            description = "How much worse per example (log loss; regression: squared error / label variance) the champion "
+                    + "must be, at --confidence, on at least " + Governance.DEFAULT_ROLLBACK_EVIDENCE
+                    + " examples, to be rolled back (default: ${DEFAULT-VALUE}).")
+    double rollbackMargin;
+
     @Option(names = "--warm-start", defaultValue = "champion", paramLabel = "FROM",
             description = "champion, none, or a version number to fine-tune from (default: ${DEFAULT-VALUE}).")
     String warmStart;
@@ -221,7 +227,8 @@ public final class TrainerArguments {
         if (!(confidence > 0 && confidence < 1)) {
             throw new IllegalArgumentException("--confidence must be between 0 and 1 (exclusive), was " + confidence);
         }
-        return Governance.defaults().withPromotion(how).withTest(1 - confidence, minEvidence).withAutoRollback(autoRollback);
+        return Governance.defaults().withPromotion(how).withTest(1 - confidence, minEvidence).withAutoRollback(autoRollback)
+                .withRollback(rollbackMargin, Governance.DEFAULT_ROLLBACK_EVIDENCE);
     }
 
     private ModelConfig modelConfig(ModelInput input) {

@@ -110,14 +110,16 @@ class TrainerGovernanceTest {
                     new StringSerializer(), AvroSerde.of(PairedQuality.class, registry))) {
                 // What the feedback app writes once shadow and served predictions of the same events met their labels.
                 producer.send(new ProducerRecord<>(topics.qualityPaired(), "judged/" + worse + "/1", paired(worse, 1, 0.03))).get();
+                Awaitility.await("the online rejection").atMost(WITHIN).pollInterval(Duration.ofMillis(500))
+                        .until(() -> catalog.find(options.modelName(), worse).getStatus() == ReleaseStatus.REJECTED);
+                // The line's evidence is pooled: 1,000 events at +0.03 and 1,000 at -0.05 still make it better.
                 producer.send(new ProducerRecord<>(topics.qualityPaired(), "judged/" + better + "/1", paired(better, 1, -0.05))).get();
             }
-            Awaitility.await("the online decisions").atMost(WITHIN).pollInterval(Duration.ofMillis(500))
-                    .until(() -> catalog.find(options.modelName(), better).getStatus() == ReleaseStatus.CHAMPION
-                            && catalog.find(options.modelName(), worse).getStatus() == ReleaseStatus.REJECTED);
+            Awaitility.await("the online promotion").atMost(WITHIN).pollInterval(Duration.ofMillis(500))
+                    .until(() -> catalog.find(options.modelName(), better).getStatus() == ReleaseStatus.CHAMPION);
             ModelRelease promoted = catalog.find(options.modelName(), better);
             assertThat(promoted.getStatusBy()).isEqualTo(ReleaseActor.AUTOMATIC);
-            assertThat(promoted.getStatusReason()).startsWith("online: better than the champion").contains("1,000 events");
+            assertThat(promoted.getStatusReason()).startsWith("online: better than the champion").contains("2,000 events");
             assertThat(catalog.find(options.modelName(), worse).getStatusReason()).startsWith("online: worse than the champion");
             assertThat(catalog.champion(options.modelName()).orElseThrow().getVersion()).isEqualTo(better);
         }
@@ -128,7 +130,7 @@ class TrainerGovernanceTest {
     void aChampionWorseThanTheOneItReplacedIsRolledBackAutomatically(TestKafka kafka) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix("governance-rollback"));
         TrainerOptions options = TrainerTestOptions.of(kafka, topics, "guarded", MODEL, checkpoints)
-                .withGovernance(Governance.defaults().withTest(0.05, 100));
+                .withGovernance(Governance.defaults().withTest(0.05, 100).withRollback(0.1, 100));
         SyntheticData data = new SyntheticData(4, 3, 64, 0.5, 23);
         try (SchemaRegistry registry = options.registry().open();
              ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry);
