@@ -22,8 +22,11 @@ import ai.factory.release.Transition;
  * each candidate sees the events of one release interval; the evidence of the trainer's line is therefore pooled over
  * its {@link #POOLED} newest reported candidates (successive snapshots of the same training) against the serving
  * champion. When the line is better with the stated confidence ({@link ConfidenceSequence}, valid when looked at after
- * every report), its newest reported candidate is promoted; when worse, that candidate is rejected. Each decision
- * measures against the champion itself, so no tolerance compounds from champion to champion.
+ * every report), its newest candidate is promoted: the one the scorers shadow now, past the hold-out filter on the
+ * freshest examples. Promoting the reported one instead would serve a model a label delay old (on the flights
+ * stream: ten releases behind, and a log loss of 0.545 instead of 0.52 on the 200,000-flight demo). When the line is
+ * worse, its newest reported candidate is rejected. Each decision measures against the serving champion itself, so no
+ * tolerance compounds from champion to champion.
  *
  * @param test      the sequential test and its minimum evidence
  * @param lineStart the first version of the trainer's current line: earlier candidates were trained on a line the
@@ -59,21 +62,22 @@ public record OnlinePromotion(ConfidenceSequence test, long lineStart) {
         if (line.isEmpty()) {
             return Optional.empty();
         }
-        long newest = line.get(0).getChallengerVersion();
-        if (ledger.release(model, newest).map(ReleaseFacts::status).orElse(null) != ReleaseStatus.CANDIDATE) {
-            return Optional.empty();
-        }
+        long reported = line.get(0).getChallengerVersion();
+        Optional<ReleaseFacts> newest = ledger.challenger(model, spec).filter(c -> c.version() >= reported);
         Pooled pooled = Pooled.of(line);
         ConfidenceSequence.Interval interval = test.interval(pooled.count, pooled.mean, pooled.variance);
         String evidence = String.format(Locale.ROOT,
                 "paired %s %.5f vs champion v%d %.5f on the same %,d events (shadowed by v%d–v%d); difference %+.5f ± %.5f (%s, sequential)",
                 line.get(0).getLoss(), pooled.challengerLoss, champion.get().version(), pooled.championLoss, pooled.count,
-                line.get(line.size() - 1).getChallengerVersion(), newest, interval.mean(), interval.radius(), test.confidence());
+                line.get(line.size() - 1).getChallengerVersion(), reported, interval.mean(), interval.radius(), test.confidence());
+        boolean reportedUndecided = ledger.release(model, reported).map(ReleaseFacts::status).orElse(null) == ReleaseStatus.CANDIDATE;
         return switch (interval.verdict()) {
-            case NEGATIVE -> Optional.of(ledger.promote(model, newest, ReleaseActor.AUTOMATIC,
-                    "online: better than the champion: " + evidence));
-            case POSITIVE -> Optional.of(new LedgerDecision(List.of(new Transition(model, newest, ReleaseStatus.CANDIDATE,
-                    ReleaseStatus.REJECTED, ReleaseActor.AUTOMATIC, "online: worse than the champion: " + evidence)), champion));
+            case NEGATIVE -> newest.map(c -> ledger.promote(model, c.version(), ReleaseActor.AUTOMATIC,
+                    "online: the trainer's line is better than the champion: " + evidence
+                            + (c.version() == reported ? "" : "; v" + c.version() + " is its newest candidate")));
+            case POSITIVE -> reportedUndecided ? Optional.of(new LedgerDecision(List.of(new Transition(model, reported,
+                    ReleaseStatus.CANDIDATE, ReleaseStatus.REJECTED, ReleaseActor.AUTOMATIC,
+                    "online: worse than the champion: " + evidence)), champion)) : Optional.empty();
             case UNDECIDED -> Optional.empty();
         };
     }

@@ -46,7 +46,7 @@ class OnlinePromotionTest {
                 assertThat(t.version()).isEqualTo(4);
                 assertThat(t.to()).isEqualTo(ReleaseStatus.CHAMPION);
                 assertThat(t.by()).isEqualTo(ReleaseActor.AUTOMATIC);
-                assertThat(t.reason()).startsWith("online: better than the champion").contains("1,000 events").contains("95%");
+                assertThat(t.reason()).startsWith("online: the trainer's line is better than the champion").contains("1,000 events").contains("95%");
             });
         });
     }

@@ -54,7 +54,13 @@ final class ExampleTopic {
     /** Writes {@code n} good examples, round-robin over {@code partitions}; returns how many went to each partition. */
     static Map<Integer, Integer> produce(String bootstrap, String topic, SchemaRegistry registry, SyntheticData data,
                                          int n, int partitions, int firstId) throws Exception {
-        Batch batch = data.next(n).batch();
+        return produce(bootstrap, topic, registry, data.next(n).batch(), partitions, firstId);
+    }
+
+    /** Writes the rows of {@code batch} as good examples, round-robin over {@code partitions}. */
+    static Map<Integer, Integer> produce(String bootstrap, String topic, SchemaRegistry registry, Batch batch,
+                                         int partitions, int firstId) throws Exception {
+        int n = batch.size();
         Map<Integer, Integer> perPartition = new HashMap<>();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
                 new StringSerializer(), AvroSerde.of(LabeledExample.class, registry))) {

@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
 import ai.factory.kafka.KafkaConnection;
+import ai.factory.onnx.Device;
+import ai.factory.onnx.SessionFactory;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.PairedQuality;
 import ai.factory.records.ReleaseActor;
@@ -23,12 +27,15 @@ import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.Topics;
 import ai.factory.trainer.bench.SyntheticData;
 import ai.factory.trainer.governance.Governance;
+import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.OnnxWeights;
 import ai.factory.trainer.release.ModelCatalog;
 import ai.factory.trainer.release.PromotionGate;
 import ai.factory.trainer.release.ReleaseFactory;
+import ai.factory.trainer.runtime.InferenceSession;
+import ai.factory.trainer.runtime.TrainerSessions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -119,7 +126,7 @@ class TrainerGovernanceTest {
                     .until(() -> catalog.find(options.modelName(), better).getStatus() == ReleaseStatus.CHAMPION);
             ModelRelease promoted = catalog.find(options.modelName(), better);
             assertThat(promoted.getStatusBy()).isEqualTo(ReleaseActor.AUTOMATIC);
-            assertThat(promoted.getStatusReason()).startsWith("online: better than the champion").contains("2,000 events");
+            assertThat(promoted.getStatusReason()).startsWith("online: the trainer's line is better than the champion").contains("2,000 events");
             assertThat(catalog.find(options.modelName(), worse).getStatusReason()).startsWith("online: worse than the champion");
             assertThat(catalog.champion(options.modelName()).orElseThrow().getVersion()).isEqualTo(better);
         }
@@ -157,6 +164,121 @@ class TrainerGovernanceTest {
             assertThat(watched.find()).isTrue();
             assertThat(Long.parseLong(watched.group(1).replace(",", ""))).isLessThanOrEqualTo(400L);
             assertThat(catalog.champion(options.modelName()).orElseThrow().getVersion()).isEqualTo(good);
+        }
+    }
+
+    /**
+     * Training data poisoned for a stretch (labels flipped), while the online truth stays right: the candidates trained
+     * on it pass or fail the hold-out filter (its examples are poisoned too) but are never promoted, because their
+     * shadow predictions lose to the champion's on the same events. The paired reports are computed here as the
+     * feedback app does: both releases' real ONNX graphs scored by ONNX Runtime on the same events, log loss per event.
+     */
+    @Test
+    void candidatesTrainedOnAPoisonedStretchAreNeverPromoted(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("governance-poison"));
+        TrainerOptions options = TrainerTestOptions.of(kafka, topics, "poisoned", MODEL, checkpoints)
+                .withGovernance(Governance.defaults().withTest(0.05, 100).withAutoRollback(false));
+        SyntheticData data = new SyntheticData(4, 3, 64, 0.5, 24);
+        Batch events = data.next(400).batch();
+        try (SchemaRegistry registry = options.registry().open();
+             ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry);
+             ShadowJudge judge = new ShadowJudge(kafka, topics, registry, catalog, options.modelName(), events);
+             TrainerJob.Running job = TrainerJob.start(options)) {
+            ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, data, 900, 2, 0);
+            awaitIdleWith(catalog, options, 900);
+            judge.untilDecided();
+            long clean = catalog.champion(options.modelName()).orElseThrow().getVersion();
+            assertThat(clean).as("a release trained on clean data was promoted online").isGreaterThan(1L);
+            long beforePoison = catalog.latestVersion(options.modelName());
+
+            ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, flipped(data.next(900).batch()), 2, 900);
+            awaitIdleWith(catalog, options, 1800);
+            judge.untilDecided();
+
+            List<ModelRelease> poisoned = catalog.releases(options.modelName()).stream()
+                    .filter(r -> r.getVersion() > beforePoison).toList();
+            assertThat(poisoned).isNotEmpty().allSatisfy(r -> assertThat(r.getStatus()).as("v%d", r.getVersion())
+                    .isIn(ReleaseStatus.CANDIDATE, ReleaseStatus.REJECTED));
+            assertThat(poisoned).anySatisfy(r -> assertThat(r.getStatusReason()).startsWith("online: worse than the champion"));
+            assertThat(catalog.champion(options.modelName()).orElseThrow().getVersion()).isEqualTo(clean);
+        }
+    }
+
+    private static Batch flipped(Batch batch) {
+        float[] labels = batch.labels().clone();
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = 1 - labels[i];
+        }
+        return new Batch(batch.size(), batch.denseSize(), batch.sparseWidth(), batch.dense(), batch.sparse(), labels);
+    }
+
+    /** Plays the scorers' shadow and the feedback app's pairing for the newest candidate, on fixed events. */
+    private static final class ShadowJudge implements AutoCloseable {
+        private final Topics topics;
+        private final ModelCatalog catalog;
+        private final String model;
+        private final Batch events;
+        private final SessionFactory sessions = TrainerSessions.open(Device.CPU, 1);
+        private final KafkaProducer<String, PairedQuality> producer;
+
+        ShadowJudge(TestKafka kafka, Topics topics, SchemaRegistry registry, ModelCatalog catalog, String model, Batch events) {
+            this.topics = topics;
+            this.catalog = catalog;
+            this.model = model;
+            this.events = events;
+            this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(),
+                    AvroSerde.of(PairedQuality.class, registry));
+        }
+
+        /** Reports on the newest candidate until the trainer decided it (a few rounds at most). */
+        void untilDecided() throws Exception {
+            for (int round = 0; round < 5; round++) {
+                Optional<ModelRelease> newest = catalog.releases(model).stream()
+                        .filter(r -> r.getStatus() == ReleaseStatus.CANDIDATE).max(Comparator.comparingLong(ModelRelease::getVersion));
+                if (newest.isEmpty()) {
+                    return;
+                }
+                long version = newest.get().getVersion();
+                ModelRelease champion = catalog.champion(model).orElseThrow();
+                producer.send(new ProducerRecord<>(topics.qualityPaired(), model + "/" + version + "/" + champion.getVersion(),
+                        report(catalog.find(model, version), champion))).get();
+                Awaitility.await("v" + version + " decided").atMost(WITHIN).pollInterval(Duration.ofMillis(500))
+                        .until(() -> catalog.find(model, version).getStatus() != ReleaseStatus.CANDIDATE);
+                if (catalog.find(model, version).getStatus() == ReleaseStatus.CHAMPION) {
+                    return;
+                }
+            }
+        }
+
+        private PairedQuality report(ModelRelease challenger, ModelRelease champion) throws Exception {
+            float[] shadow;
+            float[] served;
+            try (InferenceSession c = new InferenceSession(challenger.getOnnx().array(), sessions);
+                 InferenceSession h = new InferenceSession(champion.getOnnx().array(), sessions)) {
+                shadow = c.score(events);
+                served = h.score(events);
+            }
+            double[] differences = new double[events.size()];
+            double challengerLoss = 0;
+            double championLoss = 0;
+            for (int i = 0; i < events.size(); i++) {
+                double a = MODEL.task().loss(shadow[i], events.labels()[i]);
+                double b = MODEL.task().loss(served[i], events.labels()[i]);
+                differences[i] = a - b;
+                challengerLoss += a / events.size();
+                championLoss += b / events.size();
+            }
+            double mean = java.util.Arrays.stream(differences).average().orElse(0);
+            double variance = java.util.Arrays.stream(differences).map(d -> (d - mean) * (d - mean)).sum() / (events.size() - 1);
+            return PairedQuality.newBuilder().setModelName(model).setChallengerVersion(challenger.getVersion())
+                    .setChampionVersion(champion.getVersion()).setLoss("log_loss").setCount(events.size())
+                    .setChampionLoss(championLoss).setChallengerLoss(challengerLoss).setMeanLossDifference(mean)
+                    .setLossDifferenceVariance(variance).setLastEventTime(Instant.now()).build();
+        }
+
+        @Override
+        public void close() {
+            producer.close(Duration.ofSeconds(5));
         }
     }
 
