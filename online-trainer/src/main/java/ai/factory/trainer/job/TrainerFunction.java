@@ -257,7 +257,9 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         double candidateLoss = p.holdoutCount == 0 ? Double.NaN : p.candidateLossSum / p.holdoutCount;
         Double championLoss = progress.championParams == null ? null
                 : p.holdoutCount == 0 ? Double.NaN : p.championLossSum / p.holdoutCount;
-        PromotionGate.Decision decision = gate.decide(finite, candidateLoss, championLoss, p.holdoutCount);
+        // Initial weights (trained on nothing) carry no evidence to defend: the hold-out decides against them.
+        PromotionGate.Decision decision = (championUntrained() ? gate.promoting() : gate)
+                .decide(finite, candidateLoss, championLoss, p.holdoutCount);
 
         Map<String, Double> metrics = ReleaseMetrics.of(options.model(), p, championLoss, progress.championVersion);
         Map<String, String> provenance = new LinkedHashMap<>();
@@ -291,6 +293,12 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             LOG.warn("{} diverged; training continues from {}", ModelCatalog.key(options.modelName(), p.version),
                     progress.championVersion == null ? "fresh weights" : "champion v" + progress.championVersion);
         }
+    }
+
+    /** Whether the champion is a model's initial weights, trained on no example. */
+    private boolean championUntrained() {
+        return progress.championVersion != null && follower.release(progress.championVersion)
+                .map(r -> r.getExamplesTrained() == 0).orElse(false);
     }
 
     /** The spec this trainer's releases consume. */

@@ -43,6 +43,11 @@ public record PromotionGate(double tolerance, double lossUnit, boolean promotes)
         return new PromotionGate(tolerance, config.task().lossUnit(config), promotes);
     }
 
+    /** This gate promoting what passes (the hold-out promotion). */
+    public PromotionGate promoting() {
+        return new PromotionGate(tolerance, lossUnit, true);
+    }
+
     /** The outcome and why. */
     public record Decision(ReleaseStatus status, String reason) {
     }
