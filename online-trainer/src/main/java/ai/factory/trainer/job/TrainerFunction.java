@@ -239,7 +239,10 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             p.candidateLossSum += options.model().task().loss(candidate[i], batch.labels()[i]);
             p.candidateAbsErrorSum += Math.abs(candidate[i] - batch.labels()[i]);
             if (champion != null) {
-                p.championLossSum += options.model().task().loss(champion[i], batch.labels()[i]);
+                double championLoss = options.model().task().loss(champion[i], batch.labels()[i]);
+                double difference = options.model().task().loss(candidate[i], batch.labels()[i]) - championLoss;
+                p.championLossSum += championLoss;
+                p.differenceSquareSum += difference * difference;
             }
         }
         p.holdoutCount += batch.size();
@@ -260,6 +263,10 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         // Initial weights (trained on nothing) carry no evidence to defend: the hold-out decides against them.
         PromotionGate.Decision decision = (championUntrained() ? gate.promoting() : gate)
                 .decide(finite, candidateLoss, championLoss, p.holdoutCount);
+        if (decision.status() == ReleaseStatus.CANDIDATE && championLoss != null && p.holdoutCount > 1
+                && options.governance().promotion() == Governance.Promotion.ONLINE) {
+            decision = pairedHoldout(p, candidateLoss, championLoss).orElse(decision);
+        }
 
         Map<String, Double> metrics = ReleaseMetrics.of(options.model(), p, championLoss, progress.championVersion);
         Map<String, String> provenance = new LinkedHashMap<>();
@@ -293,6 +300,27 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             LOG.warn("{} diverged; training continues from {}", ModelCatalog.key(options.modelName(), p.version),
                     progress.championVersion == null ? "fresh weights" : "champion v" + progress.championVersion);
         }
+    }
+
+    /**
+     * The hold-out is itself paired online evidence (both models scored on the same unseen examples, as served): the
+     * candidate is promoted at once when the sequential test finds it better there, so a fresh release need not wait a
+     * label delay for its shadow predictions' labels.
+     */
+    private java.util.Optional<PromotionGate.Decision> pairedHoldout(TrainerProgress.Pending p, double candidateLoss,
+                                                                     double championLoss) {
+        long n = p.holdoutCount;
+        double mean = candidateLoss - championLoss;
+        double variance = Math.max(0, (p.differenceSquareSum - n * mean * mean) / (n - 1));
+        var test = options.governance().test();
+        var interval = test.interval(n, mean, variance);
+        if (interval.verdict() != ai.factory.trainer.governance.ConfidenceSequence.Verdict.NEGATIVE) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new PromotionGate.Decision(ReleaseStatus.CHAMPION, String.format(java.util.Locale.ROOT,
+                "online (hold-out): better than champion v%d on the same %,d unseen examples: loss %.5f vs %.5f, difference "
+                        + "%+.5f ± %.5f (%s, sequential)", progress.championVersion, n, candidateLoss, championLoss,
+                interval.mean(), interval.radius(), test.confidence())));
     }
 
     /** Whether the champion is a model's initial weights, trained on no example. */

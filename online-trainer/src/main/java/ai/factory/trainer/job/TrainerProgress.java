@@ -49,6 +49,8 @@ final class TrainerProgress {
         /** Sum of |score - label| of the candidate (regression MAE); NaN when restored from state that lacked it. */
         double candidateAbsErrorSum;
         double championLossSum;
+        /** Sum of squared per-example loss differences (candidate minus champion), for the sequential test. */
+        double differenceSquareSum;
         long holdoutCount;
     }
 

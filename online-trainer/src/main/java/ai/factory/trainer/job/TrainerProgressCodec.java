@@ -64,6 +64,7 @@ final class TrainerProgressCodec {
                 out.writeLong(r.holdoutCount);
                 out.writeDouble(r.candidateAbsErrorSum);
             }
+            out.writeDouble(p.pending == null ? 0 : p.pending.differenceSquareSum);
             out.writeLong(p.lineStart);
             out.writeBoolean(p.followed != null);
             if (p.followed != null) {
@@ -115,6 +116,10 @@ final class TrainerProgressCodec {
                 p.pending = r;
             }
             if (format >= 3) {
+                double squares = in.readDouble();
+                if (p.pending != null) {
+                    p.pending.differenceSquareSum = squares;
+                }
                 p.lineStart = in.readLong();
                 p.followed = in.readBoolean() ? in.readUTF() : null;
             }
