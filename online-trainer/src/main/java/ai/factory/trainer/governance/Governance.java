@@ -24,8 +24,8 @@ public record Governance(Promotion promotion, double alpha, long minEvidence, bo
     /** Who makes a candidate champion. */
     public enum Promotion { ONLINE, HOLDOUT }
 
-    public static final double DEFAULT_ALPHA = 0.05;
-    public static final long DEFAULT_MIN_EVIDENCE = 300;
+    public static final double DEFAULT_ALPHA = 0.1;
+    public static final long DEFAULT_MIN_EVIDENCE = 200;
     public static final double DEFAULT_ROLLBACK_MARGIN = 0.1;
     public static final long DEFAULT_ROLLBACK_EVIDENCE = 1_000;
     public static final double DEFAULT_DRIFT_DELTA = 0.01;
@@ -39,7 +39,11 @@ public record Governance(Promotion promotion, double alpha, long minEvidence, bo
         }
     }
 
-    /** Online promotion at 95% after 300 paired events; automatic rollback beyond a 0.1 loss gap on 1,000 examples. */
+    /**
+     * Online promotion at 90% after 200 paired events (measured on the 200,000-flight demo: at 95% and 300 the champion
+     * waited longer and the online log loss was 0.5294 instead of 0.5264); automatic rollback beyond a 0.1 loss gap on
+     * 1,000 examples.
+     */
     public static Governance defaults() {
         return new Governance(Promotion.ONLINE, DEFAULT_ALPHA, DEFAULT_MIN_EVIDENCE, true, DEFAULT_ROLLBACK_MARGIN,
                 DEFAULT_ROLLBACK_EVIDENCE, DEFAULT_DRIFT_DELTA, DEFAULT_DRIFT_THRESHOLD);
