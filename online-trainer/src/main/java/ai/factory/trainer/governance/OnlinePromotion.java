@@ -25,7 +25,7 @@ import ai.factory.release.Transition;
  * every report), its newest candidate is promoted: the one the scorers shadow now, past the hold-out filter on the
  * freshest examples. Promoting the reported one instead would serve a model a label delay old (on the flights
  * stream: ten releases behind, and a log loss of 0.545 instead of 0.52 on the 200,000-flight demo). When the line is
- * worse, its newest reported candidate is rejected. Each decision measures against the serving champion itself, so no
+ * worse, its newest reported candidate still undecided is rejected. Each decision measures against the serving champion itself, so no
  * tolerance compounds from champion to champion.
  *
  * @param test      the sequential test and its minimum evidence
@@ -70,14 +70,16 @@ public record OnlinePromotion(ConfidenceSequence test, long lineStart) {
                 "paired %s %.5f vs champion v%d %.5f on the same %,d events (shadowed by v%d–v%d); difference %+.5f ± %.5f (%s, sequential)",
                 line.get(0).getLoss(), pooled.challengerLoss, champion.get().version(), pooled.championLoss, pooled.count,
                 line.get(line.size() - 1).getChallengerVersion(), reported, interval.mean(), interval.radius(), test.confidence());
-        boolean reportedUndecided = ledger.release(model, reported).map(ReleaseFacts::status).orElse(null) == ReleaseStatus.CANDIDATE;
+        // A worse line: its newest reported candidate still undecided is rejected (one per report).
+        Optional<Long> undecided = line.stream().map(PairedQuality::getChallengerVersion)
+                .filter(v -> ledger.release(model, v).map(ReleaseFacts::status).orElse(null) == ReleaseStatus.CANDIDATE)
+                .findFirst();
         return switch (interval.verdict()) {
             case NEGATIVE -> newest.map(c -> ledger.promote(model, c.version(), ReleaseActor.AUTOMATIC,
                     "online: the trainer's line is better than the champion: " + evidence
                             + (c.version() == reported ? "" : "; v" + c.version() + " is its newest candidate")));
-            case POSITIVE -> reportedUndecided ? Optional.of(new LedgerDecision(List.of(new Transition(model, reported,
-                    ReleaseStatus.CANDIDATE, ReleaseStatus.REJECTED, ReleaseActor.AUTOMATIC,
-                    "online: worse than the champion: " + evidence)), champion)) : Optional.empty();
+            case POSITIVE -> undecided.map(v -> new LedgerDecision(List.of(new Transition(model, v, ReleaseStatus.CANDIDATE,
+                    ReleaseStatus.REJECTED, ReleaseActor.AUTOMATIC, "online: worse than the champion: " + evidence)), champion));
             case UNDECIDED -> Optional.empty();
         };
     }

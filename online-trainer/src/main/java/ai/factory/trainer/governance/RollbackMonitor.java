@@ -67,7 +67,8 @@ public final class RollbackMonitor {
         }
         seen++;
         Optional<PageHinkley.Alarm> alarm = detector.add(difference);
-        if (alarm.isPresent() && alarm.get().detector().equals(PageHinkley.UP)) {
+        if (alarm.isPresent() && alarm.get().detector().equals(PageHinkley.UP) && !confirming) {
+            // A confirmation under way keeps its evidence: a noisy gap raises alarm after alarm.
             open(seen);
         }
         if (!confirming) {

@@ -323,10 +323,11 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
                 interval.mean(), interval.radius(), test.confidence())));
     }
 
-    /** Whether the champion is a model's initial weights, trained on no example. */
+    /** Whether the champion is a model's initial weights: trained on no example here, and not imported. */
     private boolean championUntrained() {
         return progress.championVersion != null && follower.release(progress.championVersion)
-                .map(r -> r.getExamplesTrained() == 0).orElse(false);
+                .map(r -> r.getExamplesTrained() == 0 && r.getParentVersion() == null
+                        && !r.getProvenance().containsKey("imported_from")).orElse(false);
     }
 
     /** The spec this trainer's releases consume. */
