@@ -4,11 +4,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.options.KafkaOptions;
+import ai.factory.ops.models.ModelBook;
 import ai.factory.records.ModelRelease;
+import ai.factory.records.ReleaseStatus;
+import ai.factory.release.ReleaseFacts;
+import ai.factory.release.ReleaseLedger;
 import ai.factory.serde.KafkaSchemaRegistry;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.trainer.release.ModelCatalog;
@@ -53,7 +58,53 @@ final class ModelsCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists every release (latest state of each version).")
+    /**
+     * Prints each model's first screen, as the ops dashboard shows it: the champion, its lineage and the latest
+     * decisions (status, who, why), with counts by status. Bounded whatever the number of releases.
+     */
+    static void printOverview(PrintWriter out, ReleaseLedger ledger, List<String> models) {
+        if (models.isEmpty()) {
+            out.println("no releases");
+        }
+        for (String model : models) {
+            Map<ReleaseStatus, Integer> counts = ledger.statusCounts(model);
+            int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+            var champion = ledger.champion(model);
+            out.printf("%s: %s, %d release(s), newest v%d%n", model, champion.map(c -> "champion v" + c.version()
+                    + " (spec " + c.spec() + ")").orElse("no champion"), total, ledger.latestVersion(model));
+            StringBuilder byStatus = new StringBuilder();
+            for (ReleaseStatus status : List.of(ReleaseStatus.CANDIDATE, ReleaseStatus.CHAMPION, ReleaseStatus.REJECTED,
+                    ReleaseStatus.ROLLED_BACK, ReleaseStatus.RETIRED, ReleaseStatus.UNKNOWN)) {
+                if (counts.getOrDefault(status, 0) > 0) {
+                    byStatus.append(byStatus.isEmpty() ? "" : ", ").append(counts.get(status)).append(' ').append(status);
+                }
+            }
+            out.println("  by latest status: " + byStatus);
+            List<ReleaseFacts> lineage = champion.map(c -> ledger.lineage(model, c.spec(), ModelBook.LINEAGE)).orElse(List.of());
+            out.println("  LINEAGE (the champion, then its parent, grandparent ...; at most " + ModelBook.LINEAGE + ")");
+            printFacts(out, lineage);
+            out.println("  LATEST DECISIONS (each release's latest record, newest first; at most " + ModelBook.DECISIONS + ")");
+            printFacts(out, ledger.recentDecisions(model, ModelBook.DECISIONS));
+        }
+    }
+
+    private static void printFacts(PrintWriter out, List<ReleaseFacts> releases) {
+        if (releases.isEmpty()) {
+            out.println("    (none)");
+            return;
+        }
+        out.printf("    %7s %7s  %-11s %-9s  %s%n", "VERSION", "PARENT", "STATUS", "BY", "REASON");
+        for (ReleaseFacts r : releases) {
+            out.printf("    %7d %7s  %-11s %-9s  %s%n", r.version(), r.parentVersion() == null ? "-" : r.parentVersion().toString(),
+                    r.status(), r.actor(), r.reason());
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"Shows each model's champion, its lineage (parent by parent, at most " + ModelBook.LINEAGE
+                    + ") and its latest decisions (at most " + ModelBook.DECISIONS + ", newest first: status, who gave it"
+                    + " - TRAINER, OPERATOR or AUTOMATIC - and why; a roll back shows as ROLLED_BACK), with counts by status.",
+                    "With --all, every release instead (the latest state of each version), by model and version."})
     static final class ListReleases implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -61,13 +112,25 @@ final class ModelsCommand {
         @Mixin
         KafkaOptions kafka;
 
-        @Option(names = "--model", paramLabel = "NAME", description = "Only this model.")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Only this model (default: every model).")
         String model;
+
+        @Option(names = "--all", description = "List every release, not just the champion's lineage and the latest decisions.")
+        boolean all;
 
         @Override
         public Integer call() {
-            List<ModelRelease> releases = withCatalog(kafka, spec, c -> model == null ? c.releases() : c.releases(model));
-            print(spec.commandLine().getOut(), releases);
+            PrintWriter out = spec.commandLine().getOut();
+            if (all) {
+                print(out, withCatalog(kafka, spec, c -> model == null ? c.releases() : c.releases(model)));
+            } else {
+                ReleaseLedger ledger = withCatalog(kafka, spec, ModelCatalog::ledger);
+                if (model != null && !ledger.models().contains(model)) {
+                    out.println("no releases of " + model);
+                } else {
+                    printOverview(out, ledger, model == null ? List.copyOf(ledger.models()) : List.of(model));
+                }
+            }
             return 0;
         }
     }

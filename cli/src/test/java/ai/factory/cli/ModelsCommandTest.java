@@ -2,15 +2,25 @@ package ai.factory.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.kafka.KafkaConnection;
+import ai.factory.ops.models.ModelBook;
+import ai.factory.records.ModelRelease;
+import ai.factory.records.ReleaseActor;
+import ai.factory.records.ReleaseStatus;
+import ai.factory.serde.AvroCodec;
+import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.Topics;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.ModelGraphs;
@@ -54,10 +64,13 @@ class ModelsCommandTest {
         assertThat(imported.exitCode()).isZero();
         assertThat(imported.out()).contains("as m version 2");
 
-        TopicsCommandTest.Result list = run(bootstrap, prefix, "list");
+        TopicsCommandTest.Result list = run(bootstrap, prefix, "list", "--all");
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.out()).containsPattern("m\\s+1\\s+-\\s+CANDIDATE").containsPattern("m\\s+2\\s+-\\s+CANDIDATE");
         assertThat(list.err()).contains("warning: skipped 1 record(s) of " + prefix + "models that could not be decoded");
+        TopicsCommandTest.Result overviewed = run(bootstrap, prefix, "list");
+        assertThat(overviewed.out()).contains("m: no champion, 2 release(s), newest v2").contains("by latest status: 2 CANDIDATE");
+        assertThat(overviewed.err()).contains("warning: skipped 1 record(s)");
 
         assertThat(run(bootstrap, prefix, "promote", "m", "1").exitCode()).isZero();
         TopicsCommandTest.Result promoted = run(bootstrap, prefix, "promote", "m", "2");
@@ -66,7 +79,69 @@ class ModelsCommandTest {
         TopicsCommandTest.Result rolledBack = run(bootstrap, prefix, "rollback", "m");
         assertThat(rolledBack.exitCode()).as(rolledBack.err()).isZero();
         assertThat(rolledBack.out()).contains("champion of m is now version 1");
-        assertThat(run(bootstrap, prefix, "list", "--model", "m").out()).containsPattern("m\\s+2\\s+-\\s+ROLLED_BACK\\s+OPERATOR\\s");
+        assertThat(run(bootstrap, prefix, "list", "m", "--all").out()).containsPattern("m\\s+2\\s+-\\s+ROLLED_BACK\\s+OPERATOR\\s");
+        // By default: the champion, its lineage and the latest decisions, the roll back first with who and why.
+        TopicsCommandTest.Result overview = run(bootstrap, prefix, "list", "m");
+        assertThat(overview.exitCode()).as(overview.err()).isZero();
+        assertThat(overview.out()).contains("m: champion v1 (spec flights v1), 2 release(s), newest v2")
+                .contains("by latest status: 1 CHAMPION, 1 ROLLED_BACK")
+                .containsPattern("LATEST DECISIONS[^\\n]*\\n\\s+VERSION[^\\n]*\\n\\s+2\\s+-\\s+ROLLED_BACK\\s+OPERATOR\\s+rolled back by operator");
+        assertThat(run(bootstrap, prefix, "list", "boats").out()).contains("no releases of boats");
+    }
+
+    /** 40 releases as online governance leaves them: the default listing is bounded, {@code --all} lists every one. */
+    @Test
+    void listShowsLineageAndLatestDecisionsAndEveryReleaseWithAll(TestKafka kafka) throws Exception {
+        String prefix = TestKafka.uniquePrefix("cli-governed");
+        String bootstrap = kafka.bootstrapServers();
+        assertThat(TopicsCommandTest.run("topics", "create", "-b", bootstrap, "--prefix", prefix, "--partitions", "1")
+                .exitCode()).isZero();
+        Topics topics = new Topics(prefix);
+        try (SchemaRegistry registry = new KafkaSchemaRegistry(KafkaConnection.of(bootstrap), topics.schemas());
+             var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            AvroCodec<ModelRelease> codec = AvroCodec.of(ModelRelease.class, registry);
+            // Every 10th promoted online from the one before, the rest rejected; then v40 rolled back automatically.
+            long parent = 0;
+            for (long v = 1; v <= 40; v++) {
+                boolean promoted = v == 1 || v % 10 == 0;
+                producer.send(new ProducerRecord<>(topics.models(), "g/" + v, codec.encode(release(v, parent == 0 ? null : parent,
+                        promoted ? ReleaseStatus.CHAMPION : ReleaseStatus.REJECTED, ReleaseActor.AUTOMATIC,
+                        promoted ? "online: paired log loss 0.47 < 0.50" : "online: paired log loss 0.55 > 0.50"))));
+                parent = promoted ? v : parent;
+            }
+            producer.send(new ProducerRecord<>(topics.models(), "g/40", codec.encode(release(40, 30L, ReleaseStatus.ROLLED_BACK,
+                    ReleaseActor.AUTOMATIC, "online: paired log loss 0.71 > 0.52 after promotion")))).get(30, TimeUnit.SECONDS);
+        }
+
+        TopicsCommandTest.Result overview = run(bootstrap, prefix, "list", "g");
+        assertThat(overview.exitCode()).as(overview.err()).isZero();
+        String out = overview.out();
+        assertThat(out).contains("g: champion v30 (spec flights v1), 40 release(s), newest v40")
+                .contains("by latest status: 4 CHAMPION, 35 REJECTED, 1 ROLLED_BACK");
+        String lineage = out.substring(out.indexOf("LINEAGE"), out.indexOf("LATEST DECISIONS"));
+        assertThat(lineage.lines().skip(2).filter(l -> !l.isBlank()).map(l -> l.trim().split("\\s+")[0]).toList()).containsExactly("30", "20", "10", "1");
+        List<String> decisions = out.substring(out.indexOf("LATEST DECISIONS")).lines().skip(2).toList();
+        assertThat(decisions).hasSize(ModelBook.DECISIONS);
+        assertThat(decisions.get(0)).containsPattern("40\\s+30\\s+ROLLED_BACK\\s+AUTOMATIC\\s+online: paired log loss 0.71 > 0.52");
+        assertThat(decisions.get(1)).containsPattern("^\\s+39\\s");
+
+        TopicsCommandTest.Result all = run(bootstrap, prefix, "list", "g", "--all");
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(all.out().lines().filter(l -> l.startsWith("g "))).hasSize(40);
+        assertThat(all.out()).containsPattern("g\\s+40\\s+30\\s+ROLLED_BACK\\s+AUTOMATIC");
+
+        String help = TopicsCommandTest.run("models", "list", "--help").out();
+        assertThat(help).contains("[MODEL]").contains("--all").contains("lineage").contains("ROLLED_BACK");
+    }
+
+    private static ModelRelease release(long version, Long parent, ReleaseStatus status, ReleaseActor by, String reason) {
+        Instant now = Instant.now();
+        return ModelRelease.newBuilder().setModelName("g").setVersion(version).setParentVersion(parent).setStatus(status)
+                .setStatusReason(reason).setStatusBy(by).setModelKind("logistic").setOnnx(ByteBuffer.wrap(new byte[] {8, 1}))
+                .setSpecName("flights").setSpecVersion(1).setDenseSize(2).setSparseBuckets(16).setCreatedAt(now)
+                .setExamplesTrained(version).setTrainedThroughEventTime(now).setTrainingData(List.of()).setMetrics(Map.of())
+                .setProvenance(Map.of()).build();
     }
 
     private static TopicsCommandTest.Result run(String bootstrap, String prefix, String... args) {

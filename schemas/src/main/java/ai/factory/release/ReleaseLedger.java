@@ -1,10 +1,15 @@
 package ai.factory.release;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -29,7 +34,8 @@ import ai.factory.records.ReleaseStatus;
  * <p>The guards, the same for every writer: a REJECTED release is never promoted; the only champion of a spec is
  * never rolled back (the scorers would be left without a model); promoting the champion is refused.
  *
- * <p>Work: {@link #apply} O(log n) for the n releases of the model; {@link #champion} O(log n). Not thread-safe.
+ * <p>Work: {@link #apply} O(log n) for the n releases of the model; {@link #champion} O(log n); {@link #lineage} and
+ * {@link #recentDecisions} O(limit log n); {@link #statusCounts} O(statuses). Not thread-safe.
  */
 public final class ReleaseLedger {
 
@@ -70,7 +76,8 @@ public final class ReleaseLedger {
         Held held = new Held(facts, sequence);
         byKey.put(k, held);
         ModelReleases model = models.computeIfAbsent(facts.model(), m -> new ModelReleases());
-        model.versions.put(facts.version(), held);
+        model.unlatest(model.versions.put(facts.version(), held));
+        model.latest(held);
         SpecReleases spec = model.specs.computeIfAbsent(facts.spec(), s -> new SpecReleases());
         spec.count++;
         if (facts.status() == ReleaseStatus.CHAMPION) {
@@ -87,7 +94,9 @@ public final class ReleaseLedger {
             return;
         }
         // Removed only if this key still owns the slot (two keys naming one version: the latest write wins).
-        model.versions.remove(facts.version(), held);
+        if (model.versions.remove(facts.version(), held)) {
+            model.unlatest(held);
+        }
         SpecReleases spec = model.specs.get(facts.spec());
         if (spec != null) {
             spec.champions.remove(held.sequence, held);
@@ -221,6 +230,49 @@ public final class ReleaseLedger {
                 Optional.of(previous.getValue().facts));
     }
 
+    /**
+     * The champion of {@code model} for {@code spec}, then its parent, grandparent ... by {@code parentVersion}, as
+     * far as the ledger knows them (a parent it does not hold, or a loop, ends the line), at most {@code limit}.
+     * Empty without a champion.
+     */
+    public List<ReleaseFacts> lineage(String model, ReleaseSpec spec, int limit) {
+        List<ReleaseFacts> line = new ArrayList<>();
+        Optional<ReleaseFacts> next = champion(model, spec);
+        Set<Long> seen = new HashSet<>();
+        while (next.isPresent() && line.size() < limit && seen.add(next.get().version())) {
+            ReleaseFacts release = next.get();
+            line.add(release);
+            next = release.parentVersion() == null ? Optional.empty() : release(model, release.parentVersion());
+        }
+        return line;
+    }
+
+    /**
+     * The releases of {@code model} by the sequence of their latest record, newest first, at most {@code limit}. On
+     * a compacted topic a release's latest record is its latest decision (published, promoted, rejected, rolled
+     * back, retired), so these are the model's latest decisions.
+     */
+    public List<ReleaseFacts> recentDecisions(String model, int limit) {
+        ModelReleases releases = models.get(model);
+        if (releases == null) {
+            return List.of();
+        }
+        List<ReleaseFacts> out = new ArrayList<>(Math.min(Math.max(limit, 0), releases.bySequence.size()));
+        for (Held held : releases.bySequence.descendingSet()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            out.add(held.facts);
+        }
+        return out;
+    }
+
+    /** How many releases of {@code model} have each latest status (statuses none has are absent). */
+    public Map<ReleaseStatus, Integer> statusCounts(String model) {
+        ModelReleases releases = models.get(model);
+        return releases == null ? Map.of() : Map.copyOf(releases.counts);
+    }
+
     private static String label(ReleaseActor by) {
         return by.name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -259,8 +311,29 @@ public final class ReleaseLedger {
     }
 
     private static final class ModelReleases {
+        /** Orders releases by their latest record; the version breaks ties (records of several partitions). */
+        static final Comparator<Held> BY_SEQUENCE =
+                Comparator.<Held>comparingLong(h -> h.sequence).thenComparingLong(h -> h.facts.version());
+
         final NavigableMap<Long, Held> versions = new TreeMap<>();
         final Map<ReleaseSpec, SpecReleases> specs = new TreeMap<>();
+        /** The releases in {@link #versions}, by the sequence of their latest record. */
+        final NavigableSet<Held> bySequence = new TreeSet<>(BY_SEQUENCE);
+        /** The releases in {@link #versions} by latest status. */
+        final Map<ReleaseStatus, Integer> counts = new EnumMap<>(ReleaseStatus.class);
+
+        /** Indexes a release that now holds its version's slot. */
+        void latest(Held held) {
+            bySequence.add(held);
+            counts.merge(held.facts.status(), 1, Integer::sum);
+        }
+
+        /** Forgets a release that no longer holds its version's slot; null is nothing. */
+        void unlatest(Held held) {
+            if (held != null && bySequence.remove(held)) {
+                counts.computeIfPresent(held.facts.status(), (s, n) -> n == 1 ? null : n - 1);
+            }
+        }
     }
 
     /** The releases of one model and spec: champions by the sequence of their CHAMPION record, candidates by version. */

@@ -1,7 +1,11 @@
 package ai.factory.release;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 import ai.factory.records.ReleaseActor;
 import ai.factory.records.ReleaseStatus;
@@ -12,6 +16,7 @@ import static ai.factory.records.ReleaseStatus.CHAMPION;
 import static ai.factory.records.ReleaseStatus.REJECTED;
 import static ai.factory.records.ReleaseStatus.RETIRED;
 import static ai.factory.records.ReleaseStatus.ROLLED_BACK;
+import static ai.factory.records.ReleaseActor.AUTOMATIC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -212,5 +217,108 @@ class ReleaseLedgerTest {
             assertThat(ReleaseLedger.legal(ReleaseStatus.UNKNOWN, to)).isFalse();
         }
         assertThat(ReleaseLedger.legal(CHAMPION, CANDIDATE)).isFalse();
+    }
+
+    @Test
+    void lineageFollowsParentsFromTheChampion() {
+        publish(1, CHAMPION);
+        publish(2, REJECTED);
+        publish(3, CHAMPION);
+        // v4 was fine-tuned from v1 (its parent skips 2 and 3), v5 from v4.
+        ledger.apply("flights/4", new ReleaseFacts("flights", 4, 1L, SPEC, CHAMPION, "online", AUTOMATIC), offset++);
+        ledger.apply("flights/5", new ReleaseFacts("flights", 5, 4L, SPEC, CHAMPION, "online", AUTOMATIC), offset++);
+        publish(6, CANDIDATE);
+        assertThat(ledger.lineage("flights", SPEC, 10)).extracting(ReleaseFacts::version).containsExactly(5L, 4L, 1L);
+        assertThat(ledger.lineage("flights", SPEC, 2)).extracting(ReleaseFacts::version).containsExactly(5L, 4L);
+        assertThat(ledger.lineage("flights", SPEC, 0)).isEmpty();
+        assertThat(ledger.lineage("flights", new ReleaseSpec("flights", 9), 10)).isEmpty();
+        assertThat(ledger.lineage("boats", SPEC, 10)).isEmpty();
+
+        // An automatic roll back of v5: the line starts at the champion it brought back.
+        ledger.apply("flights/5", new ReleaseFacts("flights", 5, 4L, SPEC, ROLLED_BACK, "online: paired log loss worse",
+                AUTOMATIC), offset++);
+        assertThat(ledger.lineage("flights", SPEC, 10)).extracting(ReleaseFacts::version).containsExactly(4L, 1L);
+        // A parent the ledger no longer knows (compacted away, or a tombstone) ends the line.
+        ledger.apply("flights/1", null, offset++);
+        assertThat(ledger.lineage("flights", SPEC, 10)).extracting(ReleaseFacts::version).containsExactly(4L);
+    }
+
+    @Test
+    void lineageStopsAtALoop() {
+        ledger.apply("flights/1", new ReleaseFacts("flights", 1, 2L, SPEC, CANDIDATE, "", ReleaseActor.TRAINER), offset++);
+        ledger.apply("flights/2", new ReleaseFacts("flights", 2, 1L, SPEC, CHAMPION, "", ReleaseActor.TRAINER), offset++);
+        assertThat(ledger.lineage("flights", SPEC, 10)).extracting(ReleaseFacts::version).containsExactly(2L, 1L);
+    }
+
+    @Test
+    void recentDecisionsAreTheLatestRecordsNewestFirst() {
+        publish(1, CHAMPION);
+        publish(2, CANDIDATE);
+        publish(3, CANDIDATE);
+        publish(4, CANDIDATE);
+        // Online decisions on 2 and 3 come after 4 was published; then a roll back of 3.
+        ledger.apply("flights/2", new ReleaseFacts("flights", 2, 1L, SPEC, REJECTED, "online: paired log loss 0.52 > 0.50",
+                AUTOMATIC), offset++);
+        ledger.apply("flights/3", new ReleaseFacts("flights", 3, 2L, SPEC, CHAMPION, "online: paired log loss 0.47 < 0.50",
+                AUTOMATIC), offset++);
+        write(ledger.rollback("flights", AUTOMATIC, "online: paired log loss 0.58 > 0.50"));
+        List<ReleaseFacts> decisions = ledger.recentDecisions("flights", 3);
+        assertThat(decisions).extracting(ReleaseFacts::version).containsExactly(3L, 2L, 4L);
+        assertThat(decisions.get(0)).satisfies(d -> {
+            assertThat(d.status()).isEqualTo(ROLLED_BACK);
+            assertThat(d.actor()).isEqualTo(AUTOMATIC);
+            assertThat(d.reason()).isEqualTo("online: paired log loss 0.58 > 0.50");
+        });
+        assertThat(ledger.recentDecisions("flights", 10)).extracting(ReleaseFacts::version).containsExactly(3L, 2L, 4L, 1L);
+        assertThat(ledger.recentDecisions("flights", 0)).isEmpty();
+        assertThat(ledger.recentDecisions("boats", 5)).isEmpty();
+        assertThat(ledger.statusCounts("flights")).containsOnly(Map.entry(CHAMPION, 1), Map.entry(CANDIDATE, 1),
+                Map.entry(REJECTED, 1), Map.entry(ROLLED_BACK, 1));
+        ledger.apply("flights/4", null, offset++);
+        assertThat(ledger.recentDecisions("flights", 10)).extracting(ReleaseFacts::version).containsExactly(3L, 2L, 1L);
+        assertThat(ledger.statusCounts("flights")).doesNotContainKey(CANDIDATE);
+        assertThat(ledger.statusCounts("boats")).isEmpty();
+    }
+
+    /** The indexes against the rule read literally: a scan of every key's latest record, on random records. */
+    @Test
+    void lineageDecisionsAndCountsAgreeWithAScanOnRandomRecords() {
+        Random random = new Random(17);
+        Map<String, ReleaseFacts> latest = new HashMap<>();
+        Map<String, Long> sequenceOf = new HashMap<>();
+        ReleaseStatus[] statuses = {CANDIDATE, CHAMPION, REJECTED, RETIRED, ROLLED_BACK};
+        for (int i = 0; i < 5_000; i++) {
+            long version = 1 + random.nextInt(80);
+            String key = ReleaseLedger.key("flights", version);
+            ReleaseFacts facts = random.nextInt(12) == 0 ? null : new ReleaseFacts("flights", version,
+                    version > 1 ? (long) 1 + random.nextInt((int) version - 1) : null, SPEC,
+                    statuses[random.nextInt(statuses.length)], "r" + i, AUTOMATIC);
+            long sequence = offset++;
+            ledger.apply(key, facts, sequence);
+            if (facts == null) {
+                latest.remove(key);
+                sequenceOf.remove(key);
+            } else {
+                latest.put(key, facts);
+                sequenceOf.put(key, sequence);
+            }
+            if (i % 25 == 0) {
+                List<ReleaseFacts> byRecord = latest.entrySet().stream()
+                        .sorted(Comparator.comparingLong((Map.Entry<String, ReleaseFacts> e) -> sequenceOf.get(e.getKey())).reversed())
+                        .map(Map.Entry::getValue).toList();
+                assertThat(ledger.recentDecisions("flights", 20)).containsExactlyElementsOf(byRecord.stream().limit(20).toList());
+                Map<ReleaseStatus, Integer> counts = new HashMap<>();
+                latest.values().forEach(f -> counts.merge(f.status(), 1, Integer::sum));
+                assertThat(ledger.statusCounts("flights")).isEqualTo(counts);
+                List<ReleaseFacts> line = new ArrayList<>();
+                ReleaseFacts next = byRecord.stream().filter(f -> f.status() == CHAMPION).findFirst().orElse(null);
+                while (next != null && line.size() < 10) {
+                    line.add(next);
+                    Long parent = next.parentVersion();
+                    next = parent == null ? null : latest.get(ReleaseLedger.key("flights", parent));
+                }
+                assertThat(ledger.lineage("flights", SPEC, 10)).containsExactlyElementsOf(line);
+            }
+        }
     }
 }

@@ -3,8 +3,10 @@ package ai.factory.ops.models;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -23,12 +25,25 @@ import ai.factory.release.ReleaseSpec;
  * <p>Kept per model as versions by number beside the ledger, so applying a record and finding the champion cost
  * O(log V), and {@link #listing} costs O(listed), whatever
  * the number V of releases the run has published. Every version stays known (about 2 KB each, the topic's own
- * state), so promote and roll back work on any of them.
+ * state), so promote and roll back work on any of them. The first screen, {@link #overviews}, is each model's
+ * champion, lineage and latest decisions, O(models × (lineage + decisions) × log V); every release is behind
+ * {@link #page}.
  */
 public final class ModelBook {
 
     /** Versions listed per model by {@link #listing()}: the newest ones, plus the champion wherever it is. */
     public static final int LISTED_PER_MODEL = 50;
+
+    /** Releases of the champion's lineage on the first screen. */
+    public static final int LINEAGE = 10;
+    /** Latest decisions on the first screen. */
+    public static final int DECISIONS = 20;
+    /** The largest page of {@link #page}. */
+    public static final int MAX_PAGE_SIZE = 200;
+
+    /** The statuses counted on the first screen, always present (zero or not), in this order. */
+    private static final List<ReleaseStatus> COUNTED = List.of(ReleaseStatus.CANDIDATE, ReleaseStatus.CHAMPION,
+            ReleaseStatus.REJECTED, ReleaseStatus.ROLLED_BACK, ReleaseStatus.RETIRED);
 
     /** Every key's latest view, for tombstones (a tombstone carries only its key). */
     private final Map<String, ModelVersionView> byKey = new HashMap<>();
@@ -144,6 +159,62 @@ public final class ModelBook {
                     newest.version(), champion == null ? null : champion.version()));
         }
         return new ModelListing(versions, summaries, perModel);
+    }
+
+    /** Each model's first screen with the default bounds, {@value #LINEAGE} and {@value #DECISIONS}. */
+    public List<ModelOverview> overviews() {
+        return overviews(LINEAGE, DECISIONS);
+    }
+
+    /**
+     * Each model's champion, its lineage (at most {@code lineage} releases) and its latest decisions (at most
+     * {@code decisions}), with counts by status, as the {@link ReleaseLedger} orders them. Bounded whatever the
+     * number of releases.
+     */
+    public synchronized List<ModelOverview> overviews(int lineage, int decisions) {
+        List<ModelOverview> out = new ArrayList<>();
+        for (Map.Entry<String, Model> entry : models.entrySet()) {
+            String name = entry.getKey();
+            Model model = entry.getValue();
+            ModelVersionView champion = model.champion();
+            long championVersion = champion == null ? Long.MIN_VALUE : champion.version();
+            List<ModelVersionView> line = champion == null ? List.of()
+                    : views(model, ledger.lineage(name, new ReleaseSpec(champion.specName(), champion.specVersion()), lineage),
+                    championVersion);
+            Map<ReleaseStatus, Integer> byStatus = ledger.statusCounts(name);
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            COUNTED.forEach(s -> counts.put(s.name(), byStatus.getOrDefault(s, 0)));
+            byStatus.forEach((s, n) -> counts.putIfAbsent(s.name(), n));
+            out.add(new ModelOverview(name, model.versions.size(), model.versions.lastKey(),
+                    champion == null ? null : champion.asChampion(true), line,
+                    views(model, ledger.recentDecisions(name, decisions), championVersion), counts));
+        }
+        return out;
+    }
+
+    /** The book's views of the ledger's releases, the champion marked. */
+    private static List<ModelVersionView> views(Model model, List<ReleaseFacts> releases, long championVersion) {
+        return releases.stream().map(f -> model.versions.get(f.version())).filter(Objects::nonNull)
+                .map(v -> v.asChampion(v.version() == championVersion)).toList();
+    }
+
+    /**
+     * Page {@code page} (0-based) of every release of {@code name}, newest version first, {@code size} per page
+     * (1 to {@value #MAX_PAGE_SIZE}). O((page + 1) × size): for an operator paging back, not for each refresh.
+     */
+    public synchronized ModelPage page(String name, int page, int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("page must be 0 or more and size 1 to " + MAX_PAGE_SIZE);
+        }
+        Model model = models.get(name);
+        if (model == null) {
+            return new ModelPage(name, page, size, 0, List.of());
+        }
+        ModelVersionView champion = model.champion();
+        long championVersion = champion == null ? Long.MIN_VALUE : champion.version();
+        List<ModelVersionView> versions = model.versions.descendingMap().values().stream()
+                .skip((long) page * size).limit(size).map(v -> v.asChampion(v.version() == championVersion)).toList();
+        return new ModelPage(name, page, size, model.versions.size(), versions);
     }
 
     /** Adds the newest {@code limit} versions of {@code model} and its champion to {@code out}; returns how many. */

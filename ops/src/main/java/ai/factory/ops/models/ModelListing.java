@@ -3,8 +3,9 @@ package ai.factory.ops.models;
 import java.util.List;
 
 /**
- * A bounded view of the models topic: the newest versions of each model plus its champion, and each model's totals,
- * so what is shown and published per refresh does not grow with the number of releases.
+ * A bounded view of the models topic for what each refresh follows (freshness, gauges): the newest versions of each
+ * model plus its champion, and each model's totals, so what is followed and published per refresh does not grow with
+ * the number of releases. The dashboard's first screen is {@link ModelOverview}.
  *
  * @param versions  newest first within each model name, champions marked; the champion last when it is older than
  *                  the newest {@code perModel}

@@ -10,20 +10,22 @@ import ai.factory.records.ModelRelease;
  *
  * @param statusBy who gave the status: TRAINER, OPERATOR, AUTOMATIC or UNKNOWN
  * @param champion whether this version is its model's champion by the {@link ai.factory.release.ReleaseLedger}
+ * @param decidedAt when its latest record was written (the record's timestamp, ms): the time of its latest decision,
+ *                  as the topic keeps no other
  */
 public record ModelVersionView(String name, long version, Long parentVersion, String status, String statusReason,
                                String statusBy, String kind, String specName, int specVersion, int denseSize, int sparseBuckets,
                                long createdAt, long examplesTrained, long trainedThroughEventTime,
                                List<TrainingRange> trainingData, Map<String, Double> metrics,
                                Map<String, String> provenance, int onnxBytes, boolean champion,
-                               int partition, long offset) {
+                               int partition, long offset, long decidedAt) {
 
     /** A run of records a release learned from. */
     public record TrainingRange(String topic, int partition, long fromOffset, long toOffset) {
     }
 
-    /** The view of a release read at {@code partition}/{@code offset}. */
-    public static ModelVersionView of(ModelRelease r, int partition, long offset) {
+    /** The view of a release read at {@code partition}/{@code offset}, written at {@code timestamp}. */
+    public static ModelVersionView of(ModelRelease r, int partition, long offset, long timestamp) {
         List<TrainingRange> ranges = r.getTrainingData().stream()
                 .map(o -> new TrainingRange(o.getTopic().toString(), o.getPartition(), o.getFromOffset(), o.getToOffset()))
                 .toList();
@@ -35,7 +37,8 @@ public record ModelVersionView(String name, long version, Long parentVersion, St
                 r.getStatus().name(), r.getStatusReason().toString(), r.getStatusBy().name(), r.getModelKind().toString(),
                 r.getSpecName().toString(), r.getSpecVersion(), r.getDenseSize(), r.getSparseBuckets(),
                 r.getCreatedAt().toEpochMilli(), r.getExamplesTrained(), r.getTrainedThroughEventTime().toEpochMilli(),
-                ranges, metrics, provenance, r.getOnnx() == null ? 0 : r.getOnnx().remaining(), false, partition, offset);
+                ranges, metrics, provenance, r.getOnnx() == null ? 0 : r.getOnnx().remaining(), false, partition, offset,
+                timestamp);
     }
 
     /** The key of this version on the models topic. */
@@ -46,6 +49,6 @@ public record ModelVersionView(String name, long version, Long parentVersion, St
     ModelVersionView asChampion(boolean isChampion) {
         return new ModelVersionView(name, version, parentVersion, status, statusReason, statusBy, kind, specName, specVersion,
                 denseSize, sparseBuckets, createdAt, examplesTrained, trainedThroughEventTime, trainingData, metrics,
-                provenance, onnxBytes, isChampion, partition, offset);
+                provenance, onnxBytes, isChampion, partition, offset, decidedAt);
     }
 }

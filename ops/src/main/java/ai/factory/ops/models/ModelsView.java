@@ -78,7 +78,7 @@ public final class ModelsView implements AutoCloseable {
             }
             try {
                 ModelRelease release = codec.decode(record);
-                ModelVersionView view = ModelVersionView.of(release, record.partition(), record.offset());
+                ModelVersionView view = ModelVersionView.of(release, record.partition(), record.offset(), record.timestamp());
                 book.apply(key != null ? key : view.key(), view);
             } catch (UndecodableRecordException e) {
                 unreadable++;
@@ -128,7 +128,8 @@ public final class ModelsView implements AutoCloseable {
         try {
             var metadata = producer().send(new ProducerRecord<>(tail.topic(), key, codec.encode(release)))
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            ModelVersionView updated = ModelVersionView.of(release, metadata.partition(), metadata.offset());
+            ModelVersionView updated = ModelVersionView.of(release, metadata.partition(), metadata.offset(),
+                    metadata.hasTimestamp() ? metadata.timestamp() : System.currentTimeMillis());
             book.apply(key, updated);
             log.info("Published {}", transition);
             return book.version(updated.name(), updated.version()).orElse(updated);
@@ -183,6 +184,16 @@ public final class ModelsView implements AutoCloseable {
         synchronized (this) {
             tail.close();
         }
+    }
+
+    /** Each model's champion, lineage and latest decisions (see {@link ModelBook#overviews()}): bounded. */
+    public List<ModelOverview> overviews() {
+        return book.overviews();
+    }
+
+    /** A page of every release of {@code name}, newest first (see {@link ModelBook#page}). */
+    public ModelPage page(String name, int page, int size) {
+        return book.page(name, page, size);
     }
 
     /** The newest versions of each model plus its champion (see {@link ModelBook#listing()}): bounded. */

@@ -8,7 +8,10 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import ai.factory.ops.OpsService;
 import ai.factory.ops.lag.LagSnapshot;
 import ai.factory.ops.models.ModelActionException;
-import ai.factory.ops.models.ModelListing;
+import ai.factory.ops.models.ModelBook;
+import ai.factory.ops.models.ModelOverview;
+import ai.factory.ops.models.ModelVersionView;
 import ai.factory.release.ReleaseRefusedException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -31,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * The dashboard page, its JSON API and the Prometheus endpoint, on the JDK's HTTP server.
  *
  * <p>GET {@code /}, {@code /api/lag}, {@code /api/lag/history?group=}, {@code /api/pipeline}, {@code /api/models}
- * (the newest {@value ai.factory.ops.models.ModelBook#LISTED_PER_MODEL} versions of each model plus its champion,
- * with totals), {@code /api/models/version?model=&version=} (any version), {@code /api/quality},
+ * (per model its champion, lineage, latest decisions and counts by status, {@link ModelBook#overviews()}),
+ * {@code /api/models/releases?model=&page=&size=} (every release, a page at a time),
+ * {@code /api/models/version?model=&version=} (any version), {@code /api/quality},
  * {@code /api/freshness} (the listed releases), {@code /api/health}, {@code /metrics}; POST
  * {@code /api/models/promote?model=&version=} (any version, listed or not) and {@code /api/models/rollback?model=}
  * with the token. Every response's size is bounded, whatever the length of the run.
@@ -131,6 +137,7 @@ public final class OpsHttpServer implements AutoCloseable {
                 case "/api/pipeline" -> pipeline(exchange);
                 case "/api/models" -> models(exchange);
                 case "/api/models/version" -> version(exchange, query);
+                case "/api/models/releases" -> releases(exchange, query);
                 case "/api/quality" -> sendJson(exchange, 200, Map.of("series", service.quality().series()));
                 case "/api/freshness" -> sendJson(exchange, 200, Map.of("releases", service.freshness()));
                 default -> send(exchange, 404, "text/plain", "not found: " + path);
@@ -149,16 +156,45 @@ public final class OpsHttpServer implements AutoCloseable {
         sendJson(exchange, 200, Map.of("group", group, "points", service.lag().history(group)));
     }
 
-    /** The bounded listing: the newest versions of each model plus its champion, and each model's totals. */
+    /**
+     * The first screen: per model its champion, lineage, latest decisions and counts by status; {@code versions} holds
+     * each release shown there once (the champion marked). Bounded whatever the number of releases.
+     */
     private void models(HttpExchange exchange) throws IOException {
-        ModelListing listing = service.models().listing();
+        List<ModelOverview> overviews = service.models().overviews();
+        Set<ModelVersionView> shown = new LinkedHashSet<>();
+        for (ModelOverview model : overviews) {
+            if (model.champion() != null) {
+                shown.add(model.champion());
+            }
+            shown.addAll(model.lineage());
+            shown.addAll(model.decisions());
+        }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("versions", listing.versions());
-        body.put("models", listing.models());
-        body.put("listedPerModel", listing.perModel());
-        body.put("total", listing.total());
+        body.put("models", overviews);
+        body.put("versions", shown);
+        body.put("lineageLimit", ModelBook.LINEAGE);
+        body.put("decisionsLimit", ModelBook.DECISIONS);
+        body.put("total", overviews.stream().mapToInt(ModelOverview::total).sum());
         body.put("actionsEnabled", access.actionsEnabled());
         sendJson(exchange, 200, body);
+    }
+
+    /** Every release of one model, a page at a time: {@code ?model=&page=0&size=50}. */
+    private void releases(HttpExchange exchange, Map<String, String> query) throws IOException {
+        String model = query.get("model");
+        if (model == null) {
+            sendJson(exchange, 400, Map.of("error", "missing ?model="));
+            return;
+        }
+        try {
+            int page = Integer.parseInt(query.getOrDefault("page", "0"));
+            int size = Integer.parseInt(query.getOrDefault("size", "50"));
+            sendJson(exchange, 200, service.models().page(model, page, size));
+        } catch (IllegalArgumentException e) {
+            // NumberFormatException included: a bad page or size is the client's error.
+            sendJson(exchange, 400, Map.of("error", "page must be 0 or more and size 1 to " + ModelBook.MAX_PAGE_SIZE));
+        }
     }
 
     /** Any one version, listed or not. */

@@ -15,7 +15,7 @@ class FreshnessLedgerTest {
         return new ModelVersionView("m", version, version - 1, status, "", "TRAINER", "logistic", "flights", 1, 3, 16,
                 1_000_000 * version, 1_000 * version, 500 * version,
                 List.of(new ModelVersionView.TrainingRange("examples", 0, 1_000 * (version - 1), 1_000 * version - 1)),
-                Map.of(), Map.of(), 4, false, 0, version);
+                Map.of(), Map.of(), 4, false, 0, version, version);
     }
 
     @Test

@@ -19,7 +19,7 @@ class ModelBookTest {
 
     private static ModelVersionView release(String name, long version, String status) {
         return new ModelVersionView(name, version, version > 1 ? version - 1 : null, status, "", "TRAINER", "logistic", "flights", 1, 3, 16,
-                1000 * version, 100 * version, 500 * version, List.of(), Map.of(), Map.of(), 4, false, 0, version);
+                1000 * version, 100 * version, 500 * version, List.of(), Map.of(), Map.of(), 4, false, 0, version, version);
     }
 
     @Test
@@ -90,6 +90,65 @@ class ModelBookTest {
         book.apply("m/9000", release("m", 9_000, "CHAMPION"));
         assertThat(book.rollback("m", ReleaseActor.OPERATOR, "").championAfter()).map(ReleaseFacts::version).contains(1L);
         assertThat(book.versions()).hasSize(19_999);
+    }
+
+    private static ModelVersionView decided(String name, long version, Long parent, String status, String by, String reason,
+                                            long offset) {
+        return new ModelVersionView(name, version, parent, status, reason, by, "logistic", "flights", 1, 3, 16,
+                1000 * version, 100 * version, 500 * version, List.of(), Map.of(), Map.of(), 4, false, 0, offset, 10 * offset);
+    }
+
+    @Test
+    void theFirstScreenIsTheChampionsLineageAndTheLatestDecisions() {
+        ModelBook book = new ModelBook();
+        long offset = 0;
+        book.apply("m/1", decided("m", 1, null, "CHAMPION", "TRAINER", "first", offset++));
+        long parent = 1;
+        for (long v = 2; v <= 300; v++) {
+            boolean promoted = v % 25 == 0;
+            book.apply("m/" + v, decided("m", v, parent, promoted ? "CHAMPION" : "REJECTED", "AUTOMATIC",
+                    promoted ? "online: paired log loss better" : "online: paired log loss worse", offset++));
+            parent = promoted ? v : parent;
+        }
+        book.apply("m/300", decided("m", 300, 275L, "ROLLED_BACK", "AUTOMATIC", "online: worse after promotion", offset++));
+
+        ModelOverview m = book.overviews().get(0);
+        assertThat(m.name()).isEqualTo("m");
+        assertThat(m.total()).isEqualTo(300);
+        assertThat(m.champion().version()).isEqualTo(275);
+        assertThat(m.lineage()).hasSize(ModelBook.LINEAGE).extracting(ModelVersionView::version)
+                .startsWith(275L, 250L, 225L).endsWith(50L);
+        assertThat(m.lineage()).filteredOn(ModelVersionView::champion).extracting(ModelVersionView::version).containsExactly(275L);
+        assertThat(m.decisions()).hasSize(ModelBook.DECISIONS).extracting(ModelVersionView::version)
+                .startsWith(300L, 299L).endsWith(281L);
+        assertThat(m.decisions().get(0)).extracting(ModelVersionView::status, ModelVersionView::statusBy,
+                ModelVersionView::statusReason, ModelVersionView::decidedAt)
+                .containsExactly("ROLLED_BACK", "AUTOMATIC", "online: worse after promotion", 3000L);
+        assertThat(m.counts()).containsExactly(Map.entry("CANDIDATE", 0), Map.entry("CHAMPION", 12),
+                Map.entry("REJECTED", 287), Map.entry("ROLLED_BACK", 1), Map.entry("RETIRED", 0));
+        assertThat(book.overviews(3, 5).get(0)).satisfies(o -> {
+            assertThat(o.lineage()).hasSize(3);
+            assertThat(o.decisions()).hasSize(5);
+        });
+
+        ModelPage first = book.page("m", 0, 50);
+        assertThat(first.total()).isEqualTo(300);
+        assertThat(first.versions()).hasSize(50).extracting(ModelVersionView::version).startsWith(300L).endsWith(251L);
+        assertThat(book.page("m", 5, 50).versions()).extracting(ModelVersionView::version).endsWith(1L);
+        assertThat(book.page("m", 6, 50).versions()).isEmpty();
+        assertThat(book.page("boats", 0, 50).total()).isZero();
+        assertThatThrownBy(() -> book.page("m", 0, ModelBook.MAX_PAGE_SIZE + 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> book.page("m", -1, 10)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aModelWithoutAChampionHasDecisionsButNoLineage() {
+        ModelBook book = new ModelBook();
+        book.apply("m/1", decided("m", 1, null, "CANDIDATE", "TRAINER", "published", 0));
+        ModelOverview m = book.overviews().get(0);
+        assertThat(m.champion()).isNull();
+        assertThat(m.lineage()).isEmpty();
+        assertThat(m.decisions()).extracting(ModelVersionView::version).containsExactly(1L);
     }
 
     /** The book against the contract read literally: scan every version, as the book did before it kept an index. */

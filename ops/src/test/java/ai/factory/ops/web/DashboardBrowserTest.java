@@ -31,6 +31,7 @@ import ai.factory.ops.OpsServer;
 import ai.factory.ops.models.ModelBook;
 import ai.factory.ops.lag.KafkaFixture;
 import ai.factory.records.ModelRelease;
+import ai.factory.records.ReleaseActor;
 import ai.factory.records.QualityReport;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.AvroCodec;
@@ -60,9 +61,11 @@ class DashboardBrowserTest {
             + "data-lag-records=\"(\\d+)\" data-lag-seconds=\"([^\"]*)\"[^>]*>(.*?)</tr>", Pattern.DOTALL);
     private static final Pattern QUALITY_ROW = Pattern.compile("<tr data-quality=\"([^\"]+)\" data-task=\"([^\"]+)\">(.*?)</tr>",
             Pattern.DOTALL);
-    private static final Pattern MODEL_ROW = Pattern.compile("<tr data-model=\"([^\"]+)\"");
-    /** Releases published: more than the dashboard lists. */
-    private static final int RELEASES = ModelBook.LISTED_PER_MODEL + 10;
+    private static final Pattern DECISION_ROW = Pattern.compile(
+            "<tr data-decision=\"([^\"]+)\" data-status=\"([^\"]+)\" data-by=\"([^\"]+)\"([^>]*)>(.*?)</tr>", Pattern.DOTALL);
+    private static final Pattern LINEAGE_ROW = Pattern.compile("<tr data-lineage=\"([^\"]+)\"");
+    /** Releases published: more than the dashboard shows on its first screen. */
+    private static final int RELEASES = 60;
     private static final Pattern CELL = Pattern.compile("<td class=\"([^\"]+)\">(.*?)</td>", Pattern.DOTALL);
     private static final Pattern CHART = Pattern.compile("<svg id=\"chart-lag-records\"[^>]*data-points=\"(\\d+)\" "
             + "data-values=\"([^\"]*)\" data-last=\"([^\"]*)\"[^>]*>(.*?)</svg>", Pattern.DOTALL);
@@ -92,7 +95,9 @@ class DashboardBrowserTest {
                 String base = server.url();
                 await().atMost(Duration.ofSeconds(30)).until(() -> history(base, behind).size() >= 3
                         && get(base + "api/quality").get("series").size() == 2
-                        && get(base + "api/models").get("total").asInt() == RELEASES);
+                        && get(base + "api/models").get("total").asInt() == RELEASES
+                        && get(base + "api/models").get("models").get(0).get("decisions").get(0).get("status").asText()
+                        .equals("ROLLED_BACK"));
                 JsonNode lag = get(base + "api/lag");
                 Map<String, JsonNode> apiGroups = new HashMap<>();
                 lag.get("groups").forEach(g -> apiGroups.put(g.get("group").asText(), g));
@@ -131,16 +136,28 @@ class DashboardBrowserTest {
                 assertThat(quality.values()).allSatisfy(row -> assertThat(row.values()).noneMatch(v -> v.contains("NaN") || v.contains("null")));
                 assertThat(dom).contains("id=\"quality-delay-4\"").contains("delay v4 RMSE");
 
-                // The models table: the newest versions plus the old champion, not every release, and the totals.
-                List<String> modelRows = new ArrayList<>();
-                Matcher modelRow = MODEL_ROW.matcher(dom);
-                while (modelRow.find()) {
-                    modelRows.add(modelRow.group(1));
+                // The models section: the champion's lineage and the latest decisions, not every release; the
+                // automatic roll back first, marked, with who and why.
+                List<String> decisions = new ArrayList<>();
+                Matcher decision = DECISION_ROW.matcher(dom);
+                while (decision.find()) {
+                    decisions.add(decision.group(1));
+                    if (decisions.size() == 1) {
+                        assertThat(decision.group(2)).isEqualTo("ROLLED_BACK");
+                        assertThat(decision.group(3)).isEqualTo("AUTOMATIC");
+                        assertThat(decision.group(4)).contains("class=\"rolled-back\"");
+                        assertThat(decision.group(5)).contains(">ROLLED_BACK<").contains("online: paired log loss 0.71 &gt; 0.52");
+                    }
                 }
-                assertThat(modelRows).hasSize(ModelBook.LISTED_PER_MODEL + 1)
-                        .startsWith("flights/" + RELEASES).endsWith("flights/1");
-                assertThat(dom).contains("flights: newest " + ModelBook.LISTED_PER_MODEL + " and the champion of " + RELEASES
-                        + " versions").contains("id=\"promote-model\"").contains("id=\"promote-version\"");
+                assertThat(decisions).hasSize(ModelBook.DECISIONS).startsWith("flights/" + RELEASES, "flights/" + (RELEASES - 1));
+                List<String> lineage = new ArrayList<>();
+                Matcher lineageRow = LINEAGE_ROW.matcher(dom);
+                while (lineageRow.find()) {
+                    lineage.add(lineageRow.group(1));
+                }
+                assertThat(lineage).containsExactly("flights/1");
+                assertThat(dom).contains("data-all-releases=\"flights\">all " + RELEASES + " releases<")
+                        .doesNotContain("<tr data-page-release=").contains("id=\"promote-model\"").contains("id=\"promote-version\"");
 
                 Matcher chart = CHART.matcher(dom);
                 assertThat(chart.find()).as("the lag history chart is rendered").isTrue();
@@ -175,7 +192,8 @@ class DashboardBrowserTest {
             producer.send(new ProducerRecord<>(topics.quality(), "flights/1", codec.encode(binary))).get();
             producer.send(new ProducerRecord<>(topics.quality(), "delay/4",
                     codec.encode(OpsServerTest.regressionQuality(4, end)))).get();
-            // Releases of one model, the first the champion: more than the page lists.
+            // Releases of one model, the first the champion: more than the first screen shows. The last one was
+            // promoted online and rolled back automatically.
             AvroCodec<ModelRelease> releases = AvroCodec.of(ModelRelease.class, registry);
             for (long v = 1; v <= RELEASES; v++) {
                 ModelRelease release = ModelRelease.newBuilder().setModelName("flights").setVersion(v)
@@ -187,6 +205,14 @@ class DashboardBrowserTest {
                         .setProvenance(Map.of()).build();
                 producer.send(new ProducerRecord<>(topics.models(), "flights/" + v, releases.encode(release)));
             }
+            ModelRelease last = ModelRelease.newBuilder().setModelName("flights").setVersion(RELEASES).setParentVersion(1L)
+                    .setStatus(ReleaseStatus.ROLLED_BACK).setStatusBy(ReleaseActor.AUTOMATIC)
+                    .setStatusReason("online: paired log loss 0.71 > 0.52 after promotion")
+                    .setModelKind("logistic").setOnnx(ByteBuffer.wrap(new byte[] {8, 1, 18, 0})).setSpecName("flights")
+                    .setSpecVersion(1).setDenseSize(3).setSparseBuckets(16).setCreatedAt(end).setExamplesTrained(RELEASES)
+                    .setTrainedThroughEventTime(end).setTrainingData(List.of()).setMetrics(Map.of())
+                    .setProvenance(Map.of()).build();
+            producer.send(new ProducerRecord<>(topics.models(), "flights/" + RELEASES, releases.encode(last)));
             producer.flush();
         }
     }

@@ -29,6 +29,7 @@ import ai.factory.records.OffsetRange;
 import ai.factory.records.Prediction;
 import ai.factory.records.QualityReport;
 import ai.factory.records.QualityTask;
+import ai.factory.records.ReleaseActor;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.KafkaSchemaRegistry;
@@ -154,16 +155,26 @@ class OpsServerTest {
                 assertThat(v2.get("statusBy").asText()).isEqualTo("OPERATOR");
                 assertThat(v2.get("statusReason").asText()).isEqualTo("rolled back by operator");
                 assertThat(v2.get("onnxBytes").asInt()).isEqualTo(4);
-                // The listing is bounded (the newest versions plus the champion) and says how many there are;
-                // any version, listed or not, can be read by name and number.
+                // The first screen: champion, lineage and latest decisions, the roll back among them with who and why.
                 JsonNode models = get(base + "api/models");
-                assertThat(models.get("listedPerModel").asInt()).isEqualTo(ModelBook.LISTED_PER_MODEL);
+                assertThat(models.get("lineageLimit").asInt()).isEqualTo(ModelBook.LINEAGE);
+                assertThat(models.get("decisionsLimit").asInt()).isEqualTo(ModelBook.DECISIONS);
                 assertThat(models.get("total").asInt()).isEqualTo(2);
                 JsonNode summary = find(models.get("models"), "name", "flights");
                 assertThat(summary.get("total").asInt()).isEqualTo(2);
-                assertThat(summary.get("listed").asInt()).isEqualTo(2);
                 assertThat(summary.get("newest").asLong()).isEqualTo(2);
-                assertThat(summary.get("champion").asLong()).isEqualTo(1);
+                assertThat(summary.get("champion").get("version").asLong()).isEqualTo(1);
+                assertThat(summary.get("lineage")).extracting(v -> v.get("version").asLong()).containsExactly(1L);
+                JsonNode decision = summary.get("decisions").get(0);
+                assertThat(decision.get("version").asLong()).isEqualTo(2);
+                assertThat(decision.get("status").asText()).isEqualTo("ROLLED_BACK");
+                assertThat(decision.get("statusBy").asText()).isEqualTo("OPERATOR");
+                assertThat(decision.get("decidedAt").asLong()).isGreaterThan(served.toEpochMilli());
+                assertThat(summary.get("counts").get("ROLLED_BACK").asInt()).isEqualTo(1);
+                assertThat(summary.get("counts").get("CHAMPION").asInt()).isEqualTo(1);
+                JsonNode newest = get(base + "api/models/releases?model=flights&page=0&size=1");
+                assertThat(newest.get("total").asInt()).isEqualTo(2);
+                assertThat(newest.get("versions")).extracting(v -> v.get("version").asLong()).containsExactly(2L);
                 JsonNode one = get(base + "api/models/version?model=flights&version=1");
                 assertThat(one.get("champion").asBoolean()).isTrue();
                 assertThat(one.get("status").asText()).isEqualTo("CHAMPION");
@@ -199,6 +210,98 @@ class OpsServerTest {
                 assertThat(page).contains("id=\"lag-table\"").contains("id=\"quality-table\"");
             }
         }
+    }
+
+    /**
+     * 300 releases as online governance makes them (candidates, automatic promotions and rejections, an automatic
+     * roll back): the first screen is the champion's lineage and the latest decisions, not 300 rows; every release
+     * is there a page at a time.
+     */
+    @Test
+    void theFirstScreenIsLineageAndDecisionsNotEveryRelease(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("governed"));
+        String bootstrap = kafka.bootstrapServers();
+        examplesTopic = topics.examples();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+             SchemaRegistry registry = new KafkaSchemaRegistry(bootstrap, topics.schemas());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            TopicAdmin.ensure(admin, TopicCatalog.of(topics, 1));
+            AvroCodec<ModelRelease> codec = AvroCodec.of(ModelRelease.class, registry);
+            // Every 50th release promoted online from the previous champion, the newest 9 waiting, the rest rejected.
+            long parent = 1;
+            producer.send(new ProducerRecord<>(topics.models(), "flights/1", codec.encode(
+                    governed(1, null, ReleaseStatus.CHAMPION, ReleaseActor.TRAINER, "first model"))));
+            for (long v = 2; v <= 300; v++) {
+                ModelRelease release;
+                if (v % 50 == 0) {
+                    release = governed(v, parent, ReleaseStatus.CHAMPION, ReleaseActor.AUTOMATIC,
+                            "online: paired log loss 0.47 < 0.50 over 5000 examples");
+                    parent = v;
+                } else if (v > 290) {
+                    release = governed(v, parent, ReleaseStatus.CANDIDATE, ReleaseActor.TRAINER, "published");
+                } else {
+                    release = governed(v, parent, ReleaseStatus.REJECTED, ReleaseActor.AUTOMATIC,
+                            "online: paired log loss 0.55 > 0.50 over 5000 examples");
+                }
+                producer.send(new ProducerRecord<>(topics.models(), "flights/" + v, codec.encode(release)));
+            }
+            // Then the automatic roll back of v300, after the candidates it was published before.
+            producer.send(new ProducerRecord<>(topics.models(), "flights/300", codec.encode(governed(300, 250L,
+                    ReleaseStatus.ROLLED_BACK, ReleaseActor.AUTOMATIC, "online: paired log loss 0.71 > 0.52 after promotion"))))
+                    .get(30, TimeUnit.SECONDS);
+
+            OpsOptions options = OpsOptions.defaults(KafkaConnection.of(bootstrap)).withPrefix(topics.prefix()).withHttp("127.0.0.1", 0)
+                    .withSampling(Duration.ofMillis(300), 3).withAccess(ConsoleAccess.open().withToken(TOKEN));
+            try (OpsServer server = new OpsServer(options).start()) {
+                String base = server.url();
+                await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "api/models").get("total").asInt() == 300
+                        && champion(base) == 250);
+                JsonNode models = get(base + "api/models");
+                JsonNode flights = find(models.get("models"), "name", "flights");
+                assertThat(flights.get("champion").get("version").asLong()).isEqualTo(250);
+                assertThat(flights.get("lineage")).extracting(v -> v.get("version").asLong())
+                        .containsExactly(250L, 200L, 150L, 100L, 50L, 1L);
+                JsonNode decisions = flights.get("decisions");
+                assertThat(decisions).hasSize(ModelBook.DECISIONS);
+                assertThat(decisions).extracting(v -> v.get("version").asLong()).startsWith(300L, 299L, 298L).endsWith(281L);
+                JsonNode rolledBack = decisions.get(0);
+                assertThat(rolledBack.get("status").asText()).isEqualTo("ROLLED_BACK");
+                assertThat(rolledBack.get("statusBy").asText()).isEqualTo("AUTOMATIC");
+                assertThat(rolledBack.get("statusReason").asText()).isEqualTo("online: paired log loss 0.71 > 0.52 after promotion");
+                assertThat(flights.get("counts").toString()).isEqualTo(
+                        "{\"CANDIDATE\":9,\"CHAMPION\":6,\"REJECTED\":284,\"ROLLED_BACK\":1,\"RETIRED\":0}");
+                // Each release on the screen once: the lineage and the 20 decisions, not 300 rows.
+                assertThat(models.get("versions")).hasSize(26);
+
+                JsonNode first = get(base + "api/models/releases?model=flights&page=0&size=50");
+                assertThat(first.get("total").asInt()).isEqualTo(300);
+                assertThat(first.get("versions")).hasSize(50);
+                assertThat(first.get("versions").get(0).get("version").asLong()).isEqualTo(300);
+                JsonNode last = get(base + "api/models/releases?model=flights&page=5&size=50");
+                assertThat(last.get("versions")).extracting(v -> v.get("version").asLong()).endsWith(2L, 1L);
+                assertThat(find(last.get("versions"), "version", "50").get("champion").asBoolean()).isFalse();
+                assertThat(get(base + "api/models/releases?model=flights&page=6&size=50").get("versions")).isEmpty();
+                for (String bad : List.of("page=-1", "size=0", "size=201", "page=x")) {
+                    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "api/models/releases?model=flights&" + bad))
+                            .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as(bad).isEqualTo(400);
+                }
+
+                // An operator's roll back shows on the first screen too, the line starting one champion earlier.
+                HttpResponse<String> back = post(base + "api/models/rollback?model=flights", TOKEN);
+                assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(30)).until(() -> champion(base) == 200);
+                flights = find(get(base + "api/models").get("models"), "name", "flights");
+                assertThat(flights.get("decisions").get(0).get("version").asLong()).isEqualTo(250);
+                assertThat(flights.get("decisions").get(0).get("status").asText()).isEqualTo("ROLLED_BACK");
+                assertThat(flights.get("decisions").get(0).get("statusBy").asText()).isEqualTo("OPERATOR");
+                assertThat(flights.get("lineage")).extracting(v -> v.get("version").asLong()).containsExactly(200L, 150L, 100L, 50L, 1L);
+            }
+        }
+    }
+
+    private ModelRelease governed(long version, Long parent, ReleaseStatus status, ReleaseActor by, String reason) {
+        return ModelRelease.newBuilder(release(version, parent, status, T, 0, 0)).setStatusBy(by).setStatusReason(reason).build();
     }
 
     @Test
