@@ -23,6 +23,8 @@ import ai.factory.cli.demo.EmbeddedFactory;
 import ai.factory.cli.demo.LiveView;
 import ai.factory.cli.demo.LoopObserver;
 import ai.factory.cli.demo.LearningGate;
+import ai.factory.cli.demo.PoisonOption;
+import ai.factory.cli.demo.PoisonedStretch;
 import ai.factory.ingest.job.IngestOptions;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.target.ModelTarget;
@@ -111,6 +113,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.json", description = "Also write the summary as JSON.")
     Path report;
 
+    @Option(names = "--poison-labels", paramLabel = "FROM-TO", converter = PoisonOption.Converter.class,
+            description = {"A drill: flip the labels (1 - label) of the events from FROM to TO of the way through the replay, "
+                    + "as fractions of its events (e.g. 0.4-0.6), to watch the model decisions cope with wrong feedback. "
+                    + "Binary models only (a regression model is refused). The summary and report say which events and "
+                    + "event times were poisoned; the report's governance section lists the decisions."})
+    PoisonOption poisonLabels;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -168,6 +177,10 @@ final class DemoCommand implements Callable<Integer> {
         Path dataFile = inputs.data();
         Mapping map = labelDelay == null ? inputs.mapping() : inputs.mapping().withLabelDelay(labelDelay);
         ModelTarget target = inputs.spec().model();
+        if (poisonLabels != null && target.regression()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--poison-labels flips binary labels; model "
+                    + target.name() + " is a regression model, whose labels have no opposite to flip to");
+        }
         Topics topics = kafka.topics();
         double pace = "max".equalsIgnoreCase(speedup) ? 0 : parsePositive(speedup);
         PrintWriter out = spec.commandLine().getOut();
@@ -200,11 +213,15 @@ final class DemoCommand implements Callable<Integer> {
             replayOptions = replayOptions.live(live);
         }
         long rows;
+        long replayed;
         out.println("Reading " + dataFile.getFileName() + " once (rows" + (sort ? "" : ", time order") + ")...");
         out.flush();
         try {
             // Before anything starts: a file out of order is refused at once, and the cadence fits the file.
             rows = TrainingCadence.countRows(replayOptions);
+            // A poisoned stretch is a share of the events the replay sends: a file too large to count for the cadence
+            // is counted for it all the same.
+            replayed = rows >= 0 || poisonLabels == null ? rows : Replay.scan(replayOptions);
         } catch (IOException | RuntimeException e) {
             removeNow(work, removeWork);
             throw e;
@@ -213,6 +230,14 @@ final class DemoCommand implements Callable<Integer> {
             // The scan checked the order: the replay need not read the file once more to check it again.
             replayOptions = replayOptions.withMaxDisorder(Replay.Options.NO_ORDER_CHECK);
         }
+        PoisonedStretch.Recorder poisoning = null;
+        if (poisonLabels != null) {
+            poisoning = new PoisonedStretch.Recorder(poisonLabels, poisonLabels.over(replayed));
+            replayOptions = replayOptions.withLabels(poisoning.flip());
+            out.printf("Poisoning labels: events %,d to %,d of %,d flipped (--poison-labels %s)%n",
+                    poisoning.flip().fromEvent(), poisoning.flip().toEvent() - 1, replayed, poisonLabels);
+        }
+        PoisonedStretch.Recorder poisoned = poisoning;
         cadence = rows < 0 ? TrainingCadence.LARGE : TrainingCadence.forRows(events > 0 ? Math.min(rows, events) : rows);
         out.printf("Training: batches of %d, a release every %,d examples judged on the next %,d%s%n",
                 batchSize != null ? batchSize : cadence.batchSize(),
@@ -271,6 +296,11 @@ final class DemoCommand implements Callable<Integer> {
                 }
 
                 @Override
+                public void labelChanged(long eventIndex, Event event, Feedback sent) {
+                    poisoned.flipped(event);
+                }
+
+                @Override
                 public void feedbackSent(Feedback feedback) {
                     labelsSent.incrementAndGet();
                     observer.feedbackSent(feedback.getEventId(), System.currentTimeMillis());
@@ -286,7 +316,8 @@ final class DemoCommand implements Callable<Integer> {
             boolean drained = live.drain(sent, drainTimeout);
             long drainEnded = System.nanoTime();
             DemoReport summary = DemoReport.of(target.name(), sent, observer, drained,
-                    (replayEnded - replayStarted) / 1e9, (drainEnded - replayStarted) / 1e9, (System.nanoTime() - started) / 1e9);
+                    (replayEnded - replayStarted) / 1e9, (drainEnded - replayStarted) / 1e9, (System.nanoTime() - started) / 1e9,
+                    poisoned == null ? null : poisoned.stretch());
             summary.print(out);
             if (report != null) {
                 writeJson(report, summary.toJson());

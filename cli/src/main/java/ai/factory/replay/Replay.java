@@ -32,11 +32,11 @@ public final class Replay {
     /**
      * What to replay and how fast, and how to treat a file not sorted by event time: fail on a row more than
      * {@code maxDisorder} behind the latest event time before it, or with {@code sort} sort the rows first, spilling
-     * sorted runs to {@code workDir}.
+     * sorted runs to {@code workDir}. {@code labels} may change labels on their way (a drill; none by default).
      */
     public record Options(Path data, Mapping mapping, Topics topics, boolean writeEvents, boolean writeFeedback,
                           double speedup, double maxEventsPerSecond, long maxEvents, boolean sort, Duration maxDisorder,
-                          Path workDir, Duration liveLabelDelay, long skipEvents) {
+                          Path workDir, Duration liveLabelDelay, long skipEvents, LabelTransform labels) {
 
         public Options {
             if (speedup < 0 || maxEventsPerSecond < 0 || maxEvents < 0 || skipEvents < 0) {
@@ -56,6 +56,14 @@ public final class Replay {
             if (liveLabelDelay != null && liveLabelDelay.isNegative()) {
                 throw new IllegalArgumentException("the live label delay must not be negative, was " + liveLabelDelay);
             }
+            labels = labels == null ? LabelTransform.NONE : labels;
+        }
+
+        public Options(Path data, Mapping mapping, Topics topics, boolean writeEvents, boolean writeFeedback,
+                       double speedup, double maxEventsPerSecond, long maxEvents, boolean sort, Duration maxDisorder,
+                       Path workDir, Duration liveLabelDelay, long skipEvents) {
+            this(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond, maxEvents, sort,
+                    maxDisorder, workDir, liveLabelDelay, skipEvents, LabelTransform.NONE);
         }
 
         public Options(Path data, Mapping mapping, Topics topics, boolean writeEvents, boolean writeFeedback,
@@ -89,7 +97,7 @@ public final class Replay {
         /** These options, sorting the rows by event time first with run files in {@code workDir}. */
         public Options sorted(Path workDir) {
             return new Options(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond,
-                    maxEvents, true, maxDisorder, workDir, liveLabelDelay, skipEvents);
+                    maxEvents, true, maxDisorder, workDir, liveLabelDelay, skipEvents, labels);
         }
 
         /**
@@ -99,19 +107,25 @@ public final class Replay {
          */
         public Options live(Duration labelDelay) {
             return new Options(data, mapping, topics, writeEvents, writeFeedback, 0, maxEventsPerSecond,
-                    maxEvents, sort, maxDisorder, workDir, labelDelay, skipEvents);
+                    maxEvents, sort, maxDisorder, workDir, labelDelay, skipEvents, labels);
         }
 
         /** These options, allowing rows up to {@code maxDisorder} behind the latest event time before them. */
         public Options withMaxDisorder(Duration maxDisorder) {
             return new Options(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond,
-                    maxEvents, sort, maxDisorder, workDir, liveLabelDelay, skipEvents);
+                    maxEvents, sort, maxDisorder, workDir, liveLabelDelay, skipEvents, labels);
+        }
+
+        /** These options, sending each label through {@code transform} first (see {@link LabelFlip}). */
+        public Options withLabels(LabelTransform transform) {
+            return new Options(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond,
+                    maxEvents, sort, maxDisorder, workDir, liveLabelDelay, skipEvents, transform);
         }
 
         /** These options, leaving out the first {@code events} events and their feedback (sent by an earlier run). */
         public Options skipping(long events) {
             return new Options(data, mapping, topics, writeEvents, writeFeedback, speedup, maxEventsPerSecond,
-                    maxEvents, sort, maxDisorder, workDir, liveLabelDelay, events);
+                    maxEvents, sort, maxDisorder, workDir, liveLabelDelay, events, labels);
         }
     }
 
@@ -159,6 +173,13 @@ public final class Replay {
 
         /** A feedback record was handed to the producer. */
         default void feedbackSent(Feedback feedback) {
+        }
+
+        /**
+         * The options' {@link LabelTransform} changed the label of this event, the {@code eventIndex}-th this replay
+         * sends (0-based), to {@code sent}'s; told when the event is sent (its feedback follows at its label time).
+         */
+        default void labelChanged(long eventIndex, Event event, Feedback sent) {
         }
 
         /** The rows were sorted by event time before the replay: how many, in how many runs (1: in memory). */
@@ -277,7 +298,11 @@ public final class Replay {
                 }
                 eventCount++;
                 if (options.writeFeedback() && mapped.feedback() != null) {
-                    pending.add(mapped.feedback());
+                    Feedback feedback = options.labels().apply(eventCount - 1, mapped.feedback());
+                    if (feedback != mapped.feedback()) {
+                        listener.labelChanged(eventCount - 1, mapped.event(), feedback);
+                    }
+                    pending.add(feedback);
                 }
                 clock = time;
                 if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A bad command line, for any command, is one line on standard error and exit code 2; no usage, no stack trace. */
 class CommandLineErrorsTest {
@@ -47,6 +50,22 @@ class CommandLineErrorsTest {
         assertOneLine(run("topics", "frobnicate"), "Unmatched argument", "(see 'factory topics --help')");
         assertOneLine(run("bench", "delayed-labels", "--setting", "lr=0.1,bach=64"), "unknown key 'bach'",
                 "(see 'factory bench delayed-labels --help')");
+    }
+
+    @Test
+    void aBadPoisonedStretchIsOneLineNamingTheForm() {
+        assertOneLine(run("demo", "--poison-labels", "0.6-0.4"), "Invalid value for option '--poison-labels'",
+                "FROM-TO, fractions of the replay's events with 0 <= FROM < TO <= 1, e.g. 0.4-0.6; was 0.6-0.4",
+                "(see 'factory demo --help')");
+        assertOneLine(run("demo", "--poison-labels", "40%"), "Invalid value for option '--poison-labels'", "was '40%'");
+    }
+
+    @Test
+    void theLabelDrillRefusesARegressionModelBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+        Path data = Files.copy(Path.of("../data/earthquakes.jsonl.gz"), dir.resolve("quakes.jsonl.gz"));
+        assertThat(FactoryCli.run("init", "--data", data.toString(), "--label", "properties.mag")).isZero();
+        TopicsCommandTest.Result refused = run("demo", "--data", data.toString(), "--sort", "--poison-labels", "0.4-0.6");
+        assertOneLine(refused, "--poison-labels flips binary labels; model", "is a regression model");
     }
 
     @Test

@@ -7,9 +7,13 @@ import java.io.PrintWriter;
 import java.time.YearMonth;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import ai.factory.feedback.quality.DelaySketch;
+import ai.factory.records.ReleaseActor;
 import ai.factory.replay.Replay;
 
 /**
@@ -19,17 +23,20 @@ import ai.factory.replay.Replay;
  * @param curve   the online loss against examples judged (log loss, or squared error for regression)
  * @param loopEventsPerSecond events over the time from the first sent until every prediction and example was seen
  *                (the loop's own rate; the replay's rate can be higher while the loop falls behind)
+ * @param governance the model decisions of the run, as the models topic recorded them
+ * @param poisoned   where {@code --poison-labels} flipped labels, or null
  */
 public record DemoReport(String model, String task, long events, long feedback, long predictions,
                          long predictionRecords, long examples, long examplesServed, long lateFeedback,
                          long unmatchedFeedback, long releases, long championVersion, OnlineQuality.Figures quality,
                          Map<YearMonth, OnlineQuality.Figures> byMonth, List<LearningCurve.Point> curve,
                          double throughputEventsPerSecond, double loopEventsPerSecond, double latencyP50Ms, double latencyP99Ms,
-                         double latencyP999Ms, double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained) {
+                         double latencyP999Ms, double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained,
+                         Governance.Summary governance, PoisonedStretch poisoned) {
 
     /** The report of a finished replay, as the observer saw the loop; throughput is over the replay's own time. */
     public static DemoReport of(String model, Replay.Progress sent, LoopObserver observer, boolean drained,
-                                double replaySeconds, double loopSeconds, double wallSeconds) {
+                                double replaySeconds, double loopSeconds, double wallSeconds, PoisonedStretch poisoned) {
         LoopObserver.Snapshot s = observer.snapshot();
         DelaySketch freshness = s.freshnessMs();
         return new DemoReport(model, s.regression() ? "regression" : "binary", sent.events(), sent.feedback(),
@@ -37,8 +44,12 @@ public record DemoReport(String model, String task, long events, long feedback, 
                 s.unmatchedFeedback(), s.releases(), s.championVersion(), s.quality(), observer.qualityByMonth(),
                 observer.learningCurve(), sent.events() / Math.max(1e-9, replaySeconds),
                 drained ? sent.events() / Math.max(1e-9, loopSeconds) : Double.NaN, s.latencyP50Ms(), s.latencyP99Ms(),
-                s.latencyP999Ms(), seconds(freshness, 0.5), seconds(freshness, 0.99), wallSeconds, drained);
+                s.latencyP999Ms(), seconds(freshness, 0.5), seconds(freshness, 0.99), wallSeconds, drained,
+                s.governance(), poisoned);
     }
+
+    /** The latest decisions the printed summary lists (the JSON has {@link Governance#RECENT}). */
+    private static final int PRINTED_DECISIONS = 5;
 
     private static double seconds(DelaySketch sketch, double q) {
         return sketch.count() == 0 ? Double.NaN : sketch.quantile(q) / 1000.0;
@@ -58,6 +69,15 @@ public record DemoReport(String model, String task, long events, long feedback, 
                 100.0 * examplesServed / Math.max(1, examples));
         out.printf("  model %s (%s): releases %d, champion %s%n", model, task, releases,
                 championVersion < 0 ? "none" : "v" + championVersion);
+        Governance.Summary g = governance;
+        out.printf("  decisions: %d promoted (%s), %d rejected (%s), %d rolled back (%s), %d candidates, %d retired%n",
+                g.promotionCount(), byActor(g.promotions()), g.rejectionCount(), byActor(g.rejections()),
+                g.rollbackCount(), byActor(g.rollbacks()), g.candidates(), g.retirements());
+        g.recent().stream().skip(Math.max(0, g.recent().size() - PRINTED_DECISIONS)).forEach(d ->
+                out.printf("    v%d %s by %s: %s%n", d.version(), d.status(), actor(d.by()), d.reason()));
+        if (poisoned != null) {
+            out.println("  " + poisoned.describe());
+        }
         OnlineQuality.Figures q = quality;
         if (regression()) {
             out.printf("  online (progressive) over %,d labelled predictions: RMSE %.4f (running mean: %.4f), MAE %.4f (running mean: %.4f)%n",
@@ -98,7 +118,37 @@ public record DemoReport(String model, String task, long events, long feedback, 
         json.put("freshness_s", object("p50", finite(freshnessP50Seconds), "p99", finite(freshnessP99Seconds)));
         json.put("wall_s", wallSeconds);
         json.put("drained", drained);
+        json.put("governance", governanceJson());
+        json.put("poisoned_labels", poisoned == null ? null : poisoned.toJson());
         return json;
+    }
+
+    /** The report's {@code governance} object: what was decided about the model's releases, by whom and why. */
+    private Map<String, Object> governanceJson() {
+        Governance.Summary g = governance;
+        return object("releases", g.releases(), "candidates", g.candidates(),
+                "promotions", g.promotionCount(), "promotions_by", byActorJson(g.promotions()),
+                "rejections", g.rejectionCount(), "rejections_by", byActorJson(g.rejections()),
+                "rollbacks", g.rollbackCount(), "rollbacks_by", byActorJson(g.rollbacks()),
+                "retirements", g.retirements(),
+                "champion_version", g.championVersion() < 0 ? null : g.championVersion(),
+                "recent_decisions", g.recent().stream().map(d -> object("version", d.version(),
+                        "status", d.status().name(), "by", actor(d.by()), "reason", d.reason())).toList());
+    }
+
+    private static Map<String, Object> byActorJson(Map<ReleaseActor, Long> counts) {
+        Map<String, Object> json = new TreeMap<>();
+        counts.forEach((by, n) -> json.put(actor(by), n));
+        return json;
+    }
+
+    private static String byActor(Map<ReleaseActor, Long> counts) {
+        return counts.isEmpty() ? "-" : new TreeMap<>(counts).entrySet().stream()
+                .map(e -> actor(e.getKey()) + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    private static String actor(ReleaseActor by) {
+        return by.name().toLowerCase(Locale.ROOT);
     }
 
     private Map<String, Object> figures(OnlineQuality.Figures q) {

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import ai.factory.feedback.LateReason;
@@ -22,7 +21,7 @@ import ai.factory.records.LabeledExample;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.OffsetRange;
 import ai.factory.records.Prediction;
-import ai.factory.records.ReleaseStatus;
+import ai.factory.release.ReleaseFacts;
 import ai.factory.serde.AvroCodec;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.Topics;
@@ -78,9 +77,9 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private final OnlineQuality quality;
     private final DelaySketch latencyMs = new DelaySketch();
     private final Map<Long, Long> firstServedAt = new HashMap<>();
-    // Releases by what the numbers need, never their ONNX bytes (thousands of releases in a long run).
-    private final Map<String, ReleaseStatus> statusByKey = new HashMap<>();
-    private final TreeSet<Long> champions = new TreeSet<>();
+    // Releases by what the numbers need, never their ONNX bytes (thousands of releases in a long run): the ledger's
+    // facts, the champion by its rule and the decisions as they arrive.
+    private final Governance governance = new Governance();
     private long releasedExamplesTrained = -1;
     // Freshness, kept as the records come (each sampled example is looked at once, not at every refresh):
     private final Map<Integer, TreeMap<Long, Long>> labelArrivalAwaitingRelease = new HashMap<>(); // partition → offset → arrival
@@ -184,22 +183,19 @@ public final class LoopObserver implements Runnable, AutoCloseable {
             if (reason != null && LateReason.UNMATCHED.equals(new String(reason.value(), StandardCharsets.UTF_8))) {
                 unmatchedFeedback++;
             }
-        } else if (record.value() != null) {
-            release(record.key(), releases.decode(record));
+        } else if (record.value() == null) {
+            governance.take(record.key(), null, record.offset());
+        } else {
+            release(record.key(), releases.decode(record), record.offset());
         }
     }
 
-    /** A release record: its status (the latest of its key counts) and, the first time, what it trained on. */
-    private void release(String key, ModelRelease r) {
-        ReleaseStatus before = statusByKey.put(key, r.getStatus());
-        if (before == ReleaseStatus.CHAMPION) {
-            champions.remove(r.getVersion());
-        }
-        if (r.getStatus() == ReleaseStatus.CHAMPION) {
-            champions.add(r.getVersion());
-        }
+    /** A release record: its status and the decision it made, and, the first time, what it trained on. */
+    private void release(String key, ModelRelease r, long offset) {
+        int known = governance.releases();
+        governance.take(key, ReleaseFacts.of(r), offset);
         releasedExamplesTrained = Math.max(releasedExamplesTrained, r.getExamplesTrained());
-        if (before != null) {
+        if (governance.releases() == known) {
             return;
         }
         for (OffsetRange range : r.getTrainingData()) {
@@ -244,14 +240,14 @@ public final class LoopObserver implements Runnable, AutoCloseable {
 
     /** The numbers right now. */
     public synchronized Snapshot snapshot() {
-        long champion = champions.isEmpty() ? -1 : champions.last();
+        Governance.Summary decisions = governance.summary();
         DelaySketch freshness = new DelaySketch();
         freshness.addAll(freshnessMs);
         return new Snapshot(predictionRecords, predictionRecords - repeatedPredictions, exampleCount, examplesServed,
-                lateFeedback, unmatchedFeedback, statusByKey.size(), champion, regression, quality.overall(),
+                lateFeedback, unmatchedFeedback, decisions.releases(), decisions.championVersion(), regression, quality.overall(),
                 latencyMs.count() == 0 ? Double.NaN : latencyMs.quantile(0.5),
                 latencyMs.count() == 0 ? Double.NaN : latencyMs.quantile(0.99),
-                latencyMs.count() == 0 ? Double.NaN : latencyMs.quantile(0.999), freshness);
+                latencyMs.count() == 0 ? Double.NaN : latencyMs.quantile(0.999), freshness, decisions);
     }
 
     /** Examples the newest release (of any status) has trained on, its ancestors' included; -1 before any release. */
@@ -283,11 +279,13 @@ public final class LoopObserver implements Runnable, AutoCloseable {
      * @param unmatchedFeedback late feedback for which nothing was served within the window (of lateFeedback)
      * @param quality           the online figures over every labelled prediction so far
      * @param freshnessMs       label arrival → first prediction by a release trained on it, over the sampled events
+     * @param championVersion   the champion by the {@link ai.factory.release.ReleaseLedger}'s rule, -1 for none
+     * @param governance        the model decisions seen (promotions, rejections, rollbacks, the recent ones)
      */
     public record Snapshot(long predictionRecords, long predictedEvents, long examples, long examplesServed,
                            long lateFeedback, long unmatchedFeedback, long releases, long championVersion, boolean regression,
                            OnlineQuality.Figures quality, double latencyP50Ms, double latencyP99Ms, double latencyP999Ms,
-                           DelaySketch freshnessMs) {
+                           DelaySketch freshnessMs, Governance.Summary governance) {
 
         /** The online loss the live view shows: log loss, or RMSE for regression. */
         public double loss() {
