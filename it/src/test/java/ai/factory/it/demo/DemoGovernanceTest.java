@@ -77,9 +77,10 @@ class DemoGovernanceTest {
     }
 
     /**
-     * What the loop does about poisoned labels, as far as it is true today: the poisoned stretch was learned from and
-     * the loop went on serving a champion the ledger names, every decision on record. The trainer's online governance
-     * (automatic promotion and rollback) is to make this stricter.
+     * What the loop does about poisoned feedback: flipping the feedback flips the truth every judge of the loop uses
+     * (the hold-out and the shadow evidence alike), so no rule can tell the stretch is wrong while it lasts; the loop
+     * must keep serving, with a champion the ledger names and every decision on record. Poisoned training data judged
+     * against a clean truth is {@code TrainerGovernanceTest}'s: there its candidates are never promoted.
      */
     static void assertPoisonHandled(JsonNode report) {
         JsonNode g = report.path("governance");
