@@ -61,14 +61,14 @@ class ModelRefusalsTest {
                 .exitCode()).isZero();
         Path onnx = dir.resolve("m.onnx");
         Files.write(onnx, ModelGraphs.inference(CONFIG, TrainingState.initial(CONFIG).params(), Map.of()).toByteArray());
-        assertThat(cli(bootstrap, prefix, "import", "m", onnx.toString(), "--spec", "flights").exitCode()).isZero();
-        assertThat(cli(bootstrap, prefix, "import", "m", onnx.toString(), "--spec", "flights").exitCode()).isZero();
+        assertThat(TopicsCommandTest.models(bootstrap, prefix, "import", "m", onnx.toString(), "--spec", "flights").exitCode()).isZero();
+        assertThat(TopicsCommandTest.models(bootstrap, prefix, "import", "m", onnx.toString(), "--spec", "flights").exitCode()).isZero();
         try (SchemaRegistry registry = new KafkaSchemaRegistry(KafkaConnection.of(bootstrap), topics.schemas());
              ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(bootstrap), topics.models(), registry)) {
             catalog.add(ModelRelease.newBuilder(catalog.find("m", 2)).setVersion(3).setStatus(ReleaseStatus.REJECTED)
                     .setStatusReason("non-finite weights").setStatusBy(ReleaseActor.TRAINER).build());
         }
-        assertThat(cli(bootstrap, prefix, "promote", "m", "1").exitCode()).isZero();
+        assertThat(TopicsCommandTest.models(bootstrap, prefix, "promote", "m", "1").exitCode()).isZero();
 
         OpsOptions options = OpsOptions.defaults(KafkaConnection.of(bootstrap)).withPrefix(prefix).withHttp("127.0.0.1", 0)
                 .withSampling(Duration.ofMillis(300), 3).withAccess(ConsoleAccess.open().withToken(TOKEN));
@@ -82,20 +82,20 @@ class ModelRefusalsTest {
                     "promote m 9", "api/models/promote?model=m&version=9",
                     "rollback m", "api/models/rollback?model=m");
             for (var move : moves.entrySet()) {
-                TopicsCommandTest.Result refused = cli(bootstrap, prefix, move.getKey().split(" "));
+                TopicsCommandTest.Result refused = TopicsCommandTest.models(bootstrap, prefix, move.getKey().split(" "));
                 assertThat(refused.exitCode()).as(move.getKey()).isEqualTo(1);
                 HttpResponse<String> response = post(base + move.getValue());
                 assertThat(response.statusCode()).as(move.getValue()).isEqualTo(409);
                 String apiMessage = json.readTree(response.body()).get("error").asText();
                 assertThat(refused.err().strip()).as(move.getKey()).isEqualTo("error: " + apiMessage);
             }
-            assertThat(cli(bootstrap, prefix, "promote", "m", "3").err())
+            assertThat(TopicsCommandTest.models(bootstrap, prefix, "promote", "m", "3").err())
                     .contains("m/3 was rejected (non-finite weights); a rejected release is never promoted");
-            assertThat(cli(bootstrap, prefix, "rollback", "m").err())
+            assertThat(TopicsCommandTest.models(bootstrap, prefix, "rollback", "m").err())
                     .contains("m/1 is the only champion; rolling back would leave the scorers without a model");
 
             // Promoting an older release while a newer one is champion: the champion for every reader.
-            assertThat(cli(bootstrap, prefix, "promote", "m", "2").out()).contains("champion of m is now version 2");
+            assertThat(TopicsCommandTest.models(bootstrap, prefix, "promote", "m", "2").out()).contains("champion of m is now version 2");
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> champion(base) == 2);
             HttpResponse<String> promoted = post(base + "api/models/promote?model=m&version=1");
             assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
@@ -105,7 +105,7 @@ class ModelRefusalsTest {
                 assertThat(catalog.champion("m")).map(ModelRelease::getVersion).contains(1L);
             }
             // Rolling that promotion back, by the CLI, returns to v2 for both.
-            assertThat(cli(bootstrap, prefix, "rollback", "m").out()).contains("champion of m is now version 2");
+            assertThat(TopicsCommandTest.models(bootstrap, prefix, "rollback", "m").out()).contains("champion of m is now version 2");
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> champion(base) == 2);
         }
     }
@@ -130,16 +130,5 @@ class ModelRefusalsTest {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header(OpsHttpServer.TOKEN_HEADER, TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static TopicsCommandTest.Result cli(String bootstrap, String prefix, String... args) {
-        String[] all = new String[args.length + 5];
-        all[0] = "models";
-        System.arraycopy(args, 0, all, 1, args.length);
-        all[args.length + 1] = "-b";
-        all[args.length + 2] = bootstrap;
-        all[args.length + 3] = "--prefix";
-        all[args.length + 4] = prefix;
-        return TopicsCommandTest.run(all);
     }
 }

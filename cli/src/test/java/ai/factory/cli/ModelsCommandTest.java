@@ -54,39 +54,39 @@ class ModelsCommandTest {
         Files.write(second, ModelGraphs.inference(CONFIG, TrainingState.initial(CONFIG.withSeed(7)).params(), Map.of())
                 .toByteArray());
 
-        assertThat(run(bootstrap, prefix, "import", "m", first.toString(), "--spec", "flights").exitCode()).isZero();
+        assertThat(TopicsCommandTest.models(bootstrap, prefix, "import", "m", first.toString(), "--spec", "flights").exitCode()).isZero();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(new Topics(prefix).models(), "m/7", "not avro".getBytes(StandardCharsets.UTF_8)))
                     .get(30, TimeUnit.SECONDS);
         }
-        TopicsCommandTest.Result imported = run(bootstrap, prefix, "import", "m", second.toString(), "--spec", "flights");
+        TopicsCommandTest.Result imported = TopicsCommandTest.models(bootstrap, prefix, "import", "m", second.toString(), "--spec", "flights");
         assertThat(imported.exitCode()).isZero();
         assertThat(imported.out()).contains("as m version 2");
 
-        TopicsCommandTest.Result list = run(bootstrap, prefix, "list", "--all");
+        TopicsCommandTest.Result list = TopicsCommandTest.models(bootstrap, prefix, "list", "--all");
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.out()).containsPattern("m\\s+1\\s+-\\s+CANDIDATE").containsPattern("m\\s+2\\s+-\\s+CANDIDATE");
         assertThat(list.err()).contains("warning: skipped 1 record(s) of " + prefix + "models that could not be decoded");
-        TopicsCommandTest.Result overviewed = run(bootstrap, prefix, "list");
+        TopicsCommandTest.Result overviewed = TopicsCommandTest.models(bootstrap, prefix, "list");
         assertThat(overviewed.out()).contains("m: no champion, 2 release(s), newest v2").contains("by latest status: 2 CANDIDATE");
         assertThat(overviewed.err()).contains("warning: skipped 1 record(s)");
 
-        assertThat(run(bootstrap, prefix, "promote", "m", "1").exitCode()).isZero();
-        TopicsCommandTest.Result promoted = run(bootstrap, prefix, "promote", "m", "2");
+        assertThat(TopicsCommandTest.models(bootstrap, prefix, "promote", "m", "1").exitCode()).isZero();
+        TopicsCommandTest.Result promoted = TopicsCommandTest.models(bootstrap, prefix, "promote", "m", "2");
         assertThat(promoted.exitCode()).as(promoted.err()).isZero();
         assertThat(promoted.out()).contains("champion of m is now version 2");
-        TopicsCommandTest.Result rolledBack = run(bootstrap, prefix, "rollback", "m");
+        TopicsCommandTest.Result rolledBack = TopicsCommandTest.models(bootstrap, prefix, "rollback", "m");
         assertThat(rolledBack.exitCode()).as(rolledBack.err()).isZero();
         assertThat(rolledBack.out()).contains("champion of m is now version 1");
-        assertThat(run(bootstrap, prefix, "list", "m", "--all").out()).containsPattern("m\\s+2\\s+-\\s+ROLLED_BACK\\s+OPERATOR\\s");
+        assertThat(TopicsCommandTest.models(bootstrap, prefix, "list", "m", "--all").out()).containsPattern("m\\s+2\\s+-\\s+ROLLED_BACK\\s+OPERATOR\\s");
         // By default: the champion, its lineage and the latest decisions, the roll back first with who and why.
-        TopicsCommandTest.Result overview = run(bootstrap, prefix, "list", "m");
+        TopicsCommandTest.Result overview = TopicsCommandTest.models(bootstrap, prefix, "list", "m");
         assertThat(overview.exitCode()).as(overview.err()).isZero();
         assertThat(overview.out()).contains("m: champion v1 (spec flights v1), 2 release(s), newest v2")
                 .contains("by latest status: 1 CHAMPION, 1 ROLLED_BACK")
                 .containsPattern("LATEST DECISIONS[^\\n]*\\n\\s+VERSION[^\\n]*\\n\\s+2\\s+-\\s+ROLLED_BACK\\s+OPERATOR\\s+rolled back by operator");
-        assertThat(run(bootstrap, prefix, "list", "boats").out()).contains("no releases of boats");
+        assertThat(TopicsCommandTest.models(bootstrap, prefix, "list", "boats").out()).contains("no releases of boats");
     }
 
     /** 40 releases as online governance leaves them: the default listing is bounded, {@code --all} lists every one. */
@@ -114,7 +114,7 @@ class ModelsCommandTest {
                     ReleaseActor.AUTOMATIC, "online: paired log loss 0.71 > 0.52 after promotion")))).get(30, TimeUnit.SECONDS);
         }
 
-        TopicsCommandTest.Result overview = run(bootstrap, prefix, "list", "g");
+        TopicsCommandTest.Result overview = TopicsCommandTest.models(bootstrap, prefix, "list", "g");
         assertThat(overview.exitCode()).as(overview.err()).isZero();
         String out = overview.out();
         assertThat(out).contains("g: champion v30 (spec flights v1), 40 release(s), newest v40")
@@ -126,7 +126,7 @@ class ModelsCommandTest {
         assertThat(decisions.get(0)).containsPattern("40\\s+30\\s+ROLLED_BACK\\s+AUTOMATIC\\s+online: paired log loss 0.71 > 0.52");
         assertThat(decisions.get(1)).containsPattern("^\\s+39\\s");
 
-        TopicsCommandTest.Result all = run(bootstrap, prefix, "list", "g", "--all");
+        TopicsCommandTest.Result all = TopicsCommandTest.models(bootstrap, prefix, "list", "g", "--all");
         assertThat(all.exitCode()).as(all.err()).isZero();
         assertThat(all.out().lines().filter(l -> l.startsWith("g "))).hasSize(40);
         assertThat(all.out()).containsPattern("g\\s+40\\s+30\\s+ROLLED_BACK\\s+AUTOMATIC");
@@ -142,16 +142,5 @@ class ModelsCommandTest {
                 .setSpecName("flights").setSpecVersion(1).setDenseSize(2).setSparseBuckets(16).setCreatedAt(now)
                 .setExamplesTrained(version).setTrainedThroughEventTime(now).setTrainingData(List.of()).setMetrics(Map.of())
                 .setProvenance(Map.of()).build();
-    }
-
-    private static TopicsCommandTest.Result run(String bootstrap, String prefix, String... args) {
-        String[] all = new String[args.length + 5];
-        all[0] = "models";
-        System.arraycopy(args, 0, all, 1, args.length);
-        all[args.length + 1] = "-b";
-        all[args.length + 2] = bootstrap;
-        all[args.length + 3] = "--prefix";
-        all[args.length + 4] = prefix;
-        return TopicsCommandTest.run(all);
     }
 }

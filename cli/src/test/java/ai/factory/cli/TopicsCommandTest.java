@@ -27,6 +27,18 @@ class TopicsCommandTest {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** {@code factory models ARGS -b BOOTSTRAP --prefix PREFIX}. */
+    static Result models(String bootstrap, String prefix, String... args) {
+        String[] all = new String[args.length + 5];
+        all[0] = "models";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "-b";
+        all[args.length + 2] = bootstrap;
+        all[args.length + 3] = "--prefix";
+        all[args.length + 4] = prefix;
+        return run(all);
+    }
+
     @Test
     void createIsIdempotentAndListShowsTheCatalog(TestKafka kafka) {
         String prefix = TestKafka.uniquePrefix("cli");
