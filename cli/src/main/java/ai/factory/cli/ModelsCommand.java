@@ -24,11 +24,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code factory models}: lists model releases and promotes, rolls back or imports them. */
+/** {@code factory models}: lists model releases and promotes, rolls back, resumes the training of or imports them. */
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "Lists the model releases on the models topic and controls which one is champion.",
         subcommands = {ModelsCommand.ListReleases.class, ModelsCommand.Promote.class, ModelsCommand.Rollback.class,
-                ModelsCommand.Import.class})
+                ModelsCommand.Resume.class, ModelsCommand.Import.class})
 final class ModelsCommand {
 
     /** Opens the catalog of the factory's models topic; says on standard error how many records it could not read. */
@@ -177,6 +177,30 @@ final class ModelsCommand {
             var now = withCatalog(kafka, spec, c -> c.rollback(model));
             spec.commandLine().getOut().println(now.map(r -> "champion of " + model + " is now version " + r.getVersion())
                     .orElse(model + " has no champion now"));
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Tells a trainer run with --after-operator hold, which stopped publishing after an operator's "
+                    + "promotion or rollback, to publish again (re-records the champion; serving does not change).")
+    static final class Resume implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        KafkaOptions kafka;
+
+        @Parameters(index = "0", paramLabel = "MODEL")
+        String model;
+
+        @Option(names = "--reason", defaultValue = "", paramLabel = "TEXT", description = "Why (kept with the champion).")
+        String reason;
+
+        @Override
+        public Integer call() {
+            ModelRelease r = withCatalog(kafka, spec, c -> c.resume(model, reason));
+            spec.commandLine().getOut().println("training of " + model + " resumed from its champion, version " + r.getVersion());
             return 0;
         }
     }

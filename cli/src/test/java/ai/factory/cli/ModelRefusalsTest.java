@@ -80,7 +80,8 @@ class ModelRefusalsTest {
                     "promote m 3", "api/models/promote?model=m&version=3",
                     "promote m 1", "api/models/promote?model=m&version=1",
                     "promote m 9", "api/models/promote?model=m&version=9",
-                    "rollback m", "api/models/rollback?model=m");
+                    "rollback m", "api/models/rollback?model=m",
+                    "resume x", "api/models/resume?model=x");
             for (var move : moves.entrySet()) {
                 TopicsCommandTest.Result refused = TopicsCommandTest.models(bootstrap, prefix, move.getKey().split(" "));
                 assertThat(refused.exitCode()).as(move.getKey()).isEqualTo(1);
@@ -107,6 +108,14 @@ class ModelRefusalsTest {
             // Rolling that promotion back, by the CLI, returns to v2 for both.
             assertThat(TopicsCommandTest.models(bootstrap, prefix, "rollback", "m").out()).contains("champion of m is now version 2");
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> champion(base) == 2);
+
+            // Resuming a held trainer re-records the champion, by either; what serves does not change.
+            assertThat(TopicsCommandTest.models(bootstrap, prefix, "resume", "m", "--reason", "checked").out())
+                    .contains("training of m resumed from its champion, version 2");
+            HttpResponse<String> resumed = post(base + "api/models/resume?model=m");
+            assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
+            assertThat(json.readTree(resumed.body()).get("statusReason").asText()).isEqualTo("training resumed by operator");
+            assertThat(champion(base)).isEqualTo(2);
         }
     }
 

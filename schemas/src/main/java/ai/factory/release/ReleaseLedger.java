@@ -39,6 +39,9 @@ import ai.factory.records.ReleaseStatus;
  */
 public final class ReleaseLedger {
 
+    /** How the reason of a {@link #resume} record starts. */
+    public static final String RESUMED = "training resumed";
+
     private final Map<String, Held> byKey = new HashMap<>();
     private final Map<String, ModelReleases> models = new TreeMap<>();
 
@@ -228,6 +231,34 @@ public final class ReleaseLedger {
         return new LedgerDecision(
                 List.of(new Transition(model, champion.version(), ReleaseStatus.CHAMPION, ReleaseStatus.ROLLED_BACK, by, why)),
                 Optional.of(previous.getValue().facts));
+    }
+
+    /**
+     * Tells a trainer that holds its releases after an operator's move ({@code --after-operator hold}) to publish
+     * again: re-records the champion of {@code model} (over its specs, the latest decided), its status unchanged, with
+     * a reason starting "training resumed". Serving does not change.
+     *
+     * @throws ReleaseRefusedException when there is no champion
+     */
+    public LedgerDecision resume(String model, ReleaseActor by, String reason) {
+        ReleaseFacts champion = latestChampion(model)
+                .orElseThrow(() -> new ReleaseRefusedException(model + " has no champion to resume training from")).facts;
+        String why = RESUMED + " by " + label(by) + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        return new LedgerDecision(
+                List.of(new Transition(model, champion.version(), ReleaseStatus.CHAMPION, ReleaseStatus.CHAMPION, by, why)),
+                Optional.of(champion.with(ReleaseStatus.CHAMPION, by, why)));
+    }
+
+    /** Whether {@code facts} is the record {@link #resume} writes. */
+    public static boolean resumes(ReleaseFacts facts) {
+        return facts.status() == ReleaseStatus.CHAMPION && facts.reason().startsWith(RESUMED);
+    }
+
+    /** The sequence (offset) of the latest record of {@code model/version}, or -1 for a release the ledger lacks. */
+    public long sequence(String model, long version) {
+        ModelReleases releases = models.get(model);
+        Held held = releases == null ? null : releases.versions.get(version);
+        return held == null ? -1 : held.sequence;
     }
 
     /**

@@ -91,6 +91,32 @@ class ReleaseLedgerTest {
     }
 
     @Test
+    void resumingReRecordsTheChampionWithoutChangingWhatServes() {
+        publish(1, CHAMPION);
+        publish(2, CHAMPION);
+        write(ledger.rollback("flights", ReleaseActor.OPERATOR, "bad data"));
+        long rolledBackAt = ledger.sequence("flights", 2);
+        LedgerDecision resume = ledger.resume("flights", ReleaseActor.OPERATOR, "data fixed");
+        assertThat(resume.transitions()).singleElement().satisfies(t -> {
+            assertThat(t.version()).isEqualTo(1);
+            assertThat(t.from()).isEqualTo(CHAMPION);
+            assertThat(t.to()).isEqualTo(CHAMPION);
+            assertThat(t.reason()).isEqualTo("training resumed by operator: data fixed");
+        });
+        write(resume);
+        assertThat(champion()).isEqualTo(1);
+        ReleaseFacts now = ledger.champion("flights").orElseThrow();
+        assertThat(ReleaseLedger.resumes(now)).isTrue();
+        assertThat(ledger.sequence("flights", 1)).isGreaterThan(rolledBackAt);
+        assertThat(ledger.sequence("flights", 99)).isEqualTo(-1);
+        // Resuming changes no order: a rollback still has nothing to return to.
+        assertThatThrownBy(() -> ledger.rollback("flights", ReleaseActor.OPERATOR, ""))
+                .isInstanceOf(ReleaseRefusedException.class);
+        assertThatThrownBy(() -> ledger.resume("boats", ReleaseActor.OPERATOR, ""))
+                .isInstanceOf(ReleaseRefusedException.class).hasMessage("boats has no champion to resume training from");
+    }
+
+    @Test
     void aRejectedReleaseIsNeverPromoted() {
         // Bug 2a: the CLI promoted REJECTED releases.
         publish(1, CHAMPION);

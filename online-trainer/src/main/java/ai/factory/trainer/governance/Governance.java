@@ -17,9 +17,12 @@ import java.util.Objects;
  *                       bursts (a storm delays a hub's flights for hours), so a few hundred can mislead
  * @param driftDelta     the drift alarm's tolerated loss difference per example (standardised loss units)
  * @param driftThreshold the accumulated excess that raises the drift alarm
+ * @param holdAfterOperator whether an operator's promotion or rollback stops the trainer's releases until an operator
+ *                       resumes them ({@code factory models resume}); otherwise it continues from the new champion at once
  */
 public record Governance(Promotion promotion, double alpha, long minEvidence, boolean autoRollback, double rollbackMargin,
-                         long rollbackEvidence, double driftDelta, double driftThreshold) implements Serializable {
+                         long rollbackEvidence, double driftDelta, double driftThreshold, boolean holdAfterOperator)
+        implements Serializable {
 
     /** Who makes a candidate champion. */
     public enum Promotion { ONLINE, HOLDOUT }
@@ -46,7 +49,7 @@ public record Governance(Promotion promotion, double alpha, long minEvidence, bo
      */
     public static Governance defaults() {
         return new Governance(Promotion.ONLINE, DEFAULT_ALPHA, DEFAULT_MIN_EVIDENCE, true, DEFAULT_ROLLBACK_MARGIN,
-                DEFAULT_ROLLBACK_EVIDENCE, DEFAULT_DRIFT_DELTA, DEFAULT_DRIFT_THRESHOLD);
+                DEFAULT_ROLLBACK_EVIDENCE, DEFAULT_DRIFT_DELTA, DEFAULT_DRIFT_THRESHOLD, false);
     }
 
     /** A rollback monitor with these settings. */
@@ -61,19 +64,24 @@ public record Governance(Promotion promotion, double alpha, long minEvidence, bo
     }
 
     public Governance withPromotion(Promotion p) {
-        return new Governance(p, alpha, minEvidence, autoRollback, rollbackMargin, rollbackEvidence, driftDelta, driftThreshold);
+        return new Governance(p, alpha, minEvidence, autoRollback, rollbackMargin, rollbackEvidence, driftDelta, driftThreshold, holdAfterOperator);
     }
 
     public Governance withTest(double a, long min) {
-        return new Governance(promotion, a, min, autoRollback, rollbackMargin, rollbackEvidence, driftDelta, driftThreshold);
+        return new Governance(promotion, a, min, autoRollback, rollbackMargin, rollbackEvidence, driftDelta, driftThreshold, holdAfterOperator);
     }
 
     public Governance withAutoRollback(boolean on) {
-        return new Governance(promotion, alpha, minEvidence, on, rollbackMargin, rollbackEvidence, driftDelta, driftThreshold);
+        return new Governance(promotion, alpha, minEvidence, on, rollbackMargin, rollbackEvidence, driftDelta, driftThreshold, holdAfterOperator);
+    }
+
+    public Governance withHoldAfterOperator(boolean hold) {
+        return new Governance(promotion, alpha, minEvidence, autoRollback, rollbackMargin, rollbackEvidence, driftDelta,
+                driftThreshold, hold);
     }
 
     /** Rollbacks beyond {@code margin} (standardised loss per example) confirmed on at least {@code evidence} examples. */
     public Governance withRollback(double margin, long evidence) {
-        return new Governance(promotion, alpha, minEvidence, autoRollback, margin, evidence, driftDelta, driftThreshold);
+        return new Governance(promotion, alpha, minEvidence, autoRollback, margin, evidence, driftDelta, driftThreshold, holdAfterOperator);
     }
 }

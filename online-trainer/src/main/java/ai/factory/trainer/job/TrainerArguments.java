@@ -141,6 +141,12 @@ public final class TrainerArguments {
                     + " examples, to be rolled back (default: ${DEFAULT-VALUE}).")
     double rollbackMargin;
 
+    @Option(names = "--after-operator", defaultValue = "continue", paramLabel = "WHAT",
+            description = "After an operator's promotion or rollback: continue (train on from the new champion's weights "
+                    + "and keep publishing) or hold (train on, publish nothing until `factory models resume MODEL`) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String afterOperator;
+
     @Option(names = "--warm-start", defaultValue = "champion", paramLabel = "FROM",
             description = "champion, none, or a version number to fine-tune from (default: ${DEFAULT-VALUE}).")
     String warmStart;
@@ -228,7 +234,12 @@ public final class TrainerArguments {
             throw new IllegalArgumentException("--confidence must be between 0 and 1 (exclusive), was " + confidence);
         }
         return Governance.defaults().withPromotion(how).withTest(1 - confidence, minEvidence).withAutoRollback(autoRollback)
-                .withRollback(rollbackMargin, Governance.DEFAULT_ROLLBACK_EVIDENCE);
+                .withRollback(rollbackMargin, Governance.DEFAULT_ROLLBACK_EVIDENCE).withHoldAfterOperator(switch (afterOperator) {
+                    case "continue" -> false;
+                    case "hold" -> true;
+                    default -> throw new IllegalArgumentException("--after-operator must be continue or hold, was '"
+                            + afterOperator + "'");
+                });
     }
 
     private ModelConfig modelConfig(ModelInput input) {

@@ -15,6 +15,7 @@ import ai.factory.records.ReleaseActor;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.release.LedgerDecision;
 import ai.factory.release.ReleaseFacts;
+import ai.factory.release.ReleaseLedger;
 import ai.factory.release.ReleaseRefusedException;
 import ai.factory.release.ReleaseSpec;
 import ai.factory.release.Transition;
@@ -222,6 +223,9 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     }
 
     private void cut(long now, Collector<KeyedBytes> out) throws Exception {
+        if (progress.heldSince != null) {
+            return; // an operator's move holds the releases: training goes on, nothing is published until resumed
+        }
         TrainerProgress.Pending p = progress.cut(now);
         if (!progress.live.isFinite() || options.holdoutExamples() == 0) {
             finish(out);
@@ -304,8 +308,9 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
 
     /**
      * The hold-out is itself paired online evidence (both models scored on the same unseen examples, as served): the
-     * candidate is promoted at once when the sequential test finds it better there, so a fresh release need not wait a
-     * label delay for its shadow predictions' labels.
+     * candidate is promoted at once when it is better there at the stated confidence, so a fresh release need not wait
+     * a label delay for its shadow predictions' labels. The hold-out is looked at once, so its interval is the
+     * fixed-sample one; a worse candidate passes it or the online sequence afterwards with probability at most α.
      */
     private java.util.Optional<PromotionGate.Decision> pairedHoldout(TrainerProgress.Pending p, double candidateLoss,
                                                                      double championLoss) {
@@ -313,13 +318,13 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         double mean = candidateLoss - championLoss;
         double variance = Math.max(0, (p.differenceSquareSum - n * mean * mean) / (n - 1));
         var test = options.governance().test();
-        var interval = test.interval(n, mean, variance);
+        var interval = test.oneLook(n, mean, variance);
         if (interval.verdict() != ai.factory.trainer.governance.ConfidenceSequence.Verdict.NEGATIVE) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new PromotionGate.Decision(ReleaseStatus.CHAMPION, String.format(java.util.Locale.ROOT,
                 "online (hold-out): better than champion v%d on the same %,d unseen examples: loss %.5f vs %.5f, difference "
-                        + "%+.5f ± %.5f (%s, sequential)", progress.championVersion, n, candidateLoss, championLoss,
+                        + "%+.5f ± %.5f (%s, one look)", progress.championVersion, n, candidateLoss, championLoss,
                 interval.mean(), interval.radius(), test.confidence())));
     }
 
@@ -439,6 +444,12 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             if (!ownLine) {
                 continueFrom(champion, record, params, previous);
             }
+        } else if (progress.heldSince != null && ReleaseLedger.resumes(champion)
+                && follower.ledger().sequence(options.modelName(), champion.version()) > progress.heldSince) {
+            progress.heldSince = null;
+            progress.followed = (progress.followed == null ? "continued from v" + champion.version() : progress.followed)
+                    + "; releases held, then " + champion.reason();
+            LOG.info("{}: {}; releases are published again", options.modelName(), champion.reason());
         }
         watchRollbackTarget();
     }
@@ -461,6 +472,15 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
                         + (champion.reason().isEmpty() ? "" : ": " + champion.reason());
         LOG.info("{}: the ledger's champion is now v{} ({}); training continues from its weights as of v{}",
                 options.modelName(), champion.version(), progress.followed, progress.nextVersion);
+        boolean byOperator = champion.actor() == ReleaseActor.OPERATOR
+                || undone != null && undone.status() == ReleaseStatus.ROLLED_BACK && undone.actor() == ReleaseActor.OPERATOR;
+        if (options.governance().holdAfterOperator() && byOperator) {
+            // The sequence of the operator's record: a resume written after it ends the hold.
+            progress.heldSince = follower.ledger().sequence(options.modelName(),
+                    champion.actor() == ReleaseActor.OPERATOR ? champion.version() : undone.version());
+            LOG.warn("{}: releases held after the operator's move until `factory models resume {}`",
+                    options.modelName(), options.modelName());
+        }
     }
 
     private static String actor(ReleaseActor actor) {

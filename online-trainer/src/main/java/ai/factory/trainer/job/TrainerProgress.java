@@ -33,6 +33,11 @@ final class TrainerProgress {
     long lineStart;
     /** Why the live weights were last reset to a champion the ledger chose, for the next release's provenance; or null. */
     String followed;
+    /**
+     * While an operator's move holds the releases ({@code --after-operator hold}): the ledger sequence of the record
+     * that began the hold; a resume record after it ends the hold. Null when not held.
+     */
+    Long heldSince;
 
     /** A release whose weights are fixed and which is being evaluated on examples it has not seen. */
     static final class Pending {

@@ -16,8 +16,11 @@ import ai.factory.trainer.model.TrainingState;
 /** Binary form of {@link TrainerProgress} for Flink state: explicit, versioned, and free of Kryo. */
 final class TrainerProgressCodec {
 
-    /** 2 added the candidate's absolute-error sum, 3 the line start and why it was followed; 1 and 2 are still read. */
-    private static final int FORMAT = 3;
+    /**
+     * 2 added the candidate's absolute-error sum, 3 the line start and why it was followed, 4 the hold; earlier ones
+     * are still read.
+     */
+    private static final int FORMAT = 4;
 
     private TrainerProgressCodec() {
     }
@@ -70,6 +73,7 @@ final class TrainerProgressCodec {
             if (p.followed != null) {
                 out.writeUTF(p.followed);
             }
+            writeNullableLong(out, p.heldSince);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode trainer state", e);
         }
@@ -122,6 +126,9 @@ final class TrainerProgressCodec {
                 }
                 p.lineStart = in.readLong();
                 p.followed = in.readBoolean() ? in.readUTF() : null;
+            }
+            if (format >= 4) {
+                p.heldSince = readNullableLong(in);
             }
             return p;
         } catch (IOException e) {

@@ -153,6 +153,14 @@ public final class ModelCatalog implements AutoCloseable {
                 .filter(r -> r.getVersion() == c.version()).findFirst());
     }
 
+    /**
+     * Tells a trainer held after an operator's move ({@code --after-operator hold}) to publish again: re-records the
+     * champion, which keeps serving; returns it, without its ONNX graph.
+     */
+    public ModelRelease resume(String modelName, String reason) {
+        return write(ledger().resume(modelName, ReleaseActor.OPERATOR, reason)).get(0);
+    }
+
     /** Publishes a decision's records in order, each the release's latest record with its new status. */
     private List<ModelRelease> write(LedgerDecision decision) {
         List<ModelRelease> written = new ArrayList<>();

@@ -36,6 +36,7 @@ import ai.factory.trainer.release.PromotionGate;
 import ai.factory.trainer.release.ReleaseFactory;
 import ai.factory.trainer.runtime.InferenceSession;
 import ai.factory.trainer.runtime.TrainerSessions;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -93,6 +94,46 @@ class TrainerGovernanceTest {
             assertThat(undone.getStatus()).isEqualTo(ReleaseStatus.ROLLED_BACK);
             assertThat(undone.getStatusBy()).isEqualTo(ReleaseActor.OPERATOR);
             assertThat(catalog.champion(options.modelName()).orElseThrow().getVersion()).isNotEqualTo(rolledBack);
+        }
+    }
+
+    @Test
+    void withHoldAnOperatorsRollbackStopsTheReleasesUntilResumed(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("governance-hold"));
+        TrainerOptions options = TrainerTestOptions.of(kafka, topics, "held", MODEL, checkpoints)
+                .withGovernance(Governance.defaults().withPromotion(Governance.Promotion.HOLDOUT).withAutoRollback(false)
+                        .withHoldAfterOperator(true));
+        SyntheticData data = new SyntheticData(4, 3, 64, 0.5, 23);
+        try (SchemaRegistry registry = options.registry().open();
+             ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry);
+             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+             TrainerJob.Running job = TrainerJob.start(options)) {
+            ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, data, 900, 2, 0);
+            awaitIdleWith(catalog, options, 900);
+            Awaitility.await("a trained champion").atMost(WITHIN)
+                    .until(() -> catalog.champion(options.modelName()).map(ModelRelease::getVersion).orElse(0L) >= 2);
+            ModelRelease restored = catalog.rollback(options.modelName()).orElseThrow();
+            long before = catalog.latestVersion(options.modelName());
+
+            ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, data, 900, 2, 900);
+            // The trainer takes the examples in (its checkpoints commit their offsets) but publishes nothing.
+            Awaitility.await("the held trainer consumed the new examples").atMost(WITHIN).pollInterval(Duration.ofMillis(300))
+                    .until(() -> admin.listConsumerGroupOffsets(options.groupId()).partitionsToOffsetAndMetadata().get()
+                            .values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum() == 1_800);
+            Awaitility.await("no release while held").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+                    .until(() -> catalog.latestVersion(options.modelName()) == before);
+
+            catalog.resume(options.modelName(), "data checked");
+            long trained = restored.getExamplesTrained() + 900;
+            Awaitility.await("a release after the resume").atMost(WITHIN).pollInterval(Duration.ofMillis(500))
+                    .until(() -> catalog.latestVersion(options.modelName()) > before);
+            ModelRelease next = catalog.find(options.modelName(), before + 1);
+            assertThat(next.getParentVersion()).as("continued from the restored champion").isEqualTo(restored.getVersion());
+            assertThat(next.getExamplesTrained()).as("trained on what arrived while held").isEqualTo(trained);
+            assertThat(next.getProvenance().get("followed_ledger")).contains("continued from v" + restored.getVersion())
+                    .contains("releases held, then training resumed by operator: data checked");
+            assertThat(catalog.champion(options.modelName()).orElseThrow().getStatusReason())
+                    .isEqualTo("training resumed by operator: data checked");
         }
     }
 

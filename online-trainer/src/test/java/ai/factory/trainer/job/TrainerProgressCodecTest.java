@@ -25,6 +25,10 @@ class TrainerProgressCodecTest {
         p.pending.holdoutCount = 17;
         p.pending.candidateLossSum = 3.5;
         p.pending.candidateAbsErrorSum = 2.25;
+        p.pending.differenceSquareSum = 0.5;
+        p.lineStart = 4;
+        p.followed = "continued from v2";
+        p.heldSince = 77L;
 
         TrainerProgress back = TrainerProgressCodec.decode(TrainerProgressCodec.encode(p));
         assertThat(back.live).isEqualTo(p.live);
@@ -44,5 +48,9 @@ class TrainerProgressCodecTest {
         assertThat(back.pending.candidateLossSum).isEqualTo(3.5);
         assertThat(back.pending.candidateAbsErrorSum).isEqualTo(2.25);
         assertThat(back.pending.params).isEqualTo(p.live.params());
+        assertThat(back.pending.differenceSquareSum).isEqualTo(0.5);
+        assertThat(back.lineStart).isEqualTo(4);
+        assertThat(back.followed).isEqualTo("continued from v2");
+        assertThat(back.heldSince).isEqualTo(77L);
     }
 }

@@ -107,6 +107,11 @@ public final class ModelBook {
         return ledger.rollback(name, by, reason);
     }
 
+    /** What resuming {@code name}'s trainer would write; {@link ReleaseRefusedException} if the ledger refuses. */
+    public synchronized LedgerDecision resume(String name, ReleaseActor by, String reason) {
+        return ledger.resume(name, by, reason);
+    }
+
     /** The champion of {@code name}, if any. */
     public synchronized Optional<ModelVersionView> champion(String name) {
         Model model = models.get(name);

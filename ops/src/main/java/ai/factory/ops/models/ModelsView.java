@@ -109,6 +109,16 @@ public final class ModelsView implements AutoCloseable {
         }
     }
 
+    /**
+     * Re-records the champion of {@code name} as resumed, which tells a trainer held after an operator's move to
+     * publish again; serving does not change. Refused by the ledger without a champion.
+     */
+    public ModelVersionView resume(String name, String reason) {
+        synchronized (writeLock) {
+            return write(book.resume(name, ReleaseActor.OPERATOR, reason)).get(0);
+        }
+    }
+
     /** Publishes a decision's records in order, each the release's latest record with the new status. */
     private List<ModelVersionView> write(LedgerDecision decision) {
         List<ModelVersionView> written = new ArrayList<>();

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@code /api/models/releases?model=&page=&size=} (every release, a page at a time),
  * {@code /api/models/version?model=&version=} (any version), {@code /api/quality},
  * {@code /api/freshness} (the listed releases), {@code /api/health}, {@code /metrics}; POST
- * {@code /api/models/promote?model=&version=} (any version, listed or not) and {@code /api/models/rollback?model=}
- * with the token. Every response's size is bounded, whatever the length of the run.
+ * {@code /api/models/promote?model=&version=} (any version, listed or not), {@code /api/models/rollback?model=} and
+ * {@code /api/models/resume?model=} (a held trainer publishes again) with the token. Every response's size is bounded, whatever the length of the run.
  *
  * <p>The token goes in {@code Authorization: Bearer TOKEN} or {@code X-Factory-Token: TOKEN}. POSTs always need it;
  * GETs need it when {@link ConsoleAccess#readsNeedToken(String)} says so, every one but the page itself: the page
@@ -249,6 +249,7 @@ public final class OpsHttpServer implements AutoCloseable {
                     sendJson(exchange, 200, service.models().promote(model, version, ""));
                 }
                 case "/api/models/rollback" -> sendJson(exchange, 200, service.models().rollback(model, ""));
+                case "/api/models/resume" -> sendJson(exchange, 200, service.models().resume(model, ""));
                 default -> send(exchange, 404, "text/plain", "not found: " + path);
             }
         } catch (ModelActionException | ReleaseRefusedException e) {
