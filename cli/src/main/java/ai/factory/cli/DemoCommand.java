@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
+import ai.factory.cli.demo.DashboardFreshness;
 import ai.factory.cli.demo.DemoInputs;
 import ai.factory.cli.demo.DemoReport;
 import ai.factory.cli.demo.TrainingCadence;
@@ -317,7 +318,7 @@ final class DemoCommand implements Callable<Integer> {
             long drainEnded = System.nanoTime();
             DemoReport summary = DemoReport.of(target.name(), sent, observer, drained,
                     (replayEnded - replayStarted) / 1e9, (drainEnded - replayStarted) / 1e9, (System.nanoTime() - started) / 1e9,
-                    poisoned == null ? null : poisoned.stretch());
+                    poisoned == null ? null : poisoned.stretch(), DashboardFreshness.of(factory.freshness()));
             summary.print(out);
             if (report != null) {
                 writeJson(report, summary.toJson());

@@ -508,6 +508,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
                     .setServedScore(p == null ? null : p.getScore())
                     .setModelName(p == null ? null : p.getModelName())
                     .setModelVersion(p == null ? null : p.getModelVersion())
+                    .setJoinedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
                     .build();
             context.forward(new Record<>(id, (Object) example, timestamp));
             (defaulted ? metrics.examplesFromDefault : metrics.examplesFromFeedback).increment();

@@ -62,6 +62,8 @@ class FeedbackTopologyTest {
             assertThat(e.getServedScore()).isEqualTo(0.8);
             assertThat(e.getModelName()).isEqualTo("m");
             assertThat(e.getModelVersion()).isEqualTo(3L);
+            // Where freshness starts: the wall clock of the join (the driver's, which starts at the real one).
+            assertThat(e.getJoinedAt().toEpochMilli()).isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis());
             assertThat(h.late.isEmpty()).isTrue();
         }
     }

@@ -25,6 +25,7 @@ import ai.factory.replay.Replay;
  *                (the loop's own rate; the replay's rate can be higher while the loop falls behind)
  * @param governance the model decisions of the run, as the models topic recorded them
  * @param poisoned   where {@code --poison-labels} flipped labels, or null
+ * @param dashboard  the freshness the dashboard shows at the end (wall clock, data-time lag apart), or null
  */
 public record DemoReport(String model, String task, long events, long feedback, long predictions,
                          long predictionRecords, long examples, long examplesServed, long lateFeedback,
@@ -32,11 +33,12 @@ public record DemoReport(String model, String task, long events, long feedback, 
                          Map<YearMonth, OnlineQuality.Figures> byMonth, List<LearningCurve.Point> curve,
                          double throughputEventsPerSecond, double loopEventsPerSecond, double latencyP50Ms, double latencyP99Ms,
                          double latencyP999Ms, double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained,
-                         Governance.Summary governance, PoisonedStretch poisoned) {
+                         Governance.Summary governance, PoisonedStretch poisoned, DashboardFreshness dashboard) {
 
     /** The report of a finished replay, as the observer saw the loop; throughput is over the replay's own time. */
     public static DemoReport of(String model, Replay.Progress sent, LoopObserver observer, boolean drained,
-                                double replaySeconds, double loopSeconds, double wallSeconds, PoisonedStretch poisoned) {
+                                double replaySeconds, double loopSeconds, double wallSeconds, PoisonedStretch poisoned,
+                                DashboardFreshness dashboard) {
         LoopObserver.Snapshot s = observer.snapshot();
         DelaySketch freshness = s.freshnessMs();
         return new DemoReport(model, s.regression() ? "regression" : "binary", sent.events(), sent.feedback(),
@@ -45,7 +47,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
                 observer.learningCurve(), sent.events() / Math.max(1e-9, replaySeconds),
                 drained ? sent.events() / Math.max(1e-9, loopSeconds) : Double.NaN, s.latencyP50Ms(), s.latencyP99Ms(),
                 s.latencyP999Ms(), seconds(freshness, 0.5), seconds(freshness, 0.99), wallSeconds, drained,
-                s.governance(), poisoned);
+                s.governance(), poisoned, dashboard);
     }
 
     /** The latest decisions the printed summary lists (the JSON has {@link Governance#RECENT}). */
@@ -88,6 +90,9 @@ public record DemoReport(String model, String task, long events, long feedback, 
         }
         out.printf("  throughput %,.0f events/s (the loop, until drained: %,.0f); latency p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms; freshness p50 %.1f s, p99 %.1f s%n",
                 throughputEventsPerSecond, loopEventsPerSecond, latencyP50Ms, latencyP99Ms, latencyP999Ms, freshnessP50Seconds, freshnessP99Seconds);
+        if (dashboard != null) {
+            out.printf("  dashboard freshness: %s%n", dashboard);
+        }
         out.printf("  wall %.1f s%s%n", wallSeconds, drained ? "" : "  (NOT drained: the loop had not caught up at the timeout)");
     }
 
@@ -116,6 +121,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
         json.put("loop_events_per_s", finite(loopEventsPerSecond));
         json.put("latency_ms", object("p50", finite(latencyP50Ms), "p99", finite(latencyP99Ms), "p999", finite(latencyP999Ms)));
         json.put("freshness_s", object("p50", finite(freshnessP50Seconds), "p99", finite(freshnessP99Seconds)));
+        json.put("dashboard_freshness_s", dashboard == null ? null : dashboard.toJson());
         json.put("wall_s", wallSeconds);
         json.put("drained", drained);
         json.put("governance", governanceJson());

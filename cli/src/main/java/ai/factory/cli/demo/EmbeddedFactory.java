@@ -93,6 +93,11 @@ public final class EmbeddedFactory implements AutoCloseable {
         this.ops = ops;
     }
 
+    /** The freshness rows the dashboard shows now ({@code /api/freshness}). */
+    public java.util.List<ai.factory.ops.freshness.FreshnessRow> freshness() {
+        return ops.service().freshness();
+    }
+
     /** Starts every part; on failure stops what had started and rethrows. */
     public static EmbeddedFactory start(Settings s, TrainerOptionsFactory trainerOptions) throws Exception {
         Deque<AutoCloseable> started = new ArrayDeque<>();

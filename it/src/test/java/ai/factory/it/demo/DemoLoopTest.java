@@ -27,6 +27,13 @@ class DemoLoopTest {
         JsonNode r = demo(dir, events, "--publish-every-examples", "4000");
         assertCountsAddUp(r, events);
         assertThat(r.path("progressive").path("logloss").asDouble()).isBetween(0.0, 1.0);
+        // Issue 18: replaying 2001 data, the dashboard showed feedback → release of about 25 years (data time against
+        // the wall clock). Now seconds, with the data-time lag apart.
+        JsonNode dashboard = r.path("dashboard_freshness_s");
+        assertThat(dashboard.path("releases").asInt()).as("listed releases with a full chain").isPositive();
+        assertThat(dashboard.path("feedback_to_release").asDouble(-1)).isBetween(0.0, 300.0);
+        assertThat(dashboard.path("release_to_prediction").asDouble(-1)).isBetween(0.0, 300.0);
+        assertThat(dashboard.path("data_time_lag").isNumber()).as("the data-time lag, reported apart").isTrue();
     }
 
     /** {@code ./factory demo --events 200000 --speedup max --report r.json}: about three minutes on two cores. */

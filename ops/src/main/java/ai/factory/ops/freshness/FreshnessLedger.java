@@ -29,15 +29,27 @@ public final class FreshnessLedger {
         }
     }
 
+    /** One example's two clocks: when it was joined (wall clock; null from older writers) and its label's data time. */
+    public record FeedbackTimes(Long joinedAtMs, long labelTimeMs) {
+    }
+
+    /** A served prediction's two clocks: when it was served (wall clock) and its event's data time. */
+    private record Served(long servedAtMs, long eventTimeMs) {
+        Served earlier(Served other) {
+            return other == null || servedAtMs <= other.servedAtMs ? this : other;
+        }
+    }
+
     private static final class Chain {
         Long newestFeedbackMs;
+        Long newestFeedbackDataTimeMs;
         int lookups;
-        Long firstPredictionMs;
+        Served firstPrediction;
     }
 
     private final Map<Release, Chain> chains = new HashMap<>();
     /** First predictions of versions newer than any shown, until their release is shown. */
-    private final Map<Release, Long> ahead = new HashMap<>();
+    private final Map<Release, Served> ahead = new HashMap<>();
     private Map<String, Long> newestShown = Map.of();
 
     /**
@@ -53,9 +65,9 @@ public final class FreshnessLedger {
             keep.add(release);
             newest.merge(v.name(), v.version(), Math::max);
             Chain chain = chains.computeIfAbsent(release, r -> new Chain());
-            Long served = ahead.remove(release);
+            Served served = ahead.remove(release);
             if (served != null) {
-                chain.firstPredictionMs = chain.firstPredictionMs == null ? served : Math.min(chain.firstPredictionMs, served);
+                chain.firstPrediction = served.earlier(chain.firstPrediction);
             }
             if (chain.newestFeedbackMs == null && chain.lookups < MAX_LOOKUPS && !v.trainingData().isEmpty()) {
                 toLookUp.add(v);
@@ -67,30 +79,36 @@ public final class FreshnessLedger {
         return toLookUp;
     }
 
-    /** Records one lookup of {@code release}'s newest feedback: the label times found at its ranges' ends. */
-    public void lookedUp(ModelVersionView release, List<Long> labelTimesMs) {
+    /** Records one lookup of {@code release}'s newest feedback: the examples found at its ranges' ends. */
+    public void lookedUp(ModelVersionView release, List<FeedbackTimes> found) {
         Chain chain = chains.get(Release.of(release));
         if (chain == null) {
             return;
         }
         chain.lookups++;
-        for (Long t : labelTimesMs) {
-            chain.newestFeedbackMs = chain.newestFeedbackMs == null ? t : Math.max(chain.newestFeedbackMs, t);
+        for (FeedbackTimes t : found) {
+            if (t.joinedAtMs() != null) {
+                chain.newestFeedbackMs = chain.newestFeedbackMs == null ? t.joinedAtMs() : Math.max(chain.newestFeedbackMs, t.joinedAtMs());
+            }
+            chain.newestFeedbackDataTimeMs = chain.newestFeedbackDataTimeMs == null ? t.labelTimeMs()
+                    : Math.max(chain.newestFeedbackDataTimeMs, t.labelTimeMs());
         }
     }
 
-    /** Records a prediction served by {@code model/version} at {@code servedAtMs}, if that version is tracked. */
-    public void prediction(String model, long version, long servedAtMs) {
+    /**
+     * Records a prediction served by {@code model/version} at {@code servedAtMs} (wall clock) for an event of
+     * {@code eventTimeMs} (data time), if that version is tracked.
+     */
+    public void prediction(String model, long version, long servedAtMs, long eventTimeMs) {
         Release release = new Release(model, version);
+        Served served = new Served(servedAtMs, eventTimeMs);
         Chain chain = chains.get(release);
         if (chain != null) {
-            if (chain.firstPredictionMs == null || servedAtMs < chain.firstPredictionMs) {
-                chain.firstPredictionMs = servedAtMs;
-            }
+            chain.firstPrediction = served.earlier(chain.firstPrediction);
         } else if (ahead.containsKey(release)) {
-            ahead.merge(release, servedAtMs, Math::min);
+            ahead.put(release, served.earlier(ahead.get(release)));
         } else if (isAhead(release) && ahead.size() < MAX_AHEAD) {
-            ahead.put(release, servedAtMs);
+            ahead.put(release, served);
         }
     }
 
@@ -100,12 +118,15 @@ public final class FreshnessLedger {
         for (ModelVersionView r : shown) {
             Chain chain = chains.get(Release.of(r));
             Long feedback = chain == null ? null : chain.newestFeedbackMs;
-            Long prediction = chain == null ? null : chain.firstPredictionMs;
-            rows.add(new FreshnessRow(r.name(), r.version(), r.status(), feedback, r.trainedThroughEventTime(),
-                    r.createdAt(), prediction,
+            Served first = chain == null ? null : chain.firstPrediction;
+            Long prediction = first == null ? null : first.servedAtMs();
+            rows.add(new FreshnessRow(r.name(), r.version(), r.status(), feedback,
+                    chain == null ? null : chain.newestFeedbackDataTimeMs, r.trainedThroughEventTime(), r.createdAt(),
+                    prediction, first == null ? null : first.eventTimeMs(),
                     feedback == null ? null : r.createdAt() - feedback,
                     prediction == null ? null : prediction - r.createdAt(),
-                    feedback == null || prediction == null ? null : prediction - feedback));
+                    feedback == null || prediction == null ? null : prediction - feedback,
+                    first == null ? null : first.eventTimeMs() - r.trainedThroughEventTime()));
         }
         return rows;
     }

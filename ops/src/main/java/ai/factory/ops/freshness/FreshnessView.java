@@ -26,7 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The freshness chain of the releases shown: the newest feedback it trained on → its release → its first prediction.
+ * The freshness chain of the releases shown: the newest feedback it trained on → its release → its first prediction,
+ * in wall-clock time (the example's {@code joined_at}, the release's creation, the prediction's {@code served_at}); the
+ * data's own clock (label and event times) only for the separate data-time lag.
  *
  * <p>A release's training ranges hold exactly the examples it learned since its parent, so the examples at the
  * ends of those ranges carry the newest feedback time it is the first release to include; they are read once,
@@ -81,7 +83,7 @@ public final class FreshnessView implements AutoCloseable {
         if (requests.isEmpty()) {
             return;
         }
-        Map<ModelVersionView, List<Long>> labelTimes = new IdentityHashMap<>();
+        Map<ModelVersionView, List<FreshnessLedger.FeedbackTimes>> labelTimes = new IdentityHashMap<>();
         releases.forEach(r -> labelTimes.put(r, new ArrayList<>()));
         Map<ReadRequest, Optional<FoundRecord>> found = reader.read(requests.keySet(), TIMEOUT);
         for (Map.Entry<ReadRequest, Optional<FoundRecord>> entry : found.entrySet()) {
@@ -93,7 +95,9 @@ public final class FreshnessView implements AutoCloseable {
             try {
                 LabeledExample example = examples.decode(new RecordSource(request.partition().topic(),
                         request.partition().partition(), record.offset()), record.value());
-                labelTimes.get(requests.get(request)).add(example.getLabelTime().toEpochMilli());
+                labelTimes.get(requests.get(request)).add(new FreshnessLedger.FeedbackTimes(
+                        example.getJoinedAt() == null ? null : example.getJoinedAt().toEpochMilli(),
+                        example.getLabelTime().toEpochMilli()));
             } catch (UndecodableRecordException e) {
                 unreadable++;
                 log.warn("Cannot read the example a release names: {}", e.getMessage());
@@ -117,7 +121,8 @@ public final class FreshnessView implements AutoCloseable {
             }
             try {
                 Prediction p = predictions.decode(record);
-                ledger.prediction(p.getModelName(), p.getModelVersion(), p.getServedAt().toEpochMilli());
+                ledger.prediction(p.getModelName(), p.getModelVersion(), p.getServedAt().toEpochMilli(),
+                        p.getEventTime().toEpochMilli());
             } catch (UndecodableRecordException e) {
                 unreadable++;
                 log.debug("Skipping unreadable prediction: {}", e.getMessage());

@@ -30,13 +30,13 @@ class FreshnessLedgerTest {
             List<ModelVersionView> toLookUp = ledger.show(shown);
             // Only the new release needs its feedback read: the others were read when they were first shown.
             assertThat(toLookUp).extracting(ModelVersionView::version).containsExactly(v);
-            ledger.lookedUp(toLookUp.get(0), List.of(1_000_000 * v - 30_000));
+            ledger.lookedUp(toLookUp.get(0), List.of(new FreshnessLedger.FeedbackTimes(1_000_000 * v - 30_000, 7 * v)));
             // A release is served a second after it is built, then again; the champion serves all along.
-            ledger.prediction("m", v, 1_000_000 * v + 1_000);
-            ledger.prediction("m", v, 1_000_000 * v + 2_000);
-            ledger.prediction("m", 1, 1_000_000 * v + 1_500);
+            ledger.prediction("m", v, 1_000_000 * v + 1_000, 600 * v);
+            ledger.prediction("m", v, 1_000_000 * v + 2_000, 601 * v);
+            ledger.prediction("m", 1, 1_000_000 * v + 1_500, 0);
             // Served ahead of its release: kept until the release is shown.
-            ledger.prediction("m", v + 1, 1_000_000 * (v + 1) + 500);
+            ledger.prediction("m", v + 1, 1_000_000 * (v + 1) + 500, 650 * (v + 1));
             List<FreshnessRow> rows = ledger.rows(shown);
             assertThat(rows).hasSameSizeAs(shown);
             assertThat(ledger.size()).isLessThanOrEqualTo(bound);
@@ -51,6 +51,10 @@ class FreshnessLedgerTest {
         assertThat(newest.feedbackToReleaseMs()).isEqualTo(30_000);
         assertThat(newest.releaseToPredictionMs()).isEqualTo(500);
         assertThat(newest.feedbackToPredictionMs()).isEqualTo(30_500);
+        // The data's own clock stays apart: the label's time, and the first prediction's event past the training.
+        assertThat(newest.newestFeedbackDataTimeMs()).isEqualTo(70_000);
+        assertThat(newest.firstPredictionEventMs()).isEqualTo(6_500_000);
+        assertThat(newest.dataTimeLagMs()).isEqualTo(6_500_000 - 5_000_000);
         FreshnessRow champion = rows.get(rows.size() - 1);
         assertThat(champion.version()).isEqualTo(1);
         assertThat(champion.firstPredictionMs()).isEqualTo(1_000_000 + 1_000);
@@ -69,16 +73,43 @@ class FreshnessLedgerTest {
         assertThat(ledger.rows(shown).get(0).newestFeedbackMs()).isNull();
     }
 
+    /** Issue 18: a replay of 2001 data showed feedback → release of about 25 years, mixing data time and wall clock. */
+    @Test
+    void durationsAreWallClockEvenWhenTheDataIsYearsOld() {
+        FreshnessLedger ledger = new FreshnessLedger();
+        long now = 1_796_000_000_000L;
+        long data2001 = 978_307_200_000L;
+        ModelVersionView release = new ModelVersionView("m", 5, 4L, "CHAMPION", "", "TRAINER", "logistic", "flights", 1, 3, 16,
+                now, 100, data2001 + 3_600_000, List.of(new ModelVersionView.TrainingRange("examples", 0, 0, 99)),
+                Map.of(), Map.of(), 4, false, 0, 5, 5);
+        ledger.show(List.of(release));
+        ledger.lookedUp(release, List.of(new FreshnessLedger.FeedbackTimes(now - 2_000, data2001 + 3_000_000)));
+        ledger.prediction("m", 5, now + 800, data2001 + 7_200_000);
+        FreshnessRow row = ledger.rows(List.of(release)).get(0);
+        assertThat(row.feedbackToReleaseMs()).isEqualTo(2_000);
+        assertThat(row.releaseToPredictionMs()).isEqualTo(800);
+        assertThat(row.feedbackToPredictionMs()).isEqualTo(2_800);
+        assertThat(row.dataTimeLagMs()).as("an hour of the data's time, labelled as such").isEqualTo(3_600_000);
+
+        // An example from a writer before joined_at: the wall-clock chain is unknown rather than mixed.
+        FreshnessLedger older = new FreshnessLedger();
+        older.show(List.of(release));
+        older.lookedUp(release, List.of(new FreshnessLedger.FeedbackTimes(null, data2001)));
+        FreshnessRow unknown = older.rows(List.of(release)).get(0);
+        assertThat(unknown.feedbackToReleaseMs()).isNull();
+        assertThat(unknown.newestFeedbackDataTimeMs()).isEqualTo(data2001);
+    }
+
     @Test
     void predictionsOfVersionsNeitherShownNorAheadAreNotKept() {
         FreshnessLedger ledger = new FreshnessLedger();
         ledger.show(List.of(release(100, "CHAMPION")));
         for (long v = 1; v < 100; v++) {
-            ledger.prediction("m", v, v);
+            ledger.prediction("m", v, v, v);
         }
         for (long v = 101; v < 101 + 10 * FreshnessLedger.MAX_AHEAD; v++) {
-            ledger.prediction("m", v, v);
-            ledger.prediction("unknown-model", v, v);
+            ledger.prediction("m", v, v, v);
+            ledger.prediction("unknown-model", v, v, v);
         }
         assertThat(ledger.size()).isEqualTo(1 + FreshnessLedger.MAX_AHEAD);
         // Once version 101 is shown, it keeps the first prediction seen while it was ahead.

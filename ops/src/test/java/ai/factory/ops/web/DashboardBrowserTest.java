@@ -171,6 +171,17 @@ class DashboardBrowserTest {
                 assertThat(polyline.find()).isTrue();
                 assertThat(polyline.group(1).trim().split(" ")).hasSize(charted.size());
 
+                // The first screen answers "is the loop healthy and learning": pipeline, quality per version against
+                // its baseline, freshness in wall-clock time (data-time lag apart), then lag and models.
+                int pipeline = dom.indexOf("<h2>Pipeline</h2>");
+                int learning = dom.indexOf("<h2>Is it learning?");
+                int fresh = dom.indexOf("<h2>How fresh?");
+                int lagTable = dom.indexOf("<h2>Consumer lag");
+                int modelsSection = dom.indexOf("<h2>Models");
+                assertThat(List.of(pipeline, learning, fresh, lagTable, modelsSection)).allSatisfy(i -> assertThat(i).isNotNegative())
+                        .isSorted();
+                assertThat(dom).contains("id=\"quality-flights-1\"").contains("data-time lag (data s)");
+
                 Path screenshot = dir.resolve("dashboard.png");
                 chromium.screenshot(url, 5_000, screenshot);
                 assertThat(Files.size(screenshot)).isGreaterThan(10_000);

@@ -71,8 +71,10 @@ class OpsServerTest {
                      new StringSerializer(), new ByteArraySerializer())) {
             TopicAdmin.ensure(admin, TopicCatalog.of(topics, 1));
             // Five examples whose feedback arrived a minute apart; v1 trained on 0..2, v2 on 3..4.
+            // Their labels are of 2001 (the data's clock); they were joined a second apart just now (the wall clock).
             for (int i = 0; i < 5; i++) {
-                send(producer, registry, topics.examples(), "e" + i, example("e" + i, T.plusSeconds(60L * i)));
+                send(producer, registry, topics.examples(), "e" + i, example("e" + i, T.plusSeconds(60L * i),
+                        served.minusSeconds(60 - i)));
             }
             send(producer, registry, topics.models(), "flights/1", release(1, null, ReleaseStatus.CHAMPION, served.minusSeconds(30), 0, 2));
             // An undecodable record between two releases: skipped and counted, nothing else changes.
@@ -115,7 +117,11 @@ class OpsServerTest {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     JsonNode row = find(get(base + "api/freshness").get("releases"), "version", "1");
                     assertThat(row).isNotNull();
-                    assertThat(row.get("newestFeedbackMs").asLong()).isEqualTo(T.plusSeconds(120).toEpochMilli());
+                    assertThat(row.get("newestFeedbackMs").asLong()).isEqualTo(served.minusSeconds(58).toEpochMilli());
+                    assertThat(row.get("newestFeedbackDataTimeMs").asLong()).isEqualTo(T.plusSeconds(120).toEpochMilli());
+                    // Seconds, not the 25 years between the data and now.
+                    assertThat(row.get("feedbackToReleaseMs").asLong()).isEqualTo(28_000);
+                    assertThat(row.get("dataTimeLagMs").isNumber()).isTrue();
                     assertThat(row.get("firstPredictionMs").asLong()).isEqualTo(served.toEpochMilli());
                     assertThat(row.get("releaseToPredictionMs").asLong()).isEqualTo(30_000);
                 });
@@ -361,12 +367,13 @@ class OpsServerTest {
         return Event.newBuilder().setId(id).setEventTime(T).setEntity(null).setAttributes(Map.of()).build();
     }
 
-    private static LabeledExample example(String id, Instant labelTime) {
+    private static LabeledExample example(String id, Instant labelTime, Instant joinedAt) {
         FeatureVector features = FeatureVector.newBuilder().setEventId(id).setEventTime(T).setEntity(null)
                 .setDense(List.of(1f, 2f, 3f)).setSparse(List.of(1)).setSparseBuckets(16).setSpecName("flights")
                 .setSpecVersion(1).setLate(false).setPreparedAt(T).build();
         return LabeledExample.newBuilder().setEventId(id).setFeatures(features).setLabel(1.0).setLabelTime(labelTime)
-                .setLabelSource("feedback").setServedScore(null).setModelName(null).setModelVersion(null).build();
+                .setLabelSource("feedback").setServedScore(null).setModelName(null).setModelVersion(null).setJoinedAt(joinedAt)
+                .build();
     }
 
     private ModelRelease release(long version, Long parent, ReleaseStatus status, Instant created, long from, long to) {
