@@ -135,8 +135,8 @@ final class ModelsCommand {
         }
     }
 
-    @Command(name = "promote", mixinStandardHelpOptions = true, description = "Makes a release the champion (republishes it as CHAMPION); a rejected one is refused.")
-    static final class Promote implements Callable<Integer> {
+    /** What promote, rollback and resume share: the cluster, the model, and why, kept with the record they write. */
+    abstract static class ModelMove implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
@@ -146,37 +146,34 @@ final class ModelsCommand {
         @Parameters(index = "0", paramLabel = "MODEL")
         String model;
 
+        @Option(names = "--reason", defaultValue = "", paramLabel = "TEXT", description = "Why (kept with the record written).")
+        String reason;
+
+        void say(String line) {
+            spec.commandLine().getOut().println(line);
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true, description = "Makes a release the champion (republishes it as CHAMPION); a rejected one is refused.")
+    static final class Promote extends ModelMove {
         @Parameters(index = "1", paramLabel = "VERSION")
         long version;
-
-        @Option(names = "--reason", defaultValue = "", paramLabel = "TEXT", description = "Why (kept with the release).")
-        String reason;
 
         @Override
         public Integer call() {
             ModelRelease r = withCatalog(kafka, spec, c -> c.promote(model, version, reason));
-            spec.commandLine().getOut().println("champion of " + model + " is now version " + r.getVersion());
+            say("champion of " + model + " is now version " + r.getVersion());
             return 0;
         }
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
             description = "Republishes the champion as ROLLED_BACK, so the previous champion serves again; the only champion is kept.")
-    static final class Rollback implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        KafkaOptions kafka;
-
-        @Parameters(index = "0", paramLabel = "MODEL")
-        String model;
-
+    static final class Rollback extends ModelMove {
         @Override
         public Integer call() {
-            var now = withCatalog(kafka, spec, c -> c.rollback(model));
-            spec.commandLine().getOut().println(now.map(r -> "champion of " + model + " is now version " + r.getVersion())
-                    .orElse(model + " has no champion now"));
+            var now = withCatalog(kafka, spec, c -> c.rollback(model, reason));
+            say(now.map(r -> "champion of " + model + " is now version " + r.getVersion()).orElse(model + " has no champion now"));
             return 0;
         }
     }
@@ -184,23 +181,11 @@ final class ModelsCommand {
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = "Tells a trainer run with --after-operator hold, which stopped publishing after an operator's "
                     + "promotion or rollback, to publish again (re-records the champion; serving does not change).")
-    static final class Resume implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        KafkaOptions kafka;
-
-        @Parameters(index = "0", paramLabel = "MODEL")
-        String model;
-
-        @Option(names = "--reason", defaultValue = "", paramLabel = "TEXT", description = "Why (kept with the champion).")
-        String reason;
-
+    static final class Resume extends ModelMove {
         @Override
         public Integer call() {
             ModelRelease r = withCatalog(kafka, spec, c -> c.resume(model, reason));
-            spec.commandLine().getOut().println("training of " + model + " resumed from its champion, version " + r.getVersion());
+            say("training of " + model + " resumed from its champion, version " + r.getVersion());
             return 0;
         }
     }

@@ -146,8 +146,8 @@ public final class ModelCatalog implements AutoCloseable {
      * Rolls back the champion, as the ledger allows (never the only one), which makes the previous champion current
      * again; returns the new champion, without its ONNX graph.
      */
-    public Optional<ModelRelease> rollback(String modelName) {
-        LedgerDecision decision = ledger().rollback(modelName, ReleaseActor.OPERATOR, "");
+    public Optional<ModelRelease> rollback(String modelName, String reason) {
+        LedgerDecision decision = ledger().rollback(modelName, ReleaseActor.OPERATOR, reason);
         write(decision);
         return decision.championAfter().flatMap(c -> releases(modelName).stream()
                 .filter(r -> r.getVersion() == c.version()).findFirst());

@@ -72,7 +72,7 @@ class TrainerGovernanceTest {
             Awaitility.await("a trained champion").atMost(WITHIN)
                     .until(() -> catalog.champion(options.modelName()).map(ModelRelease::getVersion).orElse(0L) >= 2);
             long rolledBack = catalog.champion(options.modelName()).orElseThrow().getVersion();
-            long restored = catalog.rollback(options.modelName()).orElseThrow().getVersion();
+            long restored = catalog.rollback(options.modelName(), "").orElseThrow().getVersion();
             long before = catalog.latestVersion(options.modelName());
 
             ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, data, 900, 2, 900);
@@ -112,7 +112,7 @@ class TrainerGovernanceTest {
             awaitIdleWith(catalog, options, 900);
             Awaitility.await("a trained champion").atMost(WITHIN)
                     .until(() -> catalog.champion(options.modelName()).map(ModelRelease::getVersion).orElse(0L) >= 2);
-            ModelRelease restored = catalog.rollback(options.modelName()).orElseThrow();
+            ModelRelease restored = catalog.rollback(options.modelName(), "").orElseThrow();
             long before = catalog.latestVersion(options.modelName());
 
             ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, data, 900, 2, 900);

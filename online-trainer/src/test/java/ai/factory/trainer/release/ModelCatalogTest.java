@@ -76,7 +76,7 @@ class ModelCatalogTest {
             assertThat(fromV1.params()).isEqualTo(first);
             assertThat(fromV1.championVersion()).isEqualTo(2L);
 
-            assertThat(catalog.rollback("m")).map(ModelRelease::getVersion).contains(1L);
+            assertThat(catalog.rollback("m", "")).map(ModelRelease::getVersion).contains(1L);
             assertThat(catalog.find("m", 2).getStatus()).isEqualTo(ReleaseStatus.ROLLED_BACK);
             assertThat(catalog.find("m", 2).getStatusReason()).isEqualTo("rolled back by operator");
             assertThat(catalog.find("m", 2).getStatusBy()).isEqualTo(ai.factory.records.ReleaseActor.OPERATOR);
@@ -122,7 +122,7 @@ class ModelCatalogTest {
             assertThat(start.nextVersion()).isEqualTo(3L);
             assertThat(start.params()).isEqualTo(second);
 
-            assertThat(catalog.rollback("m")).map(ModelRelease::getVersion).contains(1L);
+            assertThat(catalog.rollback("m", "")).map(ModelRelease::getVersion).contains(1L);
             ModelRelease champion = catalog.champion("m").orElseThrow();
             assertThat(champion.getVersion()).isEqualTo(1L);
             assertThat(champion.getOnnx().remaining()).isPositive();
