@@ -46,6 +46,21 @@ public record ConfidenceSequence(double alpha, long minEvidence) {
         return new Interval(n, mean, radius, verdict);
     }
 
+    /**
+     * The fixed-sample interval for evidence looked at exactly once (a release's hold-out): the normal-approximation
+     * interval mean ± z·s/√n at the same confidence, about half the width of the sequence's at a few hundred events.
+     * Valid only for a single look; a candidate that also faces the sequence online errs toward a false promotion at
+     * most α/2 in each, α in all. Never below the minimum evidence either.
+     */
+    public Interval oneLook(long n, double mean, double variance) {
+        if (n < minEvidence || !Double.isFinite(mean) || !Double.isFinite(variance) || variance < 0) {
+            return new Interval(n, mean, Double.POSITIVE_INFINITY, Verdict.UNDECIDED);
+        }
+        double radius = NormalQuantile.of(1 - alpha / 2) * Math.sqrt(variance / n);
+        Verdict verdict = mean + radius < 0 ? Verdict.NEGATIVE : mean - radius > 0 ? Verdict.POSITIVE : Verdict.UNDECIDED;
+        return new Interval(n, mean, radius, verdict);
+    }
+
     /** The confidence stated in reasons, e.g. "95%". */
     public String confidence() {
         double percent = 100 * (1 - alpha);

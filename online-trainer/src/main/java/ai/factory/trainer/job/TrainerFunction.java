@@ -308,10 +308,10 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
 
     /**
      * The hold-out is itself paired online evidence (both models scored on the same unseen examples, as served): the
-     * candidate is promoted at once when the sequential test finds it better there, so a fresh release need not wait a
-     * label delay for its shadow predictions' labels. The sequence's width, not a single look's, on purpose: the
-     * hold-out is small and comes from the stream the candidate trained on (a fixed-sample interval promoted candidates
-     * trained on poisoned examples and pre-empted the rollback of a bad champion; see the online-trainer README).
+     * candidate is promoted at once when it is better there at the stated confidence, so a fresh release need not wait
+     * a label delay for its shadow predictions' labels. The hold-out is looked at once, so its interval is the
+     * fixed-sample one (never below the minimum evidence); a worse candidate passes it or the online sequence
+     * afterwards with probability at most α.
      */
     private java.util.Optional<PromotionGate.Decision> pairedHoldout(TrainerProgress.Pending p, double candidateLoss,
                                                                      double championLoss) {
@@ -319,13 +319,13 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         double mean = candidateLoss - championLoss;
         double variance = Math.max(0, (p.differenceSquareSum - n * mean * mean) / (n - 1));
         var test = options.governance().test();
-        var interval = test.interval(n, mean, variance);
+        var interval = test.oneLook(n, mean, variance);
         if (interval.verdict() != ai.factory.trainer.governance.ConfidenceSequence.Verdict.NEGATIVE) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new PromotionGate.Decision(ReleaseStatus.CHAMPION, String.format(java.util.Locale.ROOT,
                 "online (hold-out): better than champion v%d on the same %,d unseen examples: loss %.5f vs %.5f, difference "
-                        + "%+.5f ± %.5f (%s, sequential)", progress.championVersion, n, candidateLoss, championLoss,
+                        + "%+.5f ± %.5f (%s, one look)", progress.championVersion, n, candidateLoss, championLoss,
                 interval.mean(), interval.radius(), test.confidence())));
     }
 

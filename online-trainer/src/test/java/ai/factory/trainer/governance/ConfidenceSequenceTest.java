@@ -63,6 +63,36 @@ class ConfidenceSequenceTest {
     }
 
     @Test
+    void aSingleLookIsTheFixedSampleNormalInterval() {
+        assertThat(NormalQuantile.of(0.975)).isCloseTo(1.959964, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(NormalQuantile.of(0.95)).isCloseTo(1.644854, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(test.oneLook(400, 0, 4).radius()).isCloseTo(1.959964 * 2 / 20, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(test.oneLook(99, -1.0, 0.0001).verdict()).as("below the minimum evidence").isEqualTo(ConfidenceSequence.Verdict.UNDECIDED);
+        // Narrower than the sequence at the same evidence: the price of looking after every event.
+        assertThat(test.oneLook(512, 0, 1).radius()).isLessThan(test.interval(512, 0, 1).radius() / 1.5);
+    }
+
+    /** The fixed-sample claim: under no difference a single look errs in about alpha of runs, not more. */
+    @Test
+    void underNoDifferenceASingleLookErrsAboutAlphaOfTheTime() {
+        Random random = new Random(11);
+        int runs = 4_000;
+        int wrongPromotions = 0;
+        for (int run = 0; run < runs; run++) {
+            PairedDifferences differences = new PairedDifferences();
+            for (int i = 0; i < 512; i++) {
+                differences.add(random.nextGaussian() * 0.1);
+            }
+            if (test.oneLook(differences.count(), differences.mean(), differences.variance()).verdict()
+                    == ConfidenceSequence.Verdict.NEGATIVE) {
+                wrongPromotions++;
+            }
+        }
+        // One side of a 95% interval: 2.5% expected; 4,000 runs put the observed rate within about ±0.75%.
+        assertThat((double) wrongPromotions / runs).isBetween(0.01, 0.035);
+    }
+
+    @Test
     void refusesSettingsThatMeanNothing() {
         assertThatThrownBy(() -> new ConfidenceSequence(0, 100)).hasMessageContaining("alpha");
         assertThatThrownBy(() -> new ConfidenceSequence(0.05, 1)).hasMessageContaining("minimum evidence");

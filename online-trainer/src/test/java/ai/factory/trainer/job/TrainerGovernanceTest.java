@@ -180,7 +180,8 @@ class TrainerGovernanceTest {
     void aChampionWorseThanTheOneItReplacedIsRolledBackAutomatically(TestKafka kafka) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix("governance-rollback"));
         TrainerOptions options = TrainerTestOptions.of(kafka, topics, "guarded", MODEL, checkpoints)
-                .withGovernance(Governance.defaults().withTest(0.05, 100).withRollback(0.1, 100));
+                // More evidence than the hold-out holds: only the rollback rule acts here, no fresh candidate pre-empts it.
+                .withGovernance(Governance.defaults().withTest(0.05, 150).withRollback(0.1, 150));
         SyntheticData data = new SyntheticData(4, 3, 64, 0.5, 23);
         try (SchemaRegistry registry = options.registry().open();
              ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry);
@@ -273,16 +274,20 @@ class TrainerGovernanceTest {
                     AvroSerde.of(PairedQuality.class, registry));
         }
 
-        /** Reports on the newest candidate until the trainer decides it (a few rounds, each bounded). */
+        /**
+         * Reports on the newest challenger (a candidate above the champion) until the trainer decides it (a few rounds,
+         * each bounded); a candidate older than the champion is nobody's challenger and is left alone.
+         */
         void untilDecided() throws Exception {
             for (int round = 0; round < 5; round++) {
+                ModelRelease champion = catalog.champion(model).orElseThrow();
                 Optional<ModelRelease> newest = catalog.releases(model).stream()
-                        .filter(r -> r.getStatus() == ReleaseStatus.CANDIDATE).max(Comparator.comparingLong(ModelRelease::getVersion));
+                        .filter(r -> r.getStatus() == ReleaseStatus.CANDIDATE && r.getVersion() > champion.getVersion())
+                        .max(Comparator.comparingLong(ModelRelease::getVersion));
                 if (newest.isEmpty()) {
                     return;
                 }
                 long version = newest.get().getVersion();
-                ModelRelease champion = catalog.champion(model).orElseThrow();
                 producer.send(new ProducerRecord<>(topics.qualityPaired(), model + "/" + version + "/" + champion.getVersion(),
                         report(catalog.find(model, version), champion))).get();
                 Awaitility.await("v" + version + " decided").atMost(WITHIN).pollInterval(Duration.ofMillis(500))
