@@ -3,6 +3,9 @@ package ai.factory.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +14,7 @@ import java.util.Map;
 
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
+import ai.factory.options.KafkaOptions;
 import ai.factory.records.Event;
 import ai.factory.serde.UndecodableRecordException.Reason;
 import io.apicurio.registry.serde.SerdeConfig;
@@ -27,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -34,6 +39,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The Confluent wire format through a real broker, with Apicurio's serdes on the other side: the factory's topics read
@@ -130,6 +137,25 @@ class ConfluentWireInteropTest {
                         assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_SCHEMA);
                         assertThat(e.getMessage()).contains("--schema-registry");
                     });
+        }
+    }
+
+    @Test
+    void theOptionPutsEveryWriterOnTheRegistryAndAnUnreachableRegistryIsNoRecordsFault(TestKafka kafka, @TempDir Path dir)
+            throws IOException {
+        String prefix = TestKafka.uniquePrefix("confluent-option");
+        Path config = Files.writeString(dir.resolve("client.properties"), "apicurio.registry.retry-count=1\n");
+        KafkaOptions options = new KafkaOptions();
+        new CommandLine(options).parseArgs("--bootstrap", kafka.bootstrapServers(), "--kafka-config", config.toString(),
+                "--schema-registry", "http://127.0.0.1:9/");
+        try (SchemaRegistry registry = SchemaRegistryAddress.kafka(options.connection(), prefix + "schemas").open()) {
+            assertThat(registry.confluent()).isNotNull();
+            AvroCodec<Event> events = AvroCodec.of(Event.class, registry);
+            assertThatThrownBy(() -> events.encode(SampleRecords.event())).isInstanceOf(KafkaException.class)
+                    .hasMessageContaining("schema registry");
+            // A record the registry could not be asked about is not dead-lettered: the caller retries or stops.
+            assertThatThrownBy(() -> events.decode(RecordSource.topicOnly("t"), new byte[] {0, 0, 0, 0, 1, 2, 65}))
+                    .isInstanceOf(KafkaException.class).isNotInstanceOf(UndecodableRecordException.class);
         }
     }
 
