@@ -24,6 +24,8 @@ import io.apicurio.registry.serde.config.IdOption;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * The Confluent wire format (byte 0, a 4-byte big-endian schema id, the Avro binary body) through a schema registry
@@ -65,7 +67,15 @@ public final class ConfluentWireFormat implements AutoCloseable {
 
     /** The wire format of the registry {@code kafka}'s settings name ({@code --schema-registry}), if they name one. */
     public static Optional<ConfluentWireFormat> of(KafkaConnection kafka) {
-        return kafka.schemaRegistryUrl().map(url -> new ConfluentWireFormat(libraryConfig(kafka.settings()), null));
+        return kafka.schemaRegistryUrl().map(url -> new ConfluentWireFormat(libraryConfig(resolved(kafka.settings())), null));
+    }
+
+    /**
+     * {@code settings} with {@code ${provider:name}} references resolved by the file's {@code config.providers}, as a
+     * Kafka client resolves them when it opens: a registry password may stay in the environment like Kafka's.
+     */
+    static Map<String, String> resolved(Map<String, String> settings) {
+        return new AbstractConfig(new ConfigDef(), settings, false).originalsStrings();
     }
 
     /** The wire format through {@code client}, the library's client of a registry (tests, embedding programs). */

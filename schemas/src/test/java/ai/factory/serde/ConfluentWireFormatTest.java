@@ -41,6 +41,16 @@ class ConfluentWireFormatTest {
     }
 
     @Test
+    void aPasswordMayStayInTheEnvironmentAsKafkasDo() {
+        Map<String, String> resolved = ConfluentWireFormat.resolved(Map.of(
+                "config.providers", "env",
+                "config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+                "basic.auth.user.info", "factory:${env:HOME}"));
+        assertThat(System.getenv("HOME")).isNotBlank();
+        assertThat(ConfluentWireFormat.libraryConfig(resolved)).containsEntry(SerdeConfig.AUTH_PASSWORD, System.getenv("HOME"));
+    }
+
+    @Test
     void theSchemaIdIsTheFourBytesAfterTheMagicByte() {
         assertThat(ConfluentWireFormat.schemaId(new byte[] {0, 0, 0, 0x30, 0x39, 2})).isEqualTo(12345);
         assertThat(ConfluentWireFormat.schemaId(new byte[] {0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff})).isEqualTo(0xffffffffL);
