@@ -17,9 +17,7 @@ import ai.factory.broker.TestKafka;
 import ai.factory.options.KafkaOptions;
 import ai.factory.records.Event;
 import ai.factory.serde.UndecodableRecordException.Reason;
-import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -57,8 +55,7 @@ class ConfluentWireInteropTest {
         String prefix = TestKafka.uniquePrefix("confluent-out");
         RegistryClientInMemory registry = RegistryClientInMemory.create();
         try (SchemaRegistry factory = factoryRegistry(kafka, prefix, registry);
-             AvroKafkaDeserializer<Object> outside = new AvroKafkaDeserializer<>(registry.client())) {
-            outside.configure(outsideConfig(true), false);
+             AvroKafkaDeserializer<Object> outside = registry.outsideDeserializer()) {
             for (SpecificRecord record : SampleRecords.allTypes()) {
                 String topic = prefix + record.getSchema().getName();
                 AvroSerde writer = AvroSerde.of(record.getClass(), factory);
@@ -82,11 +79,10 @@ class ConfluentWireInteropTest {
         String topic = prefix + "events";
         RegistryClientInMemory registry = RegistryClientInMemory.create();
         GenericRecord v2 = eventV2("e-outside", "mobile-app");
-        try (AvroKafkaSerializer<Object> outside = new AvroKafkaSerializer<>(registry.client());
+        try (AvroKafkaSerializer<Object> outside = registry.outsideSerializer();
              SchemaRegistry own = new KafkaSchemaRegistry(kafka.bootstrapServers(), prefix + "schemas");
              SchemaRegistry factory = factoryRegistry(kafka, prefix, registry)) {
             // The outside producer's own choices: subjects by topic, a newer Event with a field the factory lacks.
-            outside.configure(outsideConfig(false), false);
             produce(kafka, topic, outside.serialize(topic, SampleRecords.event()));
             produce(kafka, topic, outside.serialize(topic, v2));
             // And a record of a factory without --schema-registry, written before it was given.
@@ -162,17 +158,6 @@ class ConfluentWireInteropTest {
     private static SchemaRegistry factoryRegistry(TestKafka kafka, String prefix, RegistryClientInMemory registry) {
         return new ConfluentSchemaRegistry(new KafkaSchemaRegistry(kafka.bootstrapServers(), prefix + "schemas"),
                 ConfluentWireFormat.through(registry.client(), Map.of()));
-    }
-
-    /** How a Kafka shop configures Apicurio's serdes for the Confluent wire format. */
-    private static Map<String, Object> outsideConfig(boolean specificReader) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, true);
-        config.put(SerdeConfig.ENABLE_HEADERS, false);
-        config.put(SerdeConfig.USE_ID, "contentId");
-        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
-        config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, specificReader);
-        return config;
     }
 
     private static GenericRecord eventV2(String id, String source) {

@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,10 @@ import io.apicurio.registry.rest.client.RegistryClient;
 import io.apicurio.registry.rest.client.exception.ContentNotFoundException;
 import io.apicurio.registry.rest.v2.beans.ArtifactMetaData;
 import io.apicurio.registry.rest.v2.beans.Error;
+import io.apicurio.registry.serde.SerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 
 /**
  * The serde library's {@link RegistryClient} answered from memory, for the tests that cannot start a registry server
@@ -24,10 +29,10 @@ import io.apicurio.registry.rest.v2.beans.Error;
  * returned when their content exists), content by id, no references; every other call fails the test. It checks no
  * compatibility: that is the registry's, and is not tested here.
  */
-final class RegistryClientInMemory implements InvocationHandler {
+public final class RegistryClientInMemory implements InvocationHandler {
 
     /** One artifact version: where it was registered and its content id. */
-    record Registration(String groupId, String artifactId, long contentId) {
+    public record Registration(String groupId, String artifactId, long contentId) {
     }
 
     private final Map<String, Long> contentIds = new LinkedHashMap<>();
@@ -35,16 +40,44 @@ final class RegistryClientInMemory implements InvocationHandler {
     private final List<Registration> registrations = new ArrayList<>();
 
     /** A new empty registry and its client. */
-    static RegistryClientInMemory create() {
+    public static RegistryClientInMemory create() {
         return new RegistryClientInMemory();
     }
 
-    RegistryClient client() {
+    public RegistryClient client() {
         return (RegistryClient) Proxy.newProxyInstance(RegistryClient.class.getClassLoader(),
                 new Class<?>[] {RegistryClient.class}, this);
     }
 
-    synchronized List<Registration> registrations() {
+    /**
+     * The library's serializer on this registry, configured as a Kafka shop's producer would for the Confluent wire
+     * format: Confluent ids (content ids), no headers, auto-registration, subjects by topic (the library's default).
+     */
+    public AvroKafkaSerializer<Object> outsideSerializer() {
+        AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>(client());
+        serializer.configure(outsideConfig(), false);
+        return serializer;
+    }
+
+    /** The library's deserializer on this registry, as a Kafka shop's consumer would have it, into generated classes. */
+    public AvroKafkaDeserializer<Object> outsideDeserializer() {
+        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>(client());
+        Map<String, Object> config = outsideConfig();
+        config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+        deserializer.configure(config, false);
+        return deserializer;
+    }
+
+    private static Map<String, Object> outsideConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, true);
+        config.put(SerdeConfig.ENABLE_HEADERS, false);
+        config.put(SerdeConfig.USE_ID, "contentId");
+        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
+        return config;
+    }
+
+    public synchronized List<Registration> registrations() {
         return List.copyOf(registrations);
     }
 
