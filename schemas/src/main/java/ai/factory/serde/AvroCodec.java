@@ -2,6 +2,7 @@ package ai.factory.serde;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -51,6 +52,8 @@ public final class AvroCodec<T extends SpecificRecord> {
     /** Readers of Confluent-format records, by writer schema id (only ids the registry knows). */
     private final Map<Long, SpecificDatumReader<T>> confluentReaders = new ConcurrentHashMap<>();
     private volatile boolean registered;
+    /** Magic byte and schema id of this type's records in the Confluent wire format, once the registry gave the id. */
+    private volatile byte[] confluentHeader;
 
     /**
      * Each thread's encoding buffer and encoder. Avro's own message encoder keeps both per thread, sized to the largest
@@ -114,17 +117,25 @@ public final class AvroCodec<T extends SpecificRecord> {
      * Confluent wire format when the registry has one.
      */
     public byte[] encode(T record) {
+        byte[] head = header;
         if (confluent != null) {
-            return confluent.encode(record);
-        }
-        if (!registered) {
+            head = confluentHeader;
+            if (head == null) {
+                // The library registers the schema (or finds it) and writes the first record. The id of a schema's
+                // content never changes, so the others take its header and the same Avro body, written here at half
+                // the library's cost per record (it derives the schema from each record to look up its id).
+                byte[] first = confluent.encode(record);
+                confluentHeader = Arrays.copyOf(first, ConfluentWireFormat.HEADER_LENGTH);
+                return first;
+            }
+        } else if (!registered) {
             registry.register(schema);
             registered = true;
         }
         Encoding out = ENCODING.get();
         out.reset();
         try {
-            out.write(header);
+            out.write(head);
             out.encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
             writer.write(record, out.encoder);
             out.encoder.flush();
