@@ -14,7 +14,7 @@ import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.release.ReleaseFacts;
 import ai.factory.release.ReleaseLedger;
-import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.trainer.release.ModelCatalog;
 import picocli.CommandLine.Command;
@@ -34,7 +34,7 @@ final class ModelsCommand {
     /** Opens the catalog of the factory's models topic; says on standard error how many records it could not read. */
     static <T> T withCatalog(KafkaOptions kafka, CommandSpec spec, java.util.function.Function<ModelCatalog, T> action) {
         KafkaConnection connection = kafka.connection();
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(connection, kafka.topics().schemas());
+        try (SchemaRegistry registry = SchemaRegistryAddress.kafka(connection, kafka.topics().schemas()).open();
              ModelCatalog catalog = new ModelCatalog(connection, kafka.topics().models(), registry)) {
             T result = action.apply(catalog);
             if (catalog.skipped() > 0) {

@@ -20,7 +20,7 @@ import ai.factory.replay.Delivery;
 import ai.factory.replay.Mapping;
 import ai.factory.replay.Replay;
 import ai.factory.serde.AvroCodec;
-import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.TopicAdmin;
 import ai.factory.topics.TopicCatalog;
@@ -120,7 +120,7 @@ final class ProduceCommand implements Callable<Integer> {
         createMissingTopics(connection, options, err);
         long started = System.nanoTime();
         Replay.Progress done = null;
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(connection, kafka.topics().schemas())) {
+        try (SchemaRegistry registry = SchemaRegistryAddress.kafka(connection, kafka.topics().schemas()).open()) {
             KafkaProducer<String, byte[]> producer = producer(connection);
             try {
                 done = replay(producer, registry, options, line, bad, started);

@@ -15,7 +15,7 @@ import ai.factory.kafka.KafkaConnection;
 import ai.factory.options.KafkaOptions;
 import ai.factory.records.Prediction;
 import ai.factory.serde.AvroCodec;
-import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.serde.UndecodableRecordException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -86,7 +86,7 @@ final class SubscribeCommand implements Callable<Integer> {
         Map<String, Object> props = connection.clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(connection, kafka.topics().schemas());
+        try (SchemaRegistry registry = SchemaRegistryAddress.kafka(connection, kafka.topics().schemas()).open();
              KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {

@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 
 import ai.factory.options.CommandLines;
 import ai.factory.records.Rejected;
-import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.TopicAdmin;
 import ai.factory.topics.TopicCatalog;
@@ -47,7 +47,7 @@ public final class FeedbackApp implements AutoCloseable {
 
     /** Starts the app with the schema registry kept in the cluster's {@code <prefix>schemas} topic. */
     public static FeedbackApp start(FeedbackOptions options, MeterRegistry meters) {
-        SchemaRegistry registry = new KafkaSchemaRegistry(options.connection(), options.topics().schemas());
+        SchemaRegistry registry = SchemaRegistryAddress.kafka(options.connection(), options.topics().schemas()).open();
         try {
             return start(options, registry, meters, true, ReplacementBudget.standard());
         } catch (RuntimeException e) {

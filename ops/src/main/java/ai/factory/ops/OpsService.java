@@ -18,7 +18,7 @@ import ai.factory.ops.pipeline.PipelineView;
 import ai.factory.ops.pipeline.Stage;
 import ai.factory.ops.quality.QualityView;
 import ai.factory.ops.status.StatusEvaluator;
-import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,7 +53,7 @@ public final class OpsService implements AutoCloseable {
     public OpsService(OpsOptions options, MeterRegistry meters) {
         this.options = options;
         this.topics = new Topics(options.topicPrefix());
-        this.registry = new KafkaSchemaRegistry(options.connection(), topics.schemas());
+        this.registry = SchemaRegistryAddress.kafka(options.connection(), topics.schemas()).open();
         this.sampler = new LagSampler(options.connection());
         this.monitor = new LagMonitor(new StatusEvaluator(options.windowSize()), options.samplingInterval().toMillis());
         this.pipeline = new PipelineView(Stage.of(topics), options.windowSize());

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -29,7 +30,13 @@ import org.apache.kafka.clients.CommonClientConfigs;
  */
 public record KafkaConnection(String bootstrapServers, Map<String, String> settings) implements Serializable {
 
-    private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|jaas|token|credential).*");
+    private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|jaas|token|credential|user\\.info).*");
+
+    /** The setting that names a Confluent-compatible schema registry: set by {@code --schema-registry}, read by the serdes. */
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+
+    /** Settings for the schema registry's client, not Kafka's: kept from Kafka clients, which would warn about them. */
+    private static final Pattern REGISTRY_SETTING = Pattern.compile("(schema\\.registry\\.|basic\\.auth\\.|apicurio\\.).*");
 
     public KafkaConnection {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -67,6 +74,27 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> setti
         return new KafkaConnection(servers, settings);
     }
 
+    /** This connection with the Confluent-compatible schema registry at {@code url}, or without one when it is null. */
+    public KafkaConnection withSchemaRegistry(String url) {
+        Map<String, String> changed = new HashMap<>(settings);
+        if (url == null) {
+            changed.remove(SCHEMA_REGISTRY_URL);
+        } else {
+            changed.put(SCHEMA_REGISTRY_URL, url);
+        }
+        return new KafkaConnection(bootstrapServers, changed);
+    }
+
+    /** The Confluent-compatible schema registry the values are written to, if one is set. */
+    public Optional<String> schemaRegistryUrl() {
+        return Optional.ofNullable(settings.get(SCHEMA_REGISTRY_URL)).filter(url -> !url.isBlank());
+    }
+
+    /** Whether {@code key} is a setting of the schema registry's client rather than of Kafka's. */
+    public static boolean isRegistrySetting(String key) {
+        return REGISTRY_SETTING.matcher(key).matches();
+    }
+
     /** The settings of a new client: the file's, then the bootstrap servers. */
     public Map<String, Object> clientConfig() {
         return clientConfig(Map.of());
@@ -74,7 +102,12 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> setti
 
     /** The settings of a new client: the file's, then the bootstrap servers, then {@code own} (what the client needs). */
     public Map<String, Object> clientConfig(Map<String, ?> own) {
-        Map<String, Object> config = new HashMap<>(settings);
+        Map<String, Object> config = new HashMap<>();
+        settings.forEach((k, v) -> {
+            if (!isRegistrySetting(k)) {
+                config.put(k, v);
+            }
+        });
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.putAll(own);
         return config;

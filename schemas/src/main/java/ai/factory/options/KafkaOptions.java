@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 import ai.factory.kafka.KafkaConnection;
+import ai.factory.serde.ConfluentWireFormat;
 import ai.factory.topics.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The picocli options of every command that talks to Kafka: where the cluster is, how to reach it, how topics are named. */
@@ -36,17 +38,45 @@ public final class KafkaOptions {
                     + "else none).")
     String prefix;
 
+    @Option(names = "--schema-registry", paramLabel = "URL", defaultValue = "${env:FACTORY_SCHEMA_REGISTRY}",
+            converter = SchemaRegistryUrl.class,
+            description = "A Confluent-compatible schema registry (http:// or https://; Apicurio's): every value is then "
+                    + "written in the Confluent wire format and its schema registered there. Its credentials and trust store "
+                    + "go in --kafka-config (basic.auth.user.info, schema.registry.ssl.*, apicurio.*). Readers take both formats "
+                    + "either way (default: $FACTORY_SCHEMA_REGISTRY, else the factory's own format and registry topic).")
+    String schemaRegistry;
+
     /** How to reach the cluster, as the options and the environment say ({@value #DEFAULT_BOOTSTRAP} if they say nothing). */
     public KafkaConnection connection() {
-        return cluster().orElse(KafkaConnection.of(DEFAULT_BOOTSTRAP));
+        return cluster().orElse(withSchemaRegistry(KafkaConnection.of(DEFAULT_BOOTSTRAP)));
     }
 
     /** The cluster the options or the environment name, if they name one (for commands that otherwise start their own). */
     public Optional<KafkaConnection> cluster() {
         if (config != null) {
-            return Optional.of(KafkaConnection.load(bootstrap, config));
+            return Optional.of(withSchemaRegistry(KafkaConnection.load(bootstrap, config)));
         }
-        return Optional.ofNullable(bootstrap).map(KafkaConnection::of);
+        return Optional.ofNullable(bootstrap).map(KafkaConnection::of).map(this::withSchemaRegistry);
+    }
+
+    /** {@code connection} with the registry of {@code --schema-registry}, which wins over the file's. */
+    private KafkaConnection withSchemaRegistry(KafkaConnection connection) {
+        return schemaRegistry == null || schemaRegistry.isBlank() ? connection : connection.withSchemaRegistry(schemaRegistry);
+    }
+
+    /** Checks {@code --schema-registry}: an http or https URL. */
+    static final class SchemaRegistryUrl implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.isBlank()) {
+                return null;
+            }
+            try {
+                return ConfluentWireFormat.checkUrl(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /**
@@ -64,6 +94,9 @@ public final class KafkaOptions {
         }
         if (!prefix().isEmpty()) {
             args.addAll(List.of("--prefix", prefix()));
+        }
+        if (schemaRegistry != null && !schemaRegistry.isBlank()) {
+            args.addAll(List.of("--schema-registry", schemaRegistry));
         }
         return args;
     }

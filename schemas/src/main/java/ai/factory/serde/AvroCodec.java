@@ -2,6 +2,9 @@ package ai.factory.serde;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import ai.factory.serde.UndecodableRecordException.Reason;
 import org.apache.avro.AvroTypeException;
@@ -9,11 +12,13 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SystemLimitException;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,8 +26,9 @@ import org.apache.kafka.common.KafkaException;
 
 /**
  * Encodes and decodes one record type in Avro single-object encoding (2-byte marker, 8-byte schema
- * fingerprint, binary body). Decoding resolves the writer's schema through the registry, so records
- * written with an older or newer compatible schema read as this type. Thread-safe.
+ * fingerprint, binary body), or in the Confluent wire format when the registry has a {@link ConfluentWireFormat}.
+ * Decoding tells the two apart by each record's first byte and resolves the writer's schema through the registry,
+ * so records written with an older or newer compatible schema, in either format, read as this type. Thread-safe.
  */
 public final class AvroCodec<T extends SpecificRecord> {
 
@@ -40,7 +46,14 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final SpecificDatumWriter<T> writer;
     private final byte[] header;
     private final BinaryMessageDecoder<T> decoder;
+    private final SpecificData model;
+    /** Null: records are written in single-object encoding, and Confluent-format records cannot be read. */
+    private final ConfluentWireFormat confluent;
+    /** Readers of Confluent-format records, by writer schema id (only ids the registry knows). */
+    private final Map<Long, SpecificDatumReader<T>> confluentReaders = new ConcurrentHashMap<>();
     private volatile boolean registered;
+    /** Magic byte and schema id of this type's records in the Confluent wire format, once the registry gave the id. */
+    private volatile byte[] confluentHeader;
 
     /**
      * Each thread's encoding buffer and encoder. Avro's own message encoder keeps both per thread, sized to the largest
@@ -77,7 +90,8 @@ public final class AvroCodec<T extends SpecificRecord> {
         this.type = type;
         this.schema = schema;
         this.registry = registry;
-        SpecificData model = SpecificData.getForClass(type);
+        this.model = SpecificData.getForClass(type);
+        this.confluent = registry.confluent();
         this.writer = new SpecificDatumWriter<>(schema, model);
         this.header = header(schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema, registry);
@@ -98,16 +112,30 @@ public final class AvroCodec<T extends SpecificRecord> {
         return schema;
     }
 
-    /** Single-object encoding of {@code record}; publishes the schema to the registry before the first record. */
+    /**
+     * Single-object encoding of {@code record}, publishing the schema to the registry before the first record; or the
+     * Confluent wire format when the registry has one.
+     */
     public byte[] encode(T record) {
-        if (!registered) {
+        byte[] head = header;
+        if (confluent != null) {
+            head = confluentHeader;
+            if (head == null) {
+                // The library registers the schema (or finds it) and writes the first record. The id of a schema's
+                // content never changes, so the others take its header and the same Avro body, written here at half
+                // the library's cost per record (it derives the schema from each record to look up its id).
+                byte[] first = confluent.encode(record);
+                confluentHeader = Arrays.copyOf(first, ConfluentWireFormat.HEADER_LENGTH);
+                return first;
+            }
+        } else if (!registered) {
             registry.register(schema);
             registered = true;
         }
         Encoding out = ENCODING.get();
         out.reset();
         try {
-            out.write(header);
+            out.write(head);
             out.encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
             writer.write(record, out.encoder);
             out.encoder.flush();
@@ -140,7 +168,9 @@ public final class AvroCodec<T extends SpecificRecord> {
             throw new UndecodableRecordException(source, Reason.EMPTY, null, null);
         }
         try {
-            return decoder.decode(bytes);
+            return bytes[0] == ConfluentWireFormat.MAGIC ? decodeConfluent(source, bytes) : decoder.decode(bytes);
+        } catch (UndecodableRecordException e) {
+            throw e;
         } catch (MissingSchemaException e) {
             throw new UndecodableRecordException(source, Reason.UNKNOWN_SCHEMA, oneLine(e.getMessage()), e);
         } catch (BadHeaderException e) {
@@ -165,6 +195,29 @@ public final class AvroCodec<T extends SpecificRecord> {
             // A writer schema or a body nested deeper than the thread's stack; the cause is left out, its trace is huge.
             throw new UndecodableRecordException(source, Reason.CORRUPT_BODY, oneLine(e), null);
         }
+    }
+
+    /** A record in the Confluent wire format: magic byte, 4-byte schema id, binary body. */
+    private T decodeConfluent(RecordSource source, byte[] bytes) throws IOException {
+        long id = ConfluentWireFormat.schemaId(bytes);
+        if (id < 0) {
+            throw new BadHeaderException("Confluent wire format header cut short (" + bytes.length + " bytes)");
+        }
+        if (confluent == null) {
+            throw new UndecodableRecordException(source, Reason.UNKNOWN_SCHEMA,
+                    "Confluent wire format with schema id " + id + ", and no --schema-registry to look it up", null);
+        }
+        SpecificDatumReader<T> reader = confluentReaders.get(id);
+        if (reader == null) {
+            Schema writerSchema = confluent.writerSchema(id);
+            if (writerSchema == null) {
+                throw new MissingSchemaException("no schema of id " + id + " in the schema registry");
+            }
+            reader = new SpecificDatumReader<>(writerSchema, schema, model);
+            confluentReaders.put(id, reader);
+        }
+        int header = ConfluentWireFormat.HEADER_LENGTH;
+        return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, header, bytes.length - header, null));
     }
 
     /** Avro's refusal of a length or item count no Java array can hold ({@code SystemLimitException}'s checks). */

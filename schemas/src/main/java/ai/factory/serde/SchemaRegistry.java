@@ -9,6 +9,14 @@ import org.apache.avro.message.SchemaStore;
  */
 public interface SchemaRegistry extends SchemaStore, AutoCloseable {
 
+    /**
+     * The Confluent wire format writers use instead of single-object encoding, and readers decode beside it; null
+     * when no Confluent-compatible registry is configured ({@code --schema-registry}).
+     */
+    default ConfluentWireFormat confluent() {
+        return null;
+    }
+
     /** Makes {@code schema} findable by its fingerprint for every reader; idempotent. */
     void register(Schema schema);
 

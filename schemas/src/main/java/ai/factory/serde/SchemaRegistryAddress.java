@@ -27,8 +27,16 @@ public record SchemaRegistryAddress(KafkaConnection kafka, String topic) impleme
         return new SchemaRegistryAddress(null, null);
     }
 
-    /** Opens the registry; the caller closes it. */
+    /**
+     * Opens the registry; the caller closes it. When the connection names a Confluent-compatible registry
+     * ({@code --schema-registry}), records are written in its wire format, and the registry topic still serves the
+     * records written before.
+     */
     public SchemaRegistry open() {
-        return kafka == null ? new InMemorySchemaRegistry() : new KafkaSchemaRegistry(kafka, topic);
+        if (kafka == null) {
+            return new InMemorySchemaRegistry();
+        }
+        SchemaRegistry own = new KafkaSchemaRegistry(kafka, topic);
+        return ConfluentWireFormat.of(kafka).<SchemaRegistry>map(wire -> new ConfluentSchemaRegistry(own, wire)).orElse(own);
     }
 }

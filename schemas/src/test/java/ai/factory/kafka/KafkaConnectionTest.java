@@ -66,6 +66,23 @@ class KafkaConnectionTest {
     }
 
     @Test
+    void theSchemaRegistrysSettingsReachNoKafkaClientAndItsCredentialsAreHidden() throws Exception {
+        KafkaConnection c = KafkaConnection.load("a:9092", file("""
+                security.protocol=SSL
+                basic.auth.user.info=factory:s3cret
+                schema.registry.ssl.truststore.location=/etc/registry-ts.p12
+                apicurio.registry.check-period-ms=1000
+                """)).withSchemaRegistry("https://registry:8443");
+        assertThat(c.schemaRegistryUrl()).contains("https://registry:8443");
+        assertThat(c.clientConfig()).containsEntry("security.protocol", "SSL")
+                .doesNotContainKeys("schema.registry.url", "basic.auth.user.info", "schema.registry.ssl.truststore.location",
+                        "apicurio.registry.check-period-ms");
+        assertThat(c.toString()).doesNotContain("s3cret").contains("https://registry:8443");
+        assertThat(c.withSchemaRegistry(null).schemaRegistryUrl()).isEmpty();
+        assertThat(KafkaConnection.of("a:9092").schemaRegistryUrl()).isEmpty();
+    }
+
+    @Test
     void travelsInAJobGraph() throws Exception {
         KafkaConnection c = KafkaConnection.load("a:9092", file("security.protocol=SSL\n"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

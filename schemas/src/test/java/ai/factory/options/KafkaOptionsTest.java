@@ -1,6 +1,7 @@
 package ai.factory.options;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +33,25 @@ class KafkaOptionsTest {
         Path slow = Files.writeString(dir.resolve("slow.properties"), "request.timeout.ms=60000\n");
         assertThat(options("--bootstrap", "127.0.0.1:1", "--kafka-config", slow.toString()).commandConnection().settings())
                 .containsEntry("request.timeout.ms", "60000").containsEntry("delivery.timeout.ms", "61000");
+    }
+
+    @Test
+    void theSchemaRegistryReachesTheConnectionAndTheJobsCommandLine() throws IOException {
+        Path file = Files.writeString(dir.resolve("client.properties"), "basic.auth.user.info=u:p\n");
+        KafkaOptions options = options("--bootstrap", "127.0.0.1:1", "--kafka-config", file.toString(),
+                "--schema-registry", "http://registry:8080");
+        assertThat(options.connection().schemaRegistryUrl()).contains("http://registry:8080");
+        assertThat(options.commandConnection().settings()).containsEntry("basic.auth.user.info", "u:p");
+        assertThat(options.arguments()).containsSequence("--schema-registry", "http://registry:8080");
+        assertThat(options("--bootstrap", "127.0.0.1:1").connection().schemaRegistryUrl()).isEmpty();
+    }
+
+    @Test
+    void aSchemaRegistryThatIsNoHttpUrlIsRefused() {
+        for (String bad : new String[] {"registry:8080", "ftp://registry/", "http://"}) {
+            assertThatThrownBy(() -> options("--schema-registry", bad))
+                    .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("http://");
+        }
     }
 
     private static KafkaOptions options(String... args) {

@@ -145,7 +145,8 @@ class HostileBytesTest {
     @Test
     void wrongMarkersAreBadHeaders() {
         byte[] good = events.encode(SampleRecords.event());
-        for (byte[] marker : List.of(new byte[] {(byte) 0xC3, 0x02}, new byte[] {0x00, 0x01}, new byte[] {'{', '"'})) {
+        // A first byte 0 is the Confluent wire format: ConfluentWireInteropTest.
+        for (byte[] marker : List.of(new byte[] {(byte) 0xC3, 0x02}, new byte[] {0x01, 0x00}, new byte[] {'{', '"'})) {
             byte[] bytes = good.clone();
             bytes[0] = marker[0];
             bytes[1] = marker[1];
@@ -153,6 +154,7 @@ class HostileBytesTest {
         }
         assertUndecodable(events, new byte[] {(byte) 0xC3});
         assertUndecodable(events, new byte[] {(byte) 0xC3, 0x01, 1, 2, 3});
+        assertThat(assertUndecodable(events, new byte[] {0x00, 0x01}).reason()).isEqualTo(Reason.BAD_HEADER);
     }
 
     @Test

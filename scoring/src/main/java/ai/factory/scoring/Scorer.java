@@ -25,7 +25,7 @@ import ai.factory.scoring.service.ScoringLoop;
 import ai.factory.scoring.service.ScoringProducer;
 import ai.factory.scoring.service.ScoringMetrics;
 import ai.factory.serde.AvroCodec;
-import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.TopicCatalog;
 import ai.factory.topics.Topics;
@@ -102,7 +102,7 @@ public final class Scorer implements AutoCloseable {
 
     /** Starts a scorer with the schema registry kept in the cluster's schemas topic. */
     public static Scorer start(ScorerOptions options, MeterRegistry meters) {
-        SchemaRegistry registry = new KafkaSchemaRegistry(options.connection(), options.topics().schemas());
+        SchemaRegistry registry = SchemaRegistryAddress.kafka(options.connection(), options.topics().schemas()).open();
         return start(options, registry, registry, meters);
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import ai.factory.broker.TestKafka;
 import ai.factory.kafka.KafkaConnection;
@@ -52,12 +53,17 @@ public final class KafkaHarness implements AutoCloseable {
     private final AvroCodec<Rejected> rejections;
 
     public KafkaHarness(TestKafka kafka, String name, int partitions) {
+        this(kafka, name, partitions, topics -> new KafkaSchemaRegistry(kafka.bootstrapServers(), topics.schemas()));
+    }
+
+    /** A harness whose codecs, and whose scorers, use the registry {@code openRegistry} opens for the topics. */
+    public KafkaHarness(TestKafka kafka, String name, int partitions, Function<Topics, SchemaRegistry> openRegistry) {
         this.kafka = kafka;
         this.topics = new Topics(TestKafka.uniquePrefix(name));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             TopicAdmin.ensure(admin, TopicCatalog.of(topics, partitions));
         }
-        this.registry = new KafkaSchemaRegistry(kafka.bootstrapServers(), topics.schemas());
+        this.registry = openRegistry.apply(topics);
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -120,6 +126,11 @@ public final class KafkaHarness implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot write to " + record.topic(), e);
         }
+    }
+
+    /** A reader of everything committed to {@code topic}, from the beginning, decoded by {@code decoder}. */
+    public <T> TopicReader<T> reader(String topic, Decoder<T> decoder) {
+        return new TopicReader<>(topic, decoder, true);
     }
 
     /** A reader that accumulates everything committed to a topic, from the beginning (read_committed). */

@@ -22,7 +22,7 @@ import ai.factory.records.QualityTask;
 import ai.factory.ops.OpsServer;
 import ai.factory.scoring.Scorer;
 import ai.factory.scoring.ScorerOptions;
-import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.TopicAdmin;
 import ai.factory.topics.TopicCatalog;
@@ -113,7 +113,7 @@ public final class EmbeddedFactory implements AutoCloseable {
                 // The replay carries historic record times: a time-based retention would delete them at once.
                 TopicAdmin.ensure(admin, TopicCatalog.of(s.topics(), TopicCatalog.DEFAULT_PARTITIONS, null));
             }
-            SchemaRegistry registry = new KafkaSchemaRegistry(connection, s.topics().schemas());
+            SchemaRegistry registry = SchemaRegistryAddress.kafka(connection, s.topics().schemas()).open();
             started.push(registry);
 
             log.info("starting stream-ingest (Flink)");

@@ -12,7 +12,8 @@ import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Feedback;
 import ai.factory.serde.AvroCodec;
-import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistry;
+import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.topics.TopicReader;
 import ai.factory.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,7 +38,7 @@ public final class LabelledStream {
 
     /** Reads both topics to their current end; events without a label (or of another spec version) are left out. */
     public static List<Labelled> read(KafkaConnection kafka, Topics topics, String specName, int specVersion) throws Exception {
-        try (KafkaSchemaRegistry registry = new KafkaSchemaRegistry(kafka, topics.schemas())) {
+        try (SchemaRegistry registry = SchemaRegistryAddress.kafka(kafka, topics.schemas()).open()) {
             AvroCodec<FeatureVector> vectors = AvroCodec.of(FeatureVector.class, registry);
             AvroCodec<Feedback> feedback = AvroCodec.of(Feedback.class, registry);
             Map<String, FeatureVector> served = new LinkedHashMap<>();

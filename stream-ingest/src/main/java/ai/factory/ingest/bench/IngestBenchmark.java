@@ -17,7 +17,7 @@ import ai.factory.ingest.job.IngestOptions;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.records.Event;
 import ai.factory.serde.AvroCodec;
-import ai.factory.serde.KafkaSchemaRegistry;
+import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.topics.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -75,7 +75,7 @@ public final class IngestBenchmark {
     private static void write(KafkaConnection kafka, Topics topics, int count) throws Exception {
         Random random = new Random(42);
         Instant time = Instant.parse("2001-01-01T00:00:00Z");
-        try (SchemaRegistry registry = new KafkaSchemaRegistry(kafka, topics.schemas());
+        try (SchemaRegistry registry = SchemaRegistryAddress.kafka(kafka, topics.schemas()).open();
              var producer = new KafkaProducer<>(kafka.clientConfig(Map.of("linger.ms", 20, "batch.size", 262144)),
                      new StringSerializer(), new ByteArraySerializer())) {
             AvroCodec<Event> codec = AvroCodec.of(Event.class, registry);
