@@ -20,6 +20,11 @@ public final class MetricsOptions {
                     + "in another container or host).")
     String host;
 
+    /** The port asked for; 0 for none. */
+    public int port() {
+        return port;
+    }
+
     /** Serves {@code scrape} as the options say; null when {@code --metrics-port} is 0. */
     public MetricsEndpoint serve(Supplier<String> scrape) {
         if (port == 0) {
