@@ -262,6 +262,7 @@ final class DemoCommand implements Callable<Integer> {
             watcher.setDaemon(true);
             watcher.start();
             out.println("Dashboard: " + factory.dashboardUrl());
+            out.println("Prometheus metrics of every part: " + factory.metricsUrl());
             out.println("Replaying " + dataFile + (events > 0 ? " (first " + events + " events)" : "")
                     + " at " + pace(replayOptions) + "...");
             out.flush();

@@ -9,6 +9,10 @@ import ai.factory.ingest.job.IngestArguments;
 import ai.factory.ingest.job.IngestHandle;
 import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
+import ai.factory.metrics.MetricsEndpoint;
+import ai.factory.options.MetricsOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +37,9 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     IngestArguments ingest;
 
+    @Mixin
+    MetricsOptions metrics;
+
     /** The options given, with the default checkpoint directory of this job when none was given. */
     IngestOptions options() {
         IngestOptions options = ingest.options();
@@ -44,7 +51,10 @@ final class IngestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         IngestOptions options = options();
         PrintWriter err = spec.commandLine().getErr();
-        try (IngestHandle job = IngestJob.start(options)) {
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // The job's own metrics (events in and out, rejects by reason), bridged from its in-process cluster.
+        try (MetricsEndpoint endpoint = metrics.serve(meters::scrape);
+             IngestHandle job = IngestJob.start(options, endpoint == null ? null : meters)) {
             err.println("stream-ingest running: " + options.topics().events() + " -> " + options.topics().features()
                     + " (spec " + options.specLocation() + ", checkpoints in " + options.checkpointDir()
                     + "). Ctrl-C stops it with a savepoint.");

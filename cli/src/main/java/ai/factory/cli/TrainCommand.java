@@ -6,10 +6,14 @@ import java.util.concurrent.Callable;
 import ai.factory.flink.CheckpointDirectory;
 import ai.factory.flink.SavepointStop;
 import ai.factory.ingest.job.IngestOptions;
+import ai.factory.metrics.MetricsEndpoint;
+import ai.factory.options.MetricsOptions;
 import ai.factory.trainer.job.ModelInput;
 import ai.factory.trainer.job.TrainerArguments;
 import ai.factory.trainer.job.TrainerJob;
 import ai.factory.trainer.job.TrainerOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +39,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainerArguments trainer;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Option(names = "--spec", defaultValue = IngestOptions.DEFAULT_SPEC, paramLabel = "SPEC",
             description = "Feature spec the model consumes, a file or classpath:... (default: ${DEFAULT-VALUE}).")
     String spec;
@@ -50,7 +57,10 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainerOptions options = options();
         PrintWriter err = commandSpec.commandLine().getErr();
-        try (TrainerJob.Running job = TrainerJob.start(options)) {
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // The job's own metrics (examples trained, releases by decision), bridged from its in-process cluster.
+        try (MetricsEndpoint endpoint = metrics.serve(meters::scrape);
+             TrainerJob.Running job = TrainerJob.start(options, endpoint == null ? null : meters)) {
             err.println("online-trainer running: " + options.topics().examples() + " -> " + options.topics().models()
                     + " (model " + options.modelName() + ", " + options.model().kind().label() + ", checkpoints in "
                     + options.checkpointDir() + "). Ctrl-C stops it with a savepoint.");

@@ -48,6 +48,12 @@ class JobCommandsTest {
     }
 
     @Test
+    void theInProcessJobsTakeTheMetricsPortAndServeNoneByDefault() {
+        assertThat(CommandLine.populateCommand(new IngestCommand()).metrics.serve(() -> "")).isNull();
+        assertThat(CommandLine.populateCommand(new TrainCommand(), "--metrics-port", "9465").metrics.port()).isEqualTo(9465);
+    }
+
+    @Test
     void aBadDurationOrAnUnknownOptionIsOneLine() {
         assertThatThrownBy(() -> CommandLine.populateCommand(new IngestCommand(), "--idleness", "a while"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--idleness")

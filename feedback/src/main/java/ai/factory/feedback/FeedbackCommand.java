@@ -12,10 +12,13 @@ import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.QualitySettings;
 import ai.factory.feedback.quality.QualityTasks;
+import ai.factory.metrics.MetricsEndpoint;
 import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
+import ai.factory.options.MetricsOptions;
 import ai.factory.target.ModelTarget;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,6 +36,9 @@ public final class FeedbackCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--application-id", defaultValue = FeedbackOptions.DEFAULT_APPLICATION_ID, paramLabel = "NAME",
             description = "Kafka Streams application id, after the topic prefix; it names the consumer group, transactional "
@@ -217,9 +223,14 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
-        FeedbackApp app = FeedbackApp.start(toOptions(), new SimpleMeterRegistry());
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricsEndpoint endpoint = metrics.serve(meters::scrape);
+        FeedbackApp app = FeedbackApp.start(toOptions(), meters);
         Thread shutdown = new Thread(() -> {
             app.close();
+            if (endpoint != null) {
+                endpoint.close();
+            }
             closed.countDown();
         }, "feedback-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
@@ -234,6 +245,9 @@ public final class FeedbackCommand implements Callable<Integer> {
             // The JVM is already shutting down; the hook closes the app.
         }
         app.close();
+        if (endpoint != null) {
+            endpoint.close();
+        }
         throw new IllegalStateException("feedback app stopped: " + failure.get());
     }
 }

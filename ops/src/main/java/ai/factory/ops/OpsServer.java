@@ -16,12 +16,27 @@ public final class OpsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
 
     private final OpsOptions options;
-    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry meters;
+    private final boolean ownsMeters;
     private OpsService service;
     private OpsHttpServer http;
 
     public OpsServer(OpsOptions options) {
+        this(options, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true);
+    }
+
+    /**
+     * Ops publishing its meters to {@code meters}, which {@code /metrics} serves whole: the embedded factory's parts all
+     * report to it, so one endpoint serves the loop. The caller closes it.
+     */
+    public OpsServer(OpsOptions options, PrometheusMeterRegistry meters) {
+        this(options, meters, false);
+    }
+
+    private OpsServer(OpsOptions options, PrometheusMeterRegistry meters, boolean ownsMeters) {
         this.options = options;
+        this.meters = meters;
+        this.ownsMeters = ownsMeters;
     }
 
     /**
@@ -74,6 +89,8 @@ public final class OpsServer implements AutoCloseable {
         if (service != null) {
             service.close();
         }
-        meters.close();
+        if (ownsMeters) {
+            meters.close();
+        }
     }
 }

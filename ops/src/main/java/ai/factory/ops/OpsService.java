@@ -98,6 +98,7 @@ public final class OpsService implements AutoCloseable {
                 // One bounded listing per refresh: the newest versions and the champion, not every release.
                 ModelListing listing = models.listing();
                 freshnessRows = freshness.refresh(listing.versions(), TAIL_WAIT);
+                metrics.freshness(freshnessRows);
                 metrics.models(listing, quality.latest());
                 metrics.unreadable(models.unreadable() + quality.unreadable() + freshness.unreadable());
             } catch (RuntimeException e) {

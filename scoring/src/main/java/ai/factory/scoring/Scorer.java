@@ -77,7 +77,7 @@ public final class Scorer implements AutoCloseable {
         this.delivery = delivery;
         this.ownedRegistry = ownedRegistry;
         Topics topics = options.topics();
-        ScoringMetrics metrics = new ScoringMetrics(meters);
+        ScoringMetrics metrics = new ScoringMetrics(meters, options.modelName(), options.groupId());
         this.sessions = new SessionFactory(options.sessionSettings());
         this.models = new ServingModels(meters);
         SeenShapes shapes = new SeenShapes();

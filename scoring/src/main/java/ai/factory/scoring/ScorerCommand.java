@@ -3,13 +3,15 @@ package ai.factory.scoring;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import ai.factory.metrics.MetricsEndpoint;
 import ai.factory.onnx.Device;
 import ai.factory.options.DurationConverter;
 import ai.factory.options.KafkaOptions;
+import ai.factory.options.MetricsOptions;
 import ai.factory.options.CommandLines;
 import ai.factory.target.ModelTarget;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -25,6 +27,9 @@ public final class ScorerCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--model", paramLabel = "NAME", description = "Model whose champions to serve (or --spec).")
     String model;
@@ -122,9 +127,15 @@ public final class ScorerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        MeterRegistry meters = new SimpleMeterRegistry();
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricsEndpoint endpoint = metrics.serve(meters::scrape);
         Scorer scorer = Scorer.start(options(), meters);
-        Runtime.getRuntime().addShutdownHook(new Thread(scorer::close, "scorer-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            scorer.close();
+            if (endpoint != null) {
+                endpoint.close();
+            }
+        }, "scorer-shutdown"));
         while (scorer.isRunning()) {
             scorer.awaitTermination(Duration.ofSeconds(30));
             log.info("served {} predictions so far", (long) meters.get("factory.scoring.predictions").counter().count());

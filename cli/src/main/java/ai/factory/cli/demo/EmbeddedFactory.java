@@ -29,7 +29,8 @@ import ai.factory.topics.TopicCatalog;
 import ai.factory.topics.Topics;
 import ai.factory.trainer.job.TrainerJob;
 import ai.factory.trainer.job.TrainerOptions;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +102,9 @@ public final class EmbeddedFactory implements AutoCloseable {
     /** Starts every part; on failure stops what had started and rethrows. */
     public static EmbeddedFactory start(Settings s, TrainerOptionsFactory trainerOptions) throws Exception {
         Deque<AutoCloseable> started = new ArrayDeque<>();
+        // One registry for every part, the Flink jobs' own metrics bridged into it: ops's /metrics serves the loop.
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        started.push(meters::close);
         try {
             // Every client of every part (the jobs, the scorer, the feedback app, ops, the observer) reaches Kafka through this.
             KafkaConnection connection = s.cluster();
@@ -120,7 +124,7 @@ public final class EmbeddedFactory implements AutoCloseable {
             started.push(IngestJob.start(IngestOptions.defaults(connection).withTopicPrefix(s.topics().prefix())
                     .withSpecLocation(s.specLocation()).withDedupTtl(s.rememberEvents())
                     // In the work folder, removed with it: ingest's own temporary folder outlived every demo run.
-                    .withCheckpointDir(Files.createDirectories(s.workDir().resolve("ingest-checkpoints")).toUri().toString())));
+                    .withCheckpointDir(Files.createDirectories(s.workDir().resolve("ingest-checkpoints")).toUri().toString()), meters));
 
             log.info("starting feedback (Kafka Streams)");
             // The prefix also names the application id, under which Streams keeps its state (the join clock too):
@@ -132,21 +136,21 @@ public final class EmbeddedFactory implements AutoCloseable {
                             REPLAY_DELIVERS_ALL))
                     .withState(Files.createDirectories(s.workDir().resolve("feedback-state")), true)
                     .withTask(s.model().name(), s.model().regression() ? QualityTask.REGRESSION : QualityTask.BINARY);
-            started.push(FeedbackApp.start(feedback, registry, new SimpleMeterRegistry()));
+            started.push(FeedbackApp.start(feedback, registry, meters));
 
             log.info("starting the scorer (ONNX Runtime)");
             // The defaults: shadow scoring on, so the feedback app pairs each candidate's losses with the champion's.
             started.push(Scorer.start(ScorerOptions.defaults(connection, s.model().name()).withTopicPrefix(s.topics().prefix()),
-                    registry, new SimpleMeterRegistry()));
+                    registry, meters));
 
             log.info("starting online-trainer (Flink + ONNX Runtime)");
-            TrainerJob.Running trainer = TrainerJob.start(trainerOptions.create(connection));
+            TrainerJob.Running trainer = TrainerJob.start(trainerOptions.create(connection), meters);
             started.push(trainer);
 
             // Samples more often than the default: the demo's lag changes within seconds.
             OpsServer ops = new OpsServer(OpsOptions.defaults(connection).withPrefix(s.topics().prefix())
                     .withHttp(OpsOptions.DEFAULT_HOST, s.opsPort())
-                    .withSampling(Duration.ofSeconds(2), OpsOptions.DEFAULT_WINDOW)).start();
+                    .withSampling(Duration.ofSeconds(2), OpsOptions.DEFAULT_WINDOW), meters).start();
             started.push(ops);
             EmbeddedFactory factory = new EmbeddedFactory(connection, registry, ops);
             factory.running.addAll(started);
@@ -178,6 +182,11 @@ public final class EmbeddedFactory implements AutoCloseable {
 
     public String dashboardUrl() {
         return ops.url();
+    }
+
+    /** Where every part's metrics are served, in Prometheus's text format: ops's {@code /metrics}. */
+    public String metricsUrl() {
+        return ops.url() + "metrics";
     }
 
     /** Stops every part in reverse order; a second call (the shutdown hook and the caller both) finds nothing left. */

@@ -39,7 +39,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -78,8 +77,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     private transient boolean timerRegistered;
     /** When the last example arrived: a quiet stream trains what it has rather than wait for a full mini-batch. */
     private transient long lastArrivalMillis;
-    private transient Counter examplesCounter;
-    private transient Counter releasesCounter;
+    private transient TrainerMetrics meters;
     private transient SchemaRegistry registry;
     /** The ledger and the online evidence. */
     private transient LedgerFollower follower;
@@ -147,8 +145,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         follower = LedgerFollower.open(options.kafka(), registry, options.modelName(), spec(), options.topics().models(),
                 options.topics().qualityPaired(), Duration.ofSeconds(60));
         monitor = options.governance().rollbackMonitor();
-        examplesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_examples_trained");
-        releasesCounter = getRuntimeContext().getMetricGroup().counter("factory_trainer_releases");
+        meters = new TrainerMetrics(getRuntimeContext().getMetricGroup(), options.modelName(), options.specName());
         LOG.info("training {} ({}) on {}, {} mini-batch(es) of {} per run", options.modelName(), options.model().kind().label(),
                 training.device(), options.stepsPerRun(), options.batchSize());
     }
@@ -216,7 +213,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             progress.trained(groups.get(i), steps.losses()[i]);
         }
         progress.buffer.subList(0, taken).clear();
-        examplesCounter.inc(taken);
+        meters.trained(taken);
         if (progress.pending == null && progress.trainedSinceCut >= options.publishEveryExamples()) {
             cut(now, out);
         }
@@ -289,7 +286,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         ModelRelease release = ReleaseFactory.build(options.modelName(), options.specName(), options.specVersion(),
                 options.model(), p.params, lineage, decision, metrics, provenance);
         out.collect(new KeyedBytes(ModelCatalog.key(options.modelName(), p.version), releases.encode(release)));
-        releasesCounter.inc();
+        meters.released(decision.status());
         LOG.info("published {} as {}: {}", ModelCatalog.key(options.modelName(), p.version), decision.status(), decision.reason());
         follower.applyWritten(release);
 

@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 
 import ai.factory.flink.CheckpointDirectory;
 import ai.factory.flink.InProcessFlink;
+import ai.factory.flink.metrics.MicrometerReporterFactory;
 import ai.factory.flink.Snapshots;
 import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
@@ -25,6 +26,7 @@ import ai.factory.trainer.model.TrainingState;
 import ai.factory.trainer.release.ModelCatalog;
 import ai.factory.trainer.release.PromotionGate;
 import ai.factory.trainer.release.ReleaseFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -268,9 +270,17 @@ public final class TrainerJob {
 
     /** Submits the job to the environment Flink provides (a local MiniCluster when run in-process). */
     public static Running start(TrainerOptions options) throws Exception {
+        return start(options, null);
+    }
+
+    /** As {@link #start(TrainerOptions)}, reporting the job's metrics to {@code meters} (none when null). */
+    public static Running start(TrainerOptions options, MeterRegistry meters) throws Exception {
         options = resolveRestore(options);
         Configuration conf = InProcessFlink.sized(flinkConfiguration(options));
         Path temp = InProcessFlink.ownTempFolder(conf, "factory-trainer-flink");
+        if (meters != null) {
+            MicrometerReporterFactory.reportTo(conf, meters);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         configureCheckpoints(env, options);
         build(env, options, startingPoint(options), UnaryOperator.identity());

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import ai.factory.ops.freshness.FreshnessRow;
 import ai.factory.ops.lag.GroupView;
 import ai.factory.ops.lag.LagSnapshot;
 import ai.factory.ops.lag.PartitionView;
@@ -48,6 +49,9 @@ public final class OpsMetrics {
     private final MultiGauge mae;
     private final MultiGauge baselineRmse;
     private final MultiGauge baselineMae;
+    private final MultiGauge feedbackToPrediction;
+    private final MultiGauge feedbackToRelease;
+    private final MultiGauge releaseToPrediction;
     private final Timer refresh;
     private final Counter overruns;
     private final Counter failures;
@@ -70,6 +74,9 @@ public final class OpsMetrics {
         mae = MultiGauge.builder("factory.ops.quality.mae").description("latest windowed MAE per model version, regression models").register(registry);
         baselineRmse = MultiGauge.builder("factory.ops.quality.baseline.rmse").description("RMSE of the running label mean, regression models").register(registry);
         baselineMae = MultiGauge.builder("factory.ops.quality.baseline.mae").description("MAE of the running label mean, regression models").register(registry);
+        feedbackToPrediction = MultiGauge.builder("factory.ops.freshness.feedback.to.prediction").description("newest trained label to the release's first prediction, per listed release").baseUnit("seconds").register(registry);
+        feedbackToRelease = MultiGauge.builder("factory.ops.freshness.feedback.to.release").description("newest trained label to the release being built").baseUnit("seconds").register(registry);
+        releaseToPrediction = MultiGauge.builder("factory.ops.freshness.release.to.prediction").description("release built to its first prediction served").baseUnit("seconds").register(registry);
         refresh = Timer.builder("factory.ops.refresh").description("time to refresh every view").register(registry);
         overruns = Counter.builder("factory.ops.refresh.overruns").description("refreshes that took longer than the sampling interval").register(registry);
         failures = Counter.builder("factory.ops.refresh.failures").description("view refreshes that failed").register(registry);
@@ -170,6 +177,24 @@ public final class OpsMetrics {
             }
         }
         return rows;
+    }
+
+    /** Updates the freshness meters: one row per listed release with the span known, in seconds. */
+    public void freshness(List<FreshnessRow> rows) {
+        feedbackToPrediction.register(seconds(rows, FreshnessRow::feedbackToPredictionMs), true);
+        feedbackToRelease.register(seconds(rows, FreshnessRow::feedbackToReleaseMs), true);
+        releaseToPrediction.register(seconds(rows, FreshnessRow::releaseToPredictionMs), true);
+    }
+
+    private static List<MultiGauge.Row<?>> seconds(List<FreshnessRow> rows, Function<FreshnessRow, Long> spanMs) {
+        List<MultiGauge.Row<?>> out = new ArrayList<>();
+        for (FreshnessRow row : rows) {
+            Long ms = spanMs.apply(row);
+            if (ms != null) {
+                out.add(MultiGauge.Row.of(Tags.of("model", row.model(), "version", Long.toString(row.version())), ms / 1000.0));
+            }
+        }
+        return out;
     }
 
     /** Records one refresh and whether it overran the interval. */

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import ai.factory.metrics.MetricsEndpoint;
 import ai.factory.ops.OpsService;
 import ai.factory.ops.lag.LagSnapshot;
 import ai.factory.ops.models.ModelActionException;
@@ -130,7 +131,7 @@ public final class OpsHttpServer implements AutoCloseable {
                 return;
             }
             switch (path) {
-                case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape());
+                case "/metrics" -> send(exchange, 200, MetricsEndpoint.CONTENT_TYPE, prometheus.scrape());
                 case "/api/health" -> sendJson(exchange, 200, Map.of("ok", true, "sampledAt", service.lag().snapshot().sampledAt()));
                 case "/api/lag" -> sendJson(exchange, 200, service.lag().snapshot());
                 case "/api/lag/history" -> history(exchange, query.get("group"));

@@ -11,12 +11,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /** The scorer's Micrometer meters, all named {@code factory.scoring.*}. */
 public final class ScoringMetrics {
 
+    /** Upper bounds of the event-to-served histogram's buckets: from a live stream's milliseconds to a backlog's minutes. */
+    static final Duration[] EVENT_TO_SERVED_BUCKETS = java.util.stream.Stream.of(5, 10, 25, 50, 100, 250, 500, 1_000,
+            2_500, 5_000, 10_000, 30_000, 60_000, 300_000).map(Duration::ofMillis).toArray(Duration[]::new);
+
     private final MeterRegistry registry;
+    private final Tags tags;
     private final Counter predictions;
     private final Counter shadowPredictions;
     private final DistributionSummary batchSize;
@@ -34,41 +40,44 @@ public final class ScoringMetrics {
     private final Map<String, Counter> rejectedReleases = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
 
-    public ScoringMetrics(MeterRegistry registry) {
+    /** Meters tagged with the {@code model} served and the scorers' consumer {@code group}. */
+    public ScoringMetrics(MeterRegistry registry, String model, String group) {
         this.registry = registry;
+        this.tags = Tags.of("model", model, "group", group);
         this.predictions = Counter.builder("factory.scoring.predictions")
-                .description("Predictions written to the predictions topic").register(registry);
+                .description("Predictions written to the predictions topic").tags(tags).register(registry);
         this.shadowPredictions = Counter.builder("factory.scoring.predictions.shadow")
-                .description("Challenger predictions written to the shadow topic").register(registry);
+                .description("Challenger predictions written to the shadow topic").tags(tags).register(registry);
         this.batchSize = DistributionSummary.builder("factory.scoring.batch.size")
-                .description("Rows per ONNX Runtime run").publishPercentiles(0.5, 0.99).register(registry);
+                .description("Rows per ONNX Runtime run").publishPercentiles(0.5, 0.99).tags(tags).register(registry);
+        // A histogram, so quantiles can be taken over instances and windows; a few fixed buckets keep the series few.
         this.eventToServed = Timer.builder("factory.scoring.latency.event.to.served")
                 .description("From a vector's event time to its prediction being written")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .serviceLevelObjectives(EVENT_TO_SERVED_BUCKETS).tags(tags).register(registry);
         this.inScorer = Timer.builder("factory.scoring.latency.in.scorer")
                 .description("From a vector being polled to its prediction being written")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.99).tags(tags).register(registry);
         this.run = Timer.builder("factory.scoring.run")
-                .description("Time inside one ONNX Runtime run of a batch").register(registry);
+                .description("Time inside one ONNX Runtime run of a batch").tags(tags).register(registry);
         this.releasesLoaded = Counter.builder("factory.scoring.releases.loaded")
-                .description("Model releases validated and installed").register(registry);
+                .description("Model releases validated and installed").tags(tags).register(registry);
         this.releasesReadBack = Counter.builder("factory.scoring.releases.read.back")
                 .description("Releases whose graph was read back from the models topic (only the newest are held)")
-                .register(registry);
+                .tags(tags).register(registry);
         this.writeFailures = Counter.builder("factory.scoring.write.failures")
                 .description("Failed writes or commits, each followed by a rewind to the last commit after a backoff")
-                .register(registry);
+                .tags(tags).register(registry);
         Gauge.builder("factory.scoring.releases.graphs.held", graphsHeld, AtomicLong::get)
                 .description("ONNX graphs of releases the scorer holds in memory (bounded: the newest per spec)")
-                .register(registry);
+                .tags(tags).register(registry);
         Gauge.builder("factory.scoring.releases.graph.bytes.held", graphBytesHeld, AtomicLong::get)
-                .description("Bytes of the ONNX graphs the scorer holds in memory").baseUnit("bytes").register(registry);
+                .description("Bytes of the ONNX graphs the scorer holds in memory").baseUnit("bytes").tags(tags).register(registry);
         Gauge.builder("factory.scoring.pending", pending, AtomicInteger::get)
-                .description("Vectors polled and not yet scored").register(registry);
+                .description("Vectors polled and not yet scored").tags(tags).register(registry);
         Gauge.builder("factory.scoring.partitions.paused", pausedPartitions, AtomicInteger::get)
-                .description("Partitions paused, for back-pressure or while waiting for a model").register(registry);
+                .description("Partitions paused, for back-pressure or while waiting for a model").tags(tags).register(registry);
         Gauge.builder("factory.scoring.partitions.waiting.for.model", waitingPartitions, AtomicInteger::get)
-                .description("Partitions whose next vector has no champion for its spec (cold start)").register(registry);
+                .description("Partitions whose next vector has no champion for its spec (cold start)").tags(tags).register(registry);
     }
 
     public void served(int rows, Duration runTime) {
@@ -97,13 +106,13 @@ public final class ScoringMetrics {
     public void releaseRejected(String reason) {
         rejectedReleases.computeIfAbsent(reason, r -> Counter.builder("factory.scoring.releases.rejected")
                 .description("Model releases that failed validation and were not served")
-                .tag("reason", r.toLowerCase(Locale.ROOT)).register(registry)).increment();
+                .tag("reason", r.toLowerCase(Locale.ROOT)).tags(tags).register(registry)).increment();
     }
 
     public void deadLettered(String reason) {
         deadLetters.computeIfAbsent(reason, r -> Counter.builder("factory.scoring.dead.letters")
                 .description("Feature records sent to the dead-letter topic")
-                .tag("reason", r.toLowerCase(Locale.ROOT)).register(registry)).increment();
+                .tag("reason", r.toLowerCase(Locale.ROOT)).tags(tags).register(registry)).increment();
     }
 
     public void writeFailed() {

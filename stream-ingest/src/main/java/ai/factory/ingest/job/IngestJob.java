@@ -10,6 +10,7 @@ import java.util.Properties;
 
 import ai.factory.flink.CheckpointDirectory;
 import ai.factory.flink.InProcessFlink;
+import ai.factory.flink.metrics.MicrometerReporterFactory;
 import ai.factory.flink.Snapshots;
 import ai.factory.ingest.features.FeatureLayout;
 import ai.factory.ingest.features.FeatureLayout.Stage;
@@ -21,6 +22,7 @@ import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.topics.TopicAdmin;
 import ai.factory.topics.TopicCatalog;
 import ai.factory.topics.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -139,6 +141,11 @@ public final class IngestJob {
      * (200k ids), and every failed checkpoint cost a restart until the job gave up.
      */
     public static IngestHandle start(IngestOptions options) throws Exception {
+        return start(options, null);
+    }
+
+    /** As {@link #start(IngestOptions)}, reporting the job's metrics to {@code meters} (none when null). */
+    public static IngestHandle start(IngestOptions options, MeterRegistry meters) throws Exception {
         options = resolveRestore(options);
         ensureTopics(options);
         List<Path> owned = new ArrayList<>();
@@ -150,6 +157,9 @@ public final class IngestJob {
         }
         Configuration conf = InProcessFlink.sized(configuration(options));
         owned.add(InProcessFlink.ownTempFolder(conf, "factory-ingest-flink"));
+        if (meters != null) {
+            MicrometerReporterFactory.reportTo(conf, meters);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         FeatureLayout layout = build(env, options);
         JobClient client = env.executeAsync(NAME);
