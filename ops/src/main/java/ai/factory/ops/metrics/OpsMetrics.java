@@ -52,6 +52,7 @@ public final class OpsMetrics {
     private final MultiGauge feedbackToPrediction;
     private final MultiGauge feedbackToRelease;
     private final MultiGauge releaseToPrediction;
+    private final MultiGauge dataTimeLag;
     private final Timer refresh;
     private final Counter overruns;
     private final Counter failures;
@@ -74,9 +75,10 @@ public final class OpsMetrics {
         mae = MultiGauge.builder("factory.ops.quality.mae").description("latest windowed MAE per model version, regression models").register(registry);
         baselineRmse = MultiGauge.builder("factory.ops.quality.baseline.rmse").description("RMSE of the running label mean, regression models").register(registry);
         baselineMae = MultiGauge.builder("factory.ops.quality.baseline.mae").description("MAE of the running label mean, regression models").register(registry);
-        feedbackToPrediction = MultiGauge.builder("factory.ops.freshness.feedback.to.prediction").description("newest trained label to the release's first prediction, per listed release").baseUnit("seconds").register(registry);
-        feedbackToRelease = MultiGauge.builder("factory.ops.freshness.feedback.to.release").description("newest trained label to the release being built").baseUnit("seconds").register(registry);
-        releaseToPrediction = MultiGauge.builder("factory.ops.freshness.release.to.prediction").description("release built to its first prediction served").baseUnit("seconds").register(registry);
+        feedbackToPrediction = MultiGauge.builder("factory.ops.freshness.feedback.to.prediction").description("wall clock: newest trained label joined to the release's first prediction, per listed release").baseUnit("seconds").register(registry);
+        feedbackToRelease = MultiGauge.builder("factory.ops.freshness.feedback.to.release").description("wall clock: newest trained label joined to the release being built").baseUnit("seconds").register(registry);
+        releaseToPrediction = MultiGauge.builder("factory.ops.freshness.release.to.prediction").description("wall clock: release built to its first prediction served").baseUnit("seconds").register(registry);
+        dataTimeLag = MultiGauge.builder("factory.ops.freshness.data.time.lag").description("data time, not wall clock: the first prediction's event time minus the newest event time the release trained on").baseUnit("seconds").register(registry);
         refresh = Timer.builder("factory.ops.refresh").description("time to refresh every view").register(registry);
         overruns = Counter.builder("factory.ops.refresh.overruns").description("refreshes that took longer than the sampling interval").register(registry);
         failures = Counter.builder("factory.ops.refresh.failures").description("view refreshes that failed").register(registry);
@@ -184,6 +186,7 @@ public final class OpsMetrics {
         feedbackToPrediction.register(seconds(rows, FreshnessRow::feedbackToPredictionMs), true);
         feedbackToRelease.register(seconds(rows, FreshnessRow::feedbackToReleaseMs), true);
         releaseToPrediction.register(seconds(rows, FreshnessRow::releaseToPredictionMs), true);
+        dataTimeLag.register(seconds(rows, FreshnessRow::dataTimeLagMs), true);
     }
 
     private static List<MultiGauge.Row<?>> seconds(List<FreshnessRow> rows, Function<FreshnessRow, Long> spanMs) {
