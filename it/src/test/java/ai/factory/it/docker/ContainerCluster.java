@@ -178,7 +178,11 @@ final class ContainerCluster implements AutoCloseable {
                 .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(6)));
         StringBuilder out = new StringBuilder();
         submitter.withLogConsumer(frame -> out.append(frame.getUtf8String()));
-        submitter.start();
+        try {
+            submitter.start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("factory submit failed; its output:\n" + out, e);
+        }
         submitterOutput = out.toString();
     }
 

@@ -318,12 +318,15 @@ final class HostileRecords {
                 .setLate(false).setPreparedAt(Instant.ofEpochMilli(1)).build();
     }
 
-    /** Random bytes that do not start with the single-object marker {@code C3 01}. */
+    /**
+     * Random bytes that start like neither format a reader knows: not the single-object marker {@code C3 01}, not the
+     * Confluent wire format's magic byte {@code 00} (that would read as an unknown schema id).
+     */
     private byte[] garbage(int length) {
         byte[] bytes = new byte[length];
         random.nextBytes(bytes);
-        if (bytes[0] == (byte) 0xC3) {
-            bytes[0] = 0x00;
+        if (bytes[0] == (byte) 0xC3 || bytes[0] == 0x00) {
+            bytes[0] = 0x01;
         }
         return bytes;
     }
