@@ -88,7 +88,7 @@ class ProduceAndSubscribeTest {
             AvroCodec<Prediction> codec = AvroCodec.of(Prediction.class, registry);
             Instant t = Instant.parse("2001-01-01T00:00:00Z");
             for (int i = 0; i < 6; i++) {
-                Prediction p = new Prediction("e" + i, t, i / 10.0, i % 2 == 0 ? "even" : "odd", (long) i, 1, t.plusSeconds(i));
+                Prediction p = new Prediction("e" + i, t, i / 10.0, i % 2 == 0 ? "even" : "odd", (long) i, 1, t.plusSeconds(i), null);
                 producer.send(new ProducerRecord<>(topics.predictions(), p.getEventId(), codec.encode(p))).get();
             }
         }
