@@ -1,5 +1,6 @@
 package ai.factory.onnx;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -18,11 +19,20 @@ public final class SessionFactory {
     private final OrtEnvironment environment;
     private final SessionSettings requested;
     private final Device effective;
+    // Switch values handed to sessions: ONNX Runtime reads an added initializer for as long as the session lives.
+    private final OnnxTensor on;
+    private final OnnxTensor off;
 
     public SessionFactory(SessionSettings settings) {
         this.environment = OrtRuntime.environment();
         this.requested = settings;
         this.effective = settings.device().isCuda() ? probeCuda(settings.device()) : Device.CPU;
+        try {
+            this.on = OnnxTensor.createTensor(environment, true);
+            this.off = OnnxTensor.createTensor(environment, false);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot make a boolean scalar: " + e.getMessage(), e);
+        }
     }
 
     public OrtEnvironment environment() {
@@ -42,6 +52,20 @@ public final class SessionFactory {
     /** A new session of the serialized model {@code onnx}; the caller closes it. */
     public OrtSession create(byte[] onnx) throws OrtException {
         try (OrtSession.SessionOptions options = options(effective)) {
+            return environment.createSession(onnx, options);
+        }
+    }
+
+    /**
+     * A new session of {@code onnx} with the boolean initializers {@code switches} set as given: the way to turn on a
+     * graph's optional branch (such as the inference graph's {@code explain}) for every run of the session, since the
+     * Java API cannot feed an initializer at run time. The caller closes it.
+     */
+    public OrtSession create(byte[] onnx, java.util.Map<String, Boolean> switches) throws OrtException {
+        try (OrtSession.SessionOptions options = options(effective)) {
+            for (var s : switches.entrySet()) {
+                options.addInitializer(s.getKey(), s.getValue() ? on : off);
+            }
             return environment.createSession(onnx, options);
         }
     }

@@ -108,6 +108,26 @@ public final class GraphBuilder {
         return out;
     }
 
+    /**
+     * A boolean scalar input that need not be fed: an initializer of the same name holds {@code fallback} (ONNX IR 4+
+     * reads such an input as an overridable default).
+     */
+    public Value flag(String name, boolean fallback) {
+        claim(name);
+        graph.addInput(valueInfo(name, DType.BOOL, new long[0]));
+        graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(name).setDataType(DType.BOOL.onnx().getNumber())
+                .addInt32Data(fallback ? 1 : 0).build());
+        return new Value(name, DType.BOOL, new long[0]);
+    }
+
+    /** Declares {@code value} as an output whose leading dimension, when not static, is called {@code rows}. */
+    public Value output(Value value, String name, String rows) {
+        claim(name);
+        graph.addNode(node("Identity", List.of(value.name()), name, List.of()));
+        graph.addOutput(valueInfo(name, value.type(), value.dims(), rows));
+        return new Value(name, value.type(), value.dims());
+    }
+
     /** Declares {@code value}, whose leading dimension counts steps, as a graph output (see {@link #stepsInput}). */
     public Value stepsOutput(Value value) {
         graph.addOutput(valueInfo(value.name(), value.type(), value.dims(), STEPS));
@@ -136,6 +156,11 @@ public final class GraphBuilder {
     /** A real scalar constant. */
     public Value scalar(double value) {
         return constant(realTensorOf("", new long[0], new float[] {(float) value}, value), real, new long[0]);
+    }
+
+    /** A real constant tensor of shape {@code dims}, row-major {@code data}. */
+    public Value constant(long[] dims, float[] data) {
+        return constant(realTensor("", dims, data), real, dims.clone());
     }
 
     /** A 1-D int64 constant. */

@@ -32,13 +32,28 @@ public final class LogisticModel implements ModelDefinition {
     }
 
     @Override
-    public Value forward(GraphBuilder g, Value dense, Value sparse, Map<String, Value> params) {
-        Value picked = g.gather(params.get(SPARSE_WEIGHTS), sparse);             // [N, S, 1]
+    public Value embed(GraphBuilder g, Value sparse, Map<String, Value> params) {
+        return g.gather(params.get(SPARSE_WEIGHTS), sparse);                     // [N, S, 1]: each id's weight
+    }
+
+    @Override
+    public Value head(GraphBuilder g, Value dense, Value picked, Map<String, Value> params) {
         Value z = g.reshape(g.reduceSum(picked, 1), -1, 1);                      // [N, 1]
         if (config.denseSize() > 0) {
             z = g.add(z, g.matMul(dense, params.get(DENSE_WEIGHTS)));
         }
         return g.add(z, params.get(BIAS));
+    }
+
+    @Override
+    public int slotWidth() {
+        return 1;
+    }
+
+    /** Linear in the dense values and the picked weights: one step gives weight x value exactly. */
+    @Override
+    public int attributionSteps() {
+        return 1;
     }
 
     @Override

@@ -12,8 +12,28 @@ public interface ModelDefinition {
     /** The trainable tensors, in a fixed order. */
     List<ParamSpec> params();
 
-    /** Emits the forward pass; {@code params} maps parameter names to graph values (inputs or initializers). */
-    Value forward(GraphBuilder g, Value dense, Value sparse, Map<String, Value> params);
+    /**
+     * Emits the forward pass; {@code params} maps parameter names to graph values (inputs or initializers). It is the
+     * head over the embedded ids: the split lets an attribution differentiate by each slot's vector.
+     */
+    default Value forward(GraphBuilder g, Value dense, Value sparse, Map<String, Value> params) {
+        return head(g, dense, embed(g, sparse, params), params);
+    }
+
+    /** Emits what the model reads of each sparse id: [N, S, {@link #slotWidth()}]. */
+    Value embed(GraphBuilder g, Value sparse, Map<String, Value> params);
+
+    /** Emits the raw output [N, 1] from the dense features [N, D] and the embedded ids [N, S, w]. */
+    Value head(GraphBuilder g, Value dense, Value embedded, Map<String, Value> params);
+
+    /** The width of one sparse slot's vector in {@link #embed}. */
+    int slotWidth();
+
+    /**
+     * Steps of the integrated-gradients path an explanation takes: 1 for a model linear in its inputs, where one step
+     * is exact (weight x value), more for one that is not.
+     */
+    int attributionSteps();
 
     /** The parameters of the last linear map to the raw output (all of them for a linear model), bias excluded. */
     List<String> outputWeights();

@@ -33,7 +33,10 @@ public final class ModelGraphs {
     private ModelGraphs() {
     }
 
-    /** The graph scorers load: {@code dense} [N,D] float, {@code sparse} [N,S] int64 in, {@code score} [N,1] out. */
+    /**
+     * The graph scorers load: {@code dense} [N,D] float, {@code sparse} [N,S] int64 in, {@code score} [N,1] out; fed
+     * {@code explain = true} it also explains each score ({@link Attribution}).
+     */
     public static OnnxMl.ModelProto inference(ModelConfig config, Map<String, FloatTensor> params, Map<String, String> metadata) {
         GraphBuilder g = new GraphBuilder("inference", DType.FLOAT);
         Value dense = g.input(DENSE, DType.FLOAT, -1, config.denseSize());
@@ -48,7 +51,10 @@ public final class ModelGraphs {
         }
         Value logit = ModelDefinition.of(config).forward(g, dense, sparse, p);
         g.output(config.task().score(g, logit, config), SCORE);
+        Attribution.addTo(g, config, dense, sparse, p);
         Map<String, String> meta = new LinkedHashMap<>(config.toProperties());
+        meta.put(Attribution.METHOD, Attribution.method(config));
+        meta.put(Attribution.UNITS, config.task().explainedUnits());
         meta.putAll(metadata);
         return g.buildModel(meta);
     }

@@ -30,6 +30,21 @@ public enum Task {
         public double lossUnit(ModelConfig config) {
             return 1;
         }
+
+        @Override
+        public Value explained(GraphBuilder g, Value raw, ModelConfig config) {
+            return logit(g, raw, config);
+        }
+
+        @Override
+        public double explainedPerRaw(ModelConfig config) {
+            return 1;
+        }
+
+        @Override
+        public String explainedUnits() {
+            return "logit";
+        }
     },
     REGRESSION {
         @Override
@@ -54,7 +69,34 @@ public enum Task {
         public double lossUnit(ModelConfig config) {
             return config.labelStd() * config.labelStd();
         }
+
+        @Override
+        public Value explained(GraphBuilder g, Value raw, ModelConfig config) {
+            return score(g, raw, config);
+        }
+
+        @Override
+        public double explainedPerRaw(ModelConfig config) {
+            return config.labelStd();
+        }
+
+        @Override
+        public String explainedUnits() {
+            return "label";
+        }
     };
+
+    /**
+     * The output an explanation splits into parts: the logit of a binary score (additive, unlike a probability), the
+     * score itself of a numeric one. An affine map of the raw output.
+     */
+    public abstract Value explained(GraphBuilder g, Value raw, ModelConfig config);
+
+    /** The slope of {@link #explained} in the raw output: what one unit of a raw attribution is worth. */
+    public abstract double explainedPerRaw(ModelConfig config);
+
+    /** What {@link #explained} is in: {@code logit} or {@code label}. */
+    public abstract String explainedUnits();
 
     /** The served score from the model's raw output: a probability, or a value in label units. */
     public abstract Value score(GraphBuilder g, Value raw, ModelConfig config);

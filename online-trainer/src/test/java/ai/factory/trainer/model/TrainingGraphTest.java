@@ -40,7 +40,7 @@ class TrainingGraphTest {
                 assertTensor(inputs.get("dense"), OnnxJavaType.FLOAT, -1, config.denseSize());
                 assertTensor(inputs.get("sparse"), OnnxJavaType.INT64, -1, config.sparseWidth());
                 Map<String, NodeInfo> outputs = session.session().getOutputInfo();
-                assertThat(outputs).containsOnlyKeys("score");
+                assertThat(outputs).containsOnlyKeys("score", "explained", "baseline", "contributions");
                 assertTensor(outputs.get("score"), OnnxJavaType.FLOAT, -1, 1);
             }
         }
