@@ -81,7 +81,7 @@ public final class Scorer implements AutoCloseable {
         this.sessions = new SessionFactory(options.sessionSettings());
         this.models = new ServingModels(meters);
         SeenShapes shapes = new SeenShapes();
-        ReleaseLoader loader = new ReleaseLoader(sessions, options.maxBatchSize());
+        ReleaseLoader loader = new ReleaseLoader(sessions, options.maxBatchSize(), options.explainTop());
         AvroCodec<ModelRelease> releases = AvroCodec.of(ModelRelease.class, registry);
         ReleaseReader reader = new ReleaseReader(readBackConsumer(options), releases, READ_BACK_TIMEOUT);
         this.watcher = new ModelsWatcher(modelsConsumer(options), reader, topics.models(), options.modelName(),

@@ -98,6 +98,12 @@ public final class ScorerCommand implements Callable<Integer> {
                     + "scorer exits with an error (default: ${DEFAULT-VALUE}).")
     Duration outageLimit;
 
+    @Option(names = "--explain", defaultValue = "0", paramLabel = "K",
+            description = "Attach to every prediction the K features that moved its score most, with their parts of the "
+                    + "output (the logit of a binary score) and the baseline they add to: exact for a logistic model, "
+                    + "integrated gradients for a deep one. 0, the default, explains nothing and costs nothing.")
+    int explain;
+
     @Option(names = "--from-latest", description = "A new group starts at the end of the features topic instead of its beginning.")
     boolean fromLatest;
 
@@ -114,7 +120,7 @@ public final class ScorerCommand implements Callable<Integer> {
                 required(maxWait, "--max-wait"), maxPending != null ? maxPending : ScorerOptions.PENDING_BATCHES * maxBatch,
                 required(commitInterval, "--commit-interval"), shadow, !fromLatest,
                 ScorerOptions.DEFAULT_STARTUP_TIMEOUT, required(linger, "--linger"), Delivery.parse(delivery),
-                required(outageLimit, "--outage-limit"));
+                required(outageLimit, "--outage-limit"), explain);
     }
 
     /** {@code value}, unless it is forever: these options need a bound. */

@@ -34,12 +34,14 @@ import ai.factory.topics.Topics;
  * @param delivery               exactly-once (transactions), at-least-once, or auto (exactly-once where supported)
  * @param outageLimit            how long writing to Kafka may keep failing (retried with backoff) before the scorer
  *                               stops with an error; a broker outage shorter than this is ridden out
+ * @param explainTop             features per prediction in its explanation (the largest parts); 0 explains nothing
  */
 public record ScorerOptions(KafkaConnection connection, String topicPrefix, String modelName, String groupId,
                             String instanceId, Device device, int intraOpThreads, boolean allowSpinning,
                             int maxBatchSize, Duration maxWait, int maxPendingPerPartition, Duration commitInterval,
                             boolean shadow, boolean startFromEarliest, Duration startupTimeout,
-                            Duration producerLinger, Delivery delivery, Duration outageLimit) {
+                            Duration producerLinger, Delivery delivery, Duration outageLimit,
+                            int explainTop) {
 
     /** The consumer group's name after the topic prefix. */
     public static final String DEFAULT_GROUP = "factory-scoring";
@@ -97,6 +99,9 @@ public record ScorerOptions(KafkaConnection connection, String topicPrefix, Stri
         if (outageLimit.isZero() || outageLimit.isNegative()) {
             throw new IllegalArgumentException("the outage limit must be positive");
         }
+        if (explainTop < 0) {
+            throw new IllegalArgumentException("--explain takes a number of features >= 0, was " + explainTop);
+        }
     }
 
     /**
@@ -107,7 +112,7 @@ public record ScorerOptions(KafkaConnection connection, String topicPrefix, Stri
         return new ScorerOptions(connection, "", modelName, DEFAULT_GROUP, defaultInstance(),
                 Device.CPU, defaultThreads(), false, DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT,
                 PENDING_BATCHES * DEFAULT_MAX_BATCH, DEFAULT_COMMIT_INTERVAL, true, true, DEFAULT_STARTUP_TIMEOUT,
-                DEFAULT_LINGER, Delivery.AUTO, DEFAULT_OUTAGE_LIMIT);
+                DEFAULT_LINGER, Delivery.AUTO, DEFAULT_OUTAGE_LIMIT, 0);
     }
 
     /** This process's instance name: {@code scorer-<pid>}. */
@@ -132,48 +137,55 @@ public record ScorerOptions(KafkaConnection connection, String topicPrefix, Stri
     public ScorerOptions withTopicPrefix(String prefix) {
         String group = prefix + groupId.substring(topicPrefix.length());
         return new ScorerOptions(connection, prefix, modelName, group, instanceId, device, intraOpThreads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit, explainTop);
     }
 
     /** The consumer group {@code <prefix><name>} and this instance's name. */
     public ScorerOptions withGroup(String name, String instance) {
         return new ScorerOptions(connection, topicPrefix, modelName, topicPrefix + name, instance, device, intraOpThreads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit, explainTop);
     }
 
     public ScorerOptions withDevice(Device newDevice, int threads) {
         return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, newDevice, threads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit, explainTop);
     }
 
     /** Batching with a pending limit of {@value #PENDING_BATCHES} batches per partition. */
     public ScorerOptions withBatching(int batchSize, Duration wait) {
         return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
-                allowSpinning, batchSize, wait, PENDING_BATCHES * batchSize, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit);
+                allowSpinning, batchSize, wait, PENDING_BATCHES * batchSize, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit, explainTop);
     }
 
     public ScorerOptions withShadow(boolean enabled) {
         return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, enabled, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, enabled, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit, explainTop);
     }
 
     public ScorerOptions withCommitInterval(Duration interval) {
         return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, interval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, interval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, outageLimit, explainTop);
     }
 
     public ScorerOptions withLinger(Duration linger) {
         return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, linger, delivery, outageLimit);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, linger, delivery, outageLimit, explainTop);
     }
 
     public ScorerOptions withDelivery(Delivery mode) {
         return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, mode, outageLimit);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, mode, outageLimit, explainTop);
     }
 
     public ScorerOptions withOutageLimit(Duration limit) {
         return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
-                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, limit);
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest, startupTimeout, producerLinger, delivery, limit, explainTop);
+    }
+
+    /** Explains every prediction by its {@code top} largest feature parts (0: no explanations). */
+    public ScorerOptions withExplain(int top) {
+        return new ScorerOptions(connection, topicPrefix, modelName, groupId, instanceId, device, intraOpThreads,
+                allowSpinning, maxBatchSize, maxWait, maxPendingPerPartition, commitInterval, shadow, startFromEarliest,
+                startupTimeout, producerLinger, delivery, outageLimit, top);
     }
 }

@@ -15,8 +15,10 @@ import ai.factory.target.ModelTarget;
  * @param sparseWidth S, hashed ids per vector
  * @param buckets     size of the hashed id space
  * @param target      the spec's model
+ * @param slotFeatures the spec feature of each slot, dense then sparse (D + S names)
  */
-public record ModelInput(String specName, int specVersion, int denseSize, int sparseWidth, int buckets, ModelTarget target) {
+public record ModelInput(String specName, int specVersion, int denseSize, int sparseWidth, int buckets, ModelTarget target,
+                         java.util.List<String> slotFeatures) {
 
     /**
      * What the feature spec at {@code location} (a file, {@code classpath:...} or the JSON itself) says the model learns
@@ -26,6 +28,6 @@ public record ModelInput(String specName, int specVersion, int denseSize, int sp
         FeatureSpec spec = FeatureSpecParser.load(location);
         FeatureLayout layout = FeatureLayout.of(spec);
         return new ModelInput(spec.name(), spec.version(), layout.denseSize(), layout.sparseWidth(), spec.sparseBuckets(),
-                spec.model());
+                spec.model(), layout.slotFeatures());
     }
 }

@@ -246,6 +246,7 @@ public final class TrainerArguments {
         ModelConfig m = kind == ModelKind.LOGISTIC
                 ? ModelConfig.logistic(input.denseSize(), input.sparseWidth(), input.buckets())
                 : ModelConfig.deep(input.denseSize(), input.sparseWidth(), input.buckets());
+        m = m.withSlotFeatures(input.slotFeatures());
         ModelTarget target = input.target();
         m = m.withTask(task(task != null ? task : target.task()));
         m = withLabelScale(m, labelMean != null ? labelMean : target.labelMean(), labelStd != null ? labelStd : target.labelStd());

@@ -24,11 +24,13 @@ import java.util.stream.Collectors;
  *                     learning rate fits any label scale. Binary: the base rate in (0, 1), added as its logit to the
  *                     raw output, so an untrained model serves the base rate instead of 0.5; 0 for none
  * @param labelStd     regression: the label's scale, &gt; 0 (binary: 1)
+ * @param slotFeatures the spec feature of each input slot, dense slots then sparse ones (D + S names, which an
+ *                     explanation groups its parts by), or empty when not known
  */
 public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWidth, int buckets,
                           int embeddingDim, List<Integer> hidden, OptimizerKind optimizer,
                           double learningRate, double l2, long seed, Set<String> frozen,
-                          double labelMean, double labelStd) implements Serializable {
+                          double labelMean, double labelStd, List<String> slotFeatures) implements Serializable {
 
     // The defaults, each written once: the trainer's command line shows them.
     public static final double ADAGRAD_LEARNING_RATE = 0.1;
@@ -46,6 +48,11 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     public ModelConfig {
         hidden = List.copyOf(hidden);
         frozen = Set.copyOf(frozen);
+        slotFeatures = List.copyOf(slotFeatures);
+        if (!slotFeatures.isEmpty() && slotFeatures.size() != denseSize + sparseWidth) {
+            throw new IllegalArgumentException("need one slot feature per input slot (" + (denseSize + sparseWidth) + "), got "
+                    + slotFeatures.size());
+        }
         if (!Double.isFinite(labelMean) || !Double.isFinite(labelStd) || labelStd <= 0) {
             throw new IllegalArgumentException("need a finite label mean and a finite label std > 0, got mean " + labelMean
                     + " and std " + labelStd);
@@ -66,7 +73,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     public ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWidth, int buckets, int embeddingDim,
                        List<Integer> hidden, OptimizerKind optimizer, double learningRate, double l2, long seed,
                        Set<String> frozen) {
-        this(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen, 0, 1);
+        this(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen, 0, 1, List.of());
     }
 
     /** Logistic regression with Adam at {@value #LOGISTIC_ADAM_LEARNING_RATE} and a light L2. */
@@ -92,7 +99,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     /** The task; switching to binary resets the label scale to 0/1, which binary models require. */
     public ModelConfig withTask(Task t) {
         return new ModelConfig(kind, t, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
-                t == Task.BINARY ? 0 : labelMean, t == Task.BINARY ? 1 : labelStd);
+                t == Task.BINARY ? 0 : labelMean, t == Task.BINARY ? 1 : labelStd, slotFeatures);
     }
 
     /**
@@ -101,7 +108,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
      */
     public ModelConfig withLabelScale(double mean, double std) {
         return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
-                mean, std);
+                mean, std, slotFeatures);
     }
 
     /** Whether the raw output is shifted or scaled, i.e. the scale is not the identity (mean 0, std 1). */
@@ -115,7 +122,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     }
 
     public ModelConfig withOptimizer(OptimizerKind o, double lr) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, o, lr, l2, seed, frozen, labelMean, labelStd);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, o, lr, l2, seed, frozen, labelMean, labelStd, slotFeatures);
     }
 
     public ModelConfig withLearningRate(double lr) {
@@ -123,19 +130,25 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     }
 
     public ModelConfig withL2(double penalty) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, penalty, seed, frozen, labelMean, labelStd);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, penalty, seed, frozen, labelMean, labelStd, slotFeatures);
     }
 
     public ModelConfig withSeed(long s) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, s, frozen, labelMean, labelStd);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, s, frozen, labelMean, labelStd, slotFeatures);
     }
 
     public ModelConfig withArchitecture(int embedding, List<Integer> layers) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embedding, layers, optimizer, learningRate, l2, seed, frozen, labelMean, labelStd);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embedding, layers, optimizer, learningRate, l2, seed, frozen, labelMean, labelStd, slotFeatures);
     }
 
     public ModelConfig withFrozen(Set<String> names) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, names, labelMean, labelStd);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, names, labelMean, labelStd, slotFeatures);
+    }
+
+    /** Names the input slots by their spec features (see the record's {@code slotFeatures}). */
+    public ModelConfig withSlotFeatures(List<String> names) {
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
+                labelMean, labelStd, names);
     }
 
     /** Whether the parameter called {@code name} is frozen. */
@@ -160,6 +173,9 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
         p.put("frozen", String.join(",", new TreeSet<>(frozen)));
         p.put("label_mean", String.valueOf(labelMean));
         p.put("label_std", String.valueOf(labelStd));
+        if (!slotFeatures.isEmpty()) {
+            p.put("slot_features", String.join(",", slotFeatures));
+        }
         return p;
     }
 
@@ -174,6 +190,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
                 OptimizerKind.parse(p.get("optimizer")), Double.parseDouble(p.get("learning_rate")),
                 Double.parseDouble(p.get("l2")), Long.parseLong(p.get("seed")),
                 frozen.isBlank() ? Set.of() : Set.of(frozen.split(",")),
-                Double.parseDouble(p.getOrDefault("label_mean", "0")), Double.parseDouble(p.getOrDefault("label_std", "1")));
+                Double.parseDouble(p.getOrDefault("label_mean", "0")), Double.parseDouble(p.getOrDefault("label_std", "1")),
+                p.getOrDefault("slot_features", "").isBlank() ? List.of() : List.of(p.get("slot_features").split(",")));
     }
 }

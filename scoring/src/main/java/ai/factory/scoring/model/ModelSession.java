@@ -1,8 +1,14 @@
 package ai.factory.scoring.model;
 
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ai.factory.records.Explanation;
+import ai.factory.scoring.explain.Explanations;
 import ai.factory.scoring.release.ReleaseKey;
 import ai.factory.scoring.release.SpecKey;
 import ai.onnxruntime.OnnxTensor;
@@ -23,6 +29,11 @@ public final class ModelSession {
     public static final String DENSE = "dense";
     public static final String SPARSE = "sparse";
     public static final String SCORE = "score";
+    /** The explanation outputs of a graph built by the trainer, computed when its {@code explain} switch is on. */
+    public static final String EXPLAIN_SWITCH = "explain";
+    public static final String EXPLAINED = "explained";
+    public static final String BASELINE = "baseline";
+    public static final String CONTRIBUTIONS = "contributions";
 
     private static final Logger log = LoggerFactory.getLogger(ModelSession.class);
 
@@ -32,11 +43,16 @@ public final class ModelSession {
     private final int sparseBuckets;
     private final OrtEnvironment environment;
     private final OrtSession session;
+    /** How this session's rows are explained, or null when it does not explain. */
+    private final Explanations explanations;
+    private final Set<String> outputs;
     /** One hold for being installed plus one per running batch; at zero the session is closed. */
     private final AtomicInteger holds = new AtomicInteger(1);
 
     ModelSession(ReleaseKey release, SpecKey spec, VectorShape shape, int sparseBuckets, OrtEnvironment environment,
-                 OrtSession session) {
+                 OrtSession session, Explanations explanations) {
+        this.explanations = explanations;
+        this.outputs = explanations == null ? Set.of(SCORE) : Set.of(SCORE, EXPLAINED, BASELINE, CONTRIBUTIONS);
         this.release = release;
         this.spec = spec;
         this.shape = shape;
@@ -92,16 +108,30 @@ public final class ModelSession {
         return holds.get() == 0;
     }
 
+    /** Whether every run also explains its rows. */
+    public boolean explains() {
+        return explanations != null;
+    }
+
+    /** One batch's scores and, when the session {@link #explains()}, each row's explanation (else null). */
+    public record Scored(float[] scores, List<Explanation> explanations) {
+    }
+
     /** Scores the rows of {@code inputs}: one score per row. The caller holds the session. */
     public float[] score(BatchInputs inputs) throws OrtException {
+        return run(inputs).scores();
+    }
+
+    /** Scores, and explains if this session does, the rows of {@code inputs}. The caller holds the session. */
+    public Scored run(BatchInputs inputs) throws OrtException {
         if (!inputs.shape().equals(shape)) {
             throw new IllegalArgumentException("batch of " + inputs.shape() + " for a model taking " + shape);
         }
         int rows = inputs.rows();
         try (OnnxTensor dense = OnnxTensor.createTensor(environment, inputs.denseView(), new long[] {rows, shape.denseSize()});
              OnnxTensor sparse = OnnxTensor.createTensor(environment, inputs.sparseView(), new long[] {rows, shape.sparseWidth()});
-             OrtSession.Result result = session.run(Map.of(DENSE, dense, SPARSE, sparse), java.util.Set.of(SCORE))) {
-            OnnxValue value = result.get(0);
+             OrtSession.Result result = session.run(Map.of(DENSE, dense, SPARSE, sparse), outputs)) {
+            OnnxValue value = result.get(SCORE).orElseThrow();
             if (!(value instanceof OnnxTensor scores)) {
                 throw new IllegalStateException("output " + SCORE + " of " + release + " is not a tensor");
             }
@@ -111,8 +141,30 @@ public final class ModelSession {
                 throw new IllegalStateException("model " + release + " returned " + buffer.remaining() + " scores for " + rows + " rows");
             }
             buffer.get(out);
-            return out;
+            return new Scored(out, explanations == null ? null : explain(result, rows));
         }
+    }
+
+    private List<Explanation> explain(OrtSession.Result result, int rows) {
+        float[] explained = floats(result, EXPLAINED);
+        float[] baseline = floats(result, BASELINE);
+        float[] parts = floats(result, CONTRIBUTIONS);
+        int slots = explanations.slots();
+        if (explained.length != rows || baseline.length != 1 || parts.length != rows * slots) {
+            throw new IllegalStateException("model " + release + " explained " + explained.length + " of " + rows + " rows");
+        }
+        List<Explanation> out = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            out.add(explanations.of(explained[i], baseline[0], parts, i * slots));
+        }
+        return out;
+    }
+
+    private static float[] floats(OrtSession.Result result, String name) {
+        FloatBuffer buffer = ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();
+        float[] out = new float[buffer.remaining()];
+        buffer.get(out);
+        return out;
     }
 
     private void closeSession() {

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 
 import ai.factory.onnx.SessionFactory;
 import ai.factory.records.ModelRelease;
+import ai.factory.scoring.explain.Explanations;
 import ai.factory.scoring.release.ReleaseBook;
 import ai.factory.scoring.release.ReleaseKey;
 import ai.factory.scoring.release.SpecKey;
@@ -15,6 +16,8 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a model release into a warmed-up {@link ModelSession}, or rejects it: the bytes must load, the graph
@@ -25,17 +28,28 @@ import ai.onnxruntime.TensorInfo;
 public final class ReleaseLoader {
 
     private static final int PROBE_ROWS = 16;
+    private static final Logger log = LoggerFactory.getLogger(ReleaseLoader.class);
 
     private final SessionFactory sessions;
     private final int warmUpRows;
+    private final int explainTop;
 
     /**
      * @param warmUpRows rows of the warm-up batch, the largest batch the scorer will run, so ORT sizes its
      *                   buffers before the session takes traffic
      */
     public ReleaseLoader(SessionFactory sessions, int warmUpRows) {
+        this(sessions, warmUpRows, 0);
+    }
+
+    /**
+     * @param explainTop features per explanation; above 0, a release whose graph can explain is loaded explaining (one
+     *                   that cannot is served without explanations, with a warning)
+     */
+    public ReleaseLoader(SessionFactory sessions, int warmUpRows, int explainTop) {
         this.sessions = sessions;
         this.warmUpRows = Math.max(1, warmUpRows);
+        this.explainTop = explainTop;
     }
 
     /**
@@ -60,18 +74,51 @@ public final class ReleaseLoader {
         ModelSession model = null;
         try {
             VectorShape shape = checkSignature(key, session, release.getDenseSize(), observed);
-            model = new ModelSession(key, spec, shape, release.getSparseBuckets(), sessions.environment(), session);
+            Explanations explanations = null;
+            if (explainTop > 0) {
+                explanations = explanations(key, session, shape);
+                if (explanations != null) {
+                    // The switch is set when a session is made: this release's sessions explain every run.
+                    OrtSession plain = session;
+                    session = null;
+                    plain.close();
+                    session = sessions.create(bytes(release.getOnnx()), Map.of(ModelSession.EXPLAIN_SWITCH, true));
+                }
+            }
+            model = new ModelSession(key, spec, shape, release.getSparseBuckets(), sessions.environment(), session,
+                    explanations);
             probe(model, release.getSparseBuckets());
             run(model, warmUpRows, release.getSparseBuckets(), 1L);
             return model;
+        } catch (OrtException e) {
+            if (session != null) {
+                closeQuietly(session, e);
+            }
+            throw new ReleaseRejectedException(ReleaseRejectedException.Reason.LOAD_FAILED,
+                    key + " does not load explaining: " + e.getMessage(), e);
         } catch (ReleaseRejectedException | RuntimeException e) {
             if (model != null) {
                 model.retire();
-            } else {
+            } else if (session != null) {
                 closeQuietly(session, e);
             }
             throw e;
         }
+    }
+
+    /** How the graph's explanations read, or null (with a warning) when it has none. */
+    private Explanations explanations(ReleaseKey key, OrtSession session, VectorShape shape) throws OrtException {
+        if (!session.getOutputInfo().keySet().containsAll(
+                java.util.Set.of(ModelSession.EXPLAINED, ModelSession.BASELINE, ModelSession.CONTRIBUTIONS))) {
+            log.warn("{} has no explanation outputs (a graph not written by this trainer, or an older one): its predictions "
+                    + "carry no explanation", key);
+            return null;
+        }
+        Map<String, String> meta = session.getMetadata().getCustomMetadata();
+        String names = meta.getOrDefault("slot_features", "");
+        return new Explanations(names.isBlank() ? java.util.List.of() : java.util.List.of(names.split(",")),
+                shape.denseSize() + shape.sparseWidth(), meta.getOrDefault("explanation_method", "unknown"),
+                meta.getOrDefault("explanation_units", "unknown"), explainTop);
     }
 
     private static VectorShape checkSignature(ReleaseKey key, OrtSession session, int denseSize,

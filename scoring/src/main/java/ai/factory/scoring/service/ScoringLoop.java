@@ -213,9 +213,9 @@ public final class ScoringLoop implements Runnable {
                 return;
             }
             long start = System.nanoTime();
-            float[] scores;
+            ModelSession.Scored scores;
             try {
-                scores = model.score(inputs);
+                scores = model.run(inputs);
             } catch (OrtException | RuntimeException e) {
                 log.warn("Batch of {} rows failed on {} ({}); scoring its rows one by one", rows.size(), model.release(), e.getMessage());
                 scoreOneByOne(rows, model);
@@ -254,8 +254,7 @@ public final class ScoringLoop implements Runnable {
             inputs.reset(model.shape(), 1);
             inputs.add(row.vector().getDense(), row.vector().getSparse());
             try {
-                float[] score = model.score(inputs);
-                publish(List.of(row), score, model, settings.predictionsTopic());
+                publish(List.of(row), model.run(inputs), model, settings.predictionsTopic());
             } catch (OrtException | RuntimeException e) {
                 deadLetter(row, new Problem(Problem.SCORING_FAILED, model.release() + " cannot score it: " + e.getMessage()));
             }
@@ -273,8 +272,7 @@ public final class ScoringLoop implements Runnable {
             if (!challenger.shape().equals(inputs.shape())) {
                 return;
             }
-            float[] scores = challenger.score(inputs);
-            publish(rows, scores, challenger, settings.shadowTopic());
+            publish(rows, challenger.run(inputs), challenger, settings.shadowTopic());
             metrics.shadowServed(rows.size());
         } catch (OrtException | RuntimeException e) {
             log.warn("Challenger {} failed on a batch of {} rows: {}", challenger.release(), rows.size(), e.getMessage());
@@ -283,7 +281,7 @@ public final class ScoringLoop implements Runnable {
         }
     }
 
-    private void publish(List<Pending> rows, float[] scores, ModelSession model, String topic) {
+    private void publish(List<Pending> rows, ModelSession.Scored scores, ModelSession model, String topic) {
         boolean champion = topic.equals(settings.predictionsTopic());
         Instant servedAt = Instant.now();
         long now = System.nanoTime();
@@ -293,7 +291,8 @@ public final class ScoringLoop implements Runnable {
             Prediction prediction = Prediction.newBuilder()
                     .setEventId(vector.getEventId())
                     .setEventTime(vector.getEventTime())
-                    .setScore(scores[i])
+                    .setScore(scores.scores()[i])
+                    .setExplanation(scores.explanations() == null ? null : scores.explanations().get(i))
                     .setModelName(model.release().modelName())
                     .setModelVersion(model.release().version())
                     .setSpecVersion(vector.getSpecVersion())

@@ -182,6 +182,19 @@ public final class FeatureLayout implements Serializable {
         return List.copyOf(sparseNames);
     }
 
+    /**
+     * The spec feature each slot comes from, dense slots then sparse ones: a cyclic time feature names both its slots,
+     * a hashed categorical or cross its one.
+     */
+    public List<String> slotFeatures() {
+        List<String> features = new ArrayList<>();
+        for (String slot : denseNames) {
+            features.add(slot.endsWith(".sin") || slot.endsWith(".cos") ? slot.substring(0, slot.length() - 4) : slot);
+        }
+        features.addAll(sparseNames);
+        return features;
+    }
+
     /** First dense slot of a feature (cyclic time features take two), or -1. */
     public int denseSlot(String feature) {
         return denseSlot.getOrDefault(feature, -1);
