@@ -16,6 +16,7 @@ import ai.factory.bench.BenchResult;
 import ai.factory.bench.KafkaBenchmark;
 import ai.factory.broker.EmbeddedKafka;
 import ai.factory.cli.bench.BenchMarkdown;
+import ai.factory.cli.bench.ExplainBenchmark;
 import ai.factory.cli.bench.BenchRun;
 import ai.factory.ingest.bench.IngestBenchmark;
 import ai.factory.kafka.KafkaConnection;
@@ -56,7 +57,7 @@ final class BenchCommand {
      * write a {@link Bench} like {@link Kafka} (its sizes as options, small ones in {@code quick()}) and add it here.
      * Still to come, running the whole demo loop: pipeline, freshness, memory, quality.
      */
-    static final List<Supplier<Bench>> BENCHES = List.of(Kafka::new, Ingest::new, Scoring::new, Trainer::new, Lag::new,
+    static final List<Supplier<Bench>> BENCHES = List.of(Kafka::new, Ingest::new, Scoring::new, Explain::new, Trainer::new, Lag::new,
             LoopBenches.Pipeline::new, LoopBenches.Freshness::new, LoopBenches.Memory::new, LoopBenches.Quality::new);
 
     private static final String HOME = "${sys:factory.home:-.}";
@@ -264,6 +265,37 @@ final class BenchCommand {
         @Override
         BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception {
             return new ScoringBenchmark(settings).run(kafka, topicPrefix);
+        }
+    }
+
+    @Command(name = ExplainBenchmark.NAME, mixinStandardHelpOptions = true,
+            description = "What the scorer's --explain costs: rows/s of sessions of the trainer's logistic and deep graphs "
+                    + "explaining every row, next to the same sessions not explaining, at several batch sizes (no Kafka: "
+                    + "the cost is in ONNX Runtime and the explanation records).")
+    static final class Explain extends Bench {
+        @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "3",
+                description = "Measuring time per batch size and mode (default: ${DEFAULT-VALUE}; --quick 0.2).")
+        double seconds;
+
+        @Option(names = "--batch-sizes", paramLabel = "N", split = ",", defaultValue = "1,64,256",
+                description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+        int[] batchSizes;
+
+        @Option(names = "--top", paramLabel = "K", defaultValue = "3", description = "Features per explanation (default: ${DEFAULT-VALUE}).")
+        int top;
+
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "ORT intra-op threads (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Override
+        void quick() {
+            seconds = 0.2;
+            batchSizes = new int[] {64};
+        }
+
+        @Override
+        BenchResult run(KafkaConnection kafka, String topicPrefix) throws Exception {
+            return ExplainBenchmark.run(seconds, batchSizes, top, threads);
         }
     }
 

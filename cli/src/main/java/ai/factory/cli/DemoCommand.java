@@ -162,6 +162,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "After the replay, how long to wait for the last predictions and examples (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--explain", defaultValue = "0", paramLabel = "K",
+            description = "The scorer explains every prediction by its K leading features (scorer --explain); the summary "
+                    + "checks that every explanation adds up to the score it explains and names an event to try "
+                    + "'factory explain' on (default: ${DEFAULT-VALUE}, none).")
+    int explain;
+
     @Option(names = "--stay", description = "Keep everything running after the summary (for the dashboard) until Ctrl-C.")
     boolean stay;
 
@@ -253,7 +259,7 @@ final class DemoCommand implements Callable<Integer> {
                 new EmbeddedFactory.Settings(cluster, topics, inputs.specLocation(), target, joinWindow(map), opsPort, work,
                         // Live, labels come the given delay after their events in wall-clock time.
                         live != null ? EmbeddedFactory.rememberEvents(live, 1)
-                                : EmbeddedFactory.rememberEvents(joinWindow(map), replayOptions.speedup())),
+                                : EmbeddedFactory.rememberEvents(joinWindow(map), replayOptions.speedup()), explain),
                 this::trainerOptions);
              LoopObserver observer = new LoopObserver(factory.connection(), topics, factory.registry(), target.regression());
              KafkaProducer<String, byte[]> producer = ProduceCommand.producer(factory.connection())) {

@@ -26,6 +26,7 @@ import ai.factory.replay.Replay;
  * @param governance the model decisions of the run, as the models topic recorded them
  * @param poisoned   where {@code --poison-labels} flipped labels, or null
  * @param dashboard  the freshness the dashboard shows at the end (wall clock, data-time lag apart), or null
+ * @param explanations the checked explanations of the predictions (none unless the scorer ran with --explain)
  */
 public record DemoReport(String model, String task, long events, long feedback, long predictions,
                          long predictionRecords, long examples, long examplesServed, long lateFeedback,
@@ -33,7 +34,8 @@ public record DemoReport(String model, String task, long events, long feedback, 
                          Map<YearMonth, OnlineQuality.Figures> byMonth, List<LearningCurve.Point> curve,
                          double throughputEventsPerSecond, double loopEventsPerSecond, double latencyP50Ms, double latencyP99Ms,
                          double latencyP999Ms, double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained,
-                         Governance.Summary governance, PoisonedStretch poisoned, DashboardFreshness dashboard) {
+                         Governance.Summary governance, PoisonedStretch poisoned, DashboardFreshness dashboard,
+                         ExplanationCheck.Summary explanations) {
 
     /** The report of a finished replay, as the observer saw the loop; throughput is over the replay's own time. */
     public static DemoReport of(String model, Replay.Progress sent, LoopObserver observer, boolean drained,
@@ -47,7 +49,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
                 observer.learningCurve(), sent.events() / Math.max(1e-9, replaySeconds),
                 drained ? sent.events() / Math.max(1e-9, loopSeconds) : Double.NaN, s.latencyP50Ms(), s.latencyP99Ms(),
                 s.latencyP999Ms(), seconds(freshness, 0.5), seconds(freshness, 0.99), wallSeconds, drained,
-                s.governance(), poisoned, dashboard);
+                s.governance(), poisoned, dashboard, observer.explanations());
     }
 
     /** The latest decisions the printed summary lists (the JSON has {@link Governance#RECENT}). */
@@ -93,6 +95,9 @@ public record DemoReport(String model, String task, long events, long feedback, 
         if (dashboard != null) {
             out.printf("  dashboard freshness: %s%n", dashboard);
         }
+        if (explanations.explained() > 0) {
+            out.println("  " + explanations.describe());
+        }
         out.printf("  wall %.1f s%s%n", wallSeconds, drained ? "" : "  (NOT drained: the loop had not caught up at the timeout)");
     }
 
@@ -122,6 +127,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
         json.put("latency_ms", object("p50", finite(latencyP50Ms), "p99", finite(latencyP99Ms), "p999", finite(latencyP999Ms)));
         json.put("freshness_s", object("p50", finite(freshnessP50Seconds), "p99", finite(freshnessP99Seconds)));
         json.put("dashboard_freshness_s", dashboard == null ? null : dashboard.toJson());
+        json.put("explanations", explanations.toJson());
         json.put("wall_s", wallSeconds);
         json.put("drained", drained);
         json.put("governance", governanceJson());

@@ -54,9 +54,10 @@ public final class EmbeddedFactory implements AutoCloseable {
      * @param workDir           folder for the embedded broker's storage and the feedback app's state
      * @param rememberEvents    how long (wall clock) ingest remembers an event id, for de-duplication and to attribute
      *                          its label to its entity: long enough for the label to come, see {@link #rememberEvents}
+     * @param explainTop        features per prediction's explanation (scorer {@code --explain}); 0 for none
      */
     public record Settings(KafkaConnection cluster, Topics topics, String specLocation, ModelTarget model,
-                           Duration joinWindow, int opsPort, Path workDir, Duration rememberEvents) {
+                           Duration joinWindow, int opsPort, Path workDir, Duration rememberEvents, int explainTop) {
     }
 
     /**
@@ -140,7 +141,7 @@ public final class EmbeddedFactory implements AutoCloseable {
 
             log.info("starting the scorer (ONNX Runtime)");
             // The defaults: shadow scoring on, so the feedback app pairs each candidate's losses with the champion's.
-            started.push(Scorer.start(ScorerOptions.defaults(connection, s.model().name()).withTopicPrefix(s.topics().prefix()),
+            started.push(Scorer.start(ScorerOptions.defaults(connection, s.model().name()).withTopicPrefix(s.topics().prefix()).withExplain(s.explainTop()),
                     registry, meters));
 
             log.info("starting online-trainer (Flink + ONNX Runtime)");

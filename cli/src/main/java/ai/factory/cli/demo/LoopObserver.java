@@ -55,6 +55,7 @@ public final class LoopObserver implements Runnable, AutoCloseable {
     private final Topics topics;
     private final KafkaConsumer<String, byte[]> consumer;
     private final AvroCodec<Prediction> predictions;
+    private final ExplanationCheck explanations = new ExplanationCheck();
     private final AvroCodec<LabeledExample> examples;
     private final AvroCodec<ModelRelease> releases;
 
@@ -152,6 +153,7 @@ public final class LoopObserver implements Runnable, AutoCloseable {
         if (topic.equals(topics.predictions())) {
             Prediction p = predictions.decode(record);
             predictionRecords++;
+            explanations.take(p);
             if (!recentPredictions.add(p.getEventId())) {
                 repeatedPredictions++;
             }
@@ -236,6 +238,11 @@ public final class LoopObserver implements Runnable, AutoCloseable {
         } else {
             arrivalsAwaitingServe.computeIfAbsent(version, v -> new ArrayList<>()).add(arrived);
         }
+    }
+
+    /** The explanations checked so far. */
+    public synchronized ExplanationCheck.Summary explanations() {
+        return explanations.summary();
     }
 
     /** The numbers right now. */

@@ -24,9 +24,17 @@ class DemoLoopTest {
     @Test
     void theLoopRunsUnattendedAndEveryCountAddsUp(@TempDir Path dir) throws Exception {
         int events = 20_000;
-        JsonNode r = demo(dir, events, "--publish-every-examples", "4000");
+        JsonNode r = demo(dir, events, "--publish-every-examples", "4000", "--explain", "3");
         assertCountsAddUp(r, events);
         assertThat(r.path("progressive").path("logloss").asDouble()).isBetween(0.0, 1.0);
+        // Issue 19: every prediction explained, exactly (a logistic model), and of the score that was served.
+        JsonNode explanations = r.path("explanations");
+        assertThat(explanations.path("explained").asLong()).isEqualTo(r.path("prediction_records").asLong());
+        assertThat(explanations.path("unexplained").asLong()).isZero();
+        assertThat(explanations.path("method").asText()).isEqualTo("exact");
+        assertThat(explanations.path("max_additivity_gap").asDouble(1)).isLessThan(1e-4);
+        assertThat(explanations.path("max_score_gap").asDouble(1)).isLessThan(1e-5);
+        assertThat(explanations.path("leading_features").size()).isPositive();
         // Issue 18: replaying 2001 data, the dashboard showed feedback → release of about 25 years (data time against
         // the wall clock). Now seconds, with the data-time lag apart.
         JsonNode dashboard = r.path("dashboard_freshness_s");
