@@ -3,6 +3,7 @@ package ai.factory.onnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,9 @@ public final class SessionFactory {
     private OrtSession.SessionOptions options(Device device) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
+            // Warnings are about graph optimisations the graphs forgo on purpose (the explain switch is a graph input,
+            // so it is not folded away); errors still show.
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             options.setIntraOpNumThreads(requested.intraOpThreads());
             options.setInterOpNumThreads(1);
             options.addConfigEntry("session.intra_op.allow_spinning", requested.allowSpinning() ? "1" : "0");

@@ -109,8 +109,9 @@ public final class GraphBuilder {
     }
 
     /**
-     * A boolean scalar input that need not be fed: an initializer of the same name holds {@code fallback} (ONNX IR 4+
-     * reads such an input as an overridable default).
+     * A boolean scalar switch: an initializer holding {@code fallback}, also declared as an input so that it stays a
+     * variable (ONNX IR 4+: an overridable default). Left out of the inputs, ONNX Runtime folds it, and the branch it
+     * guards, away before a session's options can set it.
      */
     public Value flag(String name, boolean fallback) {
         claim(name);
