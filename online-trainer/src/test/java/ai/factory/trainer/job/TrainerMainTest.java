@@ -45,7 +45,8 @@ class TrainerMainTest {
         assertThat(defaults.stepsPerRun()).isEqualTo(1);
         assertThat(defaults.device()).isEqualTo(Device.CPU);
         ModelInput flights = ModelInput.fromSpec(SPEC);
-        assertThat(defaults.model()).isEqualTo(ModelConfig.logistic(flights.denseSize(), flights.sparseWidth(), 1 << 18));
+        assertThat(defaults.model()).isEqualTo(ModelConfig.logistic(flights.denseSize(), flights.sparseWidth(), 1 << 18)
+                .withSlotFeatures(flights.slotFeatures()));
         assertThat(defaults.specName()).isEqualTo("flights");
         assertThat(defaults.specVersion()).isEqualTo(flights.specVersion());
         assertThat(defaults.groupId()).isEqualTo("online-trainer-delay");
