@@ -83,6 +83,10 @@ class ScorerCommandTest {
                 .containsExactly(Delivery.AT_LEAST_ONCE, Duration.ofSeconds(90));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> options("--model", "delay", "--delivery", "twice"))
                 .hasMessageContaining("exactly-once");
+        assertThat(options.explainTop()).isEqualTo(defaults.explainTop()).isZero();
+        assertThat(options("--model", "delay", "--explain", "3").explainTop()).isEqualTo(3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> options("--model", "delay", "--explain", "-1"))
+                .hasMessageContaining("--explain");
     }
 
     @Test
