@@ -10,17 +10,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import ai.factory.kafka.KafkaConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads the records at given offsets with one read_committed consumer and no group, many partitions at once.
+ * Reads the records at given offsets, or every record of given offset ranges, with one read_committed consumer and
+ * no group, many partitions at once.
  *
  * <p>Requests on one partition are answered by one forward scan when they lie close together and by a seek
  * when the next one is far ahead, so a thousand groups with nearby committed offsets cost a few fetches,
@@ -165,6 +169,112 @@ public final class PositionReader implements AutoCloseable {
             open.entrySet().removeIf(e -> e.getValue()[1] - e.getValue()[0] <= lookBack);
         }
         return newest;
+    }
+
+    /** The partitions of {@code topic}; none when the topic does not exist. */
+    public List<TopicPartition> partitions(String topic, Duration timeout) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+        if (infos == null) {
+            return List.of();
+        }
+        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    /** Each partition's first and end (last stable) offset, as {@code {first, end}}. */
+    public Map<TopicPartition, long[]> extent(Collection<TopicPartition> partitions, Duration timeout) {
+        Map<TopicPartition, Long> first = consumer.beginningOffsets(partitions, timeout);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        Map<TopicPartition, long[]> extent = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            extent.put(tp, new long[] {first.getOrDefault(tp, 0L), end.getOrDefault(tp, 0L)});
+        }
+        return extent;
+    }
+
+    /**
+     * Each partition's offset of its first record timestamped at or after {@code timestampMs}, or its end offset
+     * when it has none.
+     */
+    public Map<TopicPartition, Long> offsetsAt(Collection<TopicPartition> partitions, long timestampMs, Duration timeout) {
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(tp -> query.put(tp, Math.max(0, timestampMs)));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, timeout);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndTimestamp at = found.get(tp);
+            offsets.put(tp, at != null ? at.offset() : end.getOrDefault(tp, 0L));
+        }
+        return offsets;
+    }
+
+    /** Why {@link #scan} returned. */
+    public enum ScanEnd { DONE, STOPPED, BUDGET, TIMEOUT }
+
+    /** What a {@link #scan} read: data records handed over, and why it ended. */
+    public record ScanOutcome(long read, ScanEnd end) {
+    }
+
+    /**
+     * Hands every committed data record of each partition's range ({@code {from, to}}, to exclusive) to
+     * {@code visitor}, in offset order per partition, until every range is read, the visitor returns false, {@code budget}
+     * records were handed over or {@code timeout} passed, whichever comes first.
+     */
+    public ScanOutcome scan(Map<TopicPartition, long[]> ranges, long budget, Duration timeout,
+                            Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
+        Map<TopicPartition, long[]> open = new HashMap<>();
+        ranges.forEach((tp, range) -> {
+            if (range[0] < range[1]) {
+                open.put(tp, range);
+            }
+        });
+        long read = 0;
+        if (open.isEmpty()) {
+            return new ScanOutcome(0, ScanEnd.DONE);
+        }
+        consumer.assign(open.keySet());
+        open.forEach((tp, range) -> consumer.seek(tp, range[0]));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (!open.isEmpty()) {
+                if (System.nanoTime() >= deadline) {
+                    return new ScanOutcome(read, ScanEnd.TIMEOUT);
+                }
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                for (TopicPartition tp : records.partitions()) {
+                    long[] range = open.get(tp);
+                    if (range == null) {
+                        continue;
+                    }
+                    for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                        if (record.offset() >= range[1]) {
+                            break;
+                        }
+                        if (read >= budget) {
+                            return new ScanOutcome(read, ScanEnd.BUDGET);
+                        }
+                        read++;
+                        if (!visitor.test(record)) {
+                            return new ScanOutcome(read, ScanEnd.STOPPED);
+                        }
+                    }
+                }
+                List<TopicPartition> done = new ArrayList<>();
+                open.forEach((tp, range) -> {
+                    // Transaction markers move the position without a data record, so the position says when a range is read.
+                    if (consumer.position(tp) >= range[1]) {
+                        done.add(tp);
+                    }
+                });
+                done.forEach(open::remove);
+                if (!done.isEmpty()) {
+                    consumer.pause(done);
+                }
+            }
+            return new ScanOutcome(read, ScanEnd.DONE);
+        } finally {
+            consumer.assign(List.of());
+        }
     }
 
     @Override
