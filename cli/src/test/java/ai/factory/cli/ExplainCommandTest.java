@@ -87,13 +87,6 @@ class ExplainCommandTest {
     }
 
     private static TopicsCommandTest.Result explain(String bootstrap, Topics topics, String... args) {
-        String[] all = new String[args.length + 5];
-        all[0] = "explain";
-        System.arraycopy(args, 0, all, 1, args.length);
-        all[args.length + 1] = "-b";
-        all[args.length + 2] = bootstrap;
-        all[args.length + 3] = "--prefix";
-        all[args.length + 4] = topics.prefix();
-        return TopicsCommandTest.run(all);
+        return TopicsCommandTest.onCluster("explain", bootstrap, topics.prefix(), args);
     }
 }

@@ -1,11 +1,17 @@
 package ai.factory.ops.explain;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import ai.factory.kafka.KafkaConnection;
+import ai.factory.ops.OpsOptions;
+import ai.factory.ops.OpsServer;
 import ai.factory.records.Contribution;
 import ai.factory.records.Event;
 import ai.factory.records.Explanation;
@@ -51,14 +57,15 @@ public final class TracedEvents {
     private TracedEvents() {
     }
 
-    /** Creates the topics of {@code topics} (3 partitions each) and writes the records; returns the wall clock of the replay. */
+    /** Creates the topics of {@code topics} (3 partitions each, kept forever) and writes the records; returns the wall clock of the replay. */
     public static Instant write(String bootstrap, Topics topics) throws Exception {
         Instant wall = Instant.now().minusSeconds(120);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
              SchemaRegistry registry = new KafkaSchemaRegistry(bootstrap, topics.schemas());
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
                      new StringSerializer(), new ByteArraySerializer())) {
-            TopicAdmin.ensure(admin, TopicCatalog.of(topics, 3));
+            // Unlimited retention, as for any replay: Kafka deletes 2001's records within minutes otherwise.
+            TopicAdmin.ensure(admin, TopicCatalog.of(topics, 3, null));
             Writer out = new Writer(producer, registry);
             out.send(topics.models(), "flights/1", DATA_TIME, release(1, null, V2_THROUGH.minusSeconds(86_400), 0, 9, topics));
             out.send(topics.models(), "flights/2", DATA_TIME, release(2, 1L, V2_THROUGH, 10, 41, topics));
@@ -83,6 +90,15 @@ public final class TracedEvents {
             producer.flush();
         }
         return wall;
+    }
+
+    /** An ops server on {@code topics}, started once its models view holds both releases. */
+    public static OpsServer opsServer(String bootstrap, Topics topics) {
+        OpsOptions options = OpsOptions.defaults(KafkaConnection.of(bootstrap)).withPrefix(topics.prefix())
+                .withHttp("127.0.0.1", 0).withSampling(Duration.ofMillis(300), 3);
+        OpsServer server = new OpsServer(options).start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.service().models().book().size() == 2);
+        return server;
     }
 
     private record Writer(KafkaProducer<String, byte[]> producer, SchemaRegistry registry) {

@@ -312,11 +312,8 @@ class OpsServerTest {
     void explainsAnEventAsJson(TestKafka kafka) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix("explain"));
         TracedEvents.write(kafka.bootstrapServers(), topics);
-        OpsOptions options = OpsOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withPrefix(topics.prefix())
-                .withHttp("127.0.0.1", 0).withSampling(Duration.ofMillis(300), 3);
-        try (OpsServer server = new OpsServer(options).start()) {
+        try (OpsServer server = TracedEvents.opsServer(kafka.bootstrapServers(), topics)) {
             String base = server.url();
-            await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "api/models").get("total").asInt() == 2);
             JsonNode view = get(base + "api/explain?event=" + TracedEvents.REPLAYED);
             assertThat(view.get("eventId").asText()).isEqualTo(TracedEvents.REPLAYED);
             assertThat(view.at("/event/attributes/carrier").asText()).isEqualTo("AA");
