@@ -150,15 +150,18 @@ public final class EventTrace implements AutoCloseable {
             List<Window> windows = new ArrayList<>();
             List<String> all = List.of(topics.features(), topics.predictions(), topics.predictionsShadow(),
                     topics.feedback(), topics.examples());
+            // The feedback app stamps an example when its join closes, so the examples topic is out of time order by
+            // up to a join window: the data window is read with a window of slack.
+            long window = options.window().toMillis();
             ScanOutcome outcome = readAbout(new Window("data", all, Math.min(eventTs, eventTime) - CLOCK_SKEW.toMillis(),
-                    Math.max(eventTs, eventTime) + options.window().toMillis()), windows, missing);
+                    Math.max(eventTs, eventTime) + window, window), windows, missing);
             // Features and predictions carry the wall clock of when they were made, which for a replayed event is far
             // from its own time; its example says when its features were prepared.
             if (outcome.end() == ScanEnd.DONE && vectors.isEmpty() && scores.isEmpty() && preparedAt != null) {
                 List<String> made = List.of(topics.features(), topics.predictions(), topics.predictionsShadow());
                 made = made.stream().filter(t -> !missing.contains(t)).toList();
                 outcome = readAbout(new Window("processing", made, preparedAt - CLOCK_SKEW.toMillis(),
-                        preparedAt + options.window().toMillis()), windows, new ArrayList<>());
+                        preparedAt + window, CLOCK_SKEW.toMillis()), windows, new ArrayList<>());
             }
             List<ReleaseLineage> lineage = lineage(scores.isEmpty() && labeled.isEmpty() ? new ModelBook()
                     : book != null ? book : readReleases());
@@ -195,7 +198,7 @@ public final class EventTrace implements AutoCloseable {
             if (options.around() != null) {
                 long from = options.around().toEpochMilli() - options.window().toMillis();
                 long to = options.around().toEpochMilli() + options.window().toMillis();
-                ScanOutcome outcome = scan("looking for the event", ranges(partitions, from, to), isIt);
+                ScanOutcome outcome = scan("looking for the event", ranges(partitions, from), to, isIt);
                 if (eventRecord == null) {
                     throw new EventNotFoundException("event " + id + " not found among the " + outcome.read() + " records of "
                             + topic + " timestamped " + Instant.ofEpochMilli(from) + " to " + Instant.ofEpochMilli(to)
@@ -221,7 +224,7 @@ public final class EventTrace implements AutoCloseable {
                     throw new EventNotFoundException("event " + id + " not found: it is not among the " + searched
                             + " records of " + topic);
                 }
-                ScanOutcome outcome = scan("looking for the event, newest first", ranges, isIt);
+                ScanOutcome outcome = scan("looking for the event, newest first", ranges, Long.MAX_VALUE, isIt);
                 searched += outcome.read();
                 if (eventRecord != null) {
                     return;
@@ -235,19 +238,23 @@ public final class EventTrace implements AutoCloseable {
 
         /** Reads the window's topics where their timestamps lie in it, keeping the records about the event. */
         ScanOutcome readAbout(Window window, List<Window> windows, List<String> missing) {
-            Map<TopicPartition, long[]> ranges = new HashMap<>();
+            List<TopicPartition> partitions = new ArrayList<>();
             List<String> read = new ArrayList<>();
             for (String topic : window.topics()) {
-                List<TopicPartition> partitions = reader.partitions(topic, METADATA_TIMEOUT);
-                if (partitions.isEmpty()) {
+                List<TopicPartition> some = reader.partitions(topic, METADATA_TIMEOUT);
+                if (some.isEmpty()) {
                     missing.add(topic);
                 } else {
                     read.add(topic);
-                    ranges.putAll(ranges(partitions, window.fromMs(), window.toMs()));
+                    partitions.addAll(some);
                 }
             }
-            windows.add(new Window(window.clock(), List.copyOf(read), window.fromMs(), window.toMs()));
-            return scan("reading what followed the event (" + window.clock() + " clock)", ranges, record -> {
+            // One search for every partition: its steps read all of them at once.
+            Map<TopicPartition, long[]> ranges = partitions.isEmpty() ? Map.of()
+                    : ranges(partitions, window.fromMs() - window.slackMs());
+            windows.add(new Window(window.clock(), List.copyOf(read), window.fromMs(), window.toMs(), window.slackMs()));
+            return scan("reading what followed the event (" + window.clock() + " clock)", ranges,
+                    window.toMs() + window.slackMs(), record -> {
                 keep(record);
                 return true;
             });
@@ -295,7 +302,7 @@ public final class EventTrace implements AutoCloseable {
             List<TopicPartition> partitions = reader.partitions(topics.models(), METADATA_TIMEOUT);
             if (!partitions.isEmpty()) {
                 Map<TopicPartition, long[]> all = reader.extent(partitions, METADATA_TIMEOUT);
-                reader.scan(all, Long.MAX_VALUE, remaining(), record -> {
+                reader.scan(all, Long.MAX_VALUE, Long.MAX_VALUE, remaining(), record -> {
                     ModelsView.apply(book, releases, record);
                     return true;
                 });
@@ -329,22 +336,26 @@ public final class EventTrace implements AutoCloseable {
             return out;
         }
 
-        /** Each partition's offsets of the records timestamped in [from, to). */
-        Map<TopicPartition, long[]> ranges(List<TopicPartition> partitions, long from, long to) {
+        /** Each partition's offsets from its first record stamped at or after {@code from} to its end (a scan's stop time ends it sooner). */
+        Map<TopicPartition, long[]> ranges(List<TopicPartition> partitions, long from) {
             Map<TopicPartition, Long> starts = reader.offsetsAt(partitions, from, METADATA_TIMEOUT);
-            Map<TopicPartition, Long> ends = reader.offsetsAt(partitions, to, METADATA_TIMEOUT);
+            Map<TopicPartition, long[]> extent = reader.extent(partitions, METADATA_TIMEOUT);
             Map<TopicPartition, long[]> ranges = new HashMap<>();
-            partitions.forEach(tp -> ranges.put(tp, new long[] {starts.get(tp), ends.get(tp)}));
+            partitions.forEach(tp -> ranges.put(tp, new long[] {starts.get(tp), extent.get(tp)[1]}));
             return ranges;
         }
 
-        /** Scans within what is left of the budget and the time, telling {@link #progress} as it goes. */
-        ScanOutcome scan(String phase, Map<TopicPartition, long[]> ranges, Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
+        /**
+         * Scans within what is left of the budget and the time, each partition until its first record stamped at or
+         * after {@code stopAtMs}, telling {@link #progress} as it goes.
+         */
+        ScanOutcome scan(String phase, Map<TopicPartition, long[]> ranges, long stopAtMs,
+                         Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
             long size = ranges.values().stream().mapToLong(r -> Math.max(0, r[1] - r[0])).sum();
             long start = read;
             long total = Math.min(options.maxRecords(), read + size);
             progress.update(phase, read, total);
-            ScanOutcome outcome = reader.scan(ranges, Math.max(0, options.maxRecords() - read), remaining(), record -> {
+            ScanOutcome outcome = reader.scan(ranges, stopAtMs, Math.max(0, options.maxRecords() - read), remaining(), record -> {
                 if (++read % PROGRESS_EVERY == 0) {
                     progress.update(phase, read, total);
                 }

@@ -77,8 +77,10 @@ public record EventView(String eventId, EventFacts event, List<FeatureFacts> fea
     /**
      * Records of {@code topics} timestamped in [fromMs, toMs): on the data's clock (events, feedback and examples carry
      * their event or feedback time) or around when the pipeline made the event's features (features and predictions
-     * carry the wall clock of the moment they were written).
+     * carry the wall clock of the moment they were written). Reading starts at the first record stamped at or after
+     * {@code fromMs - slackMs} and ends at the first stamped at or after {@code toMs + slackMs}, as a topic's
+     * timestamps are out of order by up to about the slack (an example is stamped when its join closes).
      */
-    public record Window(String clock, List<String> topics, long fromMs, long toMs) {
+    public record Window(String clock, List<String> topics, long fromMs, long toMs, long slackMs) {
     }
 }

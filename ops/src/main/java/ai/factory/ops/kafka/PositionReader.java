@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -182,6 +183,8 @@ public final class PositionReader implements AutoCloseable {
 
     /** Each partition's first and end (last stable) offset, as {@code {first, end}}. */
     public Map<TopicPartition, long[]> extent(Collection<TopicPartition> partitions, Duration timeout) {
+        // Assigned, so the consumer keeps the last stable offsets a read_committed answer brings (and logs no warning).
+        consumer.assign(partitions);
         Map<TopicPartition, Long> first = consumer.beginningOffsets(partitions, timeout);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
         Map<TopicPartition, long[]> extent = new HashMap<>();
@@ -192,18 +195,64 @@ public final class PositionReader implements AutoCloseable {
     }
 
     /**
-     * Each partition's offset of its first record timestamped at or after {@code timestampMs}, or its end offset
-     * when it has none.
+     * Each partition's offset of its first committed data record stamped at or after {@code timestampMs}, or its end
+     * offset when it has none. The time index alone does not do: it counts transaction markers, which the broker stamps
+     * with the wall clock, so on a transactional topic whose records carry older times (a replay's) it points at the
+     * first marker. It gives where to start a binary search over the records themselves, exact for records in time
+     * order; {@code timeout} bounds each step.
      */
     public Map<TopicPartition, Long> offsetsAt(Collection<TopicPartition> partitions, long timestampMs, Duration timeout) {
+        Map<TopicPartition, long[]> extent = extent(partitions, timeout);
         Map<TopicPartition, Long> query = new HashMap<>();
         partitions.forEach(tp -> query.put(tp, Math.max(0, timestampMs)));
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, timeout);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        Map<TopicPartition, OffsetAndTimestamp> indexed = consumer.offsetsForTimes(query, timeout);
+        Map<TopicPartition, long[]> open = new HashMap<>();
         Map<TopicPartition, Long> offsets = new HashMap<>();
         for (TopicPartition tp : partitions) {
-            OffsetAndTimestamp at = found.get(tp);
-            offsets.put(tp, at != null ? at.offset() : end.getOrDefault(tp, 0L));
+            OffsetAndTimestamp at = indexed.get(tp);
+            long end = extent.get(tp)[1];
+            // Nothing before the time index's answer is stamped that late: the search starts there.
+            long low = at == null ? end : Math.max(extent.get(tp)[0], Math.min(at.offset(), end));
+            open.put(tp, new long[] {low, end});
+        }
+        // The first step reads the record the time index points at: stamped late enough, it is the answer (no marker
+        // misled the index), and one read settles the partition.
+        boolean first = true;
+        while (!open.isEmpty()) {
+            Map<ReadRequest, TopicPartition> requests = new HashMap<>();
+            boolean atIndex = first;
+            open.forEach((tp, range) -> {
+                if (range[0] >= range[1]) {
+                    return;
+                }
+                long probe = atIndex ? range[0] : range[0] + (range[1] - range[0]) / 2;
+                requests.put(new ReadRequest(tp, probe, range[1]), tp);
+            });
+            first = false;
+            open.entrySet().removeIf(e -> {
+                if (e.getValue()[0] >= e.getValue()[1]) {
+                    offsets.put(e.getKey(), e.getValue()[0]);
+                    return true;
+                }
+                return false;
+            });
+            if (requests.isEmpty()) {
+                break;
+            }
+            Map<ReadRequest, Optional<FoundRecord>> found = read(requests.keySet(), timeout);
+            for (Map.Entry<ReadRequest, TopicPartition> entry : requests.entrySet()) {
+                Optional<FoundRecord> record = found.get(entry.getKey());
+                if (record == null) {
+                    throw new TimeoutException("no answer reading "
+                            + entry.getValue() + " at offset " + entry.getKey().offset() + " within " + timeout);
+                }
+                long[] range = open.get(entry.getValue());
+                if (record.isEmpty() || record.get().timestampMs() >= timestampMs) {
+                    range[1] = entry.getKey().offset();
+                } else {
+                    range[0] = record.get().offset() + 1;
+                }
+            }
         }
         return offsets;
     }
@@ -218,14 +267,15 @@ public final class PositionReader implements AutoCloseable {
     /**
      * Hands every committed data record of each partition's range ({@code {from, to}}, to exclusive) to
      * {@code visitor}, in offset order per partition, until every range is read, the visitor returns false, {@code budget}
-     * records were handed over or {@code timeout} passed, whichever comes first.
+     * records were handed over or {@code timeout} passed, whichever comes first. A partition's range also ends at its
+     * first data record stamped at or after {@code stopAtMs} ({@code Long.MAX_VALUE}: no such end).
      */
-    public ScanOutcome scan(Map<TopicPartition, long[]> ranges, long budget, Duration timeout,
+    public ScanOutcome scan(Map<TopicPartition, long[]> ranges, long stopAtMs, long budget, Duration timeout,
                             Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
         Map<TopicPartition, long[]> open = new HashMap<>();
         ranges.forEach((tp, range) -> {
             if (range[0] < range[1]) {
-                open.put(tp, range);
+                open.put(tp, range.clone());
             }
         });
         long read = 0;
@@ -248,6 +298,11 @@ public final class PositionReader implements AutoCloseable {
                     }
                     for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
                         if (record.offset() >= range[1]) {
+                            break;
+                        }
+                        if (record.timestamp() >= stopAtMs) {
+                            // The range ends here: the position check below closes it.
+                            range[1] = record.offset();
                             break;
                         }
                         if (read >= budget) {

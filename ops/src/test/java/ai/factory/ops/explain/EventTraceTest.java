@@ -72,9 +72,12 @@ class EventTraceTest {
             assertThat(f.label()).isEqualTo(1.0);
             assertThat(f.source()).isEqualTo("airline");
         });
+        // Behind three commit markers stamped now, which point the time index of 2001 at the first of them.
         assertThat(view.examples()).singleElement().satisfies(e -> {
             assertThat(e.servedScore()).isEqualTo(0.8);
             assertThat(e.version()).isEqualTo(2L);
+            assertThat(e.at().partition()).isZero();
+            assertThat(e.at().offset()).isEqualTo(6);
         });
 
         assertThat(view.releases()).singleElement().satisfies(r -> {

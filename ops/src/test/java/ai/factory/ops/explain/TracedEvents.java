@@ -69,6 +69,7 @@ public final class TracedEvents {
             Writer out = new Writer(producer, registry);
             out.send(topics.models(), "flights/1", DATA_TIME, release(1, null, V2_THROUGH.minusSeconds(86_400), 0, 9, topics));
             out.send(topics.models(), "flights/2", DATA_TIME, release(2, 1L, V2_THROUGH, 10, 41, topics));
+            List<LabeledExample> examples = new java.util.ArrayList<>();
             for (String id : List.of(REPLAYED, NEIGHBOUR)) {
                 Instant at = id.equals(REPLAYED) ? DATA_TIME : DATA_TIME.plusSeconds(5);
                 FeatureVector features = features(id, at, wall);
@@ -79,10 +80,13 @@ public final class TracedEvents {
                 Instant labelled = at.plusSeconds(1_800);
                 out.send(topics.feedback(), id, labelled, Feedback.newBuilder().setEventId(id).setLabel(1.0)
                         .setFeedbackTime(labelled).setSource("airline").build());
-                out.send(topics.examples(), id, labelled, LabeledExample.newBuilder().setEventId(id).setFeatures(features)
-                        .setLabel(1.0).setLabelTime(labelled).setLabelSource("feedback").setServedScore(0.8)
-                        .setModelName("flights").setModelVersion(2L).setJoinedAt(wall.plusSeconds(2)).build());
+                examples.add(0, example(id, features, labelled, wall));
             }
+            // Two examples of 1999 first: the time index then points at a commit marker stamped now (see writeExamples).
+            Instant old = DATA_TIME.minusSeconds(2 * 365 * 86_400L);
+            examples.add(0, example("flight-1999-b", features("flight-1999-b", old, wall), old, wall));
+            examples.add(0, example("flight-1999-a", features("flight-1999-a", old, wall), old, wall));
+            writeExamples(bootstrap, registry, topics.examples(), examples);
             Instant now = Instant.now();
             out.send(topics.events(), LIVE, now, event(LIVE, now));
             out.send(topics.features(), LIVE, now, features(LIVE, now, now));
@@ -90,6 +94,32 @@ public final class TracedEvents {
             producer.flush();
         }
         return wall;
+    }
+
+    /**
+     * The examples as the feedback app writes them, exactly once: one transaction each, all in partition 0, stamped with
+     * their label time. The broker stamps each commit marker with the wall clock, which misleads the time index of a
+     * topic whose records carry 2001's times.
+     */
+    private static void writeExamples(String bootstrap, SchemaRegistry registry, String topic, List<LabeledExample> examples)
+            throws Exception {
+        AvroCodec<LabeledExample> codec = AvroCodec.of(LabeledExample.class, registry);
+        try (KafkaProducer<String, byte[]> tx = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "transactional.id", "traced-events-" + topic), new StringSerializer(), new ByteArraySerializer())) {
+            tx.initTransactions();
+            for (LabeledExample example : examples) {
+                tx.beginTransaction();
+                tx.send(new ProducerRecord<>(topic, 0, example.getLabelTime().toEpochMilli(), example.getEventId().toString(),
+                        codec.encode(example)));
+                tx.commitTransaction();
+            }
+        }
+    }
+
+    private static LabeledExample example(String id, FeatureVector features, Instant labelled, Instant wall) {
+        return LabeledExample.newBuilder().setEventId(id).setFeatures(features).setLabel(1.0).setLabelTime(labelled)
+                .setLabelSource("feedback").setServedScore(0.8).setModelName("flights").setModelVersion(2L)
+                .setJoinedAt(wall.plusSeconds(2)).build();
     }
 
     /** An ops server on {@code topics}, started once its models view holds both releases. */
