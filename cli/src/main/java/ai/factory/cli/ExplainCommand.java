@@ -68,8 +68,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = TraceOptions.DEFAULT_WINDOW_TEXT, paramLabel = "DURATION",
             converter = DurationConverter.class,
             description = "How long after the event its feedback, example, features and predictions may have been "
-                    + "written; feedback and examples are read one window further, as examples are stamped out of order "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "written; the topics stamped with the data's clock (feedback, examples) are read a window further "
+                    + "either side, as examples are stamped out of order (default: ${DEFAULT-VALUE}).")
     Duration window;
 
     @Option(names = "--max-records", defaultValue = "" + TraceOptions.DEFAULT_MAX_RECORDS, paramLabel = "N",

@@ -8,8 +8,8 @@ import java.util.Objects;
  * How far {@link EventTrace} looks for an event.
  *
  * @param window     after the event, how much later (by Kafka timestamp) its features, predictions, feedback and example
- *                   may have been written (the data-clock topics are read one window further, as examples are stamped
- *                   out of order); before it, also this much when the event is searched {@code around} a time
+ *                   may have been written (the data-clock topics are read a window further either side, as examples
+ *                   are stamped out of order); before it, also this much when the event is searched {@code around} a time
  * @param maxRecords the most data records read in all, finding the event included
  * @param around     where to look for the event: records timestamped within {@code window} of this time; null for the
  *                   newest records of the events topic first, going back
