@@ -32,6 +32,22 @@ final class DemoRuns {
         return new ObjectMapper().readTree(Files.readString(report));
     }
 
+    /** {@code factory ...} that prints JSON: fails unless it exits 0, returns what it printed. */
+    static JsonNode json(String... args) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        int exit;
+        // The command writes to standard output, as it does for a user.
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            exit = FactoryCli.run(args);
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(exit).as("factory %s", String.join(" ", args)).isZero();
+        return new ObjectMapper().readTree(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** {@code factory ...}; fails unless it exits 0. */
     static void factory(String... args) {
         assertThat(FactoryCli.run(args)).as("factory %s", String.join(" ", args)).isZero();
