@@ -3,6 +3,8 @@ package ai.factory.ops.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -145,10 +147,10 @@ class EventTraceTest {
 
     @Test
     void anIdIsFoundInTheBytesOnlyWhenTheyHoldIt() {
-        byte[] record = "xxflight-7yy".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(EventTrace.holds(record, "flight-7".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
-        assertThat(EventTrace.holds(record, "flight-8".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isFalse();
-        assertThat(EventTrace.holds(record, "yyz".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isFalse();
-        assertThat(EventTrace.holds(null, "a".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isFalse();
+        byte[] record = "xxflight-7yy".getBytes(UTF_8);
+        assertThat(EventTrace.holds(record, "flight-7".getBytes(UTF_8))).isTrue();
+        assertThat(EventTrace.holds(record, "flight-8".getBytes(UTF_8))).isFalse();
+        assertThat(EventTrace.holds(record, "yyz".getBytes(UTF_8))).isFalse();
+        assertThat(EventTrace.holds(null, "a".getBytes(UTF_8))).isFalse();
     }
 }
