@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Runs and inspects an AI Factory: Kafka topics in, continuously learning models out.",
         subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, SubscribeCommand.class,
             IngestCommand.class, ScorerCommand.class, FeedbackCommand.class, TrainCommand.class, SubmitCommand.class, ModelsCommand.class,
+            ExplainCommand.class,
             OpsCommand.class, LagCommand.class, InitCommand.class, DemoCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class FactoryCli {

@@ -29,8 +29,13 @@ class TopicsCommandTest {
 
     /** {@code factory models ARGS -b BOOTSTRAP --prefix PREFIX}. */
     static Result models(String bootstrap, String prefix, String... args) {
+        return onCluster("models", bootstrap, prefix, args);
+    }
+
+    /** {@code factory COMMAND ARGS -b BOOTSTRAP --prefix PREFIX}. */
+    static Result onCluster(String command, String bootstrap, String prefix, String... args) {
         String[] all = new String[args.length + 5];
-        all[0] = "models";
+        all[0] = command;
         System.arraycopy(args, 0, all, 1, args.length);
         all[args.length + 1] = "-b";
         all[args.length + 2] = bootstrap;

@@ -6,6 +6,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import ai.factory.ops.explain.EventTrace;
+import ai.factory.ops.explain.EventView;
+import ai.factory.ops.explain.TraceOptions;
 import ai.factory.ops.freshness.FreshnessRow;
 import ai.factory.ops.freshness.FreshnessView;
 import ai.factory.ops.lag.LagMonitor;
@@ -146,6 +149,16 @@ public final class OpsService implements AutoCloseable {
 
     public QualityView quality() {
         return quality;
+    }
+
+    /**
+     * What the topics say about one event ({@link EventTrace}), each release's lineage from the models view. Reads the
+     * cluster in the caller's thread, within the bounds of {@code trace}.
+     */
+    public EventView explain(String eventId, TraceOptions trace) {
+        try (EventTrace search = new EventTrace(options.connection(), topics, registry)) {
+            return search.trace(eventId, trace, models.book(), EventTrace.Progress.NONE);
+        }
     }
 
     /** The freshness of the releases listed (see {@link ModelsView#listing()}), as of the last refresh. */

@@ -71,6 +71,23 @@ class DemoLoopTest {
                 assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS)).extracting(GroupListing::groupId)
                         .isNotEmpty().allMatch(g -> g.startsWith("shared-a."), "group id starts with the prefix");
             }
+            // Issue 19: `factory explain` on an event of the demo finds it everywhere it went, though its 2001 times
+            // (events, feedback, examples) and the wall clock (features, predictions) are 25 years apart.
+            JsonNode view = DemoRuns.json("explain", "flight-2500", "--bootstrap", cluster.bootstrapServers(),
+                    "--prefix", "shared-a.", "--json");
+            assertThat(view.path("eventId").asText()).isEqualTo("flight-2500");
+            assertThat(view.path("features")).hasSize(1);
+            assertThat(view.path("predictions")).hasSize(1);
+            assertThat(view.path("feedback")).hasSize(1);
+            assertThat(view.path("examples")).hasSize(1);
+            JsonNode prediction = view.path("predictions").get(0);
+            assertThat(view.path("examples").get(0).path("servedScore").asDouble())
+                    .isEqualTo(prediction.path("score").asDouble());
+            JsonNode lineage = view.path("releases").get(0);
+            assertThat(lineage.path("version").asLong()).isEqualTo(prediction.path("version").asLong());
+            assertThat(lineage.path("steps").get(0).path("version").asLong()).isEqualTo(prediction.path("version").asLong());
+            assertThat(lineage.path("steps").size()).isGreaterThanOrEqualTo(1);
+            assertThat(view.path("search").path("complete").asBoolean()).isTrue();
         }
     }
 

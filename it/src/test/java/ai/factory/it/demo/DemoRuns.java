@@ -2,6 +2,9 @@ package ai.factory.it.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +33,22 @@ final class DemoRuns {
         int exit = FactoryCli.run(args.toArray(String[]::new));
         assertThat(exit).as("demo exit code (3 = not drained)").isZero();
         return new ObjectMapper().readTree(Files.readString(report));
+    }
+
+    /** {@code factory ...} that prints JSON: fails unless it exits 0, returns what it printed. */
+    static JsonNode json(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int exit;
+        // The command writes to standard output, as it does for a user.
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            exit = FactoryCli.run(args);
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(exit).as("factory %s", String.join(" ", args)).isZero();
+        return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
     }
 
     /** {@code factory ...}; fails unless it exits 0. */

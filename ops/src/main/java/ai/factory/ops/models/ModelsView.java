@@ -69,21 +69,32 @@ public final class ModelsView implements AutoCloseable {
     /** Reads what arrived on the topic since the last call. */
     public synchronized void refresh(Duration wait) {
         for (ConsumerRecord<byte[], byte[]> record : tail.poll(wait, 10_000)) {
-            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-            if (record.value() == null) {
-                if (key != null) {
-                    book.apply(key, null);
-                }
-                continue;
-            }
-            try {
-                ModelRelease release = codec.decode(record);
-                ModelVersionView view = ModelVersionView.of(release, record.partition(), record.offset(), record.timestamp());
-                book.apply(key != null ? key : view.key(), view);
-            } catch (UndecodableRecordException e) {
+            if (!apply(book, codec, record)) {
                 unreadable++;
-                log.warn("Skipping unreadable model release: {}", e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Applies one record of the models topic to {@code book}: a release, or a tombstone. False (and a warning logged)
+     * when the record could not be decoded; it is skipped.
+     */
+    public static boolean apply(ModelBook book, AvroCodec<ModelRelease> codec, ConsumerRecord<byte[], byte[]> record) {
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        if (record.value() == null) {
+            if (key != null) {
+                book.apply(key, null);
+            }
+            return true;
+        }
+        try {
+            ModelRelease release = codec.decode(record);
+            ModelVersionView view = ModelVersionView.of(release, record.partition(), record.offset(), record.timestamp());
+            book.apply(key != null ? key : view.key(), view);
+            return true;
+        } catch (UndecodableRecordException e) {
+            log.warn("Skipping unreadable model release: {}", e.getMessage());
+            return false;
         }
     }
 

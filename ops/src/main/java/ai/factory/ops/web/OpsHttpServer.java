@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,10 +17,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import ai.factory.metrics.MetricsEndpoint;
 import ai.factory.ops.OpsService;
+import ai.factory.ops.explain.EventNotFoundException;
+import ai.factory.ops.explain.TraceOptions;
 import ai.factory.ops.lag.LagSnapshot;
 import ai.factory.ops.models.ModelActionException;
 import ai.factory.ops.models.ModelBook;
@@ -30,6 +36,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * (per model its champion, lineage, latest decisions and counts by status, {@link ModelBook#overviews()}),
  * {@code /api/models/releases?model=&page=&size=} (every release, a page at a time),
  * {@code /api/models/version?model=&version=} (any version), {@code /api/quality},
- * {@code /api/freshness} (the listed releases), {@code /api/health}, {@code /metrics}; POST
+ * {@code /api/freshness} (the listed releases), {@code /api/explain?event=&around=} (what the topics say about one
+ * event, {@link #EXPLAIN}), {@code /api/health}, {@code /metrics}; POST
  * {@code /api/models/promote?model=&version=} (any version, listed or not), {@code /api/models/rollback?model=} and
  * {@code /api/models/resume?model=} (a held trainer publishes again) with the token. Every response's size is bounded, whatever the length of the run.
  *
@@ -57,6 +65,11 @@ public final class OpsHttpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OpsHttpServer.class);
     private static final String PAGE = "/ai/factory/ops/web/index.html";
+    /**
+     * The bounds of one search of {@code /api/explain}: smaller than the command line's, as a page waits for it and it
+     * holds one of the server's few threads.
+     */
+    public static final TraceOptions EXPLAIN = TraceOptions.defaults().withBudget(500_000, Duration.ofSeconds(20));
 
     private final OpsService service;
     private final PrometheusMeterRegistry prometheus;
@@ -65,6 +78,8 @@ public final class OpsHttpServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer server;
     private final ExecutorService executor;
+    /** One search of the topics at a time: a second one is refused at once rather than queued behind the first. */
+    private final Semaphore explaining = new Semaphore(1);
 
     /**
      * Binds to {@code host:port} (0 = a free port); call {@link #start()} to serve. An
@@ -141,6 +156,7 @@ public final class OpsHttpServer implements AutoCloseable {
                 case "/api/models/releases" -> releases(exchange, query);
                 case "/api/quality" -> sendJson(exchange, 200, Map.of("series", service.quality().series()));
                 case "/api/freshness" -> sendJson(exchange, 200, Map.of("releases", service.freshness()));
+                case "/api/explain" -> explain(exchange, query);
                 default -> send(exchange, 404, "text/plain", "not found: " + path);
             }
         } catch (RuntimeException e) {
@@ -217,6 +233,43 @@ public final class OpsHttpServer implements AutoCloseable {
             sendJson(exchange, 200, found.get());
         } else {
             sendJson(exchange, 404, Map.of("error", "no release " + model + "/" + version));
+        }
+    }
+
+    /**
+     * What the topics say about one event: {@code ?event=ID}, optionally {@code &around=} the time it happened (ISO-8601
+     * or epoch ms). 404 when it is not found (the message says where the search looked), 503 when Kafka does not
+     * answer or another search is running.
+     */
+    private void explain(HttpExchange exchange, Map<String, String> query) throws IOException {
+        String event = query.get("event");
+        if (event == null || event.isBlank()) {
+            sendJson(exchange, 400, Map.of("error", "missing ?event="));
+            return;
+        }
+        TraceOptions trace = EXPLAIN;
+        String around = query.get("around");
+        if (around != null && !around.isBlank()) {
+            try {
+                trace = trace.withAround(around.chars().allMatch(Character::isDigit)
+                        ? Instant.ofEpochMilli(Long.parseLong(around)) : Instant.parse(around));
+            } catch (DateTimeException | NumberFormatException e) {
+                sendJson(exchange, 400, Map.of("error", "around must be an ISO-8601 instant or epoch milliseconds"));
+                return;
+            }
+        }
+        if (!explaining.tryAcquire()) {
+            sendJson(exchange, 503, Map.of("error", "another event is being searched; try again in a moment"));
+            return;
+        }
+        try {
+            sendJson(exchange, 200, service.explain(event.trim(), trace));
+        } catch (EventNotFoundException e) {
+            sendJson(exchange, 404, Map.of("error", e.getMessage()));
+        } catch (KafkaException e) {
+            sendJson(exchange, 503, Map.of("error", "Kafka did not answer: " + e.getMessage()));
+        } finally {
+            explaining.release();
         }
     }
 

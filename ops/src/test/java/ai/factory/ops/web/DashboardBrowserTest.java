@@ -28,6 +28,7 @@ import ai.factory.broker.TestKafka;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.OpsOptions;
 import ai.factory.ops.OpsServer;
+import ai.factory.ops.explain.TracedEvents;
 import ai.factory.ops.models.ModelBook;
 import ai.factory.ops.lag.KafkaFixture;
 import ai.factory.records.ModelRelease;
@@ -186,6 +187,43 @@ class DashboardBrowserTest {
                 chromium.screenshot(url, 5_000, screenshot);
                 assertThat(Files.size(screenshot)).isGreaterThan(10_000);
             }
+        }
+    }
+
+    /**
+     * The search box's view, opened by a {@code #event=} link: the event, its prediction with one bar per contribution
+     * (scaled to the largest), its label and the lineage of the release that scored it.
+     */
+    @Test
+    void theSearchBoxShowsAnEventsPredictionWhyAndLineage(TestKafka kafka) throws Exception {
+        assumeTrue(HeadlessChromium.available(), "skipped: " + HeadlessChromium.BINARY
+                + " is absent (apt-get install chromium chromium-driver to run the browser test)");
+        Topics topics = new Topics(TestKafka.uniquePrefix("browser-explain"));
+        TracedEvents.write(kafka.bootstrapServers(), topics);
+        try (OpsServer server = TracedEvents.opsServer(kafka.bootstrapServers(), topics)) {
+            String base = server.url();
+            Path dir = Files.createDirectories(Path.of("target", "browser-test"));
+            HeadlessChromium chromium = new HeadlessChromium(dir);
+            String url = base + "#event=" + URLEncoder.encode(TracedEvents.REPLAYED, StandardCharsets.UTF_8);
+            String dom = chromium.dumpDom(url, 10_000);
+            Files.writeString(dir.resolve("explain-dom.html"), dom);
+
+            assertThat(dom).contains("<h3 id=\"explain-event\">event " + TracedEvents.REPLAYED + " · 2001-03-01 10:00:00Z · entity AA</h3>")
+                    .contains("carrier=AA").contains("flights v2");
+            Matcher bar = Pattern.compile("<div class=\"bar-row\" data-feature=\"([^\"]+)\"><span>[^<]*</span>"
+                    + "<span class=\"num\">([^<]+)</span><div><div class=\"bar (up|down)\" style=\"width:([0-9.]+)%\">").matcher(dom);
+            List<String> bars = new ArrayList<>();
+            while (bar.find()) {
+                bars.add(bar.group(1) + " " + bar.group(2) + " " + bar.group(3) + " " + bar.group(4));
+            }
+            assertThat(bars).containsExactly("distance +1.100 up 100.0", "carrier +0.3860 up 35.1");
+            assertThat(dom).contains("<div id=\"explain-label\">1.000 from airline at 2001-03-01 10:30:00Z</div>")
+                    .contains("Lineage of flights v2").contains("<td>v2</td><td>v1</td>")
+                    .contains(topics.examples() + " 0:10-41").contains("2001-03-01 09:00:00Z");
+
+            Path screenshot = dir.resolve("explain.png");
+            chromium.screenshot(url, 10_000, screenshot);
+            assertThat(Files.size(screenshot)).isGreaterThan(10_000);
         }
     }
 

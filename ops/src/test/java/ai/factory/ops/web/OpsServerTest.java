@@ -20,6 +20,7 @@ import ai.factory.broker.TestKafka;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.ops.OpsOptions;
 import ai.factory.ops.OpsServer;
+import ai.factory.ops.explain.TracedEvents;
 import ai.factory.ops.models.ModelBook;
 import ai.factory.records.Event;
 import ai.factory.records.FeatureVector;
@@ -304,6 +305,44 @@ class OpsServerTest {
                 assertThat(flights.get("lineage")).extracting(v -> v.get("version").asLong()).containsExactly(200L, 150L, 100L, 50L, 1L);
             }
         }
+    }
+
+    /** {@code /api/explain}: the view of {@link TracedEvents} as JSON, the lineage from the models view; clear errors. */
+    @Test
+    void explainsAnEventAsJson(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("explain"));
+        TracedEvents.write(kafka.bootstrapServers(), topics);
+        try (OpsServer server = TracedEvents.opsServer(kafka.bootstrapServers(), topics)) {
+            String base = server.url();
+            JsonNode view = get(base + "api/explain?event=" + TracedEvents.REPLAYED);
+            assertThat(view.get("eventId").asText()).isEqualTo(TracedEvents.REPLAYED);
+            assertThat(view.at("/event/attributes/carrier").asText()).isEqualTo("AA");
+            assertThat(view.at("/predictions/0/score").asDouble()).isEqualTo(0.8);
+            assertThat(view.at("/predictions/0/explanation/top")).extracting(c -> c.get("feature").asText())
+                    .containsExactly("distance", "carrier");
+            assertThat(view.at("/feedback/0/label").asDouble()).isEqualTo(1.0);
+            assertThat(view.at("/examples/0/servedScore").asDouble()).isEqualTo(0.8);
+            assertThat(view.at("/releases/0/steps")).extracting(r -> r.get("version").asLong()).containsExactly(2L, 1L);
+            assertThat(view.at("/releases/0/steps/0/trainedThroughEventTime").asLong())
+                    .isEqualTo(TracedEvents.V2_THROUGH.toEpochMilli());
+            assertThat(view.at("/search/budget").asLong()).isEqualTo(OpsHttpServer.EXPLAIN.maxRecords());
+
+            JsonNode live = get(base + "api/explain?event=" + TracedEvents.LIVE + "&around=" + Instant.now().toEpochMilli());
+            assertThat(live.at("/predictions/0/explanation").isNull()).isTrue();
+            assertThat(live.get("feedback")).isEmpty();
+
+            HttpResponse<String> unknown = send(base + "api/explain?event=flight-unknown");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(json.readTree(unknown.body()).get("error").asText())
+                    .isEqualTo("event flight-unknown not found: it is not among the 3 records of " + topics.events());
+            assertThat(send(base + "api/explain").statusCode()).isEqualTo(400);
+            assertThat(send(base + "api/explain?event=x&around=yesterday").statusCode()).isEqualTo(400);
+        }
+    }
+
+    private HttpResponse<String> send(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private ModelRelease governed(long version, Long parent, ReleaseStatus status, ReleaseActor by, String reason) {
