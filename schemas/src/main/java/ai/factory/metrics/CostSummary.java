@@ -2,6 +2,7 @@ package ai.factory.metrics;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,6 +94,30 @@ public record CostSummary(List<Component> components) {
             total += m.getValue();
         }
         return total;
+    }
+
+    /**
+     * The JSON of the dashboard's {@code /api/cost} and the demo report's {@code cost}: the machine, then per component
+     * {@code cpu_s}, {@code gpu_s}, {@code units} and {@code figures} ({@code cpu_ms_per_1000_events}, ...; null
+     * without units).
+     */
+    public Map<String, Object> toJson(Machine machine) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Component c : components) {
+            Map<String, Object> figures = new LinkedHashMap<>();
+            c.figures().forEach(f -> figures.put(f.key(), Double.isFinite(f.value()) ? f.value() : null));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("component", c.name());
+            row.put("cpu_s", c.cpuSeconds());
+            row.put("gpu_s", c.gpuSeconds());
+            row.put("units", c.units());
+            row.put("figures", figures);
+            rows.add(row);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("machine", machine.toJson());
+        json.put("components", rows);
+        return json;
     }
 
     /** The component named {@code name}, or null. */

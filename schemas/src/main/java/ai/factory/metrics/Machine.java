@@ -3,7 +3,9 @@ package ai.factory.metrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +31,17 @@ public record Machine(int cores, String cpuModel, String os, String jvm, long he
         } catch (IOException | RuntimeException e) {
             return null; // not Linux, or not readable: the rest still describes the machine
         }
+    }
+
+    /** {@code cores}, {@code cpu_model} (null where unknown), {@code os}, {@code jvm}, {@code heap_max_bytes}. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("cores", cores);
+        json.put("cpu_model", cpuModel);
+        json.put("os", os);
+        json.put("jvm", jvm);
+        json.put("heap_max_bytes", heapMaxBytes);
+        return json;
     }
 
     /** {@code 2 cores (AMD EPYC 7B13), Linux 6.1 amd64, OpenJDK 64-Bit Server VM 17.0.15, heap max 1.0 GiB}. */
