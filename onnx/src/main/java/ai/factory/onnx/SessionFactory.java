@@ -1,5 +1,7 @@
 package ai.factory.onnx;
 
+import java.util.Set;
+
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -18,6 +20,7 @@ public final class SessionFactory {
     private final OrtEnvironment environment;
     private final SessionSettings requested;
     private final Device effective;
+    private final PoolThreads pool = new PoolThreads();
 
     public SessionFactory(SessionSettings settings) {
         this.environment = OrtRuntime.environment();
@@ -42,8 +45,21 @@ public final class SessionFactory {
     /** A new session of the serialized model {@code onnx}; the caller closes it. */
     public OrtSession create(byte[] onnx) throws OrtException {
         try (OrtSession.SessionOptions options = options(effective)) {
-            return environment.createSession(onnx, options);
+            Set<Long> before = requested.intraOpThreads() > 1 ? PoolThreads.namedLikeCaller() : null;
+            OrtSession session = environment.createSession(onnx, options);
+            if (before != null) {
+                pool.addStartedSince(before);
+            }
+            return session;
         }
+    }
+
+    /**
+     * The Linux thread ids of the native threads ORT started for the intra-op pools of this factory's sessions (none
+     * with one intra-op thread, or off Linux): their CPU time is the sessions' owner's too, but no Java thread's.
+     */
+    public Set<Long> poolThreads() {
+        return pool.ids();
     }
 
     private OrtSession.SessionOptions options(Device device) throws OrtException {

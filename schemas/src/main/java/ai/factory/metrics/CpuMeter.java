@@ -1,7 +1,14 @@
 package ai.factory.metrics;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The CPU time a component spends on its own threads, and the units of work it does there, handed to a {@link Sink}
@@ -14,8 +21,9 @@ import java.lang.management.ThreadMXBean;
  * loop, a trainer's steps, or every {@value #TICKS_PER_LAP} records ({@link #tick()}) where work comes a record at a
  * time. A lap costs one read of the thread clock (about 1.5 µs on the two-core build machine, 0.1 µs where the kernel
  * reads it without a system call), a tick a thread-local increment (about 4 ns): at one lap per 256 records, under
- * 10 ns a record. Not counted: threads the component does not lap on (Kafka clients' network threads, ONNX Runtime's
- * own intra-op pool when it has more than one thread, GC, JIT), and at most a lap's worth at the end.
+ * 10 ns a record. ONNX Runtime's intra-op pool threads are native, invisible to the JVM: {@link #countNativeThreads}
+ * adds theirs from Linux's {@code /proc} at laps, at most every 100 ms. Not counted: threads the component does not lap
+ * on (Kafka clients' network threads, GC, JIT), and at most a lap's worth at the end.
  */
 public final class CpuMeter {
 
@@ -36,8 +44,15 @@ public final class CpuMeter {
     /** Per thread: its CPU clock at its last lap (-1: none yet), and ticks since. Goes with the thread. */
     private static final ThreadLocal<long[]> LAPS = ThreadLocal.withInitial(() -> new long[] {-1, 0});
 
+    /** Reading a native thread's clock is a file read: at most this often. */
+    private static final long NATIVE_READ_EVERY_NANOS = 100_000_000L;
+
     private final Sink sink;
     private final boolean gpu;
+    private volatile Supplier<? extends Collection<Long>> nativeThreads;
+    /** Per native thread: its CPU clock when last read. Only threads the supplier still names are kept. */
+    private final Map<Long, Long> nativeSeen = new HashMap<>();
+    private long nextNativeRead;
 
     /**
      * A meter reporting to {@code sink}; {@code sessionsOnGpu}: the component's ONNX Runtime sessions run on the CUDA
@@ -76,11 +91,55 @@ public final class CpuMeter {
         return used;
     }
 
-    /** Adds the calling thread's CPU time since its previous lap to this component. */
+    /** Adds the calling thread's CPU time since its previous lap to this component, and its native threads'. */
     public void lap() {
         long used = lapNanos();
+        if (nativeThreads != null) {
+            used += nativeNanos();
+        }
         if (used > 0) {
             sink.cpuNanos(used);
+        }
+    }
+
+    /**
+     * Counts the CPU time of the native threads {@code threadIds} names (Linux thread ids; ONNX Runtime's pool threads,
+     * {@code SessionFactory.poolThreads}) as this component's too, whole: they are its own from their start.
+     */
+    public void countNativeThreads(Supplier<? extends Collection<Long>> threadIds) {
+        this.nativeThreads = threadIds;
+    }
+
+    /** The native threads' CPU time since they were last read, when due. */
+    private synchronized long nativeNanos() {
+        Supplier<? extends Collection<Long>> threads = nativeThreads;
+        long now = System.nanoTime();
+        if (now - nextNativeRead < 0) {
+            return 0;
+        }
+        nextNativeRead = now + NATIVE_READ_EVERY_NANOS;
+        Collection<Long> ids = threads.get();
+        nativeSeen.keySet().retainAll(ids);
+        long used = 0;
+        for (Long id : ids) {
+            long clock = nativeCpuNanos(id);
+            if (clock < 0) {
+                nativeSeen.remove(id); // ended with its session: its time since the last read is lost
+                continue;
+            }
+            Long last = nativeSeen.put(id, clock);
+            used += Math.max(0, clock - (last == null ? 0 : last));
+        }
+        return used;
+    }
+
+    /** A thread's time on a CPU in nanoseconds ({@code /proc/self/task/<id>/schedstat}), or -1 where it cannot be read. */
+    static long nativeCpuNanos(long threadId) {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/task", Long.toString(threadId), "schedstat"));
+            return Long.parseLong(stat.substring(0, stat.indexOf(' ')));
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

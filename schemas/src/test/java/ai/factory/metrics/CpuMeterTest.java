@@ -2,10 +2,16 @@ package ai.factory.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class CpuMeterTest {
@@ -91,6 +97,51 @@ class CpuMeterTest {
         assertThat(afterTicks[0]).as("no lap before the 256th tick").isZero();
         assertThat(afterTicks[1]).as("the 256th tick laps the burnt CPU").isGreaterThan(10_000_000L);
         assertThat(afterTicks[2] - afterTicks[1]).as("a lap right after adds next to nothing").isLessThan(5_000_000L);
+    }
+
+    @Test
+    void nativeThreadsCountWholeFromTheirStart() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/thread-self")), "Linux only");
+        long[] tid = new long[1];
+        Thread busy = new Thread(() -> {
+            try {
+                tid[0] = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            burn(200_000_000L);
+        });
+        busy.start();
+        busy.join(); // ended: its clock can no longer be read, like a pool thread whose session closed
+        assertThat(CpuMeter.nativeCpuNanos(tid[0])).isEqualTo(-1);
+
+        CountDownLatch done = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Thread pool = new Thread(() -> {
+            try {
+                tid[0] = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+                burn(200_000_000L);
+                done.countDown();
+                finish.await();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        pool.start();
+        done.await();
+        Recorded recorded = new Recorded();
+        Set<Long> named = new HashSet<>(Set.of(tid[0]));
+        Thread owner = new Thread(() -> {
+            CpuMeter meter = new CpuMeter(recorded, false);
+            meter.countNativeThreads(() -> named);
+            meter.lap();
+        });
+        owner.start();
+        owner.join();
+        finish.countDown();
+        pool.join();
+        assertThat(recorded.cpu.get()).as("the native thread's time since it started, at the first lap")
+                .isGreaterThan(50_000_000L);
     }
 
     @Test

@@ -78,7 +78,7 @@ public final class Scorer implements AutoCloseable {
         this.ownedRegistry = ownedRegistry;
         Topics topics = options.topics();
         this.sessions = new SessionFactory(options.sessionSettings());
-        ScoringMetrics metrics = new ScoringMetrics(meters, options.modelName(), options.groupId(), sessions.device().isCuda());
+        ScoringMetrics metrics = new ScoringMetrics(meters, options.modelName(), options.groupId(), sessions);
         this.models = new ServingModels(meters);
         SeenShapes shapes = new SeenShapes();
         ReleaseLoader loader = new ReleaseLoader(sessions, options.maxBatchSize());

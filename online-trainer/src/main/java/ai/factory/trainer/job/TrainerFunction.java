@@ -145,8 +145,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         follower = LedgerFollower.open(options.kafka(), registry, options.modelName(), spec(), options.topics().models(),
                 options.topics().qualityPaired(), Duration.ofSeconds(60));
         monitor = options.governance().rollbackMonitor();
-        meters = new TrainerMetrics(getRuntimeContext().getMetricGroup(), options.modelName(), options.specName(),
-                training.device().isCuda());
+        meters = new TrainerMetrics(getRuntimeContext().getMetricGroup(), options.modelName(), options.specName(), sessions);
         LOG.info("training {} ({}) on {}, {} mini-batch(es) of {} per run", options.modelName(), options.model().kind().label(),
                 training.device(), options.stepsPerRun(), options.batchSize());
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import ai.factory.flink.metrics.FlinkCost;
 import ai.factory.metrics.CostMeters;
 import ai.factory.metrics.CpuMeter;
+import ai.factory.onnx.SessionFactory;
 import ai.factory.records.ReleaseStatus;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -27,10 +28,11 @@ final class TrainerMetrics {
     private final Map<ReleaseStatus, Counter> releases = new HashMap<>();
     private final CpuMeter cost;
 
-    TrainerMetrics(MetricGroup operatorGroup, String model, String spec, boolean sessionsOnGpu) {
+    TrainerMetrics(MetricGroup operatorGroup, String model, String spec, SessionFactory sessions) {
         this.group = operatorGroup.addGroup("factory").addGroup("trainer").addGroup("model", model).addGroup("spec", spec);
         this.examplesTrained = group.counter(EXAMPLES_TRAINED);
-        this.cost = FlinkCost.meter(operatorGroup, CostMeters.TRAINING, sessionsOnGpu);
+        this.cost = FlinkCost.meter(operatorGroup, CostMeters.TRAINING, sessions.device().isCuda());
+        cost.countNativeThreads(sessions::poolThreads);
     }
 
     void trained(long examples) {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import ai.factory.metrics.CostMeters;
 import ai.factory.metrics.CpuMeter;
+import ai.factory.onnx.SessionFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -44,12 +45,13 @@ public final class ScoringMetrics {
     private final CpuMeter cost;
 
     /**
-     * Meters tagged with the {@code model} served and the scorers' consumer {@code group}; {@code sessionsOnGpu}: the
-     * sessions run on CUDA, so their runs count as GPU time.
+     * Meters tagged with the {@code model} served and the scorers' consumer {@code group}; the cost counts the CPU of
+     * {@code sessions}' native pool threads too, and their runs as GPU time when they run on CUDA.
      */
-    public ScoringMetrics(MeterRegistry registry, String model, String group, boolean sessionsOnGpu) {
+    public ScoringMetrics(MeterRegistry registry, String model, String group, SessionFactory sessions) {
         this.registry = registry;
-        this.cost = CostMeters.register(registry, CostMeters.SCORING, sessionsOnGpu);
+        this.cost = CostMeters.register(registry, CostMeters.SCORING, sessions.device().isCuda());
+        cost.countNativeThreads(sessions::poolThreads);
         this.tags = Tags.of("model", model, "group", group);
         this.predictions = Counter.builder("factory.scoring.predictions")
                 .description("Predictions written to the predictions topic").tags(tags).register(registry);
