@@ -41,6 +41,7 @@ import ai.factory.topics.TopicCatalog;
 import ai.factory.topics.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -338,14 +339,20 @@ class OpsServerTest {
             assertThat(none.get("machine").get("cores").asInt()).isPositive();
             CostMeters.register(meters, CostMeters.SCORING, false).units(CostMeters.PREDICTIONS, 4_000);
             meters.counter(CostMeters.CPU, "component", CostMeters.SCORING).increment(0.2);
+            // The Flink jobs' series are function counters (CostSeries) under the same names: one scrape holds both kinds.
+            FunctionCounter.builder(CostMeters.CPU, new double[] {0.7}, v -> v[0]).tag("component", CostMeters.INGEST).register(meters);
 
-            JsonNode scoring = get(server.url() + "api/cost").get("components").get(0);
+            JsonNode ingest = get(server.url() + "api/cost").get("components").get(0);
+            assertThat(ingest.get("component").asText()).isEqualTo(CostMeters.INGEST);
+            assertThat(ingest.get("cpu_s").asDouble()).isEqualTo(0.7);
+            JsonNode scoring = get(server.url() + "api/cost").get("components").get(1);
             assertThat(scoring.get("component").asText()).isEqualTo(CostMeters.SCORING);
             assertThat(scoring.get("cpu_s").asDouble()).isEqualTo(0.2);
             assertThat(scoring.get("gpu_s").asDouble()).isZero();
             assertThat(scoring.get("units").get(CostMeters.PREDICTIONS).asLong()).isEqualTo(4_000);
             assertThat(scoring.get("figures").get("cpu_ms_per_1000_predictions").asDouble()).isCloseTo(50.0, within(1e-9));
             assertThat(meters.scrape()).contains("factory_cost_cpu_seconds_total{component=\"scoring\"} 0.2",
+                    "factory_cost_cpu_seconds_total{component=\"ingest\"} 0.7",
                     "factory_cost_units_total{component=\"scoring\",unit=\"predictions\"} 4000");
         } finally {
             meters.close();
