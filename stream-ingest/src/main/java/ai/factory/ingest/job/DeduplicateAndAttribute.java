@@ -77,7 +77,9 @@ public final class DeduplicateAndAttribute extends KeyedProcessFunction<String, 
 
     @Override
     public void close() {
-        cost.lap();
+        if (cost != null) { // null when open failed
+            cost.lap();
+        }
     }
 
     @Override

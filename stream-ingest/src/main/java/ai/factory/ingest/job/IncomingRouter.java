@@ -35,7 +35,9 @@ public final class IncomingRouter extends ProcessFunction<Incoming, StageInput> 
 
     @Override
     public void close() {
-        cost.lap();
+        if (cost != null) { // null when open failed
+            cost.lap();
+        }
     }
 
     @Override

@@ -81,7 +81,9 @@ public final class KeyedFeatureStage extends KeyedProcessFunction<String, StageI
 
     @Override
     public void close() {
-        cost.lap();
+        if (cost != null) { // null when open failed
+            cost.lap();
+        }
     }
 
     @Override
