@@ -125,9 +125,14 @@ public record CostSummary(List<Component> components) {
         return components.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
     }
 
-    /** One line: {@code ingest 12.3 ms/1k events, scoring 8.1 ms/1k predictions, ..., training 1.52 s/release}. */
+    /**
+     * One line: {@code ingest 12.3 ms/1k events, scoring 8.1 ms/1k predictions, ..., training 250.1 ms/1k examples +
+     * 1.52 s/release}.
+     */
     public String describe() {
-        return components.stream().map(c -> c.name() + " " + c.figures().stream().map(Figure::text)
-                .collect(Collectors.joining(" + "))).collect(Collectors.joining(", "));
+        return components.stream().map(c -> c.name() + " " + (c.units().isEmpty()
+                ? String.format(Locale.ROOT, "%.1f s CPU, no units yet", c.cpuSeconds())
+                : c.figures().stream().map(Figure::text).collect(Collectors.joining(" + "))))
+                .collect(Collectors.joining(", "));
     }
 }

@@ -36,7 +36,7 @@ class CostSummaryTest {
         assertThat(summary.component(CostMeters.TRAINING).figures().get(1).value()).isCloseTo(2.0, within(1e-9));
         assertThat(summary.component(CostMeters.TRAINING).gpuSeconds()).isZero();
         assertThat(summary.describe()).contains("scoring 50.0 ms/1k predictions",
-                "training 200.0 ms/1k examples + 2.00 s/release");
+                "training 200.0 ms/1k examples + 2.00 s/release", "ingest 0.0 s CPU, no units yet");
     }
 
     @Test
