@@ -1,5 +1,6 @@
 package ai.factory.metrics;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,8 +19,12 @@ import io.micrometer.core.instrument.Measurement;
  * What the {@link CostMeters} of one process's registry add up to: per component its CPU and GPU seconds, its units,
  * and the CPU per unit: milliseconds per 1,000 events, predictions and examples, seconds per release. The dashboard's
  * Cost table and the demo report's {@code cost} section are this.
+ *
+ * @param processCpuSeconds the whole process's CPU time so far (NaN where the JVM does not tell): what the parts'
+ *                          threads came to is a share of it; the rest is what no part owns (in the demo the embedded
+ *                          broker, the Kafka clients' network threads, Flink's runtime, GC and JIT, the replay)
  */
-public record CostSummary(List<Component> components) {
+public record CostSummary(List<Component> components, double processCpuSeconds) {
 
     /** The loop's order; components not listed here follow by name. */
     private static final List<String> ORDER = List.of(CostMeters.INGEST, CostMeters.SCORING, CostMeters.FEEDBACK,
@@ -76,7 +81,20 @@ public record CostSummary(List<Component> components) {
                 .sorted(Comparator.comparingInt((Component c) -> ORDER.contains(c.name()) ? ORDER.indexOf(c.name()) : ORDER.size())
                         .thenComparing(Component::name))
                 .toList();
-        return new CostSummary(components);
+        return new CostSummary(components, processCpuNow());
+    }
+
+    private static double processCpuNow() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            long nanos = os.getProcessCpuTime();
+            return nanos < 0 ? Double.NaN : nanos / 1e9;
+        }
+        return Double.NaN;
+    }
+
+    /** The CPU seconds of every part's threads together. */
+    public double partsCpuSeconds() {
+        return components.stream().mapToDouble(Component::cpuSeconds).sum();
     }
 
     private static void each(MeterRegistry registry, String name, BiConsumer<String, Meter> action) {
@@ -116,6 +134,8 @@ public record CostSummary(List<Component> components) {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("machine", machine.toJson());
+        json.put("process_cpu_s", Double.isFinite(processCpuSeconds) ? processCpuSeconds : null);
+        json.put("parts_cpu_s", partsCpuSeconds());
         json.put("components", rows);
         return json;
     }
@@ -130,9 +150,11 @@ public record CostSummary(List<Component> components) {
      * 1.52 s/release}.
      */
     public String describe() {
+        String parts = String.format(Locale.ROOT, " (the parts' own threads: %.1f s CPU of the process's %.1f s)",
+                partsCpuSeconds(), processCpuSeconds);
         return components.stream().map(c -> c.name() + " " + (c.units().isEmpty()
                 ? String.format(Locale.ROOT, "%.1f s CPU, no units yet", c.cpuSeconds())
                 : c.figures().stream().map(Figure::text).collect(Collectors.joining(" + "))))
-                .collect(Collectors.joining(", "));
+                .collect(Collectors.joining(", ")) + parts;
     }
 }

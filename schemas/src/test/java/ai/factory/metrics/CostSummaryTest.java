@@ -36,7 +36,11 @@ class CostSummaryTest {
         assertThat(summary.component(CostMeters.TRAINING).figures().get(1).value()).isCloseTo(2.0, within(1e-9));
         assertThat(summary.component(CostMeters.TRAINING).gpuSeconds()).isZero();
         assertThat(summary.describe()).contains("scoring 50.0 ms/1k predictions",
-                "training 200.0 ms/1k examples + 2.00 s/release", "ingest 0.0 s CPU, no units yet");
+                "training 200.0 ms/1k examples + 2.00 s/release", "ingest 0.0 s CPU, no units yet",
+                "the parts' own threads: 8.5 s CPU of the process's");
+        assertThat(summary.partsCpuSeconds()).isCloseTo(8.5, within(1e-9));
+        assertThat(summary.processCpuSeconds()).as("this JVM's CPU so far").isPositive();
+        assertThat(summary.toJson(Machine.current())).containsKeys("machine", "process_cpu_s", "parts_cpu_s", "components");
     }
 
     @Test

@@ -97,7 +97,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
         if (dashboard != null) {
             out.printf("  dashboard freshness: %s%n", dashboard);
         }
-        out.printf("  cost: %s (CPU of each part's own threads; %s)%n", cost.describe(), machine.describe());
+        out.printf("  cost: %s; %s%n", cost.describe(), machine.describe());
         out.printf("  wall %.1f s%s%n", wallSeconds, drained ? "" : "  (NOT drained: the loop had not caught up at the timeout)");
     }
 
