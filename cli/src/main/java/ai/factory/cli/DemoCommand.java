@@ -325,7 +325,7 @@ final class DemoCommand implements Callable<Integer> {
             long drainEnded = System.nanoTime();
             DemoReport summary = DemoReport.of(target.name(), sent, observer, drained,
                     (replayEnded - replayStarted) / 1e9, (drainEnded - replayStarted) / 1e9, (System.nanoTime() - started) / 1e9,
-                    poisoned == null ? null : poisoned.stretch(), DashboardFreshness.of(factory.freshness()));
+                    poisoned == null ? null : poisoned.stretch(), DashboardFreshness.of(factory.freshness()), factory.cost());
             summary.print(out);
             if (report != null) {
                 writeJson(report, summary.toJson());

@@ -1,11 +1,14 @@
 package ai.factory.feedback;
 
+import ai.factory.metrics.CostMeters;
+import ai.factory.metrics.CpuMeter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The app's Micrometer counters. They count work done, including work a crash made the app redo; the
- * exactly-once numbers are the records on the output topics.
+ * exactly-once numbers are the records on the output topics. {@link #cost}: the stream threads' CPU time, per example
+ * joined.
  */
 public final class FeedbackMetrics {
 
@@ -20,6 +23,8 @@ public final class FeedbackMetrics {
     final Counter driftAlarms;
     final Counter shadowPaired;
     final Counter shadowUnpaired;
+    /** Ticked by every processor on every record, so a stream thread's whole time (polls, state, writes) is counted. */
+    final CpuMeter cost;
 
     public FeedbackMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -33,6 +38,7 @@ public final class FeedbackMetrics {
         driftAlarms = registry.counter("factory.feedback.quality.drift");
         shadowPaired = registry.counter("factory.feedback.shadow", "outcome", "paired");
         shadowUnpaired = registry.counter("factory.feedback.shadow", "outcome", "unpaired");
+        cost = CostMeters.register(registry, CostMeters.FEEDBACK, false);
     }
 
     /** Counts a record sent to the dead-letter topic. */

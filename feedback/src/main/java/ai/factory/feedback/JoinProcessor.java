@@ -17,6 +17,7 @@ import ai.factory.feedback.quality.Outcome;
 import ai.factory.feedback.quality.QualityTasks;
 import ai.factory.feedback.shadow.PairedOutcome;
 import ai.factory.feedback.shadow.ShadowPrediction;
+import ai.factory.metrics.CostMeters;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.Feedback;
 import ai.factory.records.LabeledExample;
@@ -127,6 +128,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
 
     @Override
     public void process(Record<String, Object> record) {
+        metrics.cost.tick();
         String id = record.key();
         Object value = record.value();
         if (value instanceof Undecodable u) {
@@ -512,6 +514,7 @@ final class JoinProcessor implements Processor<String, Object, String, Object> {
                     .build();
             context.forward(new Record<>(id, (Object) example, timestamp));
             (defaulted ? metrics.examplesFromDefault : metrics.examplesFromFeedback).increment();
+            metrics.cost.units(CostMeters.EXAMPLES, 1);
         }
         if (p != null) {
             long eventTime = p.getEventTime().toEpochMilli();

@@ -106,6 +106,7 @@ final class QualityProcessor implements Processor<String, Outcome, String, Quali
 
     @Override
     public void process(Record<String, Outcome> record) {
+        metrics.cost.tick();
         if (!migrated) {
             migrateWholeVersions();
             migrated = true;

@@ -18,6 +18,7 @@ import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.feedback.quality.QualitySettings;
 import ai.factory.feedback.quality.QualityTasks;
+import ai.factory.metrics.CostMeters;
 import ai.factory.records.Feedback;
 import ai.factory.records.LabeledExample;
 import ai.factory.records.QualityReport;
@@ -65,6 +66,9 @@ class FeedbackTopologyTest {
             // Where freshness starts: the wall clock of the join (the driver's, which starts at the real one).
             assertThat(e.getJoinedAt().toEpochMilli()).isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis());
             assertThat(h.late.isEmpty()).isTrue();
+            // The example is the unit the app's CPU time is divided by (issue 19).
+            assertThat(h.meters.get(CostMeters.UNITS).tags("component", CostMeters.FEEDBACK, "unit", CostMeters.EXAMPLES)
+                    .counter().count()).isEqualTo(1);
         }
     }
 

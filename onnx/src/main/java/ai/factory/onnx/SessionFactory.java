@@ -1,5 +1,7 @@
 package ai.factory.onnx;
 
+import java.util.Set;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -23,6 +25,7 @@ public final class SessionFactory {
     // Switch values handed to sessions: ONNX Runtime reads an added initializer for as long as the session lives.
     private final OnnxTensor on;
     private final OnnxTensor off;
+    private final PoolThreads pool = new PoolThreads();
 
     public SessionFactory(SessionSettings settings) {
         this.environment = OrtRuntime.environment();
@@ -52,9 +55,7 @@ public final class SessionFactory {
 
     /** A new session of the serialized model {@code onnx}; the caller closes it. */
     public OrtSession create(byte[] onnx) throws OrtException {
-        try (OrtSession.SessionOptions options = options(effective)) {
-            return environment.createSession(onnx, options);
-        }
+        return create(onnx, java.util.Map.of());
     }
 
     /**
@@ -67,8 +68,21 @@ public final class SessionFactory {
             for (var s : switches.entrySet()) {
                 options.addInitializer(s.getKey(), s.getValue() ? on : off);
             }
-            return environment.createSession(onnx, options);
+            Set<Long> before = requested.intraOpThreads() > 1 ? PoolThreads.namedLikeCaller() : null;
+            OrtSession session = environment.createSession(onnx, options);
+            if (before != null) {
+                pool.addStartedSince(before);
+            }
+            return session;
         }
+    }
+
+    /**
+     * The Linux thread ids of the native threads ORT started for the intra-op pools of this factory's sessions (none
+     * with one intra-op thread, or off Linux): their CPU time is the sessions' owner's too, but no Java thread's.
+     */
+    public Set<Long> poolThreads() {
+        return pool.ids();
     }
 
     private OrtSession.SessionOptions options(Device device) throws OrtException {

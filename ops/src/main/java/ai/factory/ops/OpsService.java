@@ -2,10 +2,13 @@ package ai.factory.ops;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import ai.factory.metrics.CostSummary;
+import ai.factory.metrics.Machine;
 import ai.factory.ops.explain.EventTrace;
 import ai.factory.ops.explain.EventView;
 import ai.factory.ops.explain.TraceOptions;
@@ -47,6 +50,8 @@ public final class OpsService implements AutoCloseable {
     private final QualityView quality;
     private final FreshnessView freshness;
     private final OpsMetrics metrics;
+    private final MeterRegistry meters;
+    private final Machine machine = Machine.current();
     private final ScheduledExecutorService scheduler;
     private volatile List<FreshnessRow> freshnessRows = List.of();
     private final Object refreshLock = new Object();
@@ -64,6 +69,7 @@ public final class OpsService implements AutoCloseable {
         this.quality = new QualityView(options.connection(), topics.quality(), registry);
         this.freshness = new FreshnessView(options.connection(), topics.predictions(), registry);
         this.metrics = new OpsMetrics(meters);
+        this.meters = meters;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "factory-ops-refresh");
             t.setDaemon(true);
@@ -164,6 +170,14 @@ public final class OpsService implements AutoCloseable {
     /** The freshness of the releases listed (see {@link ModelsView#listing()}), as of the last refresh. */
     public List<FreshnessRow> freshness() {
         return freshnessRows;
+    }
+
+    /**
+     * The cost table ({@code /api/cost}): the {@code factory.cost.*} meters of this process's registry, which in the
+     * embedded factory every part reports to; a standalone console has none (each part's {@code /metrics} has its own).
+     */
+    public Map<String, Object> cost() {
+        return CostSummary.of(meters).toJson(machine);
     }
 
     @Override

@@ -77,8 +77,8 @@ public final class Scorer implements AutoCloseable {
         this.delivery = delivery;
         this.ownedRegistry = ownedRegistry;
         Topics topics = options.topics();
-        ScoringMetrics metrics = new ScoringMetrics(meters, options.modelName(), options.groupId());
         this.sessions = new SessionFactory(options.sessionSettings());
+        ScoringMetrics metrics = new ScoringMetrics(meters, options.modelName(), options.groupId(), sessions);
         this.models = new ServingModels(meters);
         SeenShapes shapes = new SeenShapes();
         ReleaseLoader loader = new ReleaseLoader(sessions, options.maxBatchSize(), options.explainTop());

@@ -13,6 +13,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import ai.factory.feedback.quality.DelaySketch;
+import ai.factory.metrics.CostSummary;
+import ai.factory.metrics.Machine;
 import ai.factory.records.ReleaseActor;
 import ai.factory.replay.Replay;
 
@@ -27,6 +29,7 @@ import ai.factory.replay.Replay;
  * @param poisoned   where {@code --poison-labels} flipped labels, or null
  * @param dashboard  the freshness the dashboard shows at the end (wall clock, data-time lag apart), or null
  * @param explanations the checked explanations of the predictions (none unless the scorer ran with --explain)
+ * @param cost       each part's CPU time per unit of work over the run, and the machine it ran on
  */
 public record DemoReport(String model, String task, long events, long feedback, long predictions,
                          long predictionRecords, long examples, long examplesServed, long lateFeedback,
@@ -35,12 +38,12 @@ public record DemoReport(String model, String task, long events, long feedback, 
                          double throughputEventsPerSecond, double loopEventsPerSecond, double latencyP50Ms, double latencyP99Ms,
                          double latencyP999Ms, double freshnessP50Seconds, double freshnessP99Seconds, double wallSeconds, boolean drained,
                          Governance.Summary governance, PoisonedStretch poisoned, DashboardFreshness dashboard,
-                         ExplanationCheck.Summary explanations) {
+                         ExplanationCheck.Summary explanations, CostSummary cost, Machine machine) {
 
     /** The report of a finished replay, as the observer saw the loop; throughput is over the replay's own time. */
     public static DemoReport of(String model, Replay.Progress sent, LoopObserver observer, boolean drained,
                                 double replaySeconds, double loopSeconds, double wallSeconds, PoisonedStretch poisoned,
-                                DashboardFreshness dashboard) {
+                                DashboardFreshness dashboard, CostSummary cost) {
         LoopObserver.Snapshot s = observer.snapshot();
         DelaySketch freshness = s.freshnessMs();
         return new DemoReport(model, s.regression() ? "regression" : "binary", sent.events(), sent.feedback(),
@@ -49,7 +52,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
                 observer.learningCurve(), sent.events() / Math.max(1e-9, replaySeconds),
                 drained ? sent.events() / Math.max(1e-9, loopSeconds) : Double.NaN, s.latencyP50Ms(), s.latencyP99Ms(),
                 s.latencyP999Ms(), seconds(freshness, 0.5), seconds(freshness, 0.99), wallSeconds, drained,
-                s.governance(), poisoned, dashboard, observer.explanations());
+                s.governance(), poisoned, dashboard, observer.explanations(), cost, Machine.current());
     }
 
     /** The latest decisions the printed summary lists (the JSON has {@link Governance#RECENT}). */
@@ -98,6 +101,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
         if (explanations.explained() > 0) {
             out.println("  " + explanations.describe());
         }
+        out.printf("  cost: %s; %s%n", cost.describe(), machine.describe());
         out.printf("  wall %.1f s%s%n", wallSeconds, drained ? "" : "  (NOT drained: the loop had not caught up at the timeout)");
     }
 
@@ -132,6 +136,7 @@ public record DemoReport(String model, String task, long events, long feedback, 
         json.put("drained", drained);
         json.put("governance", governanceJson());
         json.put("poisoned_labels", poisoned == null ? null : poisoned.toJson());
+        json.put("cost", cost.toJson(machine));
         return json;
     }
 

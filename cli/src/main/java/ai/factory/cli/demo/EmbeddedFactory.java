@@ -16,6 +16,7 @@ import ai.factory.feedback.policy.FeedbackPolicy;
 import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
 import ai.factory.kafka.KafkaConnection;
+import ai.factory.metrics.CostSummary;
 import ai.factory.target.ModelTarget;
 import ai.factory.ops.OpsOptions;
 import ai.factory.records.QualityTask;
@@ -88,11 +89,18 @@ public final class EmbeddedFactory implements AutoCloseable {
     private final KafkaConnection connection;
     private final SchemaRegistry registry;
     private final OpsServer ops;
+    private final PrometheusMeterRegistry meters;
 
-    private EmbeddedFactory(KafkaConnection connection, SchemaRegistry registry, OpsServer ops) {
+    private EmbeddedFactory(KafkaConnection connection, SchemaRegistry registry, OpsServer ops, PrometheusMeterRegistry meters) {
         this.connection = connection;
         this.registry = registry;
         this.ops = ops;
+        this.meters = meters;
+    }
+
+    /** What every part's CPU time came to so far, per unit of work (each part measures its own threads). */
+    public CostSummary cost() {
+        return CostSummary.of(meters);
     }
 
     /** The freshness rows the dashboard shows now ({@code /api/freshness}). */
@@ -153,7 +161,7 @@ public final class EmbeddedFactory implements AutoCloseable {
                     .withHttp(OpsOptions.DEFAULT_HOST, s.opsPort())
                     .withSampling(Duration.ofSeconds(2), OpsOptions.DEFAULT_WINDOW), meters).start();
             started.push(ops);
-            EmbeddedFactory factory = new EmbeddedFactory(connection, registry, ops);
+            EmbeddedFactory factory = new EmbeddedFactory(connection, registry, ops, meters);
             factory.running.addAll(started);
             return factory;
         } catch (Exception | Error e) {

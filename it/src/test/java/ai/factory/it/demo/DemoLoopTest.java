@@ -42,6 +42,7 @@ class DemoLoopTest {
         assertThat(dashboard.path("feedback_to_release").asDouble(-1)).isBetween(0.0, 300.0);
         assertThat(dashboard.path("release_to_prediction").asDouble(-1)).isBetween(0.0, 300.0);
         assertThat(dashboard.path("data_time_lag").isNumber()).as("the data-time lag, reported apart").isTrue();
+        DemoRuns.assertCostOfEveryPart(r);
     }
 
     /** {@code ./factory demo --events 200000 --speedup max --report r.json}: about three minutes on two cores. */

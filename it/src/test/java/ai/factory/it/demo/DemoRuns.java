@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import ai.factory.cli.FactoryCli;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,5 +77,31 @@ final class DemoRuns {
         assertThat(r.path("champion_version").asLong()).as("a trained release replaced the initial weights").isGreaterThan(1);
         assertThat(r.path("latency_ms").path("p50").isNumber()).isTrue();
         assertThat(r.path("freshness_s").path("p50").asDouble(-1)).as("label arrival to a release serving it").isPositive();
+    }
+
+    /**
+     * Issue 19: every part measured its own CPU time and counted its units, so each figure is positive; on the CPU no
+     * GPU time; the machine named.
+     */
+    static void assertCostOfEveryPart(JsonNode r) {
+        JsonNode cost = r.path("cost");
+        assertThat(cost.path("machine").path("cores").asInt()).isPositive();
+        assertThat(cost.path("machine").path("heap_max_bytes").asLong()).isPositive();
+        Map<String, JsonNode> parts = new LinkedHashMap<>();
+        cost.path("components").forEach(c -> parts.put(c.path("component").asText(), c));
+        assertThat(parts).containsOnlyKeys("ingest", "scoring", "feedback", "training");
+        Map<String, List<String>> figures = Map.of("ingest", List.of("cpu_ms_per_1000_events"),
+                "scoring", List.of("cpu_ms_per_1000_predictions"), "feedback", List.of("cpu_ms_per_1000_examples"),
+                "training", List.of("cpu_ms_per_1000_examples", "cpu_s_per_release"));
+        figures.forEach((part, keys) -> {
+            JsonNode c = parts.get(part);
+            assertThat(c.path("cpu_s").asDouble()).as(part + " CPU seconds").isPositive();
+            assertThat(c.path("gpu_s").asDouble(-1)).as(part + " GPU seconds on the CPU").isZero();
+            keys.forEach(key -> assertThat(c.path("figures").path(key).asDouble(-1)).as(part + " " + key).isPositive());
+        });
+        assertThat(parts.get("ingest").path("units").path("events").asLong()).isGreaterThanOrEqualTo(r.path("events").asLong());
+        assertThat(parts.get("scoring").path("units").path("predictions").asLong())
+                .isGreaterThanOrEqualTo(r.path("predictions").asLong());
+        assertThat(parts.get("training").path("units").path("releases").asLong()).isPositive();
     }
 }

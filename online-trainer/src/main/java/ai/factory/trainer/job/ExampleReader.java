@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.util.List;
 
 import ai.factory.deadletter.DeadLetters;
+import ai.factory.flink.metrics.FlinkCost;
+import ai.factory.metrics.CostMeters;
+import ai.factory.metrics.CpuMeter;
 import ai.factory.records.FeatureVector;
 import ai.factory.records.LabeledExample;
 import ai.factory.records.Rejected;
@@ -37,6 +40,8 @@ public final class ExampleReader implements KafkaRecordDeserializationSchema<Rea
     private final String jobName;
     private transient AvroCodec<LabeledExample> examples;
     private transient AvroCodec<Rejected> rejections;
+    /** The source threads' meter: reading and decoding examples is training's work too; none without a context. */
+    private transient CpuMeter cost;
 
     public ExampleReader(SchemaRegistryAddress registryAddress, String specName, int specVersion, ModelConfig model, String jobName) {
         this.registryAddress = registryAddress;
@@ -51,12 +56,16 @@ public final class ExampleReader implements KafkaRecordDeserializationSchema<Rea
         SchemaRegistry registry = registryAddress.open();
         examples = AvroCodec.of(LabeledExample.class, registry);
         rejections = AvroCodec.of(Rejected.class, registry);
+        cost = context == null ? null : FlinkCost.meter(context.getMetricGroup(), CostMeters.TRAINING, false);
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ReadResult> out) {
         if (examples == null) {
             open(null);
+        }
+        if (cost != null) {
+            cost.tick();
         }
         RecordSource source = new RecordSource(record.topic(), record.partition(), record.offset());
         LabeledExample example;

@@ -145,7 +145,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         follower = LedgerFollower.open(options.kafka(), registry, options.modelName(), spec(), options.topics().models(),
                 options.topics().qualityPaired(), Duration.ofSeconds(60));
         monitor = options.governance().rollbackMonitor();
-        meters = new TrainerMetrics(getRuntimeContext().getMetricGroup(), options.modelName(), options.specName());
+        meters = new TrainerMetrics(getRuntimeContext().getMetricGroup(), options.modelName(), options.specName(), sessions);
         LOG.info("training {} ({}) on {}, {} mini-batch(es) of {} per run", options.modelName(), options.model().kind().label(),
                 training.device(), options.stepsPerRun(), options.batchSize());
     }
@@ -158,6 +158,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             timerRegistered = true;
         }
         lastArrivalMillis = now;
+        meters.cost().tick();
         progress.buffer.add(example);
         if (progress.buffer.size() >= options.batchSize() * options.stepsPerRun()) {
             trainBuffered(now, out, false);
@@ -180,6 +181,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             cut(timestamp, out);
         }
         ctx.timerService().registerProcessingTimeTimer(timestamp + Math.max(100, every / 2));
+        meters.cost().lap();
     }
 
     /**
@@ -207,7 +209,9 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             }
             watchChampion(batch, out);
         }
+        long started = System.nanoTime();
         TrainingSession.StepsResult steps = training.steps(progress.live, batches);
+        meters.cost().sessionRun(System.nanoTime() - started);
         progress.live = steps.state();
         for (int i = 0; i < groups.size(); i++) {
             progress.trained(groups.get(i), steps.losses()[i]);
@@ -217,6 +221,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         if (progress.pending == null && progress.trainedSinceCut >= options.publishEveryExamples()) {
             cut(now, out);
         }
+        meters.cost().lap();
     }
 
     private void cut(long now, Collector<KeyedBytes> out) throws Exception {
@@ -234,8 +239,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
 
     private void evaluateHoldout(Batch batch) throws Exception {
         TrainerProgress.Pending p = progress.pending;
-        float[] candidate = evaluation.score(p.params, batch);
-        float[] champion = progress.championParams == null ? null : evaluation.score(progress.championParams, batch);
+        float[] candidate = score(p.params, batch);
+        float[] champion = progress.championParams == null ? null : score(progress.championParams, batch);
         for (int i = 0; i < batch.size(); i++) {
             p.candidateLossSum += options.model().task().loss(candidate[i], batch.labels()[i]);
             p.candidateAbsErrorSum += Math.abs(candidate[i] - batch.labels()[i]);
@@ -382,8 +387,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         if (!options.governance().autoRollback() || rollbackTarget == null || progress.championParams == null) {
             return;
         }
-        float[] champion = evaluation.score(progress.championParams, batch);
-        float[] target = evaluation.score(rollbackTargetParams, batch);
+        float[] champion = score(progress.championParams, batch);
+        float[] target = score(rollbackTargetParams, batch);
         double unit = options.model().task().lossUnit(options.model());
         for (int i = 0; i < batch.size(); i++) {
             float label = batch.labels()[i];
@@ -508,8 +513,19 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         }
     }
 
+    /** Scores {@code batch} with {@code params} on the evaluation session, its run time counted as GPU time on CUDA. */
+    private float[] score(Map<String, FloatTensor> params, Batch batch) throws ai.onnxruntime.OrtException {
+        long started = System.nanoTime();
+        float[] scores = evaluation.score(params, batch);
+        meters.cost().sessionRun(System.nanoTime() - started);
+        return scores;
+    }
+
     @Override
     public void close() throws Exception {
+        if (meters != null) {
+            meters.cost().lap();
+        }
         if (follower != null) {
             follower.close();
         }

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * {@code /api/models/releases?model=&page=&size=} (every release, a page at a time),
  * {@code /api/models/version?model=&version=} (any version), {@code /api/quality},
  * {@code /api/freshness} (the listed releases), {@code /api/explain?event=&around=} (what the topics say about one
- * event, {@link #EXPLAIN}), {@code /api/health}, {@code /metrics}; POST
+ * event, {@link #EXPLAIN}), {@code /api/cost} (CPU per unit of work), {@code /api/health}, {@code /metrics}; POST
  * {@code /api/models/promote?model=&version=} (any version, listed or not), {@code /api/models/rollback?model=} and
  * {@code /api/models/resume?model=} (a held trainer publishes again) with the token. Every response's size is bounded, whatever the length of the run.
  *
@@ -157,6 +157,7 @@ public final class OpsHttpServer implements AutoCloseable {
                 case "/api/quality" -> sendJson(exchange, 200, Map.of("series", service.quality().series()));
                 case "/api/freshness" -> sendJson(exchange, 200, Map.of("releases", service.freshness()));
                 case "/api/explain" -> explain(exchange, query);
+                case "/api/cost" -> sendJson(exchange, 200, service.cost());
                 default -> send(exchange, 404, "text/plain", "not found: " + path);
             }
         } catch (RuntimeException e) {

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
 import ai.factory.kafka.KafkaConnection;
+import ai.factory.metrics.CostMeters;
+import ai.factory.metrics.CpuMeter;
 import ai.factory.ops.OpsOptions;
 import ai.factory.ops.OpsServer;
 import ai.factory.ops.explain.TracedEvents;
@@ -43,6 +45,8 @@ import ai.factory.topics.TopicCatalog;
 import ai.factory.topics.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -92,7 +96,12 @@ class DashboardBrowserTest {
 
             OpsOptions options = OpsOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withPrefix(prefix).withHttp("127.0.0.1", 0)
                     .withSampling(Duration.ofMillis(500), 3).withAccess(ConsoleAccess.open().withToken("token"));
-            try (OpsServer server = new OpsServer(options).start()) {
+            // The embedded factory's registry: the parts' cost meters beside ops's own.
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            CpuMeter scoring = CostMeters.register(meters, CostMeters.SCORING, false);
+            scoring.units(CostMeters.PREDICTIONS, 20_000);
+            meters.counter(CostMeters.CPU, "component", CostMeters.SCORING).increment(1.5);
+            try (OpsServer server = new OpsServer(options, meters).start()) {
                 String base = server.url();
                 await().atMost(Duration.ofSeconds(30)).until(() -> history(base, behind).size() >= 3
                         && get(base + "api/quality").get("series").size() == 2
@@ -183,9 +192,16 @@ class DashboardBrowserTest {
                         .isSorted();
                 assertThat(dom).contains("id=\"quality-flights-1\"").contains("data-time lag (data s)");
 
+                // The cost table: the figure the API computes, as the API computes it.
+                Matcher cost = Pattern.compile("<tr data-component=\"scoring\">(.*?)</tr>").matcher(dom);
+                assertThat(cost.find()).as("the cost table's scoring row").isTrue();
+                assertThat(cost.group(1)).contains(">1.5<").contains("20,000 predictions").contains("75.0 ms/1k predictions");
+
                 Path screenshot = dir.resolve("dashboard.png");
                 chromium.screenshot(url, 5_000, screenshot);
                 assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+            } finally {
+                meters.close();
             }
         }
     }

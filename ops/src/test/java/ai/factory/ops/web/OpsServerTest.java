@@ -1,6 +1,7 @@
 package ai.factory.ops.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import ai.factory.broker.KafkaExtension;
 import ai.factory.broker.TestKafka;
 import ai.factory.kafka.KafkaConnection;
+import ai.factory.metrics.CostMeters;
 import ai.factory.ops.OpsOptions;
 import ai.factory.ops.OpsServer;
 import ai.factory.ops.explain.TracedEvents;
@@ -40,6 +42,9 @@ import ai.factory.topics.TopicCatalog;
 import ai.factory.topics.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -358,6 +363,38 @@ class OpsServerTest {
             HttpResponse<String> response = post(server.url() + "api/models/rollback?model=x", "anything");
             assertThat(response.statusCode()).isEqualTo(403);
             assertThat(get(server.url() + "api/models").get("actionsEnabled").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void theCostTableIsTheProcesssCostMetersPerUnitOnItsMachine(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("cost"));
+        OpsOptions options = OpsOptions.defaults(KafkaConnection.of(kafka.bootstrapServers())).withPrefix(topics.prefix()).withHttp("127.0.0.1", 0)
+                .withSampling(Duration.ofMillis(500), 3);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (OpsServer server = new OpsServer(options, meters).start()) {
+            JsonNode none = get(server.url() + "api/cost");
+            assertThat(none.get("components").size()).isZero();
+            assertThat(none.get("machine").get("cores").asInt()).isPositive();
+            CostMeters.register(meters, CostMeters.SCORING, false).units(CostMeters.PREDICTIONS, 4_000);
+            meters.counter(CostMeters.CPU, "component", CostMeters.SCORING).increment(0.2);
+            // The Flink jobs' series are function counters (CostSeries) under the same names: one scrape holds both kinds.
+            FunctionCounter.builder(CostMeters.CPU, new double[] {0.7}, v -> v[0]).tag("component", CostMeters.INGEST).register(meters);
+
+            JsonNode ingest = get(server.url() + "api/cost").get("components").get(0);
+            assertThat(ingest.get("component").asText()).isEqualTo(CostMeters.INGEST);
+            assertThat(ingest.get("cpu_s").asDouble()).isEqualTo(0.7);
+            JsonNode scoring = get(server.url() + "api/cost").get("components").get(1);
+            assertThat(scoring.get("component").asText()).isEqualTo(CostMeters.SCORING);
+            assertThat(scoring.get("cpu_s").asDouble()).isEqualTo(0.2);
+            assertThat(scoring.get("gpu_s").asDouble()).isZero();
+            assertThat(scoring.get("units").get(CostMeters.PREDICTIONS).asLong()).isEqualTo(4_000);
+            assertThat(scoring.get("figures").get("cpu_ms_per_1000_predictions").asDouble()).isCloseTo(50.0, within(1e-9));
+            assertThat(meters.scrape()).contains("factory_cost_cpu_seconds_total{component=\"scoring\"} 0.2",
+                    "factory_cost_cpu_seconds_total{component=\"ingest\"} 0.7",
+                    "factory_cost_units_total{component=\"scoring\",unit=\"predictions\"} 4000");
+        } finally {
+            meters.close();
         }
     }
 

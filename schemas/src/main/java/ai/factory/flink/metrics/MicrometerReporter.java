@@ -19,16 +19,19 @@ import org.apache.flink.metrics.reporter.MetricReporter;
 /**
  * Bridges the project's own Flink metrics ({@link FactoryMetricName}) into a Micrometer registry of the same process:
  * counters and meters as function counters, numeric gauges as gauges, histograms as their count and 0.5/0.99
- * quantiles. Flink's own metrics are left out: the embedded factory's scrape carries what the loop does, not Flink's
- * internals (a cluster's Prometheus reporter exports those).
+ * quantiles; the cost counters summed over operators ({@link CostSeries}). Flink's own metrics are left out: the
+ * embedded factory's scrape carries what the loop does, not Flink's internals (a cluster's Prometheus reporter exports
+ * those).
  */
 public final class MicrometerReporter implements MetricReporter {
 
     private final MeterRegistry registry;
     private final Map<Metric, List<Meter>> meters = new ConcurrentHashMap<>();
+    private final CostSeries cost;
 
     MicrometerReporter(MeterRegistry registry) {
         this.registry = registry;
+        this.cost = new CostSeries(registry);
     }
 
     @Override
@@ -39,12 +42,17 @@ public final class MicrometerReporter implements MetricReporter {
     public void close() {
         meters.values().forEach(list -> list.forEach(registry::remove));
         meters.clear();
+        cost.close();
     }
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
         FactoryMetricName name = FactoryMetricName.of(group.getScopeComponents(), group.getAllVariables(), metricName);
         if (name == null) {
+            return;
+        }
+        if (metric instanceof Counter counter && CostSeries.isCost(name)) {
+            cost.add(counter, name);
             return;
         }
         Tags tags = Tags.empty();
@@ -74,6 +82,9 @@ public final class MicrometerReporter implements MetricReporter {
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
+        if (cost.remove(metric)) {
+            return;
+        }
         List<Meter> removed = meters.remove(metric);
         if (removed != null) {
             removed.forEach(registry::remove);

@@ -158,6 +158,7 @@ public final class ScoringLoop implements Runnable {
                 if (System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos()) {
                     commit();
                 }
+                metrics.lap();
             }
         } catch (WakeupException e) {
             if (!stopping) {

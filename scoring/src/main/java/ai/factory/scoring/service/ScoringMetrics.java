@@ -7,6 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import ai.factory.metrics.CostMeters;
+import ai.factory.metrics.CpuMeter;
+import ai.factory.onnx.SessionFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -14,7 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
-/** The scorer's Micrometer meters, all named {@code factory.scoring.*}. */
+/** The scorer's Micrometer meters, named {@code factory.scoring.*}, and its cost ({@code factory.cost.*}, {@link CostMeters}). */
 public final class ScoringMetrics {
 
     /** Upper bounds of the event-to-served histogram's buckets: from a live stream's milliseconds to a backlog's minutes. */
@@ -39,10 +42,16 @@ public final class ScoringMetrics {
     private final AtomicInteger waitingPartitions = new AtomicInteger();
     private final Map<String, Counter> rejectedReleases = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final CpuMeter cost;
 
-    /** Meters tagged with the {@code model} served and the scorers' consumer {@code group}. */
-    public ScoringMetrics(MeterRegistry registry, String model, String group) {
+    /**
+     * Meters tagged with the {@code model} served and the scorers' consumer {@code group}; the cost counts the CPU of
+     * {@code sessions}' native pool threads too, and their runs as GPU time when they run on CUDA.
+     */
+    public ScoringMetrics(MeterRegistry registry, String model, String group, SessionFactory sessions) {
         this.registry = registry;
+        this.cost = CostMeters.register(registry, CostMeters.SCORING, sessions.device().isCuda());
+        cost.countNativeThreads(sessions::poolThreads);
         this.tags = Tags.of("model", model, "group", group);
         this.predictions = Counter.builder("factory.scoring.predictions")
                 .description("Predictions written to the predictions topic").tags(tags).register(registry);
@@ -82,6 +91,8 @@ public final class ScoringMetrics {
 
     public void served(int rows, Duration runTime) {
         predictions.increment(rows);
+        cost.units(CostMeters.PREDICTIONS, rows);
+        cost.sessionRun(runTime.toNanos());
         batchSize.record(rows);
         run.record(runTime);
     }
@@ -97,6 +108,7 @@ public final class ScoringMetrics {
 
     public void releaseLoaded() {
         releasesLoaded.increment();
+        cost.lap();
     }
 
     public void releaseReadBack() {
@@ -113,6 +125,14 @@ public final class ScoringMetrics {
         deadLetters.computeIfAbsent(reason, r -> Counter.builder("factory.scoring.dead.letters")
                 .description("Feature records sent to the dead-letter topic")
                 .tag("reason", r.toLowerCase(Locale.ROOT)).tags(tags).register(registry)).increment();
+    }
+
+    /**
+     * Adds the calling thread's CPU time since its previous lap to the scorer's: the loop laps once a poll, the models
+     * watcher at each release it loads.
+     */
+    public void lap() {
+        cost.lap();
     }
 
     public void writeFailed() {

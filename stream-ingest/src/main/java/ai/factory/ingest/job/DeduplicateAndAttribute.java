@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import ai.factory.ingest.features.FeatureLayout;
+import ai.factory.metrics.CpuMeter;
 import ai.factory.ingest.features.FeatureLayout.Stage;
 import ai.factory.ingest.features.PartialVector;
 import ai.factory.ingest.validation.ReasonCode;
@@ -46,6 +47,7 @@ public final class DeduplicateAndAttribute extends KeyedProcessFunction<String, 
     private transient ListState<FeedbackFact> waiting;
     private transient Counter duplicates;
     private transient Counter late;
+    private transient CpuMeter cost;
 
     /** @param eventsTopic where the events were read: the source named in a duplicate's dead letter */
     public DeduplicateAndAttribute(FeatureLayout layout, Duration ttl, String eventsTopic) {
@@ -70,10 +72,19 @@ public final class DeduplicateAndAttribute extends KeyedProcessFunction<String, 
         var metrics = IngestMetrics.group(getRuntimeContext().getMetricGroup());
         duplicates = metrics.counter(IngestMetrics.DUPLICATES);
         late = metrics.counter(IngestMetrics.LATE);
+        cost = IngestMetrics.cost(getRuntimeContext().getMetricGroup());
+    }
+
+    @Override
+    public void close() {
+        if (cost != null) { // null when open failed
+            cost.lap();
+        }
     }
 
     @Override
     public void processElement(StageInput in, Context ctx, Collector<StageInput> out) throws Exception {
+        cost.tick();
         if (in.isVector()) {
             onEvent(in, ctx, out);
         } else {

@@ -25,6 +25,7 @@ public final class FeatureVectorRecords implements KafkaRecordSerializationSchem
     private final SchemaRegistryAddress registryAddress;
     private transient AvroCodec<FeatureVector> codec;
     private transient org.apache.flink.metrics.Counter eventsOut;
+    private transient ai.factory.metrics.CpuMeter cost;
 
     public FeatureVectorRecords(String topic, FeatureSpec spec, SchemaRegistryAddress registryAddress) {
         this.topic = topic;
@@ -37,6 +38,7 @@ public final class FeatureVectorRecords implements KafkaRecordSerializationSchem
         codec = AvroCodec.of(FeatureVector.class, registryAddress.open());
         var metrics = IngestMetrics.group(context.getMetricGroup());
         eventsOut = metrics.counter(IngestMetrics.EVENTS_OUT);
+        cost = IngestMetrics.cost(context.getMetricGroup());
         int version = spec.version();
         metrics.gauge(IngestMetrics.SPEC_VERSION, () -> version);
     }
@@ -45,6 +47,7 @@ public final class FeatureVectorRecords implements KafkaRecordSerializationSchem
     public ProducerRecord<byte[], byte[]> serialize(PartialVector vector, KafkaSinkContext context, Long timestamp) {
         byte[] value = codec.encode(vector.toFeatureVector(spec, Instant.now()));
         eventsOut.inc();
+        cost.tick();
         // No explicit record timestamp: event times of a replay can be years old and would fall out of retention.
         return new ProducerRecord<>(topic, vector.id().getBytes(StandardCharsets.UTF_8), value);
     }

@@ -3,6 +3,8 @@ package ai.factory.ingest.job;
 import java.util.HashMap;
 import java.util.Map;
 
+import ai.factory.metrics.CostMeters;
+import ai.factory.metrics.CpuMeter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -20,6 +22,7 @@ public final class IncomingRouter extends ProcessFunction<Incoming, StageInput> 
     private transient Counter eventsIn;
     private transient Counter feedbackIn;
     private transient Map<String, Counter> rejectedByReason;
+    private transient CpuMeter cost;
 
     @Override
     public void open(OpenContext openContext) {
@@ -27,12 +30,26 @@ public final class IncomingRouter extends ProcessFunction<Incoming, StageInput> 
         eventsIn = metrics.counter(IngestMetrics.EVENTS_IN);
         feedbackIn = metrics.counter(IngestMetrics.FEEDBACK_IN);
         rejectedByReason = new HashMap<>();
+        cost = IngestMetrics.cost(getRuntimeContext().getMetricGroup());
+    }
+
+    @Override
+    public void close() {
+        if (cost != null) { // null when open failed
+            cost.lap();
+        }
     }
 
     @Override
     public void processElement(Incoming in, Context ctx, Collector<StageInput> out) {
+        cost.tick();
         if (in.accepted() != null) {
-            (in.accepted().isVector() ? eventsIn : feedbackIn).inc();
+            if (in.accepted().isVector()) {
+                eventsIn.inc();
+                cost.units(CostMeters.EVENTS, 1);
+            } else {
+                feedbackIn.inc();
+            }
             out.collect(in.accepted());
         } else {
             Rejection r = in.rejection();

@@ -1,5 +1,8 @@
 package ai.factory.ingest.job;
 
+import ai.factory.flink.metrics.FlinkCost;
+import ai.factory.metrics.CostMeters;
+import ai.factory.metrics.CpuMeter;
 import org.apache.flink.metrics.MetricGroup;
 
 /** Where the job's metrics live: Flink metric group {@code factory.ingest}, one place for the names. */
@@ -18,5 +21,10 @@ public final class IngestMetrics {
 
     public static MetricGroup group(MetricGroup operatorGroup) {
         return operatorGroup.addGroup("factory").addGroup("ingest");
+    }
+
+    /** The CPU meter of an operator of the job: every operator ticks it, so each task thread's time is ingest's. */
+    public static CpuMeter cost(MetricGroup operatorGroup) {
+        return FlinkCost.meter(operatorGroup, CostMeters.INGEST, false);
     }
 }

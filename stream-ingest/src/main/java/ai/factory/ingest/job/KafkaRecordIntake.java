@@ -31,6 +31,8 @@ public final class KafkaRecordIntake implements KafkaRecordDeserializationSchema
     private final SchemaRegistryAddress registryAddress;
     private transient SchemaRegistry registry;
     private transient RecordIntake intake;
+    /** The source thread's meter (it decodes and validates); none when opened without a context. */
+    private transient ai.factory.metrics.CpuMeter cost;
 
     public KafkaRecordIntake(Kind kind, FeatureLayout layout, SchemaRegistryAddress registryAddress) {
         this.kind = kind;
@@ -43,12 +45,16 @@ public final class KafkaRecordIntake implements KafkaRecordDeserializationSchema
         registry = registryAddress.open();
         intake = new RecordIntake(AvroCodec.of(Event.class, registry), AvroCodec.of(Feedback.class, registry),
                 new EventValidator(layout.spec()), new StatelessFeaturizer(layout));
+        cost = context == null ? null : IngestMetrics.cost(context.getMetricGroup());
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Incoming> out) {
         if (intake == null) {
             open(null);
+        }
+        if (cost != null) {
+            cost.tick();
         }
         RecordSource source = new RecordSource(record.topic(), record.partition(), record.offset());
         long now = System.currentTimeMillis();

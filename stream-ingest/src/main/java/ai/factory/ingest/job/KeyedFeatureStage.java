@@ -6,6 +6,7 @@ import java.util.Map;
 
 import ai.factory.ingest.features.Aggregates;
 import ai.factory.ingest.features.FeatureLayout;
+import ai.factory.metrics.CpuMeter;
 import ai.factory.ingest.features.FeatureLayout.EventWindow;
 import ai.factory.ingest.features.FeatureLayout.FeedbackWindow;
 import ai.factory.ingest.features.FeatureLayout.Stage;
@@ -57,6 +58,7 @@ public final class KeyedFeatureStage extends KeyedProcessFunction<String, StageI
     private transient MapState<Long, double[]> feedback;
     private transient ValueState<double[]> moments;
     private transient Counter late;
+    private transient CpuMeter cost;
 
     public KeyedFeatureStage(Stage stage, FeatureTiming timing) {
         this.stage = stage;
@@ -74,10 +76,19 @@ public final class KeyedFeatureStage extends KeyedProcessFunction<String, StageI
                 PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
         moments = ctx.getState(new ValueStateDescriptor<>("moments", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
         late = IngestMetrics.group(ctx.getMetricGroup()).counter(IngestMetrics.LATE);
+        cost = IngestMetrics.cost(ctx.getMetricGroup());
+    }
+
+    @Override
+    public void close() {
+        if (cost != null) { // null when open failed
+            cost.lap();
+        }
     }
 
     @Override
     public void processElement(StageInput in, Context ctx, Collector<StageInput> out) throws Exception {
+        cost.tick();
         if (!in.isVector()) {
             onFeedback(in.fact(), ctx, out);
             return;
