@@ -64,7 +64,7 @@ class DemoLoopTest {
         int events = 5_000;
         try (EmbeddedKafka cluster = EmbeddedKafka.start(new EmbeddedKafka.Settings(0, dir.resolve("kafka"), Map.of()))) {
             JsonNode r = demo(dir, events, "--bootstrap", cluster.bootstrapServers(), "--prefix", "shared-a.",
-                    "--publish-every-examples", "1000");
+                    "--publish-every-examples", "1000", "--explain", "2");
             assertCountsAddUp(r, events);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).isNotEmpty()
@@ -82,6 +82,14 @@ class DemoLoopTest {
             assertThat(view.path("feedback")).hasSize(1);
             assertThat(view.path("examples")).hasSize(1);
             JsonNode prediction = view.path("predictions").get(0);
+            JsonNode why = prediction.path("explanation");
+            assertThat(why.path("top")).hasSize(2);
+            double sum = why.path("baseline").asDouble() + why.path("rest").asDouble();
+            for (JsonNode c : why.path("top")) {
+                sum += c.path("contribution").asDouble();
+            }
+            assertThat(sum).as("the explanation adds up to its output").isCloseTo(why.path("output").asDouble(),
+                    org.assertj.core.api.Assertions.within(1e-4));
             assertThat(view.path("examples").get(0).path("servedScore").asDouble())
                     .isEqualTo(prediction.path("score").asDouble());
             JsonNode lineage = view.path("releases").get(0);
