@@ -68,10 +68,7 @@ class AttributionTest {
             double worst = 0;
             double spread = 0;
             for (int i = 0; i < probe.size(); i++) {
-                double sum = e.baseline();
-                for (int j = 0; j < e.slots(); j++) {
-                    sum += part(e, i, j);
-                }
+                double sum = baselinePlusParts(e, i);
                 double logit = Math.log(scores[i] / (1.0 - scores[i]));
                 assertThat(e.explained()[i]).isCloseTo((float) logit, within(1e-4f));
                 worst = Math.max(worst, Math.abs(sum - e.explained()[i]));
@@ -93,10 +90,7 @@ class AttributionTest {
             float[] denseW = state.params().get(LogisticModel.DENSE_WEIGHTS).data();
             assertThat(part(e, 0, 1)).isCloseTo(10 * denseW[1] * probe.dense()[1], within(1e-4f));
             for (int i = 0; i < probe.size(); i++) {
-                double sum = e.baseline();
-                for (int j = 0; j < e.slots(); j++) {
-                    sum += part(e, i, j);
-                }
+                double sum = baselinePlusParts(e, i);
                 assertThat(sum).isCloseTo(scores[i], within(1e-3));
             }
         }
@@ -111,6 +105,14 @@ class AttributionTest {
             assertThat(session.score(probe(config))).hasSize(50);
             assertThatThrownBy(() -> session.explain(probe(config))).isInstanceOf(IllegalStateException.class);
         }
+    }
+
+    private static double baselinePlusParts(InferenceSession.Explained e, int row) {
+        double sum = e.baseline();
+        for (int j = 0; j < e.slots(); j++) {
+            sum += part(e, row, j);
+        }
+        return sum;
     }
 
     private static float part(InferenceSession.Explained e, int row, int slot) {
