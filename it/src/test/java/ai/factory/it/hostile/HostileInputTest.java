@@ -127,7 +127,9 @@ class HostileInputTest {
         IngestOptions ingest = IngestOptions.defaults(connection).withTopicPrefix(topics.prefix())
                 // Any failure fails the job for good: still RUNNING at the end means it never restarted.
                 .withRestarts(ai.factory.flink.RestartPolicy.none())
-                .withSourceIdleness(Duration.ofSeconds(2))
+                // The default idleness (10 s), not a short one: on a loaded machine a partition stalled for two seconds is
+                // marked idle while the others carry the watermark days ahead, and its events come late, after the join
+                // had closed their windows (the likely cause of a CI run that missed examples).
                 .withCheckpointInterval(Duration.ofSeconds(2))
                 .withCheckpointDir(Files.createDirectories(dir.resolve("checkpoints")).toUri().toString());
         FeedbackOptions feedback = FeedbackOptions.defaults(connection).withTopicPrefix(topics.prefix())
@@ -212,11 +214,14 @@ class HostileInputTest {
                     double seconds = (System.nanoTime() - started) / 1e9;
                     writeReport(byKind, hostile.size(), examples.size(), late.size(), heapBefore, heapAfter, peakHeap, seconds,
                             job.status().name(), app.state().name());
-                    assertThat(features.keyCounts()).as("one feature vector per good event, none for a bad one")
+                    assertThat(features.keyCounts()).as("one feature vector per good event, none for a bad one; %s",
+                                    discrepancy(features.keyCounts(), goodIds))
                             .hasSize(GOOD_FLIGHTS).containsOnlyKeys(goodIds).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-                    assertThat(examples.keyCounts()).as("one example per good label within its window")
+                    assertThat(examples.keyCounts()).as("one example per good label within its window; %s",
+                                    discrepancy(examples.keyCounts(), exampleIds))
                             .containsOnlyKeys(exampleIds).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-                    assertThat(late.keyCounts()).as("good labels later than the window after their flight, and nothing else")
+                    assertThat(late.keyCounts()).as("good labels later than the window after their flight, and nothing else; %s",
+                                    discrepancy(late.keyCounts(), lateIds))
                             .containsOnlyKeys(lateIds).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
 
                     assertThat(job.status()).as("ingest (restarts allowed: 0)").isEqualTo(JobStatus.RUNNING);
@@ -470,6 +475,16 @@ class HostileInputTest {
     }
 
     /** Reads a topic as it grows (read_committed), keeping what {@code decode} makes of each record, or keys only. */
+    /** What differs between the keys seen and those expected once each, first in the description of a failure. */
+    private static String discrepancy(Map<String, Integer> seen, Set<String> expected) {
+        List<String> missing = expected.stream().filter(id -> !seen.containsKey(id)).sorted().toList();
+        List<String> unexpected = seen.keySet().stream().filter(id -> !expected.contains(id)).sorted().toList();
+        List<String> repeated = seen.entrySet().stream().filter(e -> e.getValue() != 1).map(e -> e.getKey() + " x" + e.getValue())
+                .sorted().toList();
+        return "missing " + missing.size() + " " + missing.stream().limit(5).toList() + ", unexpected " + unexpected.size() + " "
+                + unexpected.stream().limit(5).toList() + ", repeated " + repeated.size() + " " + repeated.stream().limit(5).toList();
+    }
+
     private static final class Tail<T> implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final java.util.function.Function<ConsumerRecord<byte[], byte[]>, T> decode;
