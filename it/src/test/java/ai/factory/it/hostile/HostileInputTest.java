@@ -129,7 +129,7 @@ class HostileInputTest {
                 .withRestarts(ai.factory.flink.RestartPolicy.none())
                 // The default idleness (10 s), not a short one: on a loaded machine a partition stalled for two seconds is
                 // marked idle while the others carry the watermark days ahead, and its events come late, after the join
-                // had closed their windows (the likely cause of a CI run that missed examples).
+                // has closed their windows (the likely cause of a CI run that missed examples).
                 .withCheckpointInterval(Duration.ofSeconds(2))
                 .withCheckpointDir(Files.createDirectories(dir.resolve("checkpoints")).toUri().toString());
         FeedbackOptions feedback = FeedbackOptions.defaults(connection).withTopicPrefix(topics.prefix())
