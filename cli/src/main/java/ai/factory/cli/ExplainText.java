@@ -73,8 +73,10 @@ final class ExplainText {
                 line(out, 1, "v%d  parent %s  %s by %s%s", s.version(), s.parentVersion() == null ? "-" : "v" + s.parentVersion(),
                         s.status(), s.statusBy(), s.statusReason().isEmpty() ? "" : ": " + s.statusReason());
                 line(out, 2, "%s, built %s", s.examplesTrained() == 0 ? "no examples trained"
-                        : String.format(Locale.ROOT, "%,d examples trained, event time through %s", s.examplesTrained(),
-                        time(s.trainedThroughEventTime())), time(s.createdAt()));
+                        : String.format(Locale.ROOT, "%,d examples trained in all, %s", s.examplesTrained(),
+                        s.trainedFromEventTime() == null ? "event time through " + time(s.trainedThroughEventTime())
+                                : "since its parent event time " + time(s.trainedFromEventTime()) + " to "
+                                + time(s.trainedThroughEventTime())), time(s.createdAt()));
                 line(out, 2, "trained on %s", s.trainingData().isEmpty() ? "(no offsets recorded)" : s.trainingData().stream()
                         .map(t -> t.topic() + " " + t.partition() + ":" + t.fromOffset() + "-" + t.toOffset())
                         .collect(Collectors.joining(", ")));

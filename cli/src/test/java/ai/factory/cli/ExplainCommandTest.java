@@ -37,7 +37,8 @@ class ExplainCommandTest {
                 .contains("served flights v2 score 0.8000")
                 .contains("lineage of flights v2")
                 .contains("v2  parent v1  CHAMPION by TRAINER: gate passed")
-                .contains("42 examples trained, event time through 2001-03-01T09:00:00Z")
+                .contains("42 examples trained in all, since its parent event time 2001-03-01T03:00:00Z to 2001-03-01T09:00:00Z")
+                .contains("10 examples trained in all, event time through 2001-02-28T09:00:00Z")
                 .contains("trained on " + topics.examples() + " 0:10-41")
                 .contains("v1  parent -")
                 .contains("processing clock");

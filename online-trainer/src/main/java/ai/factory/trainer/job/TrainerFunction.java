@@ -287,7 +287,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             progress.followed = null;
         }
         ReleaseFactory.Lineage lineage = new ReleaseFactory.Lineage(p.version, p.parentVersion, p.examplesTrained,
-                p.throughEventTime, options.topics().examples(), p.ranges);
+                p.fromEventTime == TrainerProgress.NO_TIME ? null : p.fromEventTime, p.throughEventTime,
+                options.topics().examples(), p.ranges);
         ModelRelease release = ReleaseFactory.build(options.modelName(), options.specName(), options.specVersion(),
                 options.model(), p.params, lineage, decision, metrics, provenance);
         out.collect(new KeyedBytes(ModelCatalog.key(options.modelName(), p.version), releases.encode(release)));

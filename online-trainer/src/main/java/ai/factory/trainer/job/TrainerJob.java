@@ -103,7 +103,7 @@ public final class TrainerJob {
         var params = TrainingState.initial(options.model()).params();
         var decision = new PromotionGate.Decision(ReleaseStatus.CHAMPION,
                 "initial weights, trained on no examples: serves until a trained release beats it on unseen examples");
-        var lineage = new ReleaseFactory.Lineage(version, null, 0, 0, options.topics().examples(), Map.of());
+        var lineage = new ReleaseFactory.Lineage(version, null, 0, null, 0, options.topics().examples(), Map.of());
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("requested_device", options.device().toString());
         provenance.put("source_topic", options.topics().examples());

@@ -15,6 +15,9 @@ import ai.factory.trainer.model.TrainingState;
  */
 final class TrainerProgress {
 
+    /** No event time: nothing trained, or a state written before the time was recorded. */
+    static final long NO_TIME = Long.MAX_VALUE;
+
     TrainingState live;
     final List<TrainingExample> buffer = new ArrayList<>();
     long examplesTrained;
@@ -23,6 +26,8 @@ final class TrainerProgress {
     /** Partition → {first offset, last offset} trained since the last release was cut. */
     final TreeMap<Integer, long[]> rangesSinceCut = new TreeMap<>();
     long trainedThroughEventTime;
+    /** The earliest event time trained on since the last release was cut; {@link #NO_TIME} when none. */
+    long trainedFromSinceCut = NO_TIME;
     long nextVersion;
     Long parentVersion;
     Long championVersion;
@@ -49,6 +54,8 @@ final class TrainerProgress {
         double trainingLoss;
         TreeMap<Integer, long[]> ranges = new TreeMap<>();
         long throughEventTime;
+        /** The earliest event time among {@link #ranges}' examples; {@link #NO_TIME} when none, or not recorded. */
+        long fromEventTime = NO_TIME;
         long cutAtMillis;
         double candidateLossSum;
         /** Sum of |score - label| of the candidate (regression MAE); NaN when restored from state that lacked it. */
@@ -65,6 +72,7 @@ final class TrainerProgress {
             rangesSinceCut.merge(e.partition(), new long[] {e.offset(), e.offset()},
                     (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
             trainedThroughEventTime = Math.max(trainedThroughEventTime, e.eventTime());
+            trainedFromSinceCut = Math.min(trainedFromSinceCut, e.eventTime());
         }
         examplesTrained += examples.size();
         trainedSinceCut += examples.size();
@@ -82,10 +90,12 @@ final class TrainerProgress {
         p.trainingLoss = trainedSinceCut == 0 ? Double.NaN : lossSumSinceCut / trainedSinceCut;
         p.ranges = new TreeMap<>(rangesSinceCut);
         p.throughEventTime = trainedThroughEventTime;
+        p.fromEventTime = trainedFromSinceCut;
         p.cutAtMillis = now;
         trainedSinceCut = 0;
         lossSumSinceCut = 0;
         rangesSinceCut.clear();
+        trainedFromSinceCut = NO_TIME;
         lastCutMillis = now;
         parentVersion = p.version;
         pending = p;

@@ -17,10 +17,10 @@ import ai.factory.trainer.model.TrainingState;
 final class TrainerProgressCodec {
 
     /**
-     * 2 added the candidate's absolute-error sum, 3 the line start and why it was followed, 4 the hold; earlier ones
-     * are still read.
+     * 2 added the candidate's absolute-error sum, 3 the line start and why it was followed, 4 the hold, 5 the earliest
+     * event time trained on since the cut (and the pending release's); earlier ones are still read.
      */
-    private static final int FORMAT = 4;
+    private static final int FORMAT = 5;
 
     private TrainerProgressCodec() {
     }
@@ -74,6 +74,8 @@ final class TrainerProgressCodec {
                 out.writeUTF(p.followed);
             }
             writeNullableLong(out, p.heldSince);
+            out.writeLong(p.trainedFromSinceCut);
+            out.writeLong(p.pending == null ? TrainerProgress.NO_TIME : p.pending.fromEventTime);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode trainer state", e);
         }
@@ -129,6 +131,13 @@ final class TrainerProgressCodec {
             }
             if (format >= 4) {
                 p.heldSince = readNullableLong(in);
+            }
+            if (format >= 5) {
+                p.trainedFromSinceCut = in.readLong();
+                long pendingFrom = in.readLong();
+                if (p.pending != null) {
+                    p.pending.fromEventTime = pendingFrom;
+                }
             }
             return p;
         } catch (IOException e) {

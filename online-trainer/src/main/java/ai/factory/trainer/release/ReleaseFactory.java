@@ -22,9 +22,12 @@ public final class ReleaseFactory {
     private ReleaseFactory() {
     }
 
-    /** What was trained into a release since its parent. */
-    public record Lineage(long version, Long parentVersion, long examplesTrained, long throughEventTimeMillis,
-                          String topic, Map<Integer, long[]> offsetRanges) {
+    /**
+     * What was trained into a release since its parent: the examples' offsets and the span of their event times
+     * ({@code fromEventTimeMillis} null when none were trained, or the time was not recorded).
+     */
+    public record Lineage(long version, Long parentVersion, long examplesTrained, Long fromEventTimeMillis,
+                          long throughEventTimeMillis, String topic, Map<Integer, long[]> offsetRanges) {
     }
 
     public static ModelRelease build(String modelName, String specName, int specVersion, ModelConfig config,
@@ -51,6 +54,8 @@ public final class ReleaseFactory {
                 .setDenseSize(config.denseSize()).setSparseBuckets(config.buckets())
                 .setCreatedAt(Instant.now()).setExamplesTrained(lineage.examplesTrained())
                 .setTrainedThroughEventTime(Instant.ofEpochMilli(lineage.throughEventTimeMillis()))
+                .setTrainedFromEventTime(lineage.fromEventTimeMillis() == null ? null
+                        : Instant.ofEpochMilli(lineage.fromEventTimeMillis()))
                 .setTrainingData(ranges).setMetrics(new LinkedHashMap<>(metrics)).setProvenance(prov)
                 .build();
     }

@@ -88,7 +88,7 @@ class LedgerFollowerTest {
 
     private static ModelRelease release(long version, ReleaseStatus status) {
         return ReleaseFactory.build("m", SPEC.name(), SPEC.version(), MODEL, TrainingState.initial(MODEL).params(),
-                new ReleaseFactory.Lineage(version, version == 1 ? null : version - 1, 0, 0, "examples", Map.of()),
+                new ReleaseFactory.Lineage(version, version == 1 ? null : version - 1, 0, null, 0, "examples", Map.of()),
                 new PromotionGate.Decision(status, "test"), Map.of(), Map.of());
     }
 }

@@ -194,7 +194,7 @@ class TrainerGovernanceTest {
             long badVersion = catalog.latestVersion(options.modelName()) + 1;
             catalog.add(ReleaseFactory.build(options.modelName(), ExampleTopic.SPEC, 1, MODEL,
                     negated(OnnxWeights.read(trained.getOnnx().array()).params()),
-                    new ReleaseFactory.Lineage(badVersion, trained.getVersion(), trained.getExamplesTrained(), 0, topics.examples(), Map.of()),
+                    new ReleaseFactory.Lineage(badVersion, trained.getVersion(), trained.getExamplesTrained(), null, 0, topics.examples(), Map.of()),
                     new PromotionGate.Decision(ReleaseStatus.CANDIDATE, "a model that learnt the opposite"), Map.of(), Map.of()));
             catalog.promote(options.modelName(), badVersion, "an operator's mistake");
 

@@ -146,6 +146,22 @@ class TrainerJobTest {
             }
             double sinceParent = releases.stream().mapToDouble(r -> r.getMetrics().get("examples_since_parent")).sum();
             assertThat(sinceParent).isEqualTo(1200.0);
+            // Each release states the event-time span of what it trained on: example e-i is dated T0 + i s, and went to
+            // partition i % 2 (after three bad records on partition 0), so a range's first offset names its example.
+            for (ModelRelease r : releases) {
+                if (r.getTrainingData().isEmpty()) {
+                    assertThat(r.getTrainedFromEventTime()).as("v%d trained nothing", r.getVersion()).isNull();
+                    continue;
+                }
+                long firstId = r.getTrainingData().stream().mapToLong(o -> exampleId(o.getPartition(), o.getFromOffset())).min()
+                        .orElseThrow();
+                long lastId = r.getTrainingData().stream().mapToLong(o -> exampleId(o.getPartition(), o.getToOffset())).max()
+                        .orElseThrow();
+                assertThat(r.getTrainedFromEventTime()).as("v%d from", r.getVersion()).isEqualTo(ExampleTopic.T0.plusSeconds(firstId));
+                // Through is the newest of everything trained, including the ancestors' (partitions are read apart).
+                assertThat(r.getTrainedThroughEventTime()).as("v%d through", r.getVersion())
+                        .isAfterOrEqualTo(ExampleTopic.T0.plusSeconds(lastId));
+            }
 
             AvroCodec<Rejected> rejected = AvroCodec.of(Rejected.class, registry);
             List<String> codes = ExampleTopic.readCommitted(kafka.bootstrapServers(), topics.eventsDlq()).stream()
@@ -287,5 +303,10 @@ class TrainerJobTest {
                 ? stream.map(new FailWhenArmed()).returns(TypeInformation.of(TrainingExample.class)).name("fail once")
                 : stream);
         return env.executeAsync("trainer-test-" + options.modelName());
+    }
+
+    /** The id number of the valid example at {@code offset} of {@code partition} in the exactly-once test. */
+    private static long exampleId(int partition, long offset) {
+        return partition == 0 ? 2 * (offset - 3) : 2 * offset + 1;
     }
 }

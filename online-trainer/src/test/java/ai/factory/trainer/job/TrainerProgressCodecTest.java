@@ -20,8 +20,10 @@ class TrainerProgressCodecTest {
         p.parentVersion = 3L;
         p.championVersion = 2L;
         p.championParams = TrainingState.initial(config.withSeed(9)).params();
-        p.trained(List.of(new TrainingExample("e-0", 900, new float[] {0f, 0f}, new long[] {0, 1}, 0f, 1, 41)), 0.7);
+        p.trained(List.of(new TrainingExample("e-0", 900, new float[] {0f, 0f}, new long[] {0, 1}, 0f, 1, 41),
+                new TrainingExample("e-00", 800, new float[] {0f, 0f}, new long[] {0, 1}, 0f, 1, 40)), 0.7);
         p.cut(123);
+        p.trained(List.of(new TrainingExample("e-2", 1200, new float[] {0f, 0f}, new long[] {0, 1}, 0f, 1, 43)), 0.5);
         p.pending.holdoutCount = 17;
         p.pending.candidateLossSum = 3.5;
         p.pending.candidateAbsErrorSum = 2.25;
@@ -36,14 +38,17 @@ class TrainerProgressCodecTest {
         assertThat(back.buffer.get(0).eventId()).isEqualTo("e-1");
         assertThat(back.buffer.get(0).sparse()).containsExactly(3, 4);
         assertThat(back.buffer.get(0).offset()).isEqualTo(42);
-        assertThat(back.examplesTrained).isEqualTo(1);
+        assertThat(back.examplesTrained).isEqualTo(3);
+        assertThat(back.trainedFromSinceCut).as("earliest event time trained since the cut").isEqualTo(1200);
         assertThat(back.nextVersion).isEqualTo(6);
         assertThat(back.parentVersion).isEqualTo(5L);
         assertThat(back.championParams).isEqualTo(p.championParams);
         assertThat(back.pending.version).isEqualTo(5);
         assertThat(back.pending.parentVersion).isEqualTo(3L);
-        assertThat(back.pending.ranges.get(1)).containsExactly(41, 41);
-        assertThat(back.pending.trainingLoss).isEqualTo(0.7);
+        assertThat(back.pending.ranges.get(1)).containsExactly(40, 41);
+        assertThat(back.pending.fromEventTime).as("earliest event time the release trained on").isEqualTo(800);
+        assertThat(back.pending.throughEventTime).isEqualTo(900);
+        assertThat(back.pending.trainingLoss).isEqualTo(0.7, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(back.pending.holdoutCount).isEqualTo(17);
         assertThat(back.pending.candidateLossSum).isEqualTo(3.5);
         assertThat(back.pending.candidateAbsErrorSum).isEqualTo(2.25);
@@ -52,5 +57,15 @@ class TrainerProgressCodecTest {
         assertThat(back.lineStart).isEqualTo(4);
         assertThat(back.followed).isEqualTo("continued from v2");
         assertThat(back.heldSince).isEqualTo(77L);
+    }
+
+    @Test
+    void nothingTrainedSinceTheCutHasNoEarliestTime() {
+        TrainerProgress p = new TrainerProgress();
+        p.live = TrainingState.initial(ModelConfig.deep(2, 2, 8).withArchitecture(2, List.of(3)));
+        p.cut(1);
+        TrainerProgress back = TrainerProgressCodec.decode(TrainerProgressCodec.encode(p));
+        assertThat(back.trainedFromSinceCut).isEqualTo(TrainerProgress.NO_TIME);
+        assertThat(back.pending.fromEventTime).isEqualTo(TrainerProgress.NO_TIME);
     }
 }

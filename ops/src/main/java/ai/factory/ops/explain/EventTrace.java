@@ -328,7 +328,7 @@ public final class EventTrace implements AutoCloseable {
                     }
                     ModelVersionView r = found.get();
                     steps.add(new ReleaseStep(r.version(), r.parentVersion(), r.status(), r.statusBy(), r.statusReason(),
-                            r.createdAt(), r.examplesTrained(), r.trainedThroughEventTime(), r.trainingData()));
+                            r.createdAt(), r.examplesTrained(), r.trainedFromEventTime(), r.trainedThroughEventTime(), r.trainingData()));
                     version = r.parentVersion();
                 }
                 out.add(new ReleaseLineage(release.getKey(), release.getValue(), List.copyOf(steps)));

@@ -58,11 +58,11 @@ public record EventView(String eventId, EventFacts event, List<FeatureFacts> fea
     }
 
     /**
-     * One release as its latest record on the models topic says. The trainer records only the end of the event-time
-     * range it trained on ({@code trainedThroughEventTime}); the start is not recorded anywhere, so it is not shown.
+     * One release as its latest record on the models topic says: the event-time range of the examples it trained on
+     * since its parent ({@code trainedFromEventTime} null when none, or from a trainer that did not record it).
      */
     public record ReleaseStep(long version, Long parentVersion, String status, String statusBy, String statusReason,
-                              long createdAt, long examplesTrained, long trainedThroughEventTime,
+                              long createdAt, long examplesTrained, Long trainedFromEventTime, long trainedThroughEventTime,
                               List<TrainingRange> trainingData) {
     }
 

@@ -8,6 +8,8 @@ import ai.factory.records.ModelRelease;
 /**
  * One model version's latest release record, without its ONNX bytes, plus where that record sits.
  *
+ * @param trainedFromEventTime the earliest event time among the examples trained on since its parent (ms); null
+ *                             when none were, or its trainer did not record it
  * @param statusBy who gave the status: TRAINER, OPERATOR, AUTOMATIC or UNKNOWN
  * @param champion whether this version is its model's champion by the {@link ai.factory.release.ReleaseLedger}
  * @param decidedAt when its latest record was written (the record's timestamp, ms): the time of its latest decision,
@@ -15,8 +17,8 @@ import ai.factory.records.ModelRelease;
  */
 public record ModelVersionView(String name, long version, Long parentVersion, String status, String statusReason,
                                String statusBy, String kind, String specName, int specVersion, int denseSize, int sparseBuckets,
-                               long createdAt, long examplesTrained, long trainedThroughEventTime,
-                               List<TrainingRange> trainingData, Map<String, Double> metrics,
+                               long createdAt, long examplesTrained, Long trainedFromEventTime,
+                               long trainedThroughEventTime, List<TrainingRange> trainingData, Map<String, Double> metrics,
                                Map<String, String> provenance, int onnxBytes, boolean champion,
                                int partition, long offset, long decidedAt) {
 
@@ -36,7 +38,9 @@ public record ModelVersionView(String name, long version, Long parentVersion, St
         return new ModelVersionView(r.getModelName().toString(), r.getVersion(), r.getParentVersion(),
                 r.getStatus().name(), r.getStatusReason().toString(), r.getStatusBy().name(), r.getModelKind().toString(),
                 r.getSpecName().toString(), r.getSpecVersion(), r.getDenseSize(), r.getSparseBuckets(),
-                r.getCreatedAt().toEpochMilli(), r.getExamplesTrained(), r.getTrainedThroughEventTime().toEpochMilli(),
+                r.getCreatedAt().toEpochMilli(), r.getExamplesTrained(),
+                r.getTrainedFromEventTime() == null ? null : r.getTrainedFromEventTime().toEpochMilli(),
+                r.getTrainedThroughEventTime().toEpochMilli(),
                 ranges, metrics, provenance, r.getOnnx() == null ? 0 : r.getOnnx().remaining(), false, partition, offset,
                 timestamp);
     }
@@ -48,7 +52,7 @@ public record ModelVersionView(String name, long version, Long parentVersion, St
 
     ModelVersionView asChampion(boolean isChampion) {
         return new ModelVersionView(name, version, parentVersion, status, statusReason, statusBy, kind, specName, specVersion,
-                denseSize, sparseBuckets, createdAt, examplesTrained, trainedThroughEventTime, trainingData, metrics,
+                denseSize, sparseBuckets, createdAt, examplesTrained, trainedFromEventTime, trainedThroughEventTime, trainingData, metrics,
                 provenance, onnxBytes, isChampion, partition, offset, decidedAt);
     }
 }

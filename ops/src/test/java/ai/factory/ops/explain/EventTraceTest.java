@@ -88,6 +88,8 @@ class EventTraceTest {
             ReleaseStep v2 = r.steps().get(0);
             assertThat(v2.parentVersion()).isEqualTo(1L);
             assertThat(v2.trainedThroughEventTime()).isEqualTo(TracedEvents.V2_THROUGH.toEpochMilli());
+            assertThat(v2.trainedFromEventTime()).isEqualTo(TracedEvents.V2_FROM.toEpochMilli());
+            assertThat(r.steps().get(1).trainedFromEventTime()).as("v1 did not record it").isNull();
             assertThat(v2.examplesTrained()).isEqualTo(42);
             assertThat(v2.trainingData()).singleElement().satisfies(range -> {
                 assertThat(range.topic()).isEqualTo(topics.examples());

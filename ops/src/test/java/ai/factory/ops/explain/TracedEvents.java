@@ -53,6 +53,8 @@ public final class TracedEvents {
     public static final String NEIGHBOUR = "flight-77";
     public static final Instant DATA_TIME = Instant.parse("2001-03-01T10:00:00Z");
     public static final Instant V2_THROUGH = DATA_TIME.minusSeconds(3_600);
+    /** v2's earliest event time trained on; v1 is written as a trainer that did not record one would. */
+    public static final Instant V2_FROM = V2_THROUGH.minusSeconds(6 * 3_600);
 
     private TracedEvents() {
     }
@@ -67,8 +69,8 @@ public final class TracedEvents {
             // Unlimited retention, as for any replay: Kafka deletes 2001's records within minutes otherwise.
             TopicAdmin.ensure(admin, TopicCatalog.of(topics, 3, null));
             Writer out = new Writer(producer, registry);
-            out.send(topics.models(), "flights/1", DATA_TIME, release(1, null, V2_THROUGH.minusSeconds(86_400), 0, 9, topics));
-            out.send(topics.models(), "flights/2", DATA_TIME, release(2, 1L, V2_THROUGH, 10, 41, topics));
+            out.send(topics.models(), "flights/1", DATA_TIME, release(1, null, null, V2_THROUGH.minusSeconds(86_400), 0, 9, topics));
+            out.send(topics.models(), "flights/2", DATA_TIME, release(2, 1L, V2_FROM, V2_THROUGH, 10, 41, topics));
             List<LabeledExample> examples = new java.util.ArrayList<>();
             for (String id : List.of(REPLAYED, NEIGHBOUR)) {
                 Instant at = id.equals(REPLAYED) ? DATA_TIME : DATA_TIME.plusSeconds(5);
@@ -164,12 +166,13 @@ public final class TracedEvents {
                 .setModelVersion(2).setSpecVersion(1).setServedAt(served).setExplanation(explanation).build();
     }
 
-    private static ModelRelease release(long version, Long parent, Instant through, long from, long to, Topics topics) {
+    private static ModelRelease release(long version, Long parent, Instant since, Instant through, long from, long to,
+                                        Topics topics) {
         return ModelRelease.newBuilder().setModelName("flights").setVersion(version).setParentVersion(parent)
                 .setStatus(ReleaseStatus.CHAMPION).setStatusBy(ReleaseActor.TRAINER).setStatusReason("gate passed")
                 .setModelKind("logistic").setOnnx(ByteBuffer.wrap(new byte[] {8, 1})).setSpecName("flights")
                 .setSpecVersion(1).setDenseSize(2).setSparseBuckets(16).setCreatedAt(through.plusSeconds(60))
-                .setExamplesTrained(to + 1).setTrainedThroughEventTime(through)
+                .setExamplesTrained(to + 1).setTrainedFromEventTime(since).setTrainedThroughEventTime(through)
                 .setTrainingData(List.of(new OffsetRange(topics.examples(), 0, from, to)))
                 .setMetrics(Map.of()).setProvenance(Map.of("device", "cpu")).build();
     }

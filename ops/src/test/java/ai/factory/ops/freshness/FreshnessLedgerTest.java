@@ -13,7 +13,7 @@ class FreshnessLedgerTest {
 
     private static ModelVersionView release(long version, String status) {
         return new ModelVersionView("m", version, version - 1, status, "", "TRAINER", "logistic", "flights", 1, 3, 16,
-                1_000_000 * version, 1_000 * version, 500 * version,
+                1_000_000 * version, 1_000 * version, null, 500 * version,
                 List.of(new ModelVersionView.TrainingRange("examples", 0, 1_000 * (version - 1), 1_000 * version - 1)),
                 Map.of(), Map.of(), 4, false, 0, version, version);
     }
@@ -80,7 +80,7 @@ class FreshnessLedgerTest {
         long now = 1_796_000_000_000L;
         long data2001 = 978_307_200_000L;
         ModelVersionView release = new ModelVersionView("m", 5, 4L, "CHAMPION", "", "TRAINER", "logistic", "flights", 1, 3, 16,
-                now, 100, data2001 + 3_600_000, List.of(new ModelVersionView.TrainingRange("examples", 0, 0, 99)),
+                now, 100, null, data2001 + 3_600_000, List.of(new ModelVersionView.TrainingRange("examples", 0, 0, 99)),
                 Map.of(), Map.of(), 4, false, 0, 5, 5);
         ledger.show(List.of(release));
         ledger.lookedUp(release, List.of(new FreshnessLedger.FeedbackTimes(now - 2_000, data2001 + 3_000_000)));

@@ -17,7 +17,7 @@ class OpsMetricsTest {
 
     private static ModelVersionView release(String name, long version, String status) {
         return new ModelVersionView(name, version, null, status, "", "TRAINER", "logistic", "flights", 1, 3, 16, version, version,
-                version, List.of(), Map.of(), Map.of(), 4, false, 0, version, version);
+                null, version, List.of(), Map.of(), Map.of(), 4, false, 0, version, version);
     }
 
     private static QualityPoint binary(String model, long version, double logloss) {

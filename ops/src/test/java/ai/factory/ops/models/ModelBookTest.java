@@ -19,7 +19,7 @@ class ModelBookTest {
 
     private static ModelVersionView release(String name, long version, String status) {
         return new ModelVersionView(name, version, version > 1 ? version - 1 : null, status, "", "TRAINER", "logistic", "flights", 1, 3, 16,
-                1000 * version, 100 * version, 500 * version, List.of(), Map.of(), Map.of(), 4, false, 0, version, version);
+                1000 * version, 100 * version, null, 500 * version, List.of(), Map.of(), Map.of(), 4, false, 0, version, version);
     }
 
     @Test
@@ -95,7 +95,7 @@ class ModelBookTest {
     private static ModelVersionView decided(String name, long version, Long parent, String status, String by, String reason,
                                             long offset) {
         return new ModelVersionView(name, version, parent, status, reason, by, "logistic", "flights", 1, 3, 16,
-                1000 * version, 100 * version, 500 * version, List.of(), Map.of(), Map.of(), 4, false, 0, offset, 10 * offset);
+                1000 * version, 100 * version, null, 500 * version, List.of(), Map.of(), Map.of(), 4, false, 0, offset, 10 * offset);
     }
 
     @Test

@@ -330,6 +330,8 @@ class OpsServerTest {
             assertThat(view.at("/releases/0/steps")).extracting(r -> r.get("version").asLong()).containsExactly(2L, 1L);
             assertThat(view.at("/releases/0/steps/0/trainedThroughEventTime").asLong())
                     .isEqualTo(TracedEvents.V2_THROUGH.toEpochMilli());
+            assertThat(view.at("/releases/0/steps/0/trainedFromEventTime").asLong())
+                    .isEqualTo(TracedEvents.V2_FROM.toEpochMilli());
             assertThat(view.at("/search/budget").asLong()).isEqualTo(OpsHttpServer.EXPLAIN.maxRecords());
 
             JsonNode live = get(base + "api/explain?event=" + TracedEvents.LIVE + "&around=" + Instant.now().toEpochMilli());
