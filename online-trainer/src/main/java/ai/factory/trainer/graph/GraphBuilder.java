@@ -333,11 +333,17 @@ public final class GraphBuilder {
         });
     }
 
+    /** The transpose of a matrix. */
+    public Value transpose(Value x) {
+        if (x.rank() != 2) {
+            throw new IllegalArgumentException("transpose takes a matrix: " + x);
+        }
+        Value y = emit("Transpose", List.of(x), x.type(), new long[] {x.dim(1), x.dim(0)}, List.of(intsAttr("perm", 1, 0)));
+        return record("Transpose", List.of(x), y, (dy, need) -> List.of(transpose(dy)));
+    }
+
     // ---------------------------------------------------------------- plain ops (no gradient)
 
-    public Value transpose(Value x) {
-        return emit("Transpose", List.of(x), x.type(), new long[] {x.dim(1), x.dim(0)}, List.of(intsAttr("perm", 1, 0)));
-    }
 
     public Value shape(Value x) {
         return emit("Shape", List.of(x), DType.INT64, new long[] {x.rank()}, List.of());

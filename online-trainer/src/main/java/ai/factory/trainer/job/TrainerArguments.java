@@ -44,7 +44,8 @@ public final class TrainerArguments {
     String model;
 
     @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", converter = KindOption.class,
-            description = "logistic or deep (default: ${DEFAULT-VALUE}).")
+            description = "logistic, deep, or imported: fine-tune the graph of the release it warm-starts from, one "
+                    + "'factory models import' published (default: ${DEFAULT-VALUE}).")
     ModelKind kind;
 
     @Option(names = "--task", paramLabel = "TASK", description = "binary (log loss) or regression (squared loss) (default: the spec's task).")
@@ -80,7 +81,8 @@ public final class TrainerArguments {
     List<Integer> hidden;
 
     @Option(names = "--freeze", split = ",", paramLabel = "PARAM",
-            description = "Parameters (or prefixes ending in '.') not to train, e.g. deep.embedding.")
+            description = "Parameters not to train: names, prefixes ending in '.', or patterns with '*' (e.g. deep.embedding, "
+                    + "or an imported graph's initializer names).")
     List<String> freeze;
 
     @Option(names = "--seed", paramLabel = "N", description = "Initialisation seed (default: " + ModelConfig.DEFAULT_SEED + ").")
@@ -243,9 +245,11 @@ public final class TrainerArguments {
     }
 
     private ModelConfig modelConfig(ModelInput input) {
-        ModelConfig m = kind == ModelKind.LOGISTIC
-                ? ModelConfig.logistic(input.denseSize(), input.sparseWidth(), input.buckets())
-                : ModelConfig.deep(input.denseSize(), input.sparseWidth(), input.buckets());
+        ModelConfig m = switch (kind) {
+            case LOGISTIC -> ModelConfig.logistic(input.denseSize(), input.sparseWidth(), input.buckets());
+            case DEEP -> ModelConfig.deep(input.denseSize(), input.sparseWidth(), input.buckets());
+            case IMPORTED -> ModelConfig.imported(input.denseSize(), input.sparseWidth(), input.buckets());
+        };
         m = m.withSlotFeatures(input.slotFeatures());
         ModelTarget target = input.target();
         m = m.withTask(task(task != null ? task : target.task()));

@@ -117,7 +117,7 @@ public final class TrainerJob {
         ModelConfig c = loaded.config();
         if (c.kind() != config.kind() || c.denseSize() != config.denseSize() || c.sparseWidth() != config.sparseWidth()
                 || c.buckets() != config.buckets() || c.embeddingDim() != config.embeddingDim() || !c.hidden().equals(config.hidden())
-                || c.task() != config.task()) {
+                || c.task() != config.task() || !java.util.Objects.equals(c.imported(), config.imported())) {
             throw new IllegalArgumentException("release v" + release.getVersion() + " is a " + c.toProperties()
                     + " model; the trainer is configured for " + config.toProperties());
         }
@@ -215,6 +215,38 @@ public final class TrainerJob {
      */
     public static TrainerOptions resolveRestore(TrainerOptions options) {
         return options.withRestoreFrom(Snapshots.resolve(options.restoreFrom(), options.checkpointDir()));
+    }
+
+    /**
+     * {@code options} with an imported model's graph filled in from the release it warm-starts from (the champion, or
+     * the version asked for): the graph, its input mapping and its label scale are the release's; how it learns
+     * (optimizer, rate, frozen weights) the trainer's. Other kinds are returned as they are.
+     */
+    public static TrainerOptions resolveImported(TrainerOptions options) {
+        ModelConfig model = options.model();
+        if (model.kind() != ai.factory.trainer.model.ModelKind.IMPORTED || model.imported() != null) {
+            return options;
+        }
+        try (SchemaRegistry registry = options.registry().open();
+             ModelCatalog catalog = new ModelCatalog(options.kafka(), options.topics().models(), registry)) {
+            var releases = catalog.list(options.modelName());
+            Optional<ModelRelease> from = switch (options.warmStart()) {
+                case VERSION -> releases.stream().filter(r -> r.getVersion() == options.warmStartVersion()).findFirst();
+                case CHAMPION -> catalog.ledger().champion(options.modelName(), new ReleaseSpec(options.specName(), options.specVersion()))
+                        .flatMap(c -> releases.stream().filter(r -> r.getVersion() == c.version()).findFirst());
+                case NONE -> Optional.empty();
+            };
+            ModelRelease release = from.orElseThrow(() -> new IllegalArgumentException("--kind imported fine-tunes an imported "
+                    + "release: none to warm-start from (import one with 'factory models import', then promote it or pass "
+                    + "--warm-start VERSION)"));
+            ModelConfig theirs = OnnxWeights.read(release.getOnnx().array()).config();
+            if (theirs.imported() == null) {
+                throw new IllegalArgumentException("--kind imported: release v" + release.getVersion() + " is a " + theirs.kind().label()
+                        + " model, not an imported one");
+            }
+            LOG.info("{}: fine-tuning the imported graph of v{}", options.modelName(), release.getVersion());
+            return options.withModel(model.withImported(theirs.imported()).withLabelScale(theirs.labelMean(), theirs.labelStd()));
+        }
     }
 
     /** Enables exactly-once checkpointing on {@code env} as the options say. */

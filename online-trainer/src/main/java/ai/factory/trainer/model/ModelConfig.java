@@ -26,11 +26,13 @@ import java.util.stream.Collectors;
  * @param labelStd     regression: the label's scale, &gt; 0 (binary: 1)
  * @param slotFeatures the spec feature of each input slot, dense slots then sparse ones (D + S names, which an
  *                     explanation groups its parts by), or empty when not known
+ * @param imported     the graph and input mapping of a model trained elsewhere ({@link ModelKind#IMPORTED}), else null
  */
 public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWidth, int buckets,
                           int embeddingDim, List<Integer> hidden, OptimizerKind optimizer,
                           double learningRate, double l2, long seed, Set<String> frozen,
-                          double labelMean, double labelStd, List<String> slotFeatures) implements Serializable {
+                          double labelMean, double labelStd, List<String> slotFeatures,
+                          ImportedGraph imported) implements Serializable {
 
     // The defaults, each written once: the trainer's command line shows them.
     public static final double ADAGRAD_LEARNING_RATE = 0.1;
@@ -44,6 +46,9 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_EMBEDDING_DIM = 8;
     public static final int DEFAULT_HIDDEN = 64;
+    /** Property keys of an imported model's graph (base64, weights left out) and input mapping. */
+    public static final String IMPORTED_GRAPH = "imported_graph";
+    public static final String IMPORTED_MAPPING = "imported_mapping";
 
     public ModelConfig {
         hidden = List.copyOf(hidden);
@@ -64,6 +69,9 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
         if (denseSize < 0 || sparseWidth < 1 || buckets < 1) {
             throw new IllegalArgumentException("need denseSize >= 0, sparseWidth >= 1 and buckets >= 1");
         }
+        if (imported != null && kind != ModelKind.IMPORTED) {
+            throw new IllegalArgumentException("only an imported model carries an imported graph");
+        }
         if (kind == ModelKind.DEEP && (embeddingDim < 1 || hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1))) {
             throw new IllegalArgumentException("a deep model needs embeddingDim >= 1 and at least one hidden layer");
         }
@@ -73,7 +81,8 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     public ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWidth, int buckets, int embeddingDim,
                        List<Integer> hidden, OptimizerKind optimizer, double learningRate, double l2, long seed,
                        Set<String> frozen) {
-        this(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen, 0, 1, List.of());
+        this(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen, 0, 1, List.of(),
+                null);
     }
 
     /** Logistic regression with Adam at {@value #LOGISTIC_ADAM_LEARNING_RATE} and a light L2. */
@@ -96,10 +105,19 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
                 List.of(DEFAULT_HIDDEN), OptimizerKind.ADAM, ADAM_LEARNING_RATE, DEFAULT_L2, DEFAULT_SEED, Set.of());
     }
 
+    /**
+     * A model trained elsewhere, with Adam at {@value #ADAM_LEARNING_RATE}; its graph (null here) comes with the
+     * release it is fine-tuned from ({@link #withImported}).
+     */
+    public static ModelConfig imported(int denseSize, int sparseWidth, int buckets) {
+        return new ModelConfig(ModelKind.IMPORTED, Task.BINARY, denseSize, sparseWidth, buckets, 0, List.of(),
+                OptimizerKind.ADAM, ADAM_LEARNING_RATE, DEFAULT_L2, DEFAULT_SEED, Set.of());
+    }
+
     /** The task; switching to binary resets the label scale to 0/1, which binary models require. */
     public ModelConfig withTask(Task t) {
         return new ModelConfig(kind, t, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
-                t == Task.BINARY ? 0 : labelMean, t == Task.BINARY ? 1 : labelStd, slotFeatures);
+                t == Task.BINARY ? 0 : labelMean, t == Task.BINARY ? 1 : labelStd, slotFeatures, imported);
     }
 
     /**
@@ -108,7 +126,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
      */
     public ModelConfig withLabelScale(double mean, double std) {
         return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
-                mean, std, slotFeatures);
+                mean, std, slotFeatures, imported);
     }
 
     /** Whether the raw output is shifted or scaled, i.e. the scale is not the identity (mean 0, std 1). */
@@ -122,7 +140,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     }
 
     public ModelConfig withOptimizer(OptimizerKind o, double lr) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, o, lr, l2, seed, frozen, labelMean, labelStd, slotFeatures);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, o, lr, l2, seed, frozen, labelMean, labelStd, slotFeatures, imported);
     }
 
     public ModelConfig withLearningRate(double lr) {
@@ -130,30 +148,51 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     }
 
     public ModelConfig withL2(double penalty) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, penalty, seed, frozen, labelMean, labelStd, slotFeatures);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, penalty, seed, frozen, labelMean, labelStd, slotFeatures, imported);
     }
 
     public ModelConfig withSeed(long s) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, s, frozen, labelMean, labelStd, slotFeatures);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, s, frozen, labelMean, labelStd, slotFeatures, imported);
     }
 
     public ModelConfig withArchitecture(int embedding, List<Integer> layers) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embedding, layers, optimizer, learningRate, l2, seed, frozen, labelMean, labelStd, slotFeatures);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embedding, layers, optimizer, learningRate, l2, seed, frozen, labelMean, labelStd, slotFeatures, imported);
     }
 
     public ModelConfig withFrozen(Set<String> names) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, names, labelMean, labelStd, slotFeatures);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, names, labelMean, labelStd, slotFeatures, imported);
     }
 
     /** Names the input slots by their spec features (see the record's {@code slotFeatures}). */
     public ModelConfig withSlotFeatures(List<String> names) {
         return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
-                labelMean, labelStd, names);
+                labelMean, labelStd, names, imported);
     }
 
-    /** Whether the parameter called {@code name} is frozen. */
+    /** An imported model: the given graph and mapping, with everything else of this config. */
+    public ModelConfig withImported(ImportedGraph graph) {
+        return new ModelConfig(ModelKind.IMPORTED, task, denseSize, sparseWidth, buckets, 0, List.of(), optimizer, learningRate, l2, seed,
+                frozen, labelMean, labelStd, slotFeatures, graph);
+    }
+
+    /**
+     * Whether the parameter called {@code name} is frozen: an entry names it, is a prefix of it ending in '.', or is a
+     * pattern with '*' (any run of characters) that matches it.
+     */
     public boolean isFrozen(String name) {
-        return frozen.stream().anyMatch(f -> f.equals(name) || (f.endsWith(".") && name.startsWith(f)));
+        return frozen.stream().anyMatch(f -> f.equals(name) || (f.endsWith(".") && name.startsWith(f))
+                || (f.contains("*") && name.matches(globRegex(f))));
+    }
+
+    private static String globRegex(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : glob.split("\\*", -1)) {
+            if (!regex.isEmpty()) {
+                regex.append(".*");
+            }
+            regex.append(java.util.regex.Pattern.quote(part));
+        }
+        return regex.toString();
     }
 
     /** The config as flat strings, stored in the ONNX metadata and release provenance. */
@@ -176,6 +215,10 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
         if (!slotFeatures.isEmpty()) {
             p.put("slot_features", String.join(",", slotFeatures));
         }
+        if (imported != null) {
+            p.put(IMPORTED_GRAPH, imported.graph());
+            p.put(IMPORTED_MAPPING, imported.mapping());
+        }
         return p;
     }
 
@@ -191,6 +234,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
                 Double.parseDouble(p.get("l2")), Long.parseLong(p.get("seed")),
                 frozen.isBlank() ? Set.of() : Set.of(frozen.split(",")),
                 Double.parseDouble(p.getOrDefault("label_mean", "0")), Double.parseDouble(p.getOrDefault("label_std", "1")),
-                p.getOrDefault("slot_features", "").isBlank() ? List.of() : List.of(p.get("slot_features").split(",")));
+                p.getOrDefault("slot_features", "").isBlank() ? List.of() : List.of(p.get("slot_features").split(",")),
+                p.containsKey(IMPORTED_GRAPH) ? new ImportedGraph(p.get(IMPORTED_GRAPH), p.getOrDefault(IMPORTED_MAPPING, "")) : null);
     }
 }

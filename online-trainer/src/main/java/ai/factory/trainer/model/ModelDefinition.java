@@ -46,6 +46,7 @@ public interface ModelDefinition {
         return switch (config.kind()) {
             case LOGISTIC -> new LogisticModel(config);
             case DEEP -> new DeepModel(config);
+            case IMPORTED -> new ai.factory.trainer.imported.ImportedModel(config);
         };
     }
 }

@@ -7,7 +7,9 @@ public enum ModelKind {
     /** Logistic (or linear) regression over hashed sparse ids plus dense features. */
     LOGISTIC,
     /** Embeddings for the sparse ids, concatenated with the dense features, then an MLP. */
-    DEEP;
+    DEEP,
+    /** A graph trained elsewhere, imported with its weights and fine-tuned here ({@link ImportedGraph}). */
+    IMPORTED;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
