@@ -1,12 +1,17 @@
 package ai.factory.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
+import ai.factory.ingest.job.IngestOptions;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.options.KafkaOptions;
 import ai.factory.ops.models.ModelBook;
@@ -16,6 +21,11 @@ import ai.factory.release.ReleaseFacts;
 import ai.factory.release.ReleaseLedger;
 import ai.factory.serde.SchemaRegistryAddress;
 import ai.factory.serde.SchemaRegistry;
+import ai.factory.trainer.imported.ModelImport;
+import ai.factory.trainer.job.ModelInput;
+import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.ModelGraphs;
+import ai.factory.trainer.model.OnnxWeights;
 import ai.factory.trainer.release.ModelCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -191,7 +201,10 @@ final class ModelsCommand {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = "Publishes an ONNX model made by this project's trainer as the next version, a CANDIDATE (promote it to serve it, or warm-start training from it).")
+            description = {"Publishes an ONNX model as the next version, a CANDIDATE (promote it to serve it, or warm-start training from it).",
+                    "A model made by this project's trainer is published as it is. One made by another tool is checked (its ops must be",
+                    "ones the trainer can differentiate: see online-trainer/README.md), fed from the spec's vectors as --mapping says,",
+                    "and published as an 'imported' model that 'factory train --kind imported' fine-tunes."})
     static final class Import implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -211,15 +224,52 @@ final class ModelsCommand {
         @Option(names = "--spec-version", defaultValue = "1", paramLabel = "N", description = "Version of that spec (default: ${DEFAULT-VALUE}).")
         int specVersion;
 
+        @Option(names = "--mapping", paramLabel = "FILE",
+                description = "Another tool's model: which of the spec's inputs feed each of its inputs (input.NAME = dense, or "
+                        + "columns dense:INDEX|NAME, sparse:ID, ...), which output is the prediction (output = NAME) and its "
+                        + "positive class (positive_class = 0|1). Without it, an input called 'dense' takes the dense vector.")
+        Path mapping;
+
+        @Option(names = "--freeze", split = ",", paramLabel = "WEIGHT",
+                description = "Another tool's model: weights (initializer names, or patterns with '*') that fine-tuning leaves as they are.")
+        List<String> freeze;
+
+        @Option(names = "--feature-spec", defaultValue = IngestOptions.DEFAULT_SPEC, paramLabel = "SPEC",
+                description = "Another tool's model: the feature spec (a file, classpath:... or the JSON) whose vectors feed it "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String featureSpec;
+
         @Override
         public Integer call() throws Exception {
-            if (!Files.isReadable(file)) {
-                throw new IllegalArgumentException("cannot read " + file);
+            byte[] onnx = read(file);
+            String note = "";
+            if (!ModelImport.isOwn(onnx)) {
+                ModelInput input = ModelInput.fromSpec(featureSpec);
+                ModelConfig shape = ModelConfig.logistic(input.denseSize(), input.sparseWidth(), input.buckets())
+                        .withSlotFeatures(input.slotFeatures())
+                        .withTask(ai.factory.trainer.model.Task.valueOf(input.target().task().trim().toUpperCase(Locale.ROOT)));
+                OnnxWeights.Loaded loaded = ModelImport.read(onnx, mapping == null ? "" : new String(read(mapping), StandardCharsets.UTF_8),
+                        shape, freeze == null ? Set.of() : Set.copyOf(freeze));
+                onnx = ModelGraphs.inference(loaded.config(), loaded.params(), Map.of()).toByteArray();
+                note = String.format(Locale.ROOT, "; made by another tool: %d weights %s%s, fine-tune it with factory train --kind imported",
+                        loaded.params().size(), loaded.params().keySet(),
+                        loaded.config().frozen().isEmpty() ? "" : ", frozen " + new TreeSet<>(loaded.config().frozen()));
+            } else if (mapping != null || freeze != null) {
+                throw new IllegalArgumentException("--mapping and --freeze are for models made by another tool; " + file
+                        + " was made by this project's trainer (freeze with factory train --freeze)");
             }
-            byte[] onnx = Files.readAllBytes(file);
-            ModelRelease r = withCatalog(kafka, spec, c -> c.importModel(model, onnx, specName, specVersion, file.toString()));
-            spec.commandLine().getOut().println("imported " + file + " as " + model + " version " + r.getVersion() + " (" + r.getStatus() + ")");
+            byte[] release = onnx;
+            ModelRelease r = withCatalog(kafka, spec, c -> c.importModel(model, release, specName, specVersion, file.toString()));
+            spec.commandLine().getOut().println("imported " + file + " as " + model + " version " + r.getVersion() + " (" + r.getStatus()
+                    + ")" + note);
             return 0;
+        }
+
+        private static byte[] read(Path path) throws java.io.IOException {
+            if (!Files.isReadable(path)) {
+                throw new IllegalArgumentException("cannot read " + path);
+            }
+            return Files.readAllBytes(path);
         }
     }
 }

@@ -291,7 +291,7 @@ public final class TrainerJob {
      * returns at once when submitted detached (REST API, {@code flink run -d}); otherwise until the job ends.
      */
     public static void run(TrainerOptions options) throws Exception {
-        options = resolveRestore(options);
+        options = resolveImported(resolveRestore(options));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(options));
         configureCheckpoints(env, options);
         build(env, options, startingPoint(options), UnaryOperator.identity());
@@ -307,7 +307,7 @@ public final class TrainerJob {
 
     /** As {@link #start(TrainerOptions)}, reporting the job's metrics to {@code meters} (none when null). */
     public static Running start(TrainerOptions options, MeterRegistry meters) throws Exception {
-        options = resolveRestore(options);
+        options = resolveImported(resolveRestore(options));
         Configuration conf = InProcessFlink.sized(flinkConfiguration(options));
         Path temp = InProcessFlink.ownTempFolder(conf, "factory-trainer-flink");
         if (meters != null) {

@@ -8,18 +8,18 @@ import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
 
 /** Writes small ONNX models by hand, as another tool would: plain protobuf, no help from the project's graph builder. */
-final class ForeignModels {
+public final class ForeignModels {
 
     private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("foreign");
     private int nodes;
 
     /** A float input [N, width]. */
-    ForeignModels input(String name, long width) {
+    public ForeignModels input(String name, long width) {
         graph.addInput(info(name, OnnxMl.TensorProto.DataType.FLOAT_VALUE, -1, width));
         return this;
     }
 
-    ForeignModels weight(String name, long[] dims, float[] values) {
+    public ForeignModels weight(String name, long[] dims, float[] values) {
         OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
                 .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(Tensors.littleEndian(values)));
         for (long d : dims) {
@@ -29,7 +29,7 @@ final class ForeignModels {
         return this;
     }
 
-    ForeignModels shape(String name, long... values) {
+    public ForeignModels shape(String name, long... values) {
         OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
                 .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addDims(values.length);
         for (long v : values) {
@@ -39,18 +39,18 @@ final class ForeignModels {
         return this;
     }
 
-    ForeignModels node(String op, List<String> inputs, String output, OnnxMl.AttributeProto... attributes) {
+    public ForeignModels node(String op, List<String> inputs, String output, OnnxMl.AttributeProto... attributes) {
         graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType(op).setName(op.toLowerCase() + "_" + nodes++).addAllInput(inputs)
                 .addOutput(output).addAllAttribute(List.of(attributes)));
         return this;
     }
 
-    ForeignModels output(String name, long width) {
+    public ForeignModels output(String name, long width) {
         graph.addOutput(info(name, OnnxMl.TensorProto.DataType.FLOAT_VALUE, -1, width));
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("another-tool")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
                 .setGraph(graph).build().toByteArray();
@@ -104,7 +104,7 @@ final class ForeignModels {
         return v;
     }
 
-    static List<String> names(String... names) {
+    public static List<String> names(String... names) {
         return new ArrayList<>(List.of(names));
     }
 }
