@@ -89,6 +89,56 @@ class ModelsCommandTest {
         assertThat(TopicsCommandTest.models(bootstrap, prefix, "list", "boats").out()).contains("no releases of boats");
     }
 
+    /**
+     * A graph made by another tool (no trainer metadata): imported through a mapping file as an imported model with a
+     * frozen weight; one with an op the trainer cannot differentiate is refused by its name, nothing published.
+     */
+    @Test
+    void importsAnotherToolsGraphThroughAMappingAndRefusesAnUnsupportedOp(TestKafka kafka) throws Exception {
+        String prefix = TestKafka.uniquePrefix("cli-foreign");
+        String bootstrap = kafka.bootstrapServers();
+        assertThat(TopicsCommandTest.run("topics", "create", "-b", bootstrap, "--prefix", prefix, "--partitions", "1")
+                .exitCode()).isZero();
+        Path foreign = dir.resolve("foreign.onnx");
+        Files.write(foreign, foreign("Sigmoid"));
+        Path mapping = dir.resolve("foreign.mapping");
+        Files.writeString(mapping, "# the original's three columns\ninput.features = dense:1, dense:0, sparse:5\noutput = p\n");
+
+        TopicsCommandTest.Result imported = TopicsCommandTest.models(bootstrap, prefix, "import", "m", foreign.toString(), "--spec",
+                "flights", "--mapping", mapping.toString(), "--freeze", "b*");
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("as m version 1 (CANDIDATE); made by another tool: 2 weights [w, bias], frozen [b*]");
+        Topics topics = new Topics(prefix);
+        try (SchemaRegistry registry = new KafkaSchemaRegistry(KafkaConnection.of(bootstrap), topics.schemas());
+             var catalog = new ai.factory.trainer.release.ModelCatalog(KafkaConnection.of(bootstrap), topics.models(), registry)) {
+            ModelRelease r = catalog.find("m", 1);
+            assertThat(r.getModelKind().toString()).isEqualTo("imported");
+            var loaded = ai.factory.trainer.model.OnnxWeights.read(r.getOnnx().array());
+            assertThat(loaded.config().isFrozen("bias")).isTrue();
+            assertThat(loaded.config().isFrozen("w")).isFalse();
+        }
+
+        Path unsupported = dir.resolve("unsupported.onnx");
+        Files.write(unsupported, foreign("Erf"));
+        TopicsCommandTest.Result refused = TopicsCommandTest.models(bootstrap, prefix, "import", "m", unsupported.toString(), "--spec",
+                "flights", "--mapping", mapping.toString());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("unsupported ONNX op Erf");
+        assertThat(TopicsCommandTest.models(bootstrap, prefix, "list", "m", "--all").out()).doesNotContainPattern("m\\s+2\\s");
+    }
+
+    /** features [N, 3] · w + bias through {@code last}, written without the trainer's metadata, as another tool would. */
+    private static byte[] foreign(String last) {
+        ai.factory.trainer.graph.GraphBuilder g = new ai.factory.trainer.graph.GraphBuilder("elsewhere",
+                ai.factory.trainer.graph.DType.FLOAT);
+        var x = g.input("features", ai.factory.trainer.graph.DType.FLOAT, -1, 3);
+        var w = g.initializer("w", new long[] {3, 1}, new float[] {0.5f, -0.25f, 1f});
+        var b = g.initializer("bias", new long[] {1}, new float[] {0.1f});
+        var z = g.add(g.matMul(x, w), b);
+        g.output(g.op(last, List.of(z), ai.factory.trainer.graph.DType.FLOAT, new long[] {-1, 1}, List.of()), "p");
+        return g.buildModel(Map.of()).toByteArray();
+    }
+
     /** 40 releases as online governance leaves them: the default listing is bounded, {@code --all} lists every one. */
     @Test
     void listShowsLineageAndLatestDecisionsAndEveryReleaseWithAll(TestKafka kafka) throws Exception {
