@@ -12,8 +12,8 @@ import ai.factory.trainer.graph.GraphBuilder;
 import ai.factory.trainer.graph.Tensors;
 import ai.factory.trainer.graph.Value;
 import ai.factory.trainer.model.FloatTensor;
+import ai.factory.trainer.model.OnnxWeights;
 import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.InvalidProtocolBufferException;
 
 /**
  * An ONNX inference graph made by another tool, read for fine-tuning: its data inputs, its weights (the float
@@ -52,12 +52,7 @@ public final class ForeignGraph {
 
     /** Reads an ONNX model; refuses one that is not ONNX, or uses an op or a tensor type this trainer cannot train. */
     public static ForeignGraph parse(byte[] onnx) {
-        OnnxMl.ModelProto model;
-        try {
-            model = OnnxMl.ModelProto.parseFrom(onnx);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
-        }
+        OnnxMl.ModelProto model = OnnxWeights.parse(onnx);
         if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
             throw new IllegalArgumentException("not an ONNX model: no graph");
         }

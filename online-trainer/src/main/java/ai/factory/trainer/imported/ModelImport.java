@@ -24,12 +24,7 @@ public final class ModelImport {
 
     /** Whether {@code onnx} was written by this project's trainer (it then needs no mapping). */
     public static boolean isOwn(byte[] onnx) {
-        try {
-            return ai.onnx.proto.OnnxMl.ModelProto.parseFrom(onnx).getMetadataPropsList().stream()
-                    .anyMatch(p -> p.getKey().equals("model_kind"));
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
-        }
+        return OnnxWeights.parse(onnx).getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("model_kind"));
     }
 
     /**

@@ -20,13 +20,17 @@ public final class OnnxWeights {
     private OnnxWeights() {
     }
 
-    public static Loaded read(byte[] onnx) {
-        OnnxMl.ModelProto model;
+    /** Parses an ONNX model; bytes that are not one are an {@link IllegalArgumentException} saying so. */
+    public static OnnxMl.ModelProto parse(byte[] onnx) {
         try {
-            model = OnnxMl.ModelProto.parseFrom(onnx);
+            return OnnxMl.ModelProto.parseFrom(onnx);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
         }
+    }
+
+    public static Loaded read(byte[] onnx) {
+        OnnxMl.ModelProto model = parse(onnx);
         Map<String, String> meta = new LinkedHashMap<>();
         model.getMetadataPropsList().forEach(p -> meta.put(p.getKey(), p.getValue()));
         if (!meta.containsKey("model_kind")) {
