@@ -327,14 +327,15 @@ public final class TrainerArguments {
         }
     }
 
-    /** Reads {@code logistic} or {@code deep}. */
+    /** Reads a model kind by its label. */
     static final class KindOption implements CommandLine.ITypeConverter<ModelKind> {
         @Override
         public ModelKind convert(String value) {
             try {
                 return ModelKind.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("logistic or deep, was '" + value + "'");
+                throw new CommandLine.TypeConversionException("one of " + java.util.Arrays.stream(ModelKind.values())
+                        .map(ModelKind::label).collect(java.util.stream.Collectors.joining(", ")) + ", was '" + value + "'");
             }
         }
     }
