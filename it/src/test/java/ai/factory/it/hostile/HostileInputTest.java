@@ -181,7 +181,7 @@ class HostileInputTest {
                 Tail<Object> late = new Tail<>(kafka.bootstrapServers(), topics.feedbackLate(), null);
                 try (ingestDlq; feedbackDlq; features; examples; late) {
                     try {
-                        await("every record through both stages").atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
+                        await("every record through both stages").atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))
                                 .until(() -> {
                                     ingestDlq.poll();
                                     feedbackDlq.poll();
