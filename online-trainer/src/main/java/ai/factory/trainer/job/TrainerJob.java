@@ -220,7 +220,8 @@ public final class TrainerJob {
     /**
      * {@code options} with an imported model's graph filled in from the release it warm-starts from (the champion, or
      * the version asked for): the graph, its input mapping and its label scale are the release's; how it learns
-     * (optimizer, rate, frozen weights) the trainer's. Other kinds are returned as they are.
+     * (optimizer, rate) the trainer's, and the frozen weights too when it names any (else those frozen at import). Other
+     * kinds are returned as they are.
      */
     public static TrainerOptions resolveImported(TrainerOptions options) {
         ModelConfig model = options.model();
@@ -245,7 +246,9 @@ public final class TrainerJob {
                         + " model, not an imported one");
             }
             LOG.info("{}: fine-tuning the imported graph of v{}", options.modelName(), release.getVersion());
-            return options.withModel(model.withImported(theirs.imported()).withLabelScale(theirs.labelMean(), theirs.labelStd()));
+            ModelConfig resolved = model.withImported(theirs.imported()).withLabelScale(theirs.labelMean(), theirs.labelStd());
+            // The weights frozen at import stay frozen unless the trainer names its own.
+            return options.withModel(model.frozen().isEmpty() ? resolved.withFrozen(theirs.frozen()) : resolved);
         }
     }
 

@@ -51,7 +51,7 @@ class ImportedFineTuningTest {
     void theTrainerFineTunesAnImportedChampionLeavingItsFrozenWeightAsItWas(TestKafka kafka) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix("trainer-imported"));
         ModelConfig spec = ModelConfig.logistic(4, 3, 64);
-        OnnxWeights.Loaded imported = ModelImport.read(foreign(), "", spec, Set.of());
+        OnnxWeights.Loaded imported = ModelImport.read(foreign(), "", spec, Set.of("b"));
         TrainerOptions options = TrainerTestOptions.of(kafka, topics, "m",
                 ModelConfig.imported(4, 3, 64).withLearningRate(0.05).withFrozen(Set.of("b")), dir.resolve("checkpoints"));
         try (SchemaRegistry registry = options.registry().open();
@@ -60,6 +60,9 @@ class ImportedFineTuningTest {
             catalog.importModel("m", served, ExampleTopic.SPEC, 1, "file:foreign.onnx");
             catalog.promote("m", 1, "trained elsewhere");
             assertThat(TrainerJob.resolveImported(options).model().imported()).isEqualTo(imported.config().imported());
+            // Frozen at import and not named by the trainer: still frozen.
+            TrainerOptions unnamed = options.withModel(options.model().withFrozen(Set.of()));
+            assertThat(TrainerJob.resolveImported(unnamed).model().frozen()).isEqualTo(imported.config().frozen());
 
             ExampleTopic.produce(kafka.bootstrapServers(), topics.examples(), registry, new SyntheticData(4, 3, 64, 0.5, 21), 900, 2, 0);
             try (TrainerJob.Running job = TrainerJob.start(options)) {
