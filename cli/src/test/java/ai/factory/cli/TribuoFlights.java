@@ -44,7 +44,7 @@ final class TribuoFlights {
     }
 
     /** Trains on {@code examples} (their labels in hindsight, as a batch job would) and exports the model. */
-    static Trained train(List<Labelled> examples, int minCount, int epochs, long seed) {
+    static Trained train(List<Labelled> examples, int minCount, int epochs, double learningRate, long seed) {
         Map<Long, Integer> counts = new HashMap<>();
         for (Labelled e : examples) {
             for (long id : distinct(e.sparse())) {
@@ -56,8 +56,8 @@ final class TribuoFlights {
         LabelFactory labels = new LabelFactory();
         MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("served flight vectors", labels), labels);
         examples.forEach(e -> data.add(example(e, vocabulary)));
-        // Tribuo's LogisticRegressionTrainer with a smaller step: plain per-example AdaGrad on a two-label softmax.
-        LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.1, 0.1), epochs, -1, 1, seed);
+        // Tribuo's LogisticRegressionTrainer, its step and epochs ours: per-example AdaGrad on a two-label softmax.
+        LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(learningRate, 0.1), epochs, -1, 1, seed);
         LinearSGDModel model = trainer.train(data);
         OnnxMl.ModelProto onnx = model.exportONNXModel("ai.factory.test.tribuo", 1);
         String mapping = mapping(model.getFeatureIDMap(), onnx.getGraph().getInput(0).getName(), onnx.getGraph().getOutput(0).getName(),
