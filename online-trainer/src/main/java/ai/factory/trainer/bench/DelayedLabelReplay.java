@@ -85,7 +85,7 @@ public final class DelayedLabelReplay implements Callable<Integer> {
                     + "lr=0.1,batch=256,publish=10000,opt=adagrad,l2=1e-6,kind=logistic,log1p=3:5: publish = examples "
                     + "trained between releases (0 serves the live weights), log1p = dense slots to pass through log1p "
                     + "first (to try a spec change before making it), holdout and tolerance = the promotion gate's, "
-                    + "releases = stop publishing after this many (1: the first release serves everything). Defaults: "
+                    + "releases = stop publishing after this many (1: the first release serves everything; 0: nothing is trained). Defaults: "
                     + "kind=logistic, batch=256, publish=10000, holdout=0, tolerance=0.002, l2=1e-6, the kind's optimizer "
                     + "and learning rate."})
     List<Setting> settings;
