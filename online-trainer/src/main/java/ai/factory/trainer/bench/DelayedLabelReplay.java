@@ -21,6 +21,7 @@ import ai.factory.trainer.bench.LabelledStream.Labelled;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.ModelDefinition;
 import ai.factory.trainer.model.ModelKind;
 import ai.factory.trainer.model.OptimizerKind;
 import ai.factory.trainer.model.TrainingState;
@@ -50,6 +51,8 @@ import picocli.CommandLine.Spec;
 public final class DelayedLabelReplay implements Callable<Integer> {
 
     private static final int SCORE_CHUNK = 8192;
+    /** At most this many floats of sparse inputs per scoring call: an imported model's indicators are [N, S, ids]. */
+    private static final long SCORE_CHUNK_FLOATS = 1L << 21;
 
     @Mixin
     KafkaOptions kafka;
@@ -82,7 +85,7 @@ public final class DelayedLabelReplay implements Callable<Integer> {
                     + "lr=0.1,batch=256,publish=10000,opt=adagrad,l2=1e-6,kind=logistic,log1p=3:5: publish = examples "
                     + "trained between releases (0 serves the live weights), log1p = dense slots to pass through log1p "
                     + "first (to try a spec change before making it), holdout and tolerance = the promotion gate's, "
-                    + "releases = stop publishing after this many (1: the first release serves everything). Defaults: "
+                    + "releases = stop publishing after this many (1: the first release serves everything; 0: nothing is trained). Defaults: "
                     + "kind=logistic, batch=256, publish=10000, holdout=0, tolerance=0.002, l2=1e-6, the kind's optimizer "
                     + "and learning rate."})
     List<Setting> settings;
@@ -91,7 +94,7 @@ public final class DelayedLabelReplay implements Callable<Integer> {
     CommandSpec commandSpec;
 
     /** One trainer setting to replay. */
-    record Setting(String text, ModelKind kind, OptimizerKind optimizer, Double learningRate, double l2, int batch,
+    public record Setting(String text, ModelKind kind, OptimizerKind optimizer, Double learningRate, double l2, int batch,
                    long publishEvery, int holdout, double tolerance, int maxReleases, Set<Integer> log1p) {
 
         private static final Set<String> KEYS = Set.of("kind", "opt", "lr", "l2", "batch", "publish", "holdout", "tolerance",
@@ -102,7 +105,7 @@ public final class DelayedLabelReplay implements Callable<Integer> {
          *
          * @throws IllegalArgumentException for an unknown key or a value that does not parse
          */
-        static Setting parse(String text) {
+        public static Setting parse(String text) {
             Map<String, String> kv = new HashMap<>();
             for (String part : text.split(",")) {
                 if (!part.isBlank()) {
@@ -130,7 +133,14 @@ public final class DelayedLabelReplay implements Callable<Integer> {
         }
 
         ModelConfig config(int dense, int sparse, int buckets) {
-            ModelConfig c = kind == ModelKind.LOGISTIC ? ModelConfig.logistic(dense, sparse, buckets) : ModelConfig.deep(dense, sparse, buckets);
+            if (kind == ModelKind.IMPORTED) {
+                throw new IllegalArgumentException("setting '" + text + "': an imported model replays from its graph and weights (a start)");
+            }
+            return tune(kind == ModelKind.LOGISTIC ? ModelConfig.logistic(dense, sparse, buckets) : ModelConfig.deep(dense, sparse, buckets));
+        }
+
+        /** {@code c} with this setting's optimizer, learning rate and L2 (the kind's defaults where it names none). */
+        ModelConfig tune(ModelConfig c) {
             OptimizerKind o = optimizer == null ? c.optimizer() : optimizer;
             double lr = learningRate != null ? learningRate : o == c.optimizer() ? c.learningRate() : o == OptimizerKind.ADAM ? 1e-3 : 0.1;
             return c.withOptimizer(o, lr).withL2(l2);
@@ -149,8 +159,18 @@ public final class DelayedLabelReplay implements Callable<Integer> {
         }
     }
 
+    /**
+     * Where a replay starts instead of from scratch: a model and its weights, served from the first event on (as a
+     * promoted import is) and trained on from there.
+     */
+    public record Start(ModelConfig config, Map<String, FloatTensor> params) {
+        public Start {
+            params = Map.copyOf(params);
+        }
+    }
+
     /** The numbers of one replay; {@code served} counts only events scored by a release (as the loop would). */
-    record Outcome(Setting setting, ModelConfig config, ProgressiveMetrics all, ProgressiveMetrics served,
+    public record Outcome(Setting setting, ModelConfig config, ProgressiveMetrics all, ProgressiveMetrics served,
                    ProgressiveMetrics secondHalf, int releases, int promoted, double seconds) {
     }
 
@@ -307,11 +327,27 @@ public final class DelayedLabelReplay implements Callable<Integer> {
     }
 
     /** Progressive validation with delayed labels: serve, then learn each label once its time has come. */
-    static Outcome replay(List<Labelled> stream, Setting s, int buckets, SessionFactory sessions) throws Exception {
-        long started = System.nanoTime();
+    public static Outcome replay(List<Labelled> stream, Setting s, int buckets, SessionFactory sessions) throws Exception {
         int d = stream.get(0).dense().length;
         int w = stream.get(0).sparse().length;
-        ModelConfig config = s.config(d, w, buckets);
+        return replay(stream, s, s.config(d, w, buckets), null, sessions);
+    }
+
+    /**
+     * The same replay from {@code start}: its model trained with {@code s}'s optimizer, learning rate and L2, its
+     * weights the champion until the first release; {@code releases=0} serves them unchanged throughout (frozen).
+     */
+    public static Outcome replay(List<Labelled> stream, Setting s, Start start, SessionFactory sessions) throws Exception {
+        if (s.kind() != start.config().kind()) {
+            throw new IllegalArgumentException("setting '" + s.text() + "' is of kind " + s.kind().label() + ", the start of kind "
+                    + start.config().kind().label());
+        }
+        return replay(stream, s, s.tune(start.config()), start.params(), sessions);
+    }
+
+    private static Outcome replay(List<Labelled> stream, Setting s, ModelConfig config, Map<String, FloatTensor> startParams,
+                                  SessionFactory sessions) throws Exception {
+        long started = System.nanoTime();
         List<Labelled> byLabel = new ArrayList<>(stream);
         byLabel.sort(Comparator.comparingLong(Labelled::labelMillis));
         ProgressiveMetrics all = new ProgressiveMetrics();
@@ -319,8 +355,8 @@ public final class DelayedLabelReplay implements Callable<Integer> {
         ProgressiveMetrics secondHalf = new ProgressiveMetrics();
         try (TrainingSession training = TrainingSession.open(config, sessions);
              EvaluationSession evaluation = EvaluationSession.open(config, sessions)) {
-            TrainingState live = TrainingState.initial(config);
-            Map<String, FloatTensor> champion = null;
+            TrainingState live = startParams == null ? TrainingState.initial(config) : TrainingState.warm(config, startParams);
+            Map<String, FloatTensor> champion = startParams;
             Map<String, FloatTensor> candidate = null;
             double candidateLoss = 0;
             double championLoss = 0;
@@ -359,6 +395,9 @@ public final class DelayedLabelReplay implements Callable<Integer> {
                         }
                         candidate = null;
                     }
+                    if (s.maxReleases() == 0) {
+                        continue; // nothing trained would ever be served
+                    }
                     live = training.step(live, b).state();
                     trainedSinceCut += b.size();
                     if (candidate == null && trainedSinceCut >= Math.max(1, s.publishEvery()) && releases < s.maxReleases()) {
@@ -393,8 +432,10 @@ public final class DelayedLabelReplay implements Callable<Integer> {
             events.clear();
             return;
         }
-        for (int from = 0; from < events.size(); from += SCORE_CHUNK) {
-            List<Labelled> chunk = events.subList(from, Math.min(events.size(), from + SCORE_CHUNK));
+        long perRow = (long) config.sparseWidth() * ModelDefinition.of(config).slotWidth();
+        int rows = (int) Math.max(256, Math.min(SCORE_CHUNK, SCORE_CHUNK_FLOATS / Math.max(1, perRow)));
+        for (int from = 0; from < events.size(); from += rows) {
+            List<Labelled> chunk = events.subList(from, Math.min(events.size(), from + rows));
             float[] scores = evaluation.score(params, batch(chunk, config, log1p));
             for (int i = 0; i < chunk.size(); i++) {
                 all.add(scores[i], chunk.get(i).label());

@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * The served feature vectors of a stream joined with the label each one later received, read from the
  * {@code features} and {@code feedback} topics of a Kafka cluster: exactly what the job computed, so an offline
- * replay trains on the same inputs as the loop. Events are in event-time order.
+ * replay trains on the same inputs as the loop. Events are in event-time order (ties by event id).
  */
 public final class LabelledStream {
 
@@ -65,7 +65,8 @@ public final class LabelledStream {
                             longs(v.getSparse()), (float) f.getLabel(), f.getFeedbackTime().toEpochMilli()));
                 }
             }
-            out.sort(Comparator.comparingLong(Labelled::eventMillis));
+            // Ties by id: the topics' partitions interleave differently on every read, and replays should repeat.
+            out.sort(Comparator.comparingLong(Labelled::eventMillis).thenComparing(Labelled::id));
             return out;
         }
     }

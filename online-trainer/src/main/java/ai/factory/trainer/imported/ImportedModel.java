@@ -31,6 +31,9 @@ public final class ImportedModel implements ModelDefinition {
             "baseline", "contributions");
     private static final List<String> RESERVED_PREFIXES = List.of("step.", "explain.", "none.", "adam.", "adagrad.");
 
+    /** Ops that hand their input on unchanged at inference. */
+    private static final Set<String> PASS_THROUGH = Set.of("Identity", "Dropout");
+
     private final ModelConfig config;
     private final ForeignGraph graph;
     private final InputMapping mapping;
@@ -139,11 +142,17 @@ public final class ImportedModel implements ModelDefinition {
 
     /**
      * The logit of the mapped output: read through a final Sigmoid, or a two-class Softmax (the difference of its
-     * inputs); any other output of one column is taken as the raw output itself.
+     * inputs), also when Identity or Dropout nodes follow it; any other output of one column is taken as the raw output
+     * itself.
      */
     private Value logit(GraphBuilder g, Map<String, Value> values) {
         OnnxMl.NodeProto last = graph.producer(mapping.output());
         Value out = values.get(mapping.output());
+        // Tools name their output with a last Identity (Tribuo: Softmax, then Identity to "output"): look through it.
+        while (last != null && PASS_THROUGH.contains(last.getOpType()) && graph.producer(last.getInput(0)) != null) {
+            out = values.get(last.getInput(0));
+            last = graph.producer(last.getInput(0));
+        }
         if (last != null && last.getOpType().equals("Softmax")) {
             Value z = values.get(last.getInput(0));
             int c = mapping.positiveClass();

@@ -48,6 +48,15 @@ class ImportedModelTest {
                 .node("Softmax", names("logits"), "probability", ints("axis", 1)).output("probability", 2).bytes();
     }
 
+    /** The same model with its output named by a last Identity node, as Tribuo's ONNX export writes it. */
+    private static byte[] namedByIdentity() {
+        return new ForeignModels().input("features", 4)
+                .weight("linear.weight", new long[] {4, 2}, W).weight("linear.bias", new long[] {2}, B)
+                .node("Gemm", names("features", "linear.weight", "linear.bias"), "logits")
+                .node("Softmax", names("logits"), "softmax", ints("axis", 1))
+                .node("Identity", names("softmax"), "probability").output("probability", 2).bytes();
+    }
+
     /** Rows of the spec's vectors; ids 5 and 7 appear in some rows, repeated in one. */
     private static Batch batch() {
         float[] dense = {0.5f, -1f, 2f, 0.25f, -0.5f, 1.5f, 0f, 0f};
@@ -103,6 +112,21 @@ class ImportedModelTest {
         OnnxWeights.Loaded back = OnnxWeights.read(served);
         assertThat(back.config()).isEqualTo(imported.config());
         assertThat(back.params().get("linear.weight").data()).containsExactly(W);
+    }
+
+    @Test
+    void readsThroughAnIdentityAfterTheSoftmax() throws Exception {
+        Batch b = batch();
+        float[][] served = new float[2][];
+        int i = 0;
+        for (byte[] onnx : List.of(original(), namedByIdentity())) {
+            OnnxWeights.Loaded imported = ModelImport.read(onnx, MAPPING, SPEC, Set.of());
+            try (InferenceSession session = new InferenceSession(
+                    ModelGraphs.inference(imported.config(), imported.params(), Map.of()).toByteArray(), SESSIONS, true)) {
+                served[i++] = session.score(b);
+            }
+        }
+        assertThat(served[1]).containsExactly(served[0], within(1e-6f));
     }
 
     @Test
