@@ -161,10 +161,16 @@ public final class ImportedModel implements ModelDefinition {
             difference[1 - c] = -1;
             return g.matMul(z, g.constant(new long[] {2, 1}, difference));
         }
-        if (last != null && last.getOpType().equals("Sigmoid")) {
+        boolean sigmoid = last != null && last.getOpType().equals("Sigmoid");
+        if (sigmoid) {
             out = values.get(last.getInput(0));
         }
+        if (out.rank() != 2 || (out.dim(1) != 1 && !(sigmoid && out.dim(1) == 2))) {
+            throw new IllegalArgumentException("the output '" + mapping.output() + "' is " + out + ": an imported model's "
+                    + "prediction is one column, or two from a Softmax or a Sigmoid (positive_class picks one)");
+        }
         if (out.dim(1) == 2) {
+            // Independent sigmoids per class: the positive class's own logit.
             float[] pick = new float[2];
             pick[mapping.positiveClass()] = 1;
             return g.matMul(out, g.constant(new long[] {2, 1}, pick));
