@@ -44,7 +44,7 @@ public final class TrainerArguments {
     String model;
 
     @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", converter = KindOption.class,
-            description = "logistic or deep (default: ${DEFAULT-VALUE}).")
+            description = "logistic, deep or wide-deep (default: ${DEFAULT-VALUE}).")
     ModelKind kind;
 
     @Option(names = "--task", paramLabel = "TASK", description = "binary (log loss) or regression (squared loss) (default: the spec's task).")
@@ -68,15 +68,20 @@ public final class TrainerArguments {
                     + ModelConfig.ADAM_LEARNING_RATE + " for deep; with adagrad " + ModelConfig.ADAGRAD_LEARNING_RATE + ").")
     Double learningRate;
 
+    @Option(names = "--deep-learning-rate", paramLabel = "X",
+            description = "Learning rate of a wide-deep model's deep part; its wide part trains at --learning-rate (default: "
+                    + ModelConfig.WIDE_DEEP_DEEP_LEARNING_RATE + ").")
+    Double deepLearningRate;
+
     @Option(names = "--l2", paramLabel = "X", description = "L2 penalty (default: " + ModelConfig.DEFAULT_L2 + ").")
     Double l2;
 
     @Option(names = "--embedding-dim", paramLabel = "N",
-            description = "Embedding width of the deep model (default: " + ModelConfig.DEFAULT_EMBEDDING_DIM + ").")
+            description = "Embedding width of the deep and wide-deep models (default: " + ModelConfig.DEFAULT_EMBEDDING_DIM + ").")
     Integer embeddingDim;
 
     @Option(names = "--hidden", split = ",", paramLabel = "N",
-            description = "Hidden layer widths of the deep model (default: " + ModelConfig.DEFAULT_HIDDEN + ").")
+            description = "Hidden layer widths of the deep and wide-deep models (default: " + ModelConfig.DEFAULT_HIDDEN + ").")
     List<Integer> hidden;
 
     @Option(names = "--freeze", split = ",", paramLabel = "PARAM",
@@ -243,9 +248,7 @@ public final class TrainerArguments {
     }
 
     private ModelConfig modelConfig(ModelInput input) {
-        ModelConfig m = kind == ModelKind.LOGISTIC
-                ? ModelConfig.logistic(input.denseSize(), input.sparseWidth(), input.buckets())
-                : ModelConfig.deep(input.denseSize(), input.sparseWidth(), input.buckets());
+        ModelConfig m = ModelConfig.of(kind, input.denseSize(), input.sparseWidth(), input.buckets());
         m = m.withSlotFeatures(input.slotFeatures());
         ModelTarget target = input.target();
         m = m.withTask(task(task != null ? task : target.task()));
@@ -256,8 +259,14 @@ public final class TrainerArguments {
         if (seed != null) {
             m = m.withSeed(seed);
         }
-        if (kind == ModelKind.DEEP && (embeddingDim != null || hidden != null)) {
+        if (kind != ModelKind.LOGISTIC && (embeddingDim != null || hidden != null)) {
             m = m.withArchitecture(embeddingDim != null ? embeddingDim : m.embeddingDim(), hidden != null ? hidden : m.hidden());
+        }
+        if (deepLearningRate != null) {
+            if (kind != ModelKind.WIDE_DEEP) {
+                throw new IllegalArgumentException("--deep-learning-rate is for --kind wide-deep, not " + kind.label());
+            }
+            m = m.withDeepLearningRate(deepLearningRate);
         }
         if (freeze != null && !freeze.isEmpty()) {
             m = m.withFrozen(Set.copyOf(freeze));
@@ -323,14 +332,14 @@ public final class TrainerArguments {
         }
     }
 
-    /** Reads {@code logistic} or {@code deep}. */
+    /** Reads {@code logistic}, {@code deep} or {@code wide-deep}. */
     static final class KindOption implements CommandLine.ITypeConverter<ModelKind> {
         @Override
         public ModelKind convert(String value) {
             try {
                 return ModelKind.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("logistic or deep, was '" + value + "'");
+                throw new CommandLine.TypeConversionException("logistic, deep or wide-deep, was '" + value + "'");
             }
         }
     }

@@ -7,13 +7,18 @@ public enum ModelKind {
     /** Logistic (or linear) regression over hashed sparse ids plus dense features. */
     LOGISTIC,
     /** Embeddings for the sparse ids, concatenated with the dense features, then an MLP. */
-    DEEP;
+    DEEP,
+    /** The logistic model plus an MLP over embeddings of the ids and the dense features, summed into one output. */
+    WIDE_DEEP;
 
+    /** How the kind is written: {@code logistic}, {@code deep}, {@code wide-deep}. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** Reads a {@link #label()}; {@code wide_deep} and {@code widedeep} read as {@code wide-deep} too. */
     public static ModelKind parse(String text) {
-        return valueOf(text.trim().toUpperCase(Locale.ROOT));
+        String name = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        return valueOf(name.equals("WIDEDEEP") ? WIDE_DEEP.name() : name);
     }
 }

@@ -95,6 +95,25 @@ class TrainerMainTest {
     }
 
     @Test
+    void wideDeepTakesTheLogisticRateForItsWidePartAndItsOwnForTheDeepPart() {
+        ModelInput flights = ModelInput.fromSpec(SPEC);
+        for (String label : List.of("wide-deep", "widedeep", "WIDE_DEEP")) {
+            assertThat(options("--kind", label).model()).isEqualTo(ModelConfig.wideDeep(flights.denseSize(), flights.sparseWidth(), 1 << 18)
+                    .withSlotFeatures(flights.slotFeatures()));
+        }
+        ModelConfig mine = options("--kind", "wide-deep", "--learning-rate", "0.02", "--deep-learning-rate", "0.002",
+                "--embedding-dim", "4", "--hidden", "32,16").model();
+        assertThat(mine.learningRate()).isEqualTo(0.02);
+        assertThat(mine.deepLearningRate()).isEqualTo(0.002);
+        assertThat(mine.embeddingDim()).isEqualTo(4);
+        assertThat(mine.hidden()).containsExactly(32, 16);
+        assertThatThrownBy(() -> options("--kind", "deep", "--deep-learning-rate", "0.002"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--kind wide-deep");
+        assertThatThrownBy(() -> options("--kind", "wide")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("logistic, deep or wide-deep");
+    }
+
+    @Test
     void zeroStepsPerRunIsRefused() {
         assertThatThrownBy(() -> options("--steps-per-run", "0")).isInstanceOf(CommandLine.ParameterException.class);
     }
