@@ -210,6 +210,12 @@ public final class TrainerArguments {
                 o = o.withModel(m.withOptimizer(chosen, learningRate != null ? learningRate
                         : chosen == m.optimizer() ? m.learningRate() : ModelConfig.defaultLearningRate(m.kind(), chosen)));
             }
+            if (deepLearningRate != null) {
+                if (kind != ModelKind.WIDE_DEEP) {
+                    throw new IllegalArgumentException("--deep-learning-rate is for --kind wide-deep, not " + kind.label());
+                }
+                o = o.withModel(o.model().withDeepLearningRate(deepLearningRate));
+            }
             o = o.withBatching(batchSize != null ? batchSize : o.batchSize(),
                             publishEveryExamples != null ? publishEveryExamples : o.publishEveryExamples(),
                             publishEvery != null ? publishEvery : o.publishEvery(),
@@ -261,12 +267,6 @@ public final class TrainerArguments {
         }
         if (kind != ModelKind.LOGISTIC && (embeddingDim != null || hidden != null)) {
             m = m.withArchitecture(embeddingDim != null ? embeddingDim : m.embeddingDim(), hidden != null ? hidden : m.hidden());
-        }
-        if (deepLearningRate != null) {
-            if (kind != ModelKind.WIDE_DEEP) {
-                throw new IllegalArgumentException("--deep-learning-rate is for --kind wide-deep, not " + kind.label());
-            }
-            m = m.withDeepLearningRate(deepLearningRate);
         }
         if (freeze != null && !freeze.isEmpty()) {
             m = m.withFrozen(Set.copyOf(freeze));

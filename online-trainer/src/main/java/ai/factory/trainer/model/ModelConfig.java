@@ -152,8 +152,10 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
         return task == Task.BINARY && labelMean > 0 ? Math.log(labelMean / (1 - labelMean)) : 0;
     }
 
+    /** Another optimizer and rate; under another optimizer the deep part's rate, tuned for this one, becomes the rate. */
     public ModelConfig withOptimizer(OptimizerKind o, double lr) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, o, lr, deepLearningRate, l2, seed, frozen, labelMean, labelStd, slotFeatures);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, o, lr, o == optimizer ? deepLearningRate : 0,
+                l2, seed, frozen, labelMean, labelStd, slotFeatures);
     }
 
     public ModelConfig withLearningRate(double lr) {

@@ -107,6 +107,10 @@ class TrainerMainTest {
         assertThat(mine.deepLearningRate()).isEqualTo(0.002);
         assertThat(mine.embeddingDim()).isEqualTo(4);
         assertThat(mine.hidden()).containsExactly(32, 16);
+        // Adagrad's rate for both parts unless the deep part's is given: Adam's deep rate would be far too small for it.
+        assertThat(options("--kind", "wide-deep", "--optimizer", "adagrad").model().deepLearningRate()).isZero();
+        assertThat(options("--kind", "wide-deep", "--optimizer", "adagrad", "--deep-learning-rate", "0.05").model().deepLearningRate())
+                .isEqualTo(0.05);
         assertThatThrownBy(() -> options("--kind", "deep", "--deep-learning-rate", "0.002"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--kind wide-deep");
         assertThatThrownBy(() -> options("--kind", "wide")).isInstanceOf(CommandLine.ParameterException.class)
