@@ -154,6 +154,25 @@ class TrainingGraphTest {
     }
 
     @Test
+    void wideDeepLooksIdsUpInABoundedEmbeddingTableModuloItsRows() throws Exception {
+        int rows = WideDeepModel.MAX_EMBEDDING_ROWS;
+        ModelConfig config = ModelConfig.wideDeep(1, 1, 2 * rows).withArchitecture(2, List.of(4));
+        assertThat(ModelDefinition.of(config).params()).filteredOn(p -> p.name().equals(WideDeepModel.EMBEDDING))
+                .singleElement().satisfies(p -> assertThat(p.shape()).containsExactly(rows, 2));
+        Map<String, FloatTensor> params = new java.util.LinkedHashMap<>(TrainingState.initial(config).params());
+        params.put(WideDeepModel.HEAD_WEIGHTS, FloatTensor.filled(1f, 4, 1));            // the deep part speaks
+        params.put(WideDeepModel.WIDE_SPARSE_WEIGHTS, FloatTensor.filled(0f, 2L * rows, 1)); // the wide part does not
+        long[] ids = {5, 5 + rows, 6};
+        Batch probe = new Batch(3, 1, 1, new float[] {0.5f, 0.5f, 0.5f}, ids, new float[3]);
+        try (InferenceSession session = new InferenceSession(ModelGraphs.inference(config, params, Map.of()).toByteArray(), SESSIONS)) {
+            float[] scores = session.score(probe);
+            assertThat(scores[1]).as("ids equal modulo the rows share an embedding").isEqualTo(scores[0]);
+            assertThat(scores[2]).isNotEqualTo(scores[0]);
+        }
+        assertThat(train(config, 4, 5).isFinite()).isTrue();
+    }
+
+    @Test
     void freezingTheDeepPartLeavesTheLogisticModel() throws Exception {
         ModelConfig wideOnly = WIDE_DEEP.withFrozen(Set.of(WideDeepModel.DEEP));
         ModelConfig logistic = ModelConfig.logistic(4, 3, 64);
