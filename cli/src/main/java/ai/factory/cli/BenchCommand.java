@@ -269,7 +269,7 @@ final class BenchCommand {
     }
 
     @Command(name = ExplainBenchmark.NAME, mixinStandardHelpOptions = true,
-            description = "What the scorer's --explain costs: rows/s of sessions of the trainer's logistic and deep graphs "
+            description = "What the scorer's --explain costs: rows/s of sessions of the trainer's graphs of every model kind "
                     + "explaining every row, next to the same sessions not explaining, at several batch sizes (no Kafka: "
                     + "the cost is in ONNX Runtime and the explanation records).")
     static final class Explain extends Bench {

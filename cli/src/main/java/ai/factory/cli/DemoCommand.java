@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", description = "logistic or deep (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", description = "logistic, deep or wide-deep (default: ${DEFAULT-VALUE}).")
     String kind;
 
     @Option(names = "--max-ahead", paramLabel = "N",

@@ -17,6 +17,7 @@ import ai.factory.cli.demo.DemoProcess;
 import ai.factory.cli.demo.LearningCurve;
 import ai.factory.cli.demo.LearningCurveChart;
 import ai.factory.kafka.KafkaConnection;
+import ai.factory.trainer.model.ModelKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -278,7 +279,7 @@ final class LoopBenches {
         long events;
 
         @Option(names = "--kinds", paramLabel = "KIND", defaultValue = "logistic,deep", split = ",",
-                description = "Model kinds, logistic and/or deep (default: ${DEFAULT-VALUE}; each kind costs a full run per delay).")
+                description = "Model kinds, logistic, deep and/or wide-deep (default: ${DEFAULT-VALUE}; each kind costs a full run per delay).")
         List<String> kinds;
 
         @Option(names = "--delays", paramLabel = "DELAY", defaultValue = "landing,none", split = ",",
@@ -311,8 +312,8 @@ final class LoopBenches {
             BenchResult.Builder result = BenchResult.builder("quality", "online quality over " + file.getFileName()
                     + " through the real loop, progressive (each prediction judged by its label when it came)");
             result.setting("events", events == 0 ? "all" : events).setting("kinds", String.join(", ", kinds));
-            if (kinds.contains("deep")) {
-                result.setting("heap of the deep runs", DEEP_HEAP);
+            if (kinds.stream().anyMatch(k -> heapFor(k) != null)) {
+                result.setting("heap of the deep and wide-deep runs", DEEP_HEAP);
             }
             Map<String, List<LearningCurve.Point>> curves = new LinkedHashMap<>();
             for (String kind : kinds) {
@@ -350,9 +351,10 @@ final class LoopBenches {
          * The deep model's state (embeddings, optimizer moments, champion and pending copies) is about 40 MB on the
          * flights and each release 8 MB, copied several times on its way (checkpoint, sink, broker, consumers): at the
          * script's 768 MiB it ran out of heap a few hundred thousand flights in; the logistic model keeps the script's heap.
+         * A wide-deep model holds the same embeddings and more.
          */
         static String heapFor(String kind) {
-            return kind.equals("deep") ? DEEP_HEAP : null;
+            return ModelKind.parse(kind) == ModelKind.LOGISTIC ? null : DEEP_HEAP;
         }
 
         static final String DEEP_HEAP = "1536m";

@@ -20,11 +20,12 @@ import ai.factory.scoring.model.ReleaseLoader;
 import ai.factory.scoring.model.VectorShape;
 import ai.factory.trainer.job.ModelInput;
 import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.ModelKind;
 import ai.factory.trainer.model.ModelGraphs;
 import ai.factory.trainer.model.TrainingState;
 
 /**
- * What {@code --explain} costs the scorer: rows/s of a scorer's session of the trainer's own graph (logistic and deep,
+ * What {@code --explain} costs the scorer: rows/s of a scorer's session of the trainer's own graph (every model kind,
  * the flights spec's shape) explaining every row, next to the same graph not explaining, at several batch sizes. The two
  * alternate in short rounds so that a noisy machine slows both alike; explaining includes building each row's Avro
  * explanation, as the scorer does.
@@ -51,10 +52,12 @@ public final class ExplainBenchmark {
                 .setting("ORT threads", threads).setting("seconds per batch size and mode", seconds)
                 .setting("explained features", top);
         SessionFactory sessions = new SessionFactory(new SessionSettings(Device.CPU, threads, false));
-        for (ModelConfig config : List.of(
-                ModelConfig.logistic(input.denseSize(), input.sparseWidth(), input.buckets()),
-                ModelConfig.deep(input.denseSize(), input.sparseWidth(), input.buckets()))) {
-            config = config.withSlotFeatures(input.slotFeatures()).withLabelScale(0.2, 1);
+        for (ModelKind modelKind : ModelKind.values()) {
+            if (modelKind == ModelKind.IMPORTED) {
+                continue; // a graph of someone else's: nothing to build here
+            }
+            ModelConfig config = ModelConfig.of(modelKind, input.denseSize(), input.sparseWidth(), input.buckets())
+                    .withSlotFeatures(input.slotFeatures()).withLabelScale(0.2, 1);
             ModelRelease release = release(config, input);
             int largest = java.util.Arrays.stream(batchSizes).max().orElse(1);
             ModelSession plain = new ReleaseLoader(sessions, largest, 0).load(release, Optional.empty());

@@ -82,7 +82,9 @@ public final class DelayedLabelReplay implements Callable<Integer> {
 
     @Option(names = "--setting", required = true, paramLabel = "SETTING", converter = SettingConverter.class,
             description = {"A trainer setting to replay; repeat for several. A comma list of key=value, e.g. "
-                    + "lr=0.1,batch=256,publish=10000,opt=adagrad,l2=1e-6,kind=logistic,log1p=3:5: publish = examples "
+                    + "lr=0.1,batch=256,publish=10000,opt=adagrad,l2=1e-6,kind=logistic,log1p=3:5: kind = logistic, deep or "
+                    + "wide-deep, deeplr = the wide-deep model's deep part's learning rate, emb = embedding width, hidden = "
+                    + "hidden widths (colon list, e.g. 64:32), publish = examples "
                     + "trained between releases (0 serves the live weights), log1p = dense slots to pass through log1p "
                     + "first (to try a spec change before making it), holdout and tolerance = the promotion gate's, "
                     + "releases = stop publishing after this many (1: the first release serves everything; 0: nothing is trained). Defaults: "
@@ -94,11 +96,12 @@ public final class DelayedLabelReplay implements Callable<Integer> {
     CommandSpec commandSpec;
 
     /** One trainer setting to replay. */
-    public record Setting(String text, ModelKind kind, OptimizerKind optimizer, Double learningRate, double l2, int batch,
-                   long publishEvery, int holdout, double tolerance, int maxReleases, Set<Integer> log1p) {
+    public record Setting(String text, ModelKind kind, OptimizerKind optimizer, Double learningRate, Double deepLearningRate,
+                          Integer embeddingDim, List<Integer> hidden, double l2, int batch,
+                          long publishEvery, int holdout, double tolerance, int maxReleases, Set<Integer> log1p) {
 
-        private static final Set<String> KEYS = Set.of("kind", "opt", "lr", "l2", "batch", "publish", "holdout", "tolerance",
-                "releases", "log1p");
+        private static final Set<String> KEYS = Set.of("kind", "opt", "lr", "deeplr", "emb", "hidden", "l2", "batch", "publish",
+                "holdout", "tolerance", "releases", "log1p");
 
         /**
          * {@code text} as a setting.
@@ -126,6 +129,9 @@ public final class DelayedLabelReplay implements Callable<Integer> {
             ModelKind kind = ModelKind.parse(kv.getOrDefault("kind", "logistic"));
             return new Setting(text, kind, kv.containsKey("opt") ? OptimizerKind.parse(kv.get("opt")) : null,
                     kv.containsKey("lr") ? Double.valueOf(kv.get("lr")) : null,
+                    kv.containsKey("deeplr") ? Double.valueOf(kv.get("deeplr")) : null,
+                    kv.containsKey("emb") ? Integer.valueOf(kv.get("emb")) : null,
+                    kv.containsKey("hidden") ? Arrays.stream(kv.get("hidden").split(":")).map(Integer::valueOf).toList() : null,
                     Double.parseDouble(kv.getOrDefault("l2", "1e-6")), Integer.parseInt(kv.getOrDefault("batch", "256")),
                     Long.parseLong(kv.getOrDefault("publish", "10000")), Integer.parseInt(kv.getOrDefault("holdout", "0")),
                     Double.parseDouble(kv.getOrDefault("tolerance", "0.002")),
@@ -136,14 +142,18 @@ public final class DelayedLabelReplay implements Callable<Integer> {
             if (kind == ModelKind.IMPORTED) {
                 throw new IllegalArgumentException("setting '" + text + "': an imported model replays from its graph and weights (a start)");
             }
-            return tune(kind == ModelKind.LOGISTIC ? ModelConfig.logistic(dense, sparse, buckets) : ModelConfig.deep(dense, sparse, buckets));
+            return tune(ModelConfig.of(kind, dense, sparse, buckets));
         }
 
-        /** {@code c} with this setting's optimizer, learning rate and L2 (the kind's defaults where it names none). */
+        /** {@code c} with this setting's optimizer, learning rate, L2 and architecture (the kind's defaults where it names none). */
         ModelConfig tune(ModelConfig c) {
             OptimizerKind o = optimizer == null ? c.optimizer() : optimizer;
-            double lr = learningRate != null ? learningRate : o == c.optimizer() ? c.learningRate() : o == OptimizerKind.ADAM ? 1e-3 : 0.1;
-            return c.withOptimizer(o, lr).withL2(l2);
+            double lr = learningRate != null ? learningRate : o == c.optimizer() ? c.learningRate() : ModelConfig.defaultLearningRate(kind, o);
+            c = c.withOptimizer(o, lr).withL2(l2);
+            if (embeddingDim != null || hidden != null) {
+                c = c.withArchitecture(embeddingDim != null ? embeddingDim : c.embeddingDim(), hidden != null ? hidden : c.hidden());
+            }
+            return deepLearningRate != null ? c.withDeepLearningRate(deepLearningRate) : c;
         }
     }
 

@@ -342,6 +342,24 @@ public final class GraphBuilder {
         return record("Transpose", List.of(x), y, (dy, need) -> List.of(transpose(dy)));
     }
 
+    /**
+     * Elements {@code start} (inclusive) to {@code end} (exclusive) along {@code axis}, whose size must be static: a
+     * differentiable {@link #slice}. Its derivative pads the output's gradient with zeros back to the input's shape.
+     */
+    public Value narrow(Value x, int axis, long start, long end) {
+        long size = x.dim(axis);
+        if (size < 0 || start < 0 || end > size || start >= end) {
+            throw new IllegalArgumentException("narrow needs 0 <= start < end <= a static size along axis " + axis + ": " + x);
+        }
+        Value y = slice(x, axis, start, end);
+        return record("Slice", List.of(x), y, (dy, need) -> {
+            long[] pads = new long[2 * x.rank()];
+            pads[axis] = start;
+            pads[x.rank() + axis] = size - end;
+            return List.of(emit("Pad", List.of(dy, longs(pads)), dy.type(), x.dims(), List.of()));
+        });
+    }
+
     // ---------------------------------------------------------------- plain ops (no gradient)
 
 

@@ -101,6 +101,12 @@ public final class ImportedModel implements ModelDefinition {
         return ai.factory.trainer.model.DeepModel.ATTRIBUTION_STEPS;
     }
 
+    /** One rate for every weight: the graph is not split into parts that learn apart. */
+    @Override
+    public double learningRate(String name) {
+        return config.learningRate();
+    }
+
     /** No rescaling: an imported model keeps the label scale it was imported with. */
     @Override
     public List<String> outputWeights() {

@@ -44,8 +44,8 @@ public final class TrainerArguments {
     String model;
 
     @Option(names = "--kind", defaultValue = "logistic", paramLabel = "KIND", converter = KindOption.class,
-            description = "logistic, deep, or imported: fine-tune the graph of the release it warm-starts from, one "
-                    + "'factory models import' published (default: ${DEFAULT-VALUE}).")
+            description = "logistic, deep, wide-deep, or imported: fine-tune the graph of the release it warm-starts from, "
+                    + "one 'factory models import' published (default: ${DEFAULT-VALUE}).")
     ModelKind kind;
 
     @Option(names = "--task", paramLabel = "TASK", description = "binary (log loss) or regression (squared loss) (default: the spec's task).")
@@ -69,15 +69,20 @@ public final class TrainerArguments {
                     + ModelConfig.ADAM_LEARNING_RATE + " for deep; with adagrad " + ModelConfig.ADAGRAD_LEARNING_RATE + ").")
     Double learningRate;
 
+    @Option(names = "--deep-learning-rate", paramLabel = "X",
+            description = "Learning rate of a wide-deep model's deep part; its wide part trains at --learning-rate (default: "
+                    + ModelConfig.WIDE_DEEP_DEEP_LEARNING_RATE + ").")
+    Double deepLearningRate;
+
     @Option(names = "--l2", paramLabel = "X", description = "L2 penalty (default: " + ModelConfig.DEFAULT_L2 + ").")
     Double l2;
 
     @Option(names = "--embedding-dim", paramLabel = "N",
-            description = "Embedding width of the deep model (default: " + ModelConfig.DEFAULT_EMBEDDING_DIM + ").")
+            description = "Embedding width of the deep and wide-deep models (default: " + ModelConfig.DEFAULT_EMBEDDING_DIM + ").")
     Integer embeddingDim;
 
     @Option(names = "--hidden", split = ",", paramLabel = "N",
-            description = "Hidden layer widths of the deep model (default: " + ModelConfig.DEFAULT_HIDDEN + ").")
+            description = "Hidden layer widths of the deep and wide-deep models (default: " + ModelConfig.DEFAULT_HIDDEN + ").")
     List<Integer> hidden;
 
     @Option(names = "--freeze", split = ",", paramLabel = "PARAM",
@@ -207,6 +212,12 @@ public final class TrainerArguments {
                 o = o.withModel(m.withOptimizer(chosen, learningRate != null ? learningRate
                         : chosen == m.optimizer() ? m.learningRate() : ModelConfig.defaultLearningRate(m.kind(), chosen)));
             }
+            if (deepLearningRate != null) {
+                if (kind != ModelKind.WIDE_DEEP) {
+                    throw new IllegalArgumentException("--deep-learning-rate is for --kind wide-deep, not " + kind.label());
+                }
+                o = o.withModel(o.model().withDeepLearningRate(deepLearningRate));
+            }
             o = o.withBatching(batchSize != null ? batchSize : o.batchSize(),
                             publishEveryExamples != null ? publishEveryExamples : o.publishEveryExamples(),
                             publishEvery != null ? publishEvery : o.publishEvery(),
@@ -245,11 +256,7 @@ public final class TrainerArguments {
     }
 
     private ModelConfig modelConfig(ModelInput input) {
-        ModelConfig m = switch (kind) {
-            case LOGISTIC -> ModelConfig.logistic(input.denseSize(), input.sparseWidth(), input.buckets());
-            case DEEP -> ModelConfig.deep(input.denseSize(), input.sparseWidth(), input.buckets());
-            case IMPORTED -> ModelConfig.imported(input.denseSize(), input.sparseWidth(), input.buckets());
-        };
+        ModelConfig m = ModelConfig.of(kind, input.denseSize(), input.sparseWidth(), input.buckets());
         m = m.withSlotFeatures(input.slotFeatures());
         ModelTarget target = input.target();
         m = m.withTask(task(task != null ? task : target.task()));
@@ -260,7 +267,7 @@ public final class TrainerArguments {
         if (seed != null) {
             m = m.withSeed(seed);
         }
-        if (kind == ModelKind.DEEP && (embeddingDim != null || hidden != null)) {
+        if (kind != ModelKind.LOGISTIC && (embeddingDim != null || hidden != null)) {
             m = m.withArchitecture(embeddingDim != null ? embeddingDim : m.embeddingDim(), hidden != null ? hidden : m.hidden());
         }
         if (freeze != null && !freeze.isEmpty()) {

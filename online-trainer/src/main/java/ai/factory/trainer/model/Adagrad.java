@@ -3,6 +3,7 @@ package ai.factory.trainer.model;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 import ai.factory.trainer.graph.GraphBuilder;
 import ai.factory.trainer.graph.Value;
@@ -19,10 +20,15 @@ public final class Adagrad implements Optimizer {
     public static final float INITIAL_ACCUMULATOR = 1e-4f;
     private static final double EPSILON = 1e-7;
 
-    private final double learningRate;
+    private final ToDoubleFunction<String> learningRates;
+
+    /** Adagrad with each parameter's learning rate given by name. */
+    public Adagrad(ToDoubleFunction<String> learningRates) {
+        this.learningRates = learningRates;
+    }
 
     public Adagrad(double learningRate) {
-        this.learningRate = learningRate;
+        this(name -> learningRate);
     }
 
     public static String accumulator(String param) {
@@ -42,7 +48,7 @@ public final class Adagrad implements Optimizer {
         params.forEach((name, w) -> {
             Value grad = grads.get(name);
             Value acc = g.add(state.get(accumulator(name)), g.mul(grad, grad));
-            Value step = g.div(g.mul(grad, g.scalar(learningRate)), g.add(g.sqrt(acc), g.scalar(EPSILON)));
+            Value step = g.div(g.mul(grad, g.scalar(learningRates.applyAsDouble(name))), g.add(g.sqrt(acc), g.scalar(EPSILON)));
             next.put(name, g.sub(w, step));
             next.put(accumulator(name), acc);
         });

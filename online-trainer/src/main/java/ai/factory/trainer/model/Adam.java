@@ -3,6 +3,7 @@ package ai.factory.trainer.model;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 import ai.factory.trainer.graph.GraphBuilder;
 import ai.factory.trainer.graph.Value;
@@ -15,10 +16,15 @@ public final class Adam implements Optimizer {
     public static final double EPSILON = 1e-8;
     public static final String STEP = "adam.t";
 
-    private final double learningRate;
+    private final ToDoubleFunction<String> learningRates;
+
+    /** Adam with each parameter's learning rate given by name (one model may train its parts at different rates). */
+    public Adam(ToDoubleFunction<String> learningRates) {
+        this.learningRates = learningRates;
+    }
 
     public Adam(double learningRate) {
-        this.learningRate = learningRate;
+        this(name -> learningRate);
     }
 
     public static String firstMoment(String param) {
@@ -48,8 +54,9 @@ public final class Adam implements Optimizer {
         // lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
         Value correction1 = g.sub(g.scalar(1), pow(g, BETA1, t));
         Value correction2 = g.sub(g.scalar(1), pow(g, BETA2, t));
-        Value rate = g.div(g.mul(g.scalar(learningRate), g.sqrt(correction2)), correction1);
+        Value root2 = g.sqrt(correction2);
         params.forEach((name, w) -> {
+            Value rate = g.div(g.mul(g.scalar(learningRates.applyAsDouble(name)), root2), correction1);
             Value grad = grads.get(name);
             Value m = g.add(g.mul(state.get(firstMoment(name)), g.scalar(BETA1)), g.mul(grad, g.scalar(1 - BETA1)));
             Value v = g.add(g.mul(state.get(secondMoment(name)), g.scalar(BETA2)), g.mul(g.mul(grad, grad), g.scalar(1 - BETA2)));

@@ -88,4 +88,9 @@ public final class DeepModel implements ModelDefinition {
     public String outputBias() {
         return HEAD + "b";
     }
+
+    @Override
+    public double learningRate(String name) {
+        return config.learningRate();
+    }
 }

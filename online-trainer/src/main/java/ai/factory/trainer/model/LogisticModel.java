@@ -65,4 +65,9 @@ public final class LogisticModel implements ModelDefinition {
     public String outputBias() {
         return BIAS;
     }
+
+    @Override
+    public double learningRate(String name) {
+        return config.learningRate();
+    }
 }

@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
  * @param buckets      size of the hashed id space
  * @param embeddingDim embedding width per sparse id (deep model)
  * @param hidden       hidden layer widths (deep model)
+ * @param deepLearningRate the learning rate of a wide &amp; deep model's deep part (the wide part and every other
+ *                     kind train at {@code learningRate}); 0 for {@code learningRate} throughout
  * @param l2           L2 penalty on weights (not biases), added to the loss as l2/2 * sum(w^2)
  * @param frozen       parameter names, or name prefixes ending in '.', that are not updated
  * @param labelMean    the expected label, which the initial weights serve. Regression: the label's location; the
@@ -30,7 +32,7 @@ import java.util.stream.Collectors;
  */
 public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWidth, int buckets,
                           int embeddingDim, List<Integer> hidden, OptimizerKind optimizer,
-                          double learningRate, double l2, long seed, Set<String> frozen,
+                          double learningRate, double deepLearningRate, double l2, long seed, Set<String> frozen,
                           double labelMean, double labelStd, List<String> slotFeatures,
                           ImportedGraph imported) implements Serializable {
 
@@ -46,6 +48,9 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_EMBEDDING_DIM = 8;
     public static final int DEFAULT_HIDDEN = 64;
+    public static final int WIDE_DEEP_EMBEDDING_DIM = 8;
+    public static final int WIDE_DEEP_HIDDEN = 64;
+    public static final double WIDE_DEEP_DEEP_LEARNING_RATE = 1e-3;
     /** Property keys of an imported model's graph (base64, weights left out) and input mapping. */
     public static final String IMPORTED_GRAPH = "imported_graph";
     public static final String IMPORTED_MAPPING = "imported_mapping";
@@ -72,8 +77,11 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
         if (imported != null && kind != ModelKind.IMPORTED) {
             throw new IllegalArgumentException("only an imported model carries an imported graph");
         }
-        if (kind == ModelKind.DEEP && (embeddingDim < 1 || hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1))) {
-            throw new IllegalArgumentException("a deep model needs embeddingDim >= 1 and at least one hidden layer");
+        if ((kind == ModelKind.DEEP || kind == ModelKind.WIDE_DEEP) && (embeddingDim < 1 || hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1))) {
+            throw new IllegalArgumentException("a " + kind.label() + " model needs embeddingDim >= 1 and at least one hidden layer");
+        }
+        if (!Double.isFinite(deepLearningRate) || deepLearningRate < 0) {
+            throw new IllegalArgumentException("the deep part's learning rate is >= 0 (0: the learning rate), got " + deepLearningRate);
         }
     }
 
@@ -81,8 +89,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     public ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWidth, int buckets, int embeddingDim,
                        List<Integer> hidden, OptimizerKind optimizer, double learningRate, double l2, long seed,
                        Set<String> frozen) {
-        this(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen, 0, 1, List.of(),
-                null);
+        this(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, 0, l2, seed, frozen, 0, 1, List.of(), null);
     }
 
     /** Logistic regression with Adam at {@value #LOGISTIC_ADAM_LEARNING_RATE} and a light L2. */
@@ -91,18 +98,36 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
                 OptimizerKind.ADAM, LOGISTIC_ADAM_LEARNING_RATE, DEFAULT_L2, DEFAULT_SEED, Set.of());
     }
 
-    /** The learning rate a model of {@code kind} trains with under {@code optimizer} unless told otherwise. */
+    /**
+     * The learning rate a model of {@code kind} trains with under {@code optimizer} unless told otherwise (of a wide &amp;
+     * deep model: its wide part's, which is a logistic model).
+     */
     public static double defaultLearningRate(ModelKind kind, OptimizerKind optimizer) {
         if (optimizer == OptimizerKind.ADAGRAD) {
             return ADAGRAD_LEARNING_RATE;
         }
-        return kind == ModelKind.LOGISTIC ? LOGISTIC_ADAM_LEARNING_RATE : ADAM_LEARNING_RATE;
+        return kind == ModelKind.DEEP || kind == ModelKind.IMPORTED ? ADAM_LEARNING_RATE : LOGISTIC_ADAM_LEARNING_RATE;
     }
 
-    /** Embeddings of width 8 and one hidden layer of 64, with Adam at 0.001. */
-    public static ModelConfig deep(int denseSize, int sparseWidth, int buckets) {
-        return new ModelConfig(ModelKind.DEEP, Task.BINARY, denseSize, sparseWidth, buckets, DEFAULT_EMBEDDING_DIM,
-                List.of(DEFAULT_HIDDEN), OptimizerKind.ADAM, ADAM_LEARNING_RATE, DEFAULT_L2, DEFAULT_SEED, Set.of());
+    /**
+     * Wide &amp; deep: the logistic model (Adam at {@value #LOGISTIC_ADAM_LEARNING_RATE}) plus embeddings of width
+     * {@value #WIDE_DEEP_EMBEDDING_DIM} and one hidden layer of {@value #WIDE_DEEP_HIDDEN}, trained by Adam at
+     * {@value #WIDE_DEEP_DEEP_LEARNING_RATE}.
+     */
+    public static ModelConfig wideDeep(int denseSize, int sparseWidth, int buckets) {
+        return new ModelConfig(ModelKind.WIDE_DEEP, Task.BINARY, denseSize, sparseWidth, buckets, WIDE_DEEP_EMBEDDING_DIM,
+                List.of(WIDE_DEEP_HIDDEN), OptimizerKind.ADAM, LOGISTIC_ADAM_LEARNING_RATE, WIDE_DEEP_DEEP_LEARNING_RATE, DEFAULT_L2,
+                DEFAULT_SEED, Set.of(), 0, 1, List.of(), null);
+    }
+
+    /** The defaults of {@code kind} for these input sizes. */
+    public static ModelConfig of(ModelKind kind, int denseSize, int sparseWidth, int buckets) {
+        return switch (kind) {
+            case LOGISTIC -> logistic(denseSize, sparseWidth, buckets);
+            case DEEP -> deep(denseSize, sparseWidth, buckets);
+            case WIDE_DEEP -> wideDeep(denseSize, sparseWidth, buckets);
+            case IMPORTED -> imported(denseSize, sparseWidth, buckets);
+        };
     }
 
     /**
@@ -114,9 +139,15 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
                 OptimizerKind.ADAM, ADAM_LEARNING_RATE, DEFAULT_L2, DEFAULT_SEED, Set.of());
     }
 
+    /** Embeddings of width 8 and one hidden layer of 64, with Adam at 0.001. */
+    public static ModelConfig deep(int denseSize, int sparseWidth, int buckets) {
+        return new ModelConfig(ModelKind.DEEP, Task.BINARY, denseSize, sparseWidth, buckets, DEFAULT_EMBEDDING_DIM,
+                List.of(DEFAULT_HIDDEN), OptimizerKind.ADAM, ADAM_LEARNING_RATE, DEFAULT_L2, DEFAULT_SEED, Set.of());
+    }
+
     /** The task; switching to binary resets the label scale to 0/1, which binary models require. */
     public ModelConfig withTask(Task t) {
-        return new ModelConfig(kind, t, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
+        return new ModelConfig(kind, t, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, deepLearningRate, l2, seed, frozen,
                 t == Task.BINARY ? 0 : labelMean, t == Task.BINARY ? 1 : labelStd, slotFeatures, imported);
     }
 
@@ -125,7 +156,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
      * Fixed for the model's life: its weights depend on them.
      */
     public ModelConfig withLabelScale(double mean, double std) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, deepLearningRate, l2, seed, frozen,
                 mean, std, slotFeatures, imported);
     }
 
@@ -139,40 +170,47 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
         return task == Task.BINARY && labelMean > 0 ? Math.log(labelMean / (1 - labelMean)) : 0;
     }
 
+    /** Another optimizer and rate; under another optimizer the deep part's rate, tuned for this one, becomes the rate. */
     public ModelConfig withOptimizer(OptimizerKind o, double lr) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, o, lr, l2, seed, frozen, labelMean, labelStd, slotFeatures, imported);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, o, lr, o == optimizer ? deepLearningRate : 0,
+                l2, seed, frozen, labelMean, labelStd, slotFeatures, imported);
     }
 
     public ModelConfig withLearningRate(double lr) {
         return withOptimizer(optimizer, lr);
     }
 
+    /** The learning rate of a wide &amp; deep model's deep part (0: the learning rate). */
+    public ModelConfig withDeepLearningRate(double lr) {
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, lr, l2, seed, frozen, labelMean, labelStd, slotFeatures, imported);
+    }
+
     public ModelConfig withL2(double penalty) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, penalty, seed, frozen, labelMean, labelStd, slotFeatures, imported);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, deepLearningRate, penalty, seed, frozen, labelMean, labelStd, slotFeatures, imported);
     }
 
     public ModelConfig withSeed(long s) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, s, frozen, labelMean, labelStd, slotFeatures, imported);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, deepLearningRate, l2, s, frozen, labelMean, labelStd, slotFeatures, imported);
     }
 
     public ModelConfig withArchitecture(int embedding, List<Integer> layers) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embedding, layers, optimizer, learningRate, l2, seed, frozen, labelMean, labelStd, slotFeatures, imported);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embedding, layers, optimizer, learningRate, deepLearningRate, l2, seed, frozen, labelMean, labelStd, slotFeatures, imported);
     }
 
     public ModelConfig withFrozen(Set<String> names) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, names, labelMean, labelStd, slotFeatures, imported);
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, deepLearningRate, l2, seed, names, labelMean, labelStd, slotFeatures, imported);
     }
 
     /** Names the input slots by their spec features (see the record's {@code slotFeatures}). */
     public ModelConfig withSlotFeatures(List<String> names) {
-        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, l2, seed, frozen,
+        return new ModelConfig(kind, task, denseSize, sparseWidth, buckets, embeddingDim, hidden, optimizer, learningRate, deepLearningRate, l2, seed, frozen,
                 labelMean, labelStd, names, imported);
     }
 
     /** An imported model: the given graph and mapping, with everything else of this config. */
     public ModelConfig withImported(ImportedGraph graph) {
-        return new ModelConfig(ModelKind.IMPORTED, task, denseSize, sparseWidth, buckets, 0, List.of(), optimizer, learningRate, l2, seed,
-                frozen, labelMean, labelStd, slotFeatures, graph);
+        return new ModelConfig(ModelKind.IMPORTED, task, denseSize, sparseWidth, buckets, 0, List.of(), optimizer, learningRate, 0, l2,
+                seed, frozen, labelMean, labelStd, slotFeatures, graph);
     }
 
     /**
@@ -207,6 +245,9 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
         p.put("hidden", hidden.stream().map(String::valueOf).collect(Collectors.joining(",")));
         p.put("optimizer", optimizer.name().toLowerCase());
         p.put("learning_rate", String.valueOf(learningRate));
+        if (deepLearningRate > 0) {
+            p.put("deep_learning_rate", String.valueOf(deepLearningRate));
+        }
         p.put("l2", String.valueOf(l2));
         p.put("seed", String.valueOf(seed));
         p.put("frozen", String.join(",", new TreeSet<>(frozen)));
@@ -231,6 +272,7 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
                 Integer.parseInt(p.get("sparse_buckets")), Integer.parseInt(p.getOrDefault("embedding_dim", "0")),
                 hidden.isBlank() ? List.of() : java.util.Arrays.stream(hidden.split(",")).map(Integer::valueOf).toList(),
                 OptimizerKind.parse(p.get("optimizer")), Double.parseDouble(p.get("learning_rate")),
+                Double.parseDouble(p.getOrDefault("deep_learning_rate", "0")),
                 Double.parseDouble(p.get("l2")), Long.parseLong(p.get("seed")),
                 frozen.isBlank() ? Set.of() : Set.of(frozen.split(",")),
                 Double.parseDouble(p.getOrDefault("label_mean", "0")), Double.parseDouble(p.getOrDefault("label_std", "1")),

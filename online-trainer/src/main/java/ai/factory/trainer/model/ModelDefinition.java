@@ -41,11 +41,15 @@ public interface ModelDefinition {
     /** The bias of the raw output. */
     String outputBias();
 
+    /** The learning rate of parameter {@code name}: the config's, unless the model trains its parts at different rates. */
+    double learningRate(String name);
+
     /** The definition a config describes. */
     static ModelDefinition of(ModelConfig config) {
         return switch (config.kind()) {
             case LOGISTIC -> new LogisticModel(config);
             case DEEP -> new DeepModel(config);
+            case WIDE_DEEP -> new WideDeepModel(config);
             case IMPORTED -> new ai.factory.trainer.imported.ImportedModel(config);
         };
     }

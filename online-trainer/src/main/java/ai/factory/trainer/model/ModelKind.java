@@ -8,14 +8,19 @@ public enum ModelKind {
     LOGISTIC,
     /** Embeddings for the sparse ids, concatenated with the dense features, then an MLP. */
     DEEP,
+    /** The logistic model plus an MLP over embeddings of the ids and the dense features, summed into one output. */
+    WIDE_DEEP,
     /** A graph trained elsewhere, imported with its weights and fine-tuned here ({@link ImportedGraph}). */
     IMPORTED;
 
+    /** How the kind is written: {@code logistic}, {@code deep}, {@code wide-deep}. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** Reads a {@link #label()}; {@code wide_deep} and {@code widedeep} read as {@code wide-deep} too. */
     public static ModelKind parse(String text) {
-        return valueOf(text.trim().toUpperCase(Locale.ROOT));
+        String name = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        return valueOf(name.equals("WIDEDEEP") ? WIDE_DEEP.name() : name);
     }
 }

@@ -20,9 +20,10 @@ public interface Optimizer {
 
     /** The optimizer a config asks for. */
     static Optimizer of(ModelConfig config) {
+        ModelDefinition model = ModelDefinition.of(config);
         return switch (config.optimizer()) {
-            case ADAGRAD -> new Adagrad(config.learningRate());
-            case ADAM -> new Adam(config.learningRate());
+            case ADAGRAD -> new Adagrad(model::learningRate);
+            case ADAM -> new Adam(model::learningRate);
         };
     }
 }

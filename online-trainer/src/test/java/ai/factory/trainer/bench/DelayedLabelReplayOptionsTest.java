@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Set;
 
+import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.ModelKind;
 import ai.factory.trainer.model.OptimizerKind;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class DelayedLabelReplayOptionsTest {
     void readsRepeatedSettingsAndTheKafkaOptions() {
         DelayedLabelReplay replay = parse("-b", "k:9092", "--prefix", "p.", "--spec-version", "2", "--events", "1000",
                 "--reference-log1p", "3,5", "--setting", "lr=0.1,batch=128,publish=1000,holdout=500,log1p=3:5",
-                "--setting", "opt=adam,kind=deep,publish=0");
+                "--setting", "opt=adam,kind=deep,publish=0", "--setting", "kind=wide-deep,deeplr=0.002,emb=4,hidden=32:16");
 
         assertThat(replay.kafka.connection().bootstrapServers()).isEqualTo("k:9092");
         assertThat(replay.kafka.topics().prefix()).isEqualTo("p.");
@@ -31,7 +32,7 @@ class DelayedLabelReplayOptionsTest {
         assertThat(replay.specVersion).isEqualTo(2);
         assertThat(replay.events).isEqualTo(1000);
         assertThat(replay.referenceLog1p).containsExactlyInAnyOrder(3, 5);
-        assertThat(replay.settings).hasSize(2);
+        assertThat(replay.settings).hasSize(3);
         DelayedLabelReplay.Setting first = replay.settings.get(0);
         assertThat(first.learningRate()).isEqualTo(0.1);
         assertThat(first.batch()).isEqualTo(128);
@@ -42,6 +43,12 @@ class DelayedLabelReplayOptionsTest {
         assertThat(second.kind()).isEqualTo(ModelKind.DEEP);
         assertThat(second.optimizer()).isEqualTo(OptimizerKind.ADAM);
         assertThat(second.batch()).isEqualTo(256);
+        ModelConfig third = replay.settings.get(2).config(8, 5, 1024);
+        assertThat(third.kind()).isEqualTo(ModelKind.WIDE_DEEP);
+        assertThat(third.learningRate()).as("the wide part's: the logistic default").isEqualTo(ModelConfig.LOGISTIC_ADAM_LEARNING_RATE);
+        assertThat(third.deepLearningRate()).isEqualTo(0.002);
+        assertThat(third.embeddingDim()).isEqualTo(4);
+        assertThat(third.hidden()).containsExactly(32, 16);
     }
 
     @Test

@@ -52,7 +52,11 @@ class OpGradientTest {
                 new Case("reduceSum over axis 1", d(-1, 3, 2), d(2, 3, 2), -1, 1, d(1), d(1), d(2, 1, 2), (g, v) -> g.reduceSum(v[0], 1)),
                 new Case("reshape", d(-1, 3, 2), d(2, 3, 2), -1, 1, d(1), d(1), d(2, 6), (g, v) -> g.reshape(v[0], -1, 6)),
                 new Case("concat on axis 1", d(-1, 3), d(2, 3), -1, 1, d(-1, 2), d(2, 2), d(2, 5),
-                        (g, v) -> g.concat(1, List.of(v[0], v[1]))));
+                        (g, v) -> g.concat(1, List.of(v[0], v[1]))),
+                new Case("narrow on the last axis", d(-1, 3, 4), d(2, 3, 4), -1, 1, d(1), d(1), d(2, 3, 2),
+                        (g, v) -> g.narrow(v[0], 2, 1, 3)),
+                new Case("narrow on axis 1 from the start", d(-1, 3), d(2, 3), -1, 1, d(1), d(1), d(2, 1),
+                        (g, v) -> g.narrow(v[0], 1, 0, 1)));
         return cases.stream().map(c -> Arguments.of(c.name(), c));
     }
 

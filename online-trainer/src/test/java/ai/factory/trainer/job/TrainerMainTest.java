@@ -95,6 +95,29 @@ class TrainerMainTest {
     }
 
     @Test
+    void wideDeepTakesTheLogisticRateForItsWidePartAndItsOwnForTheDeepPart() {
+        ModelInput flights = ModelInput.fromSpec(SPEC);
+        for (String label : List.of("wide-deep", "widedeep", "WIDE_DEEP")) {
+            assertThat(options("--kind", label).model()).isEqualTo(ModelConfig.wideDeep(flights.denseSize(), flights.sparseWidth(), 1 << 18)
+                    .withSlotFeatures(flights.slotFeatures()));
+        }
+        ModelConfig mine = options("--kind", "wide-deep", "--learning-rate", "0.02", "--deep-learning-rate", "0.002",
+                "--embedding-dim", "4", "--hidden", "32,16").model();
+        assertThat(mine.learningRate()).isEqualTo(0.02);
+        assertThat(mine.deepLearningRate()).isEqualTo(0.002);
+        assertThat(mine.embeddingDim()).isEqualTo(4);
+        assertThat(mine.hidden()).containsExactly(32, 16);
+        // Adagrad's rate for both parts unless the deep part's is given: Adam's deep rate would be far too small for it.
+        assertThat(options("--kind", "wide-deep", "--optimizer", "adagrad").model().deepLearningRate()).isZero();
+        assertThat(options("--kind", "wide-deep", "--optimizer", "adagrad", "--deep-learning-rate", "0.05").model().deepLearningRate())
+                .isEqualTo(0.05);
+        assertThatThrownBy(() -> options("--kind", "deep", "--deep-learning-rate", "0.002"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--kind wide-deep");
+        assertThatThrownBy(() -> options("--kind", "wide")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("one of logistic, deep, wide-deep, imported");
+    }
+
+    @Test
     void zeroStepsPerRunIsRefused() {
         assertThatThrownBy(() -> options("--steps-per-run", "0")).isInstanceOf(CommandLine.ParameterException.class);
     }

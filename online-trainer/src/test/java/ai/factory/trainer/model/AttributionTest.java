@@ -58,7 +58,38 @@ class AttributionTest {
 
     @Test
     void deepPartsAreCompleteWithinTheStatedTolerance() throws Exception {
-        ModelConfig config = ModelConfig.deep(DENSE, SPARSE, BUCKETS).withArchitecture(4, List.of(16, 8)).withLabelScale(0.2, 1);
+        assertComplete(ModelConfig.deep(DENSE, SPARSE, BUCKETS).withArchitecture(4, List.of(16, 8)).withLabelScale(0.2, 1));
+    }
+
+    @Test
+    void wideDeepPartsAreCompleteWithinTheStatedTolerance() throws Exception {
+        assertComplete(ModelConfig.wideDeep(DENSE, SPARSE, BUCKETS).withArchitecture(4, List.of(16, 8)).withLabelScale(0.2, 1));
+    }
+
+    @Test
+    void anUntrainedDeepPartLeavesTheLogisticExplanation() throws Exception {
+        // The deep part's output weights start at zero, so only the wide part explains: weight x value, exactly.
+        ModelConfig config = ModelConfig.wideDeep(DENSE, SPARSE, BUCKETS).withArchitecture(4, List.of(8)).withLabelScale(0.2, 1)
+                .withFrozen(java.util.Set.of(WideDeepModel.DEEP));
+        TrainingState state = trained(config);
+        Batch probe = probe(config);
+        try (InferenceSession session = session(config, state)) {
+            InferenceSession.Explained e = session.explain(probe);
+            float[] sparseW = state.params().get(WideDeepModel.WIDE_SPARSE_WEIGHTS).data();
+            float[] denseW = state.params().get(WideDeepModel.WIDE_DENSE_WEIGHTS).data();
+            for (int i = 0; i < probe.size(); i++) {
+                for (int j = 0; j < DENSE; j++) {
+                    assertThat(part(e, i, j)).isCloseTo(denseW[j] * probe.dense()[i * DENSE + j], within(1e-6f));
+                }
+                for (int j = 0; j < SPARSE; j++) {
+                    assertThat(part(e, i, DENSE + j)).isCloseTo(sparseW[(int) probe.sparse()[i * SPARSE + j]], within(1e-6f));
+                }
+                assertThat(baselinePlusParts(e, i)).isCloseTo(e.explained()[i], within(1e-5));
+            }
+        }
+    }
+
+    private static void assertComplete(ModelConfig config) throws Exception {
         assertThat(Attribution.method(config)).isEqualTo("integrated-gradients/16");
         TrainingState state = trained(config);
         Batch probe = probe(config);

@@ -30,12 +30,15 @@ class KStepTrainingTest {
     @Test
     void kStepsInOneRunGiveTheWeightsOfKSingleStepRuns() throws Exception {
         ModelConfig deep = ModelConfig.deep(4, 3, 64).withArchitecture(4, List.of(16, 8)).withL2(0.01);
+        ModelConfig wideDeep = ModelConfig.wideDeep(4, 3, 64).withArchitecture(4, List.of(16, 8)).withL2(0.01);
         List<ModelConfig> configs = List.of(
                 ModelConfig.logistic(4, 3, 64).withL2(0.01),
                 deep,
                 deep.withFrozen(Set.of(DeepModel.EMBEDDING, "deep.layer0.")),
                 ModelConfig.logistic(4, 3, 64).withTask(Task.REGRESSION).withOptimizer(OptimizerKind.ADAM, 0.01),
-                deep.withTask(Task.REGRESSION).withLabelScale(0.3, 2.5));
+                deep.withTask(Task.REGRESSION).withLabelScale(0.3, 2.5),
+                wideDeep,
+                wideDeep.withFrozen(Set.of(WideDeepModel.DEEP)));
         for (ModelConfig config : configs) {
             // Seven batches: with K = 4 that is a run of four, a run of one (the size changes), then a run of two.
             List<Batch> batches = batches(config, 64, 64, 64, 64, 64, 30, 30);

@@ -24,7 +24,8 @@ class LabelScalesTest {
     void rescaledWeightsServeTheSameScoresUnderTheNewScale() throws Exception {
         ModelConfig logistic = ModelConfig.logistic(4, 3, 32).withTask(Task.REGRESSION);
         ModelConfig deep = ModelConfig.deep(4, 3, 32).withArchitecture(4, List.of(8)).withTask(Task.REGRESSION);
-        for (ModelConfig base : List.of(logistic, deep)) {
+        ModelConfig wideDeep = ModelConfig.wideDeep(4, 3, 32).withArchitecture(4, List.of(8)).withTask(Task.REGRESSION);
+        for (ModelConfig base : List.of(logistic, deep, wideDeep)) {
             ModelConfig from = base;                                // an old model: 0/1
             ModelConfig to = base.withLabelScale(15, 4);
             Map<String, FloatTensor> params = random(from, new Random(3));

@@ -25,6 +25,20 @@ class ModelConfigTest {
     }
 
     @Test
+    void aWideDeepConfigAndItsDeepRateSurviveTheOnnxMetadata() {
+        ModelConfig config = ModelConfig.wideDeep(3, 2, 16).withArchitecture(2, List.of(4)).withDeepLearningRate(0.0025);
+        assertThat(config.toProperties()).containsEntry("model_kind", "wide-deep").containsEntry("deep_learning_rate", "0.0025");
+        byte[] onnx = ModelGraphs.inference(config, TrainingState.initial(config).params(), Map.of()).toByteArray();
+        assertThat(OnnxWeights.read(onnx).config()).isEqualTo(config);
+        assertThat(ModelConfig.logistic(3, 2, 16).toProperties()).doesNotContainKey("deep_learning_rate");
+        for (ModelKind kind : ModelKind.values()) {
+            assertThat(ModelKind.parse(kind.label())).isEqualTo(kind);
+        }
+        assertThatThrownBy(() -> ModelConfig.wideDeep(3, 2, 16).withDeepLearningRate(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ModelConfig.wideDeep(3, 2, 16).withArchitecture(0, List.of(4))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aModelWrittenBeforeLabelScalesReadsAsTheIdentity() {
         Map<String, String> old = new java.util.LinkedHashMap<>(ModelConfig.logistic(3, 2, 16).withTask(Task.REGRESSION).toProperties());
         old.remove("label_mean");

@@ -11,7 +11,7 @@ import ai.factory.trainer.graph.GradientChecker;
 import ai.factory.trainer.graph.GradientChecker.Input;
 import org.junit.jupiter.api.Test;
 
-/** Both model kinds' full loss (data loss + L2) gradients, from autodiff, against central differences in float64. */
+/** Every model kind's full loss (data loss + L2) gradients, from autodiff, against central differences in float64. */
 class ModelGradientTest {
 
     private static final int N = 6;
@@ -49,6 +49,22 @@ class ModelGradientTest {
     @Test
     void deepModelWithSquaredLossGradients() throws Exception {
         check(ModelConfig.deep(3, 2, 5).withTask(Task.REGRESSION).withArchitecture(3, List.of(4)).withL2(0.01), 4);
+    }
+
+    @Test
+    void wideDeepModelGradients() throws Exception {
+        check(ModelConfig.wideDeep(3, 2, 5).withArchitecture(2, List.of(4, 3)).withL2(0.01), 9);
+    }
+
+    @Test
+    void wideDeepWithABaseRateGradients() throws Exception {
+        check(ModelConfig.wideDeep(3, 2, 5).withLabelScale(0.15, 1).withArchitecture(3, List.of(4)).withL2(0.01), 10);
+    }
+
+    @Test
+    void wideDeepRegressionWithStandardisedLabelsGradients() throws Exception {
+        check(ModelConfig.wideDeep(3, 2, 5).withTask(Task.REGRESSION).withLabelScale(-2.5, 0.3).withArchitecture(3, List.of(4))
+                .withL2(0.01), 11);
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Training-step and inference graphs of both model kinds, run on ONNX Runtime (float32). */
+/** Training-step and inference graphs of every model kind, run on ONNX Runtime (float32). */
 class TrainingGraphTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingGraphTest.class);
@@ -29,10 +29,11 @@ class TrainingGraphTest {
     private static final ModelConfig LOGISTIC = ModelConfig.logistic(4, 3, 64)
             .withOptimizer(OptimizerKind.ADAGRAD, ModelConfig.ADAGRAD_LEARNING_RATE);
     private static final ModelConfig DEEP = ModelConfig.deep(4, 3, 64).withArchitecture(4, List.of(16, 8));
+    private static final ModelConfig WIDE_DEEP = ModelConfig.wideDeep(4, 3, 64).withArchitecture(4, List.of(16, 8));
 
     @Test
     void inferenceGraphFollowsTheContract() throws Exception {
-        for (ModelConfig config : List.of(LOGISTIC, DEEP)) {
+        for (ModelConfig config : List.of(LOGISTIC, DEEP, WIDE_DEEP)) {
             byte[] onnx = ModelGraphs.inference(config, TrainingState.initial(config).params(), Map.of()).toByteArray();
             try (InferenceSession session = new InferenceSession(onnx, SESSIONS)) {
                 Map<String, NodeInfo> inputs = session.session().getInputInfo();
@@ -48,7 +49,7 @@ class TrainingGraphTest {
 
     @Test
     void exportedInferenceGraphScoresExactlyLikeTheTrainingForwardPass() throws Exception {
-        for (ModelConfig config : List.of(LOGISTIC, DEEP)) {
+        for (ModelConfig config : List.of(LOGISTIC, DEEP, WIDE_DEEP)) {
             SyntheticData data = new SyntheticData(config.denseSize(), config.sparseWidth(), config.buckets(), 1.0, 11);
             try (TrainingSession training = TrainingSession.open(config, SESSIONS)) {
                 TrainingState state = TrainingState.initial(config);
@@ -71,7 +72,7 @@ class TrainingGraphTest {
 
     @Test
     void aFixedSeedGivesIdenticalWeights() throws Exception {
-        for (ModelConfig config : List.of(LOGISTIC, DEEP)) {
+        for (ModelConfig config : List.of(LOGISTIC, DEEP, WIDE_DEEP)) {
             TrainingState first = train(config, 7, 30);
             TrainingState second = train(config, 7, 30);
             assertThat(second.params()).as(config.kind().label()).isEqualTo(first.params());
@@ -118,6 +119,78 @@ class TrainingGraphTest {
         assertThat(after.optimizer().keySet()).containsExactlyInAnyOrder(Adam.STEP,
                 Adam.firstMoment(DeepModel.HEAD + "w"), Adam.secondMoment(DeepModel.HEAD + "w"),
                 Adam.firstMoment(DeepModel.HEAD + "b"), Adam.secondMoment(DeepModel.HEAD + "b"));
+    }
+
+    @Test
+    void wideDeepStartsAsTheLogisticModelAndLearnsBoth() throws Exception {
+        SyntheticData data = new SyntheticData(4, 3, 64, 1.0, 5);
+        Batch probe = data.next(200).batch();
+        ModelConfig logistic = ModelConfig.logistic(4, 3, 64);
+        try (InferenceSession wideDeep = new InferenceSession(ModelGraphs.inference(WIDE_DEEP,
+                     TrainingState.initial(WIDE_DEEP).params(), Map.of()).toByteArray(), SESSIONS);
+             InferenceSession plain = new InferenceSession(ModelGraphs.inference(logistic,
+                     TrainingState.initial(logistic).params(), Map.of()).toByteArray(), SESSIONS)) {
+            // The deep part's output weights start at zero: the untrained model scores like the untrained logistic one.
+            assertThat(wideDeep.score(probe)).containsExactly(plain.score(probe));
+        }
+        TrainingState before = TrainingState.initial(WIDE_DEEP);
+        TrainingState after = train(WIDE_DEEP, 3, 10);
+        for (String name : List.of(WideDeepModel.WIDE_SPARSE_WEIGHTS, WideDeepModel.WIDE_DENSE_WEIGHTS, WideDeepModel.EMBEDDING,
+                "deep.layer0.w", WideDeepModel.HEAD_WEIGHTS)) {
+            assertThat(after.params().get(name)).as(name).isNotEqualTo(before.params().get(name));
+        }
+    }
+
+    @Test
+    void wideDeepTrainsItsPartsAtTheirOwnRates() throws Exception {
+        // One Adam step moves each weight with a gradient by about its rate: the wide part's 0.01, the deep part's 0.001.
+        // The deep part's zero output weights pass no gradient to its hidden layers in the first step.
+        ModelConfig config = WIDE_DEEP.withLearningRate(0.01).withDeepLearningRate(0.001).withL2(0);
+        TrainingState before = TrainingState.initial(config);
+        TrainingState after = train(config, 3, 1);
+        assertThat(largestChange(before, after, WideDeepModel.WIDE_DENSE_WEIGHTS)).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(largestChange(before, after, WideDeepModel.HEAD_WEIGHTS)).isCloseTo(0.001, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(largestChange(before, after, "deep.layer0.w")).isZero();
+    }
+
+    @Test
+    void wideDeepLooksIdsUpInABoundedEmbeddingTableModuloItsRows() throws Exception {
+        int rows = WideDeepModel.MAX_EMBEDDING_ROWS;
+        ModelConfig config = ModelConfig.wideDeep(1, 1, 2 * rows).withArchitecture(2, List.of(4));
+        assertThat(ModelDefinition.of(config).params()).filteredOn(p -> p.name().equals(WideDeepModel.EMBEDDING))
+                .singleElement().satisfies(p -> assertThat(p.shape()).containsExactly(rows, 2));
+        Map<String, FloatTensor> params = new java.util.LinkedHashMap<>(TrainingState.initial(config).params());
+        params.put(WideDeepModel.HEAD_WEIGHTS, FloatTensor.filled(1f, 4, 1));            // the deep part speaks
+        params.put(WideDeepModel.WIDE_SPARSE_WEIGHTS, FloatTensor.filled(0f, 2L * rows, 1)); // the wide part does not
+        long[] ids = {5, 5 + rows, 6};
+        Batch probe = new Batch(3, 1, 1, new float[] {0.5f, 0.5f, 0.5f}, ids, new float[3]);
+        try (InferenceSession session = new InferenceSession(ModelGraphs.inference(config, params, Map.of()).toByteArray(), SESSIONS)) {
+            float[] scores = session.score(probe);
+            assertThat(scores[1]).as("ids equal modulo the rows share an embedding").isEqualTo(scores[0]);
+            assertThat(scores[2]).isNotEqualTo(scores[0]);
+        }
+        assertThat(train(config, 4, 5).isFinite()).isTrue();
+    }
+
+    @Test
+    void freezingTheDeepPartLeavesTheLogisticModel() throws Exception {
+        ModelConfig wideOnly = WIDE_DEEP.withFrozen(Set.of(WideDeepModel.DEEP));
+        ModelConfig logistic = ModelConfig.logistic(4, 3, 64);
+        TrainingState wide = train(wideOnly, 9, 20);
+        TrainingState plain = train(logistic, 9, 20);
+        assertThat(wide.params().get(WideDeepModel.WIDE_SPARSE_WEIGHTS)).isEqualTo(plain.params().get(LogisticModel.SPARSE_WEIGHTS));
+        assertThat(wide.params().get(WideDeepModel.WIDE_DENSE_WEIGHTS)).isEqualTo(plain.params().get(LogisticModel.DENSE_WEIGHTS));
+        assertThat(wide.params().get(WideDeepModel.BIAS)).isEqualTo(plain.params().get(LogisticModel.BIAS));
+    }
+
+    private static double largestChange(TrainingState before, TrainingState after, String name) {
+        float[] a = before.params().get(name).data();
+        float[] b = after.params().get(name).data();
+        double largest = 0;
+        for (int i = 0; i < a.length; i++) {
+            largest = Math.max(largest, Math.abs(b[i] - a[i]));
+        }
+        return largest;
     }
 
     @Test

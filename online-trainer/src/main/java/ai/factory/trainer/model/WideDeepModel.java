@@ -1,0 +1,128 @@
+package ai.factory.trainer.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import ai.factory.trainer.graph.GraphBuilder;
+import ai.factory.trainer.graph.Value;
+
+/**
+ * Wide &amp; deep: the logistic model (one weight per hashed sparse id + dense · w) plus a ReLU MLP over embeddings of
+ * the ids and the dense features, summed into one raw output and trained jointly. The MLP's output weights start at
+ * zero, so the untrained model is the logistic one and the deep part only adds what it learns; it trains at its own
+ * rate ({@link ModelConfig#deepLearningRate()}), the wide part at the logistic model's.
+ */
+public final class WideDeepModel implements ModelDefinition {
+
+    public static final String WIDE_SPARSE_WEIGHTS = "wide.sparse_w";
+    public static final String WIDE_DENSE_WEIGHTS = "wide.dense_w";
+    /** Prefix of every parameter of the deep part: freeze it to train the logistic model alone. */
+    public static final String DEEP = "deep.";
+    public static final String EMBEDDING = DEEP + "embedding";
+    public static final String HEAD_WEIGHTS = DEEP + "head.w";
+    public static final String BIAS = "bias";
+
+    /**
+     * Rows of the embedding table at most: the deep part looks ids up modulo this. The wide part keeps the whole hashed
+     * space to memorise single ids; the deep part generalises over them, and a table of the full space (2^18 rows on
+     * the flights) made every step update 2^18 x k weights and Adam moments, which slowed the loop's training 2.6x.
+     */
+    public static final int MAX_EMBEDDING_ROWS = 1 << 14;
+
+    /** Integration steps of an explanation, as for the deep model: the wide part alone would need one. */
+    public static final int ATTRIBUTION_STEPS = DeepModel.ATTRIBUTION_STEPS;
+
+    private final ModelConfig config;
+
+    public WideDeepModel(ModelConfig config) {
+        this.config = config;
+    }
+
+    static String layerWeights(int layer) {
+        return DEEP + "layer" + layer + ".w";
+    }
+
+    static String layerBias(int layer) {
+        return DEEP + "layer" + layer + ".b";
+    }
+
+    @Override
+    public List<ParamSpec> params() {
+        List<ParamSpec> p = new ArrayList<>();
+        p.add(new ParamSpec(WIDE_SPARSE_WEIGHTS, new long[] {config.buckets(), 1}, 0, true));
+        if (config.denseSize() > 0) {
+            p.add(new ParamSpec(WIDE_DENSE_WEIGHTS, new long[] {config.denseSize(), 1}, 0, true));
+        }
+        p.add(new ParamSpec(EMBEDDING, new long[] {embeddingRows(), config.embeddingDim()}, 0.05, true));
+        long in = (long) config.sparseWidth() * config.embeddingDim() + config.denseSize();
+        for (int i = 0; i < config.hidden().size(); i++) {
+            long out = config.hidden().get(i);
+            p.add(new ParamSpec(layerWeights(i), new long[] {in, out}, Math.sqrt(2.0 / in), true)); // He init for ReLU
+            p.add(new ParamSpec(layerBias(i), new long[] {out}, 0, false));
+            in = out;
+        }
+        // Zero: the deep part adds nothing until it has learnt something (its gradient is the hidden activations).
+        p.add(new ParamSpec(HEAD_WEIGHTS, new long[] {in, 1}, 0, true));
+        p.add(new ParamSpec(BIAS, new long[] {1}, 0, false));
+        return p;
+    }
+
+    private long embeddingRows() {
+        return Math.min(config.buckets(), MAX_EMBEDDING_ROWS);
+    }
+
+    /** Per id its wide weight, then its embedding (row id mod the table's rows): [N, S, 1 + k]. */
+    @Override
+    public Value embed(GraphBuilder g, Value sparse, Map<String, Value> params) {
+        Value rows = embeddingRows() == config.buckets() ? sparse
+                : g.op("Mod", List.of(sparse, g.longs(embeddingRows())), sparse.type(), sparse.dims(), List.of());
+        return g.concat(2, List.of(g.gather(params.get(WIDE_SPARSE_WEIGHTS), sparse), g.gather(params.get(EMBEDDING), rows)));
+    }
+
+    @Override
+    public Value head(GraphBuilder g, Value dense, Value embedded, Map<String, Value> params) {
+        int k = config.embeddingDim();
+        Value z = g.reshape(g.reduceSum(g.narrow(embedded, 2, 0, 1), 1), -1, 1);                  // wide: [N, 1]
+        Value x = g.reshape(g.narrow(embedded, 2, 1, 1 + k), -1, (long) config.sparseWidth() * k);  // [N, S*k]
+        if (config.denseSize() > 0) {
+            z = g.add(z, g.matMul(dense, params.get(WIDE_DENSE_WEIGHTS)));
+            x = g.concat(1, List.of(x, dense));
+        }
+        for (int i = 0; i < config.hidden().size(); i++) {
+            x = g.relu(g.add(g.matMul(x, params.get(layerWeights(i))), params.get(layerBias(i))));
+        }
+        return g.add(g.add(z, g.matMul(x, params.get(HEAD_WEIGHTS))), params.get(BIAS));
+    }
+
+    @Override
+    public int slotWidth() {
+        return 1 + config.embeddingDim();
+    }
+
+    @Override
+    public int attributionSteps() {
+        return ATTRIBUTION_STEPS;
+    }
+
+    /** The raw output is linear in these: the wide weights and the MLP's output layer. */
+    @Override
+    public List<String> outputWeights() {
+        List<String> names = new ArrayList<>(List.of(WIDE_SPARSE_WEIGHTS));
+        if (config.denseSize() > 0) {
+            names.add(WIDE_DENSE_WEIGHTS);
+        }
+        names.add(HEAD_WEIGHTS);
+        return names;
+    }
+
+    @Override
+    public String outputBias() {
+        return BIAS;
+    }
+
+    @Override
+    public double learningRate(String name) {
+        return name.startsWith(DEEP) && config.deepLearningRate() > 0 ? config.deepLearningRate() : config.learningRate();
+    }
+}
