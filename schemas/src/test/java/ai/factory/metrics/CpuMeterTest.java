@@ -112,8 +112,11 @@ class CpuMeterTest {
             burn(200_000_000L);
         });
         busy.start();
-        busy.join(); // ended: its clock can no longer be read, like a pool thread whose session closed
-        assertThat(CpuMeter.nativeCpuNanos(tid[0])).isEqualTo(-1);
+        busy.join();
+        // Ended: its clock can no longer be read, like a pool thread whose session closed. The kernel removes the
+        // thread's /proc entry a moment after join returns (a loaded CI machine read it once in between).
+        org.awaitility.Awaitility.await("the ended thread's /proc entry gone").atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> CpuMeter.nativeCpuNanos(tid[0]) == -1);
 
         CountDownLatch done = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
@@ -154,11 +157,16 @@ class CpuMeterTest {
         assertThat(gpu.gpu.get()).isEqualTo(5_000_000L);
     }
 
-    private static void burn(long wallNanos) {
-        long start = System.nanoTime();
+    /** Spends {@code cpuNanos} of this thread's CPU time (not wall time: a loaded machine gives it less), at most 30 s. */
+    private static void burn(long cpuNanos) {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long start = threads.getCurrentThreadCpuTime();
+        long deadline = System.nanoTime() + 30_000_000_000L;
         double sink = 0;
-        while (System.nanoTime() - start < wallNanos) {
-            sink += Math.sqrt(sink + 1);
+        while (threads.getCurrentThreadCpuTime() - start < cpuNanos && System.nanoTime() < deadline) {
+            for (int i = 0; i < 1_000; i++) {
+                sink += Math.sqrt(sink + 1);
+            }
         }
         if (sink < 0) {
             throw new AssertionError();
