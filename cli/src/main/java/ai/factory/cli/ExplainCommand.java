@@ -30,8 +30,7 @@ import picocli.CommandLine.Spec;
             "Prints what the factory knows about one event: the event, its feature vectors, each prediction with the "
                 + "model version and, when the scorer ran with --explain, the per-feature contributions, the feedback "
                 + "and labeled example if they arrived, and the lineage of each release that scored it (parent, "
-                + "examples trained, training data offsets and the event time it trained through; the trainer does not "
-                + "record where that range starts).",
+                + "examples trained, training data offsets and the event-time range trained since the parent).",
             "Records are not keyed by event id, so this reads the topics: the events topic newest first (or around "
                 + "--around), then every other topic where its timestamps lie within --window after the event's time; "
                 + "features and predictions, stamped when they were made, also from when the event's example says its "

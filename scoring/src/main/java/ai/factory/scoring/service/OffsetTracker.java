@@ -3,11 +3,16 @@ package ai.factory.scoring.service;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-/** Per partition, the offset after the last record handled (scored or dead-lettered) and the last one committed. */
+/**
+ * Per partition, the offset after the last record handled (scored or dead-lettered) and the last one this instance
+ * committed. The committed offsets outlive an abandon (they are durable in Kafka once the commit returned), so a
+ * rewind can refuse to go back before them even when the cluster, just restarted, reports none.
+ */
 final class OffsetTracker {
 
     private final Map<TopicPartition, Long> handled = new HashMap<>();
@@ -35,14 +40,21 @@ final class OffsetTracker {
     }
 
     void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        offsets.forEach((partition, offset) -> committed.merge(partition, offset.offset(), Math::max));
     }
 
-    void forgetAll() {
+    /** The offset this instance last committed for {@code partition} while owning it, if any. */
+    OptionalLong lastCommitted(TopicPartition partition) {
+        Long offset = committed.get(partition);
+        return offset == null ? OptionalLong.empty() : OptionalLong.of(offset);
+    }
+
+    /** Forgets what was handled since the last commit (abandoned outputs); what was committed stays known. */
+    void abandonHandled() {
         handled.clear();
-        committed.clear();
     }
 
+    /** Forgets the partitions entirely: they moved to another owner, who may commit past what this one knew. */
     void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(partition -> {
             handled.remove(partition);

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -407,7 +408,7 @@ public final class ScoringLoop implements Runnable {
         producer.abandon();
         sendFailure.set(null);
         pending.clear();
-        offsets.forgetAll();
+        offsets.abandonHandled();
         consumer.pause(consumer.assignment());
         rewinding = true;
     }
@@ -473,7 +474,14 @@ public final class ScoringLoop implements Runnable {
         List<TopicPartition> neverCommitted = new ArrayList<>();
         for (TopicPartition partition : assigned) {
             OffsetAndMetadata offset = committed.get(partition);
-            if (offset == null) {
+            OptionalLong known = offsets.lastCommitted(partition);
+            if (known.isPresent() && (offset == null || offset.offset() < known.getAsLong())) {
+                // Seen after a broker restart: the cluster answered with no (or an older) committed offset than the
+                // commit this instance saw succeed. Going back there would score everything since again.
+                log.warn("Kafka reports {} as committed for {}, but this scorer committed {} there; resuming from {}",
+                        offset == null ? "nothing" : offset.offset(), partition, known.getAsLong(), known.getAsLong());
+                consumer.seek(partition, known.getAsLong());
+            } else if (offset == null) {
                 neverCommitted.add(partition);
             } else {
                 consumer.seek(partition, offset.offset());
