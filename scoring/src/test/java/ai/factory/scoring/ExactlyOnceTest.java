@@ -44,8 +44,9 @@ class ExactlyOnceTest {
             List<FeatureVector> rest = Fixtures.vectors("b", 3000, 2);
             int total = first.size() + rest.size();
             ScorerOptions options = harness.options("a").withDelivery(Delivery.EXACTLY_ONCE);
-            // a commits rarely, so that it dies with a transaction full of predictions open.
-            ScorerOptions slowCommits = options.withCommitInterval(Duration.ofSeconds(5));
+            // a commits rarely, so that it dies with a transaction full of predictions open: 10 s apart (5 s was once
+            // reached on a loaded machine; more would hold b back by a's transaction timeout, 3 commit intervals).
+            ScorerOptions slowCommits = options.withCommitInterval(Duration.ofSeconds(10));
             try (var committed = harness.predictions(); var everything = harness.predictionsIncludingAborted()) {
                 LoadGenerator load = new LoadGenerator(harness);
                 CompletableFuture<Void> writing;
@@ -92,9 +93,10 @@ class ExactlyOnceTest {
             try (var served = harness.predictions(); var shadow = harness.shadowPredictions();
                  var servedWritten = harness.predictionsIncludingAborted();
                  var shadowWritten = harness.shadowPredictionsIncludingAborted()) {
-                // A backlog, scored in well under a's first commit: everything a writes stays in one open transaction.
+                // A backlog, scored well before a's first commit 10 s away (as above): everything a writes stays in one
+                // open transaction.
                 harness.produce(vectors);
-                Scorer a = harness.start(options.withCommitInterval(Duration.ofSeconds(5)), new SimpleMeterRegistry());
+                Scorer a = harness.start(options.withCommitInterval(Duration.ofSeconds(10)), new SimpleMeterRegistry());
                 try {
                     Awaitility.await().atMost(WAIT).until(() ->
                             servedWritten.poll().size() >= vectors.size() && shadowWritten.poll().size() >= vectors.size());

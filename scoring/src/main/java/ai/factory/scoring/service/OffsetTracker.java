@@ -9,9 +9,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Per partition, the offset after the last record handled (scored or dead-lettered) and the last one this instance
- * committed. The committed offsets outlive an abandon (they are durable in Kafka once the commit returned), so a
- * rewind can refuse to go back before them even when the cluster, just restarted, reports none.
+ * Per partition, the offset after the last record handled (scored or dead-lettered) and the highest one this instance
+ * committed. The committed offsets outlive an abandon and a lost partition (they are durable in Kafka once the commit
+ * returned, and offsets only move forward), so a rewind can refuse to go back before them even when the cluster, just
+ * restarted, reports none.
  */
 final class OffsetTracker {
 
@@ -54,11 +55,11 @@ final class OffsetTracker {
         handled.clear();
     }
 
-    /** Forgets the partitions entirely: they moved to another owner, who may commit past what this one knew. */
+    /**
+     * Forgets what was handled on partitions that moved or were lost. What was committed on them stays known: a later
+     * owner only commits further, so holding a rewind at or after it is always safe, also when they come back.
+     */
     void forget(Collection<TopicPartition> partitions) {
-        partitions.forEach(partition -> {
-            handled.remove(partition);
-            committed.remove(partition);
-        });
+        partitions.forEach(handled::remove);
     }
 }

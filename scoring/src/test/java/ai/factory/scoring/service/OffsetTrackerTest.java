@@ -40,13 +40,16 @@ class OffsetTrackerTest {
     }
 
     @Test
-    void aPartitionThatMovedIsForgottenWhole() {
+    void aPartitionThatMovedKeepsOnlyItsCommit() {
         OffsetTracker offsets = new OffsetTracker();
         offsets.handled(P0, 9);
         offsets.handled(P1, 3);
         offsets.committed(offsets.uncommitted());
+        offsets.handled(P0, 15);
         offsets.forget(List.of(P0));
-        assertThat(offsets.lastCommitted(P0)).isEmpty();
+        assertThat(offsets.uncommitted()).isEmpty();
+        // Lost in a broker outage and assigned again: the rewind must not go back before 10.
+        assertThat(offsets.lastCommitted(P0)).hasValue(10);
         assertThat(offsets.lastCommitted(P1)).hasValue(4);
     }
 
