@@ -124,18 +124,14 @@ public final class JavaDeepTrainer extends JavaTrainer {
     }
 
     @Override
-    public float[] predict(Map<String, FloatTensor> params, Batch b) {
+    protected RowLogits logits(Map<String, FloatTensor> params) {
         float[][] p = new float[NAMES.length][];
         for (int i = 0; i < NAMES.length; i++) {
             p[i] = params.get(NAMES[i]).data();
         }
         float[] x = new float[in];
         float[] h = new float[hidden];
-        float[] scores = new float[b.size()];
-        for (int i = 0; i < b.size(); i++) {
-            scores[i] = sigmoid(forward(p, b, i, x, h));
-        }
-        return scores;
+        return (b, i) -> forward(p, b, i, x, h);
     }
 
     @Override

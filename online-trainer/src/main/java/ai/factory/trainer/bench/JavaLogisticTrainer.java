@@ -81,15 +81,11 @@ public final class JavaLogisticTrainer extends JavaTrainer {
     }
 
     @Override
-    public float[] predict(Map<String, FloatTensor> params, Batch b) {
+    protected RowLogits logits(Map<String, FloatTensor> params) {
         float[] sw = params.get(LogisticModel.SPARSE_WEIGHTS).data();
         float[] dw = params.get(LogisticModel.DENSE_WEIGHTS).data();
         float[] bw = params.get(LogisticModel.BIAS).data();
-        float[] scores = new float[b.size()];
-        for (int i = 0; i < b.size(); i++) {
-            scores[i] = sigmoid(logit(sw, dw, bw, b, i));
-        }
-        return scores;
+        return (b, i) -> logit(sw, dw, bw, b, i);
     }
 
     @Override

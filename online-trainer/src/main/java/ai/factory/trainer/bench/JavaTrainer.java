@@ -2,9 +2,11 @@ package ai.factory.trainer.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import ai.factory.trainer.learner.OnlineLearner;
 import ai.factory.trainer.model.Batch;
+import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.ModelKind;
 import ai.factory.trainer.model.OptimizerKind;
@@ -40,6 +42,24 @@ public abstract class JavaTrainer implements OnlineLearner {
      * batch's mean data loss before the update.
      */
     protected abstract double step(Batch batch, float[] scores);
+
+    /** The logit of one row of a batch under given weights. */
+    protected interface RowLogits {
+        float of(Batch batch, int row);
+    }
+
+    /** The logits under {@code params} (weights named like the graph's); one caller at a time. */
+    protected abstract RowLogits logits(Map<String, FloatTensor> params);
+
+    @Override
+    public final float[] predict(Map<String, FloatTensor> params, Batch batch) {
+        RowLogits logits = logits(params);
+        float[] scores = new float[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            scores[i] = sigmoid(logits.of(batch, i));
+        }
+        return scores;
+    }
 
     @Override
     public final Learnt learn(List<Batch> batches) {

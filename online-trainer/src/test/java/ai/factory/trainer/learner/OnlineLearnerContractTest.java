@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * One contract for every learner: every model kind on ONNX Runtime and the plain-Java baselines. Learning lowers the
  * loss on a learnable stream; a step's scores are what {@code predict} gave just before it; {@code predict} serves what
- * the published inference graph serves for the same weights; {@code reset} takes a learner back to a given state.
+ * the published inference graph serves for the same weights, and with given weights (a release's) what those serve;
+ * {@code reset} takes a learner back to a given state.
  */
 class OnlineLearnerContractTest {
 
@@ -112,13 +113,17 @@ class OnlineLearnerContractTest {
 
     @ParameterizedTest
     @MethodSource("learners")
-    void resetContinuesFromTheGivenState(Opening opening) throws Exception {
+    void predictsWithGivenWeightsAndResetContinuesFromTheGivenState(Opening opening) throws Exception {
         SyntheticData data = new SyntheticData(DENSE, SPARSE, BUCKETS, 1.0, 9);
         List<Batch> batches = List.of(data.next(32).batch(), data.next(32).batch(), data.next(32).batch());
         try (OnlineLearner learner = opening.open()) {
             TrainingState start = learner.state();
+            float[] before = learner.predict(batches.get(0));
             double[] once = learner.learn(batches).losses();
             float[] afterOnce = learner.predict(batches.get(0));
+            assertThat(afterOnce).isNotEqualTo(before);
+            assertThat(learner.predict(start.params(), batches.get(0))).as("a release's weights, not the live ones")
+                    .containsExactly(before, within(0f));
             learner.reset(start);
             assertThat(learner.learn(batches).losses()).containsExactly(once, within(1e-9));
             assertThat(learner.predict(batches.get(0))).containsExactly(afterOnce, within(0f));
