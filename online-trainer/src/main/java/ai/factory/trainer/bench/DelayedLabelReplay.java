@@ -18,6 +18,7 @@ import ai.factory.onnx.SessionFactory;
 import ai.factory.options.KafkaOptions;
 import ai.factory.trainer.evaluation.ProgressiveMetrics;
 import ai.factory.trainer.bench.LabelledStream.Labelled;
+import ai.factory.trainer.learner.OnlineLearner;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
@@ -25,9 +26,7 @@ import ai.factory.trainer.model.ModelDefinition;
 import ai.factory.trainer.model.ModelKind;
 import ai.factory.trainer.model.OptimizerKind;
 import ai.factory.trainer.model.TrainingState;
-import ai.factory.trainer.runtime.EvaluationSession;
 import ai.factory.trainer.runtime.TrainerSessions;
-import ai.factory.trainer.runtime.TrainingSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +37,7 @@ import picocli.CommandLine.Spec;
 /**
  * Offline what-if for the online loop: replays the served feature vectors of a stream (read back from Kafka) in
  * event-time order, serves each event with the latest release, and trains on a label only once its feedback time
- * has passed (delayed labels, as in the loop), on the same ONNX Runtime training-step graph as the trainer.
+ * has passed (delayed labels, as in the loop), through the same learner as the trainer ({@link OnlineLearner}).
  * Prints the progressive log loss, AUC and accuracy of several trainer settings side by side with two constant
  * baselines, so a learning-rate or feature-scaling question is settled by numbers rather than by the whole demo.
  * Run it as {@code factory bench delayed-labels}.
@@ -363,9 +362,8 @@ public final class DelayedLabelReplay implements Callable<Integer> {
         ProgressiveMetrics all = new ProgressiveMetrics();
         ProgressiveMetrics served = new ProgressiveMetrics();
         ProgressiveMetrics secondHalf = new ProgressiveMetrics();
-        try (TrainingSession training = TrainingSession.open(config, sessions);
-             EvaluationSession evaluation = EvaluationSession.open(config, sessions)) {
-            TrainingState live = startParams == null ? TrainingState.initial(config) : TrainingState.warm(config, startParams);
+        TrainingState start = startParams == null ? TrainingState.initial(config) : TrainingState.warm(config, startParams);
+        try (OnlineLearner learner = OnlineLearner.open(config, sessions, start)) {
             Map<String, FloatTensor> champion = startParams;
             Map<String, FloatTensor> candidate = null;
             double candidateLoss = 0;
@@ -388,8 +386,8 @@ public final class DelayedLabelReplay implements Callable<Integer> {
                     buffer.clear();
                     if (candidate != null) {
                         // As the trainer does: a cut release is judged on the next examples it has not trained on.
-                        float[] c = evaluation.score(candidate, b);
-                        float[] h = champion == null ? null : evaluation.score(champion, b);
+                        float[] c = learner.predict(candidate, b);
+                        float[] h = champion == null ? null : learner.predict(champion, b);
                         for (int i = 0; i < b.size(); i++) {
                             candidateLoss += config.task().loss(c[i], b.labels()[i]);
                             championLoss += h == null ? 0 : config.task().loss(h[i], b.labels()[i]);
@@ -399,7 +397,7 @@ public final class DelayedLabelReplay implements Callable<Integer> {
                     if (candidate != null && judged >= s.holdout()) {
                         releases++;
                         if (champion == null || candidateLoss / judged <= championLoss / judged + s.tolerance()) {
-                            score(waiting, champion, config, s.log1p(), evaluation, all, served, secondHalf, half);
+                            score(waiting, champion, config, s.log1p(), learner, all, served, secondHalf, half);
                             champion = candidate;
                             promoted++;
                         }
@@ -408,16 +406,16 @@ public final class DelayedLabelReplay implements Callable<Integer> {
                     if (s.maxReleases() == 0) {
                         continue; // nothing trained would ever be served
                     }
-                    live = training.step(live, b).state();
+                    learner.learn(b);
                     trainedSinceCut += b.size();
                     if (candidate == null && trainedSinceCut >= Math.max(1, s.publishEvery()) && releases < s.maxReleases()) {
                         trainedSinceCut = 0;
-                        candidate = live.params();
+                        candidate = learner.state().params();
                         candidateLoss = 0;
                         championLoss = 0;
                         judged = 0;
                         if (s.holdout() == 0) {
-                            score(waiting, champion, config, s.log1p(), evaluation, all, served, secondHalf, half);
+                            score(waiting, champion, config, s.log1p(), learner, all, served, secondHalf, half);
                             champion = candidate;
                             candidate = null;
                             releases++;
@@ -428,14 +426,14 @@ public final class DelayedLabelReplay implements Callable<Integer> {
                 waiting.add(e);
             }
             Map<String, FloatTensor> release = champion;
-            score(waiting, release, config, s.log1p(), evaluation, all, served, secondHalf, half);
+            score(waiting, release, config, s.log1p(), learner, all, served, secondHalf, half);
             return new Outcome(s, config, all, served, secondHalf, releases, promoted, (System.nanoTime() - started) / 1e9);
         }
     }
 
     /** Scores the waiting events with the champion's weights; before the first champion they count as 0.5 in {@code all}. */
     private static void score(List<Labelled> events, Map<String, FloatTensor> params, ModelConfig config,
-                              Set<Integer> log1p, EvaluationSession evaluation, ProgressiveMetrics all,
+                              Set<Integer> log1p, OnlineLearner learner, ProgressiveMetrics all,
                               ProgressiveMetrics served, ProgressiveMetrics secondHalf, long half) throws Exception {
         if (params == null) {
             events.forEach(e -> all.add(0.5, e.label()));
@@ -446,7 +444,7 @@ public final class DelayedLabelReplay implements Callable<Integer> {
         int rows = (int) Math.max(256, Math.min(SCORE_CHUNK, SCORE_CHUNK_FLOATS / Math.max(1, perRow)));
         for (int from = 0; from < events.size(); from += rows) {
             List<Labelled> chunk = events.subList(from, Math.min(events.size(), from + rows));
-            float[] scores = evaluation.score(params, batch(chunk, config, log1p));
+            float[] scores = learner.predict(params, batch(chunk, config, log1p));
             for (int i = 0; i < chunk.size(); i++) {
                 all.add(scores[i], chunk.get(i).label());
                 served.add(scores[i], chunk.get(i).label());

@@ -8,15 +8,16 @@ import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.DeepModel;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.ModelKind;
+import ai.factory.trainer.model.OptimizerKind;
 import ai.factory.trainer.model.TrainingState;
 
 /** Embeddings + one hidden ReLU layer + output, with Adam and L2, in plain loops (one hidden layer only). */
-public final class JavaDeepTrainer implements JavaTrainer {
+public final class JavaDeepTrainer extends JavaTrainer {
 
     private static final String[] NAMES = {DeepModel.EMBEDDING, "deep.layer0.w", "deep.layer0.b", DeepModel.HEAD + "w", DeepModel.HEAD + "b"};
     private static final boolean[] REGULARIZED = {true, true, false, true, false};
 
-    private final ModelConfig config;
     private final int k;
     private final int in;
     private final int hidden;
@@ -27,29 +28,22 @@ public final class JavaDeepTrainer implements JavaTrainer {
     private int t;
 
     public JavaDeepTrainer(ModelConfig config, TrainingState start) {
+        super(config);
+        require(config, ModelKind.DEEP, OptimizerKind.ADAM);
         if (config.hidden().size() != 1) {
             throw new IllegalArgumentException("the Java baseline has exactly one hidden layer");
         }
-        this.config = config;
         this.k = config.embeddingDim();
         this.in = config.sparseWidth() * k + config.denseSize();
         this.hidden = config.hidden().get(0);
-        for (int p = 0; p < NAMES.length; p++) {
-            w[p] = start.params().get(NAMES[p]).data().clone();
-            shapes[p] = start.params().get(NAMES[p]).shape();
-            m[p] = new float[w[p].length];
-            v[p] = new float[w[p].length];
-        }
+        reset(start);
     }
 
     @Override
-    public double step(Batch b) {
+    protected double step(Batch b, float[] scores) {
         int n = b.size();
         int s = b.sparseWidth();
-        int d = b.denseSize();
-        float[] emb = w[0];
         float[] w1 = w[1];
-        float[] b1 = w[2];
         float[] w2 = w[3];
         float[][] g = new float[NAMES.length][];
         for (int p = 0; p < NAMES.length; p++) {
@@ -60,26 +54,11 @@ public final class JavaDeepTrainer implements JavaTrainer {
         float[] dh = new float[hidden];
         double loss = 0;
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < s; j++) {
-                System.arraycopy(emb, (int) b.sparse()[i * s + j] * k, x, j * k, k);
-            }
-            System.arraycopy(b.dense(), i * d, x, s * k, d);
-            System.arraycopy(b1, 0, h, 0, hidden);
-            for (int a = 0; a < in; a++) {
-                float xa = x[a];
-                int row = a * hidden;
-                for (int c = 0; c < hidden; c++) {
-                    h[c] += xa * w1[row + c];
-                }
-            }
-            float z = w[4][0];
-            for (int c = 0; c < hidden; c++) {
-                h[c] = Math.max(h[c], 0);
-                z += h[c] * w2[c];
-            }
+            float z = forward(w, b, i, x, h);
             float y = b.labels()[i];
-            loss += JavaTrainer.logLoss(z, y);
-            float dz = (JavaTrainer.sigmoid(z) - y) / n;
+            scores[i] = sigmoid(z);
+            loss += logLoss(z, y);
+            float dz = (scores[i] - y) / n;
             g[4][0] += dz;
             for (int c = 0; c < hidden; c++) {
                 g[3][c] += h[c] * dz;
@@ -103,6 +82,30 @@ public final class JavaDeepTrainer implements JavaTrainer {
         return loss / n;
     }
 
+    /** The logit of row {@code i} under weights {@code p} (in {@link #NAMES} order); leaves its input in x, its hidden layer in h. */
+    private float forward(float[][] p, Batch b, int i, float[] x, float[] h) {
+        int s = b.sparseWidth();
+        int d = b.denseSize();
+        for (int j = 0; j < s; j++) {
+            System.arraycopy(p[0], (int) b.sparse()[i * s + j] * k, x, j * k, k);
+        }
+        System.arraycopy(b.dense(), i * d, x, s * k, d);
+        System.arraycopy(p[2], 0, h, 0, hidden);
+        for (int a = 0; a < in; a++) {
+            float xa = x[a];
+            int row = a * hidden;
+            for (int c = 0; c < hidden; c++) {
+                h[c] += xa * p[1][row + c];
+            }
+        }
+        float z = p[4][0];
+        for (int c = 0; c < hidden; c++) {
+            h[c] = Math.max(h[c], 0);
+            z += h[c] * p[3][c];
+        }
+        return z;
+    }
+
     private void adam(float[][] g) {
         t++;
         float l2 = (float) config.l2();
@@ -121,11 +124,37 @@ public final class JavaDeepTrainer implements JavaTrainer {
     }
 
     @Override
-    public Map<String, FloatTensor> params() {
-        Map<String, FloatTensor> p = new LinkedHashMap<>();
+    protected RowLogits logits(Map<String, FloatTensor> params) {
+        float[][] p = new float[NAMES.length][];
         for (int i = 0; i < NAMES.length; i++) {
-            p.put(NAMES[i], new FloatTensor(shapes[i], w[i].clone()));
+            p[i] = params.get(NAMES[i]).data();
         }
-        return p;
+        float[] x = new float[in];
+        float[] h = new float[hidden];
+        return (b, i) -> forward(p, b, i, x, h);
+    }
+
+    @Override
+    public TrainingState state() {
+        Map<String, FloatTensor> params = new LinkedHashMap<>();
+        Map<String, FloatTensor> optimizer = new LinkedHashMap<>();
+        optimizer.put(Adam.STEP, new FloatTensor(new long[0], new float[] {t}));
+        for (int i = 0; i < NAMES.length; i++) {
+            params.put(NAMES[i], new FloatTensor(shapes[i], w[i].clone()));
+            optimizer.put(Adam.firstMoment(NAMES[i]), new FloatTensor(shapes[i], m[i].clone()));
+            optimizer.put(Adam.secondMoment(NAMES[i]), new FloatTensor(shapes[i], v[i].clone()));
+        }
+        return new TrainingState(params, optimizer);
+    }
+
+    @Override
+    public void reset(TrainingState start) {
+        t = (int) start.optimizer().get(Adam.STEP).data()[0];
+        for (int p = 0; p < NAMES.length; p++) {
+            w[p] = start.params().get(NAMES[p]).data().clone();
+            shapes[p] = start.params().get(NAMES[p]).shape();
+            m[p] = start.optimizer().get(Adam.firstMoment(NAMES[p])).data().clone();
+            v[p] = start.optimizer().get(Adam.secondMoment(NAMES[p])).data().clone();
+        }
     }
 }

@@ -8,31 +8,28 @@ import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.LogisticModel;
 import ai.factory.trainer.model.ModelConfig;
+import ai.factory.trainer.model.ModelKind;
+import ai.factory.trainer.model.OptimizerKind;
 import ai.factory.trainer.model.TrainingState;
 
 /** Logistic regression with Adagrad and L2 (on all weights, every step, like the graph) in plain loops. */
-public final class JavaLogisticTrainer implements JavaTrainer {
+public final class JavaLogisticTrainer extends JavaTrainer {
 
-    private final ModelConfig config;
-    private final float[] sparseW;
-    private final float[] denseW;
-    private final float[] bias;
-    private final float[] accSparse;
-    private final float[] accDense;
-    private final float[] accBias;
+    private float[] sparseW;
+    private float[] denseW;
+    private float[] bias;
+    private float[] accSparse;
+    private float[] accDense;
+    private float[] accBias;
 
     public JavaLogisticTrainer(ModelConfig config, TrainingState start) {
-        this.config = config;
-        sparseW = start.params().get(LogisticModel.SPARSE_WEIGHTS).data().clone();
-        denseW = start.params().get(LogisticModel.DENSE_WEIGHTS).data().clone();
-        bias = start.params().get(LogisticModel.BIAS).data().clone();
-        accSparse = start.optimizer().get(Adagrad.accumulator(LogisticModel.SPARSE_WEIGHTS)).data().clone();
-        accDense = start.optimizer().get(Adagrad.accumulator(LogisticModel.DENSE_WEIGHTS)).data().clone();
-        accBias = start.optimizer().get(Adagrad.accumulator(LogisticModel.BIAS)).data().clone();
+        super(config);
+        require(config, ModelKind.LOGISTIC, OptimizerKind.ADAGRAD);
+        reset(start);
     }
 
     @Override
-    public double step(Batch b) {
+    protected double step(Batch b, float[] scores) {
         int n = b.size();
         int d = b.denseSize();
         int s = b.sparseWidth();
@@ -41,16 +38,11 @@ public final class JavaLogisticTrainer implements JavaTrainer {
         float gBias = 0;
         double loss = 0;
         for (int i = 0; i < n; i++) {
-            float z = bias[0];
-            for (int j = 0; j < s; j++) {
-                z += sparseW[(int) b.sparse()[i * s + j]];
-            }
-            for (int j = 0; j < d; j++) {
-                z += b.dense()[i * d + j] * denseW[j];
-            }
+            float z = logit(sparseW, denseW, bias, b, i);
             float y = b.labels()[i];
-            loss += JavaTrainer.logLoss(z, y);
-            float dz = (JavaTrainer.sigmoid(z) - y) / n;
+            scores[i] = sigmoid(z);
+            loss += logLoss(z, y);
+            float dz = (scores[i] - y) / n;
             for (int j = 0; j < s; j++) {
                 gSparse[(int) b.sparse()[i * s + j]] += dz;
             }
@@ -67,6 +59,19 @@ public final class JavaLogisticTrainer implements JavaTrainer {
         return loss / n;
     }
 
+    private static float logit(float[] sparseW, float[] denseW, float[] bias, Batch b, int i) {
+        int d = b.denseSize();
+        int s = b.sparseWidth();
+        float z = bias[0];
+        for (int j = 0; j < s; j++) {
+            z += sparseW[(int) b.sparse()[i * s + j]];
+        }
+        for (int j = 0; j < d; j++) {
+            z += b.dense()[i * d + j] * denseW[j];
+        }
+        return z;
+    }
+
     static void adagrad(float[] w, float[] g, float[] acc, float l2, float lr) {
         for (int k = 0; k < w.length; k++) {
             float grad = g[k] + l2 * w[k];
@@ -76,11 +81,35 @@ public final class JavaLogisticTrainer implements JavaTrainer {
     }
 
     @Override
-    public Map<String, FloatTensor> params() {
+    protected RowLogits logits(Map<String, FloatTensor> params) {
+        float[] sw = params.get(LogisticModel.SPARSE_WEIGHTS).data();
+        float[] dw = params.get(LogisticModel.DENSE_WEIGHTS).data();
+        float[] bw = params.get(LogisticModel.BIAS).data();
+        return (b, i) -> logit(sw, dw, bw, b, i);
+    }
+
+    @Override
+    public TrainingState state() {
         Map<String, FloatTensor> p = new LinkedHashMap<>();
         p.put(LogisticModel.SPARSE_WEIGHTS, new FloatTensor(new long[] {sparseW.length, 1}, sparseW.clone()));
         p.put(LogisticModel.DENSE_WEIGHTS, new FloatTensor(new long[] {denseW.length, 1}, denseW.clone()));
         p.put(LogisticModel.BIAS, new FloatTensor(new long[] {1}, bias.clone()));
-        return p;
+        Map<String, FloatTensor> o = new LinkedHashMap<>();
+        p.forEach((name, t) -> o.put(Adagrad.accumulator(name), new FloatTensor(t.shape(), accumulator(name).clone())));
+        return new TrainingState(p, o);
+    }
+
+    private float[] accumulator(String param) {
+        return param.equals(LogisticModel.SPARSE_WEIGHTS) ? accSparse : param.equals(LogisticModel.DENSE_WEIGHTS) ? accDense : accBias;
+    }
+
+    @Override
+    public void reset(TrainingState start) {
+        sparseW = start.params().get(LogisticModel.SPARSE_WEIGHTS).data().clone();
+        denseW = start.params().get(LogisticModel.DENSE_WEIGHTS).data().clone();
+        bias = start.params().get(LogisticModel.BIAS).data().clone();
+        accSparse = start.optimizer().get(Adagrad.accumulator(LogisticModel.SPARSE_WEIGHTS)).data().clone();
+        accDense = start.optimizer().get(Adagrad.accumulator(LogisticModel.DENSE_WEIGHTS)).data().clone();
+        accBias = start.optimizer().get(Adagrad.accumulator(LogisticModel.BIAS)).data().clone();
     }
 }

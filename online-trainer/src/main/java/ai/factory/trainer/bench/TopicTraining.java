@@ -19,10 +19,10 @@ import ai.factory.trainer.job.ExampleReader;
 import ai.factory.trainer.job.ReadResult;
 import ai.factory.trainer.job.TrainerOptions;
 import ai.factory.trainer.job.TrainingExample;
+import ai.factory.trainer.learner.OnlineLearner;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.TrainingState;
-import ai.factory.trainer.runtime.TrainingSession;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,7 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Training straight from an {@code examples} topic next to a plain consumer reading the same records: the
  * trainer's own {@link ExampleReader} decodes and checks each Avro {@code LabeledExample}, full mini-batches of
- * the trainer's default size go through its training-step session, all on the polling thread. Flink, checkpoints
+ * the trainer's default size go through its learner, all on the polling thread. Flink, checkpoints
  * and the hold-out evaluation of releases are left out: this is the rate the trainer's per-example work allows.
  */
 final class TopicTraining {
@@ -65,12 +65,13 @@ final class TopicTraining {
         double raw = 0;
         double decoded = 0;
         double trained = 0;
-        try (TrainingSession session = TrainingSession.open(config, sessions, options.stepsPerRun())) {
+        try (OnlineLearner learner = OnlineLearner.open(config, sessions, options.stepsPerRun(), TrainingState.initial(config))) {
             for (int round = 0; round < 2; round++) {
                 raw = Math.max(raw, KafkaRates.consume(kafka, topics.examples(), count));
-                Trainer reading = new Trainer(reader, null, config, batchSize * options.stepsPerRun());
+                Trainer reading = new Trainer(reader, null, batchSize, options.stepsPerRun());
                 decoded = Math.max(decoded, KafkaRates.consume(kafka, topics.examples(), count, reading));
-                Trainer trainer = new Trainer(reader, session, config, batchSize * options.stepsPerRun());
+                learner.reset(TrainingState.initial(config));
+                Trainer trainer = new Trainer(reader, learner, batchSize, options.stepsPerRun());
                 trained = Math.max(trained, KafkaRates.consume(kafka, topics.examples(), count, trainer));
                 if (reading.accepted != count || trainer.trained != count) {
                     throw new IllegalStateException("read " + reading.accepted + " and trained on " + trainer.trained
@@ -114,24 +115,22 @@ final class TopicTraining {
 
     /**
      * Decodes each record with the trainer's reader and trains on every full mini-batch, as {@code TrainerFunction}
-     * does; without a session it only decodes.
+     * does; without a learner it only decodes.
      */
     private static final class Trainer implements Consumer<ConsumerRecord<byte[], byte[]>>, Collector<ReadResult> {
         private final ExampleReader reader;
-        private final TrainingSession session;
-        private final ModelConfig config;
+        private final OnlineLearner learner;
+        private final int batchSize;
         private final int trainAt;
         private final List<TrainingExample> buffer = new ArrayList<>();
-        private TrainingState state;
         private long accepted;
         private long trained;
 
-        Trainer(ExampleReader reader, TrainingSession session, ModelConfig config, int trainAt) {
+        Trainer(ExampleReader reader, OnlineLearner learner, int batchSize, int batchesPerRun) {
             this.reader = reader;
-            this.session = session;
-            this.config = config;
-            this.trainAt = trainAt;
-            this.state = TrainingState.initial(config);
+            this.learner = learner;
+            this.batchSize = batchSize;
+            this.trainAt = batchSize * batchesPerRun;
         }
 
         @Override
@@ -145,18 +144,17 @@ final class TopicTraining {
                 throw new IllegalStateException("the trainer's reader rejected a benchmark example");
             }
             accepted++;
-            if (session == null) {
+            if (learner == null) {
                 return;
             }
             buffer.add(read.example());
             if (buffer.size() >= trainAt) {
                 List<Batch> batches = new ArrayList<>();
-                int batchSize = trainAt / session.stepsPerRun();
                 for (int from = 0; from < buffer.size(); from += batchSize) {
-                    batches.add(TrainingExample.batch(buffer.subList(from, from + batchSize), config));
+                    batches.add(TrainingExample.batch(buffer.subList(from, from + batchSize), learner.config()));
                 }
                 try {
-                    state = session.steps(state, batches).state();
+                    learner.learn(batches);
                 } catch (Exception e) {
                     throw new IllegalStateException("training step failed", e);
                 }

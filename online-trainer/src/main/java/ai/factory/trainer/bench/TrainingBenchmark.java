@@ -11,12 +11,12 @@ import ai.factory.kafka.KafkaConnection;
 import ai.factory.onnx.Device;
 import ai.factory.onnx.SessionFactory;
 import ai.factory.topics.TopicCatalog;
+import ai.factory.trainer.learner.OnlineLearner;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.ModelConfig;
 import ai.factory.trainer.model.OptimizerKind;
 import ai.factory.trainer.model.TrainingState;
 import ai.factory.trainer.runtime.TrainerSessions;
-import ai.factory.trainer.runtime.TrainingSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +81,7 @@ public final class TrainingBenchmark {
                             "ORT one step per run", r.onePerRunSecond()));
         }
         return result.note("from the topic: " + topic.examples() + " LabeledExample records on " + TopicCatalog.DEFAULT_PARTITIONS
-                        + " partitions, the trainer's ExampleReader and TrainingSession (logistic, dense " + LOGISTIC.denseSize()
+                        + " partitions, the trainer's ExampleReader and OnlineLearner (logistic, dense " + LOGISTIC.denseSize()
                         + ", sparse " + LOGISTIC.sparseWidth() + ", " + LOGISTIC.buckets() + " buckets, batch " + topic.batchSize()
                         + ", the trainer's default), one thread polling, decoding and training; Flink, checkpoints and release "
                         + "evaluation left out; better of two rounds")
@@ -101,81 +101,59 @@ public final class TrainingBenchmark {
         SessionFactory sessions = TrainerSessions.open(device, threads);
         int[] extra = Arrays.stream(stepsPerRun).filter(k -> k > 1).distinct().toArray();
         for (ModelConfig config : List.of(logistic, deep)) {
-            List<TrainingSession> multi = new ArrayList<>();
-            try (TrainingSession single = TrainingSession.open(config, sessions)) {
+            List<OnlineLearner> multi = new ArrayList<>();
+            try (OnlineLearner single = OnlineLearner.open(config, sessions, TrainingState.initial(config))) {
                 for (int k : extra) {
-                    multi.add(TrainingSession.open(config, sessions, k));
+                    multi.add(OnlineLearner.open(config, sessions, k, TrainingState.initial(config)));
                 }
-                LOG.info("{} on {}", config.kind().label(), single.device());
+                LOG.info("{} on {}", config.kind().label(), single.runsOn());
                 for (int batchSize : BATCH_SIZES) {
                     List<Batch> batches = batches(config, batchSize);
-                    JavaTrainer java = config == logistic ? new JavaLogisticTrainer(config, TrainingState.initial(config))
-                            : new JavaDeepTrainer(config, TrainingState.initial(config));
-                    double plain = measure(seconds, new JavaLoop(java, batches));
-                    double one = measure(seconds, new OrtLoop(single, TrainingState.initial(config), batches));
+                    double plain = measure(seconds, new Loop(JavaTrainer.open(config, TrainingState.initial(config)), 1, batches));
+                    double one = measure(seconds, new Loop(single, 1, batches));
                     rows.add(new Row(config.kind().label(), batchSize, 1, one, plain, one));
-                    for (TrainingSession session : multi) {
-                        double many = measure(seconds, new OrtLoop(session, TrainingState.initial(config), batches));
-                        rows.add(new Row(config.kind().label(), batchSize, session.stepsPerRun(), many, plain, one));
+                    for (int i = 0; i < extra.length; i++) {
+                        double many = measure(seconds, new Loop(multi.get(i), extra[i], batches));
+                        rows.add(new Row(config.kind().label(), batchSize, extra[i], many, plain, one));
                     }
                 }
             } finally {
-                for (TrainingSession session : multi) {
-                    session.close();
+                for (OnlineLearner learner : multi) {
+                    learner.close();
                 }
             }
         }
         return rows;
     }
 
-    /** Trains on the next prepared batches; returns how many examples it trained on. */
-    private interface Workload {
-        long next() throws Exception;
-    }
-
-    private static final class JavaLoop implements Workload {
-        private final JavaTrainer trainer;
+    /**
+     * Trains a learner on the prepared batches, {@code perCall} of them per {@link #next()} (one ONNX Runtime run for
+     * a learner opened with that many steps per run), from its initial state.
+     */
+    private static final class Loop {
+        private final OnlineLearner learner;
+        private final int perCall;
         private final List<Batch> batches;
         private int next;
 
-        JavaLoop(JavaTrainer trainer, List<Batch> batches) {
-            this.trainer = trainer;
+        Loop(OnlineLearner learner, int perCall, List<Batch> batches) {
+            this.learner = learner;
+            this.perCall = perCall;
             this.batches = batches;
+            learner.reset(TrainingState.initial(learner.config()));
         }
 
-        @Override
-        public long next() {
-            Batch b = batches.get(next++ % batches.size());
-            warnIfNaN(trainer.step(b));
-            return b.size();
-        }
-    }
-
-    /** One ONNX Runtime call per {@link #next()}: one mini-batch, or the session's K of them. */
-    private static final class OrtLoop implements Workload {
-        private final TrainingSession session;
-        private final List<Batch> batches;
-        private TrainingState state;
-        private int next;
-
-        OrtLoop(TrainingSession session, TrainingState state, List<Batch> batches) {
-            this.session = session;
-            this.state = state;
-            this.batches = batches;
-        }
-
-        @Override
-        public long next() throws Exception {
-            List<Batch> window = new ArrayList<>(session.stepsPerRun());
+        /** Trains on the next batches; returns how many examples it trained on. */
+        long next() throws Exception {
+            List<Batch> window = new ArrayList<>(perCall);
             long examples = 0;
-            for (int i = 0; i < session.stepsPerRun(); i++) {
+            for (int i = 0; i < perCall; i++) {
                 Batch b = batches.get(next++ % batches.size());
                 window.add(b);
                 examples += b.size();
             }
-            TrainingSession.StepsResult r = session.steps(state, window);
-            state = r.state();
-            warnIfNaN(r.losses()[r.losses().length - 1]);
+            double[] losses = learner.learn(window).losses();
+            warnIfNaN(losses[losses.length - 1]);
             return examples;
         }
     }
@@ -196,7 +174,7 @@ public final class TrainingBenchmark {
     }
 
     /** Examples per second over about {@code seconds}, after a warm-up of a quarter of that. */
-    private static double measure(double seconds, Workload workload) throws Exception {
+    private static double measure(double seconds, Loop workload) throws Exception {
         long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
         while (System.nanoTime() < warmEnd) {
             workload.next();

@@ -25,6 +25,7 @@ import ai.factory.trainer.governance.Governance;
 import ai.factory.trainer.governance.LedgerFollower;
 import ai.factory.trainer.governance.OnlinePromotion;
 import ai.factory.trainer.governance.RollbackMonitor;
+import ai.factory.trainer.learner.OnlineLearner;
 import ai.factory.trainer.model.Batch;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.ModelConfig;
@@ -32,9 +33,7 @@ import ai.factory.trainer.model.TrainingState;
 import ai.factory.trainer.release.ModelCatalog;
 import ai.factory.trainer.release.PromotionGate;
 import ai.factory.trainer.release.ReleaseFactory;
-import ai.factory.trainer.runtime.EvaluationSession;
 import ai.factory.trainer.runtime.TrainerSessions;
-import ai.factory.trainer.runtime.TrainingSession;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -48,9 +47,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains one model on its stream of examples: fills mini-batches, runs the training-step graph on ONNX Runtime
- * (or K mini-batches per run through the K-step graph), cuts a release every N examples or T seconds, evaluates
- * it on the next examples it has not trained on, and publishes it with the promotion gate's decision. Keyed by
+ * Trains one model on its stream of examples: fills mini-batches, learns them through an {@link OnlineLearner} on
+ * ONNX Runtime (K mini-batches per run through the K-step graph), cuts a release every N examples or T seconds,
+ * evaluates it on the next examples it has not trained on, and publishes it with the promotion gate's decision. Keyed by
  * model name (for timers); weights, optimizer state and the unfinished batches are operator state, written at each
  * checkpoint, so a restart neither skips nor repeats an example.
  *
@@ -71,8 +70,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
 
     private transient ListState<byte[]> checkpointed;
     private transient TrainerProgress progress;
-    private transient TrainingSession training;
-    private transient EvaluationSession evaluation;
+    /** Learns from the live weights of {@code progress} and scores releases; its state is copied back into {@code progress}. */
+    private transient OnlineLearner learner;
     private transient AvroCodec<ModelRelease> releases;
     private transient boolean timerRegistered;
     /** When the last example arrived: a quiet stream trains what it has rather than wait for a full mini-batch. */
@@ -137,8 +136,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         // ORT from a job jar loads its libraries for this job's class loader; what is left of them goes with it.
         getRuntimeContext().registerUserCodeClassLoaderReleaseHookIfAbsent("factory-onnxruntime-natives", OrtNatives::release);
         SessionFactory sessions = TrainerSessions.open(options.device(), options.threads());
-        training = TrainingSession.open(options.model(), sessions, options.stepsPerRun());
-        evaluation = EvaluationSession.open(options.model(), sessions);
+        learner = OnlineLearner.open(options.model(), sessions, options.stepsPerRun(), progress.live);
         registry = options.registry().open();
         reports = new java.util.TreeMap<>();
         releases = AvroCodec.of(ModelRelease.class, registry);
@@ -147,7 +145,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         monitor = options.governance().rollbackMonitor();
         meters = new TrainerMetrics(getRuntimeContext().getMetricGroup(), options.modelName(), options.specName(), sessions);
         LOG.info("training {} ({}) on {}, {} mini-batch(es) of {} per run", options.modelName(), options.model().kind().label(),
-                training.device(), options.stepsPerRun(), options.batchSize());
+                learner.runsOn(), options.stepsPerRun(), options.batchSize());
     }
 
     @Override
@@ -210,11 +208,11 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             watchChampion(batch, out);
         }
         long started = System.nanoTime();
-        TrainingSession.StepsResult steps = training.steps(progress.live, batches);
+        OnlineLearner.Learnt learnt = learner.learn(batches);
         meters.cost().sessionRun(System.nanoTime() - started);
-        progress.live = steps.state();
+        progress.live = learner.state();
         for (int i = 0; i < groups.size(); i++) {
-            progress.trained(groups.get(i), steps.losses()[i]);
+            progress.trained(groups.get(i), learnt.losses()[i]);
         }
         progress.buffer.subList(0, taken).clear();
         meters.trained(taken);
@@ -276,7 +274,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
 
         Map<String, Double> metrics = ReleaseMetrics.of(options.model(), p, championLoss, progress.championVersion);
         Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("device", training.device().toString());
+        provenance.put("device", learner.runsOn());
         provenance.put("requested_device", options.device().toString());
         provenance.put("batch_size", String.valueOf(options.batchSize()));
         provenance.put("steps_per_run", String.valueOf(options.stepsPerRun()));
@@ -301,8 +299,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             progress.championParams = p.params;
         } else if (!finite) {
             // Training diverged: continue from the champion (or afresh) rather than from NaN.
-            progress.live = progress.championParams == null ? TrainingState.initial(options.model())
-                    : TrainingState.warm(options.model(), progress.championParams);
+            trainFrom(progress.championParams == null ? TrainingState.initial(options.model())
+                    : TrainingState.warm(options.model(), progress.championParams));
             progress.parentVersion = progress.championVersion;
             LOG.warn("{} diverged; training continues from {}", ModelCatalog.key(options.modelName(), p.version),
                     progress.championVersion == null ? "fresh weights" : "champion v" + progress.championVersion);
@@ -460,7 +458,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
 
     /** Restarts training from {@code champion}'s weights: the line trained since is abandoned, with its pending release. */
     private void continueFrom(ReleaseFacts champion, ModelRelease record, Map<String, FloatTensor> params, Long previous) {
-        progress.live = TrainingState.warm(options.model(), params);
+        trainFrom(TrainingState.warm(options.model(), params));
         progress.parentVersion = champion.version();
         progress.pending = null;
         progress.trainedSinceCut = 0;
@@ -514,10 +512,16 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         }
     }
 
-    /** Scores {@code batch} with {@code params} on the evaluation session, its run time counted as GPU time on CUDA. */
+    /** Training goes on from {@code state}, which the next checkpoint writes. */
+    private void trainFrom(TrainingState state) {
+        learner.reset(state);
+        progress.live = state;
+    }
+
+    /** Scores {@code batch} with {@code params}, its run time counted as GPU time on CUDA. */
     private float[] score(Map<String, FloatTensor> params, Batch batch) throws ai.onnxruntime.OrtException {
         long started = System.nanoTime();
-        float[] scores = evaluation.score(params, batch);
+        float[] scores = learner.predict(params, batch);
         meters.cost().sessionRun(System.nanoTime() - started);
         return scores;
     }
@@ -533,11 +537,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
         if (registry != null) {
             registry.close();
         }
-        if (training != null) {
-            training.close();
-        }
-        if (evaluation != null) {
-            evaluation.close();
+        if (learner != null) {
+            learner.close();
         }
     }
 }
