@@ -78,11 +78,13 @@ public final class TrainerArguments {
     Double l2;
 
     @Option(names = "--embedding-dim", paramLabel = "N",
-            description = "Embedding width of the deep and wide-deep models (default: " + ModelConfig.DEFAULT_EMBEDDING_DIM + ").")
+            description = "Embedding width of the deep and wide-deep models (default: " + ModelConfig.DEFAULT_EMBEDDING_DIM
+                    + " for deep, " + ModelConfig.WIDE_DEEP_EMBEDDING_DIM + " for wide-deep).")
     Integer embeddingDim;
 
     @Option(names = "--hidden", split = ",", paramLabel = "N",
-            description = "Hidden layer widths of the deep and wide-deep models (default: " + ModelConfig.DEFAULT_HIDDEN + ").")
+            description = "Hidden layer widths of the deep and wide-deep models (default: " + ModelConfig.DEFAULT_HIDDEN
+                    + " for deep, " + ModelConfig.WIDE_DEEP_HIDDEN + " for wide-deep).")
     List<Integer> hidden;
 
     @Option(names = "--freeze", split = ",", paramLabel = "PARAM",

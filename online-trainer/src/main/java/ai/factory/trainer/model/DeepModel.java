@@ -20,29 +20,11 @@ public final class DeepModel implements ModelDefinition {
         this.config = config;
     }
 
-    static String layerWeights(int layer) {
-        return "deep.layer" + layer + ".w";
-    }
-
-    static String layerBias(int layer) {
-        return "deep.layer" + layer + ".b";
-    }
-
-    private long inputWidth() {
-        return (long) config.sparseWidth() * config.embeddingDim() + config.denseSize();
-    }
-
     @Override
     public List<ParamSpec> params() {
         List<ParamSpec> p = new ArrayList<>();
         p.add(new ParamSpec(EMBEDDING, new long[] {config.buckets(), config.embeddingDim()}, 0.05, true));
-        long in = inputWidth();
-        for (int i = 0; i < config.hidden().size(); i++) {
-            long out = config.hidden().get(i);
-            p.add(new ParamSpec(layerWeights(i), new long[] {in, out}, Math.sqrt(2.0 / in), true)); // He init for ReLU
-            p.add(new ParamSpec(layerBias(i), new long[] {out}, 0, false));
-            in = out;
-        }
+        long in = HiddenLayers.addParams(p, config);
         p.add(new ParamSpec(HEAD + "w", new long[] {in, 1}, Math.sqrt(1.0 / in), true));
         p.add(new ParamSpec(HEAD + "b", new long[] {1}, 0, false));
         return p;
@@ -58,14 +40,7 @@ public final class DeepModel implements ModelDefinition {
 
     @Override
     public Value head(GraphBuilder g, Value dense, Value embeddings, Map<String, Value> params) {
-        long embedded = (long) config.sparseWidth() * config.embeddingDim();
-        Value x = g.reshape(embeddings, -1, embedded);                                   // [N, S*k]
-        if (config.denseSize() > 0) {
-            x = g.concat(1, List.of(x, dense));
-        }
-        for (int i = 0; i < config.hidden().size(); i++) {
-            x = g.relu(g.add(g.matMul(x, params.get(layerWeights(i))), params.get(layerBias(i))));
-        }
+        Value x = HiddenLayers.forward(g, embeddings, dense, config, params);
         return g.add(g.matMul(x, params.get(HEAD + "w")), params.get(HEAD + "b"));
     }
 

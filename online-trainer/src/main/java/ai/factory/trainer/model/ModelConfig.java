@@ -48,9 +48,9 @@ public record ModelConfig(ModelKind kind, Task task, int denseSize, int sparseWi
     public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_EMBEDDING_DIM = 8;
     public static final int DEFAULT_HIDDEN = 64;
-    public static final int WIDE_DEEP_EMBEDDING_DIM = 8;
-    public static final int WIDE_DEEP_HIDDEN = 64;
-    public static final double WIDE_DEEP_DEEP_LEARNING_RATE = 1e-3;
+    public static final int WIDE_DEEP_EMBEDDING_DIM = 4;
+    public static final int WIDE_DEEP_HIDDEN = 16;
+    public static final double WIDE_DEEP_DEEP_LEARNING_RATE = 3e-3;
     /** Property keys of an imported model's graph (base64, weights left out) and input mapping. */
     public static final String IMPORTED_GRAPH = "imported_graph";
     public static final String IMPORTED_MAPPING = "imported_mapping";

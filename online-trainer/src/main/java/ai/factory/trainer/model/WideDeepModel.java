@@ -34,37 +34,21 @@ public final class WideDeepModel implements ModelDefinition {
     public static final int ATTRIBUTION_STEPS = DeepModel.ATTRIBUTION_STEPS;
 
     private final ModelConfig config;
+    private final LogisticModel wide;
 
     public WideDeepModel(ModelConfig config) {
         this.config = config;
-    }
-
-    static String layerWeights(int layer) {
-        return DEEP + "layer" + layer + ".w";
-    }
-
-    static String layerBias(int layer) {
-        return DEEP + "layer" + layer + ".b";
+        this.wide = new LogisticModel(config, WIDE_SPARSE_WEIGHTS, WIDE_DENSE_WEIGHTS, BIAS);
     }
 
     @Override
     public List<ParamSpec> params() {
-        List<ParamSpec> p = new ArrayList<>();
-        p.add(new ParamSpec(WIDE_SPARSE_WEIGHTS, new long[] {config.buckets(), 1}, 0, true));
-        if (config.denseSize() > 0) {
-            p.add(new ParamSpec(WIDE_DENSE_WEIGHTS, new long[] {config.denseSize(), 1}, 0, true));
-        }
+        List<ParamSpec> p = wide.weights();
         p.add(new ParamSpec(EMBEDDING, new long[] {embeddingRows(), config.embeddingDim()}, 0.05, true));
-        long in = (long) config.sparseWidth() * config.embeddingDim() + config.denseSize();
-        for (int i = 0; i < config.hidden().size(); i++) {
-            long out = config.hidden().get(i);
-            p.add(new ParamSpec(layerWeights(i), new long[] {in, out}, Math.sqrt(2.0 / in), true)); // He init for ReLU
-            p.add(new ParamSpec(layerBias(i), new long[] {out}, 0, false));
-            in = out;
-        }
+        long in = HiddenLayers.addParams(p, config);
         // Zero: the deep part adds nothing until it has learnt something (its gradient is the hidden activations).
         p.add(new ParamSpec(HEAD_WEIGHTS, new long[] {in, 1}, 0, true));
-        p.add(new ParamSpec(BIAS, new long[] {1}, 0, false));
+        p.add(wide.biasParam());
         return p;
     }
 
@@ -77,21 +61,14 @@ public final class WideDeepModel implements ModelDefinition {
     public Value embed(GraphBuilder g, Value sparse, Map<String, Value> params) {
         Value rows = embeddingRows() == config.buckets() ? sparse
                 : g.op("Mod", List.of(sparse, g.longs(embeddingRows())), sparse.type(), sparse.dims(), List.of());
-        return g.concat(2, List.of(g.gather(params.get(WIDE_SPARSE_WEIGHTS), sparse), g.gather(params.get(EMBEDDING), rows)));
+        return g.concat(2, List.of(wide.embed(g, sparse, params), g.gather(params.get(EMBEDDING), rows)));
     }
 
     @Override
     public Value head(GraphBuilder g, Value dense, Value embedded, Map<String, Value> params) {
         int k = config.embeddingDim();
-        Value z = g.reshape(g.reduceSum(g.narrow(embedded, 2, 0, 1), 1), -1, 1);                  // wide: [N, 1]
-        Value x = g.reshape(g.narrow(embedded, 2, 1, 1 + k), -1, (long) config.sparseWidth() * k);  // [N, S*k]
-        if (config.denseSize() > 0) {
-            z = g.add(z, g.matMul(dense, params.get(WIDE_DENSE_WEIGHTS)));
-            x = g.concat(1, List.of(x, dense));
-        }
-        for (int i = 0; i < config.hidden().size(); i++) {
-            x = g.relu(g.add(g.matMul(x, params.get(layerWeights(i))), params.get(layerBias(i))));
-        }
+        Value z = wide.linear(g, dense, g.narrow(embedded, 2, 0, 1), params);                       // [N, 1]
+        Value x = HiddenLayers.forward(g, g.narrow(embedded, 2, 1, 1 + k), dense, config, params);
         return g.add(g.add(z, g.matMul(x, params.get(HEAD_WEIGHTS))), params.get(BIAS));
     }
 
@@ -108,10 +85,7 @@ public final class WideDeepModel implements ModelDefinition {
     /** The raw output is linear in these: the wide weights and the MLP's output layer. */
     @Override
     public List<String> outputWeights() {
-        List<String> names = new ArrayList<>(List.of(WIDE_SPARSE_WEIGHTS));
-        if (config.denseSize() > 0) {
-            names.add(WIDE_DENSE_WEIGHTS);
-        }
+        List<String> names = new ArrayList<>(wide.outputWeights());
         names.add(HEAD_WEIGHTS);
         return names;
     }
