@@ -1,5 +1,8 @@
 package ai.factory.onnx;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 import ai.onnxruntime.OrtEnvironment;
@@ -34,8 +37,30 @@ public final class OrtRuntime {
         synchronized (OrtRuntime.class) {
             if (environment == null) {
                 environment = OrtNatives.load(OrtRuntime::createOnBigStack);
+                removeTelemetryTrace();
             }
             return environment;
+        }
+    }
+
+    /**
+     * Where ONNX Runtime's telemetry layer (seen with 1.29 on Linux) leaves an empty {@code mat-debug-PID.log} when the
+     * environment starts: the native temp folder ({@code $TMPDIR}, else {@code /tmp}), not the JVM's.
+     */
+    static Path telemetryTrace() {
+        String tmp = System.getenv("TMPDIR");
+        return Path.of(tmp == null || tmp.isBlank() ? "/tmp" : tmp, "mat-debug-" + ProcessHandle.current().pid() + ".log");
+    }
+
+    /** Deletes that file while it is empty, so a run leaves nothing in the temp folder. */
+    private static void removeTelemetryTrace() {
+        Path trace = telemetryTrace();
+        try {
+            if (Files.isRegularFile(trace) && Files.size(trace) == 0) {
+                Files.delete(trace);
+            }
+        } catch (IOException e) {
+            // Left behind: an empty file, not worth failing the start for.
         }
     }
 
