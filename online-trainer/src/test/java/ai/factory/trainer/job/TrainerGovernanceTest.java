@@ -100,7 +100,9 @@ class TrainerGovernanceTest {
     @Test
     void withHoldAnOperatorsRollbackStopsTheReleasesUntilResumed(TestKafka kafka) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix("governance-hold"));
-        TrainerOptions options = TrainerTestOptions.of(kafka, topics, "held", MODEL, checkpoints)
+        // A lenient hold-out gate: this test is about the hold, and on 300 noisy examples the gate was a coin flip
+        // (a CI run rejected both first releases, 0.698 and 0.737 against the initial weights' 0.693).
+        TrainerOptions options = TrainerTestOptions.of(kafka, topics, "held", MODEL, checkpoints).withTolerance(1.0)
                 .withGovernance(Governance.defaults().withPromotion(Governance.Promotion.HOLDOUT).withAutoRollback(false)
                         .withHoldAfterOperator(true));
         SyntheticData data = new SyntheticData(4, 3, 64, 0.5, 23);
