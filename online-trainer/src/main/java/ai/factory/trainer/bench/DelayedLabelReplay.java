@@ -362,7 +362,7 @@ public final class DelayedLabelReplay implements Callable<Integer> {
         ProgressiveMetrics all = new ProgressiveMetrics();
         ProgressiveMetrics served = new ProgressiveMetrics();
         ProgressiveMetrics secondHalf = new ProgressiveMetrics();
-        TrainingState start = startParams == null ? TrainingState.initial(config) : TrainingState.warm(config, startParams);
+        TrainingState start = TrainingState.startingFrom(config, startParams);
         try (OnlineLearner learner = OnlineLearner.open(config, sessions, start)) {
             Map<String, FloatTensor> champion = startParams;
             Map<String, FloatTensor> candidate = null;

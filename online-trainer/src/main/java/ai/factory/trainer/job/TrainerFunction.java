@@ -115,7 +115,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
     private TrainerProgress fromStart() {
         ModelConfig config = options.model();
         TrainerProgress p = new TrainerProgress();
-        p.live = start.params() == null ? TrainingState.initial(config) : TrainingState.warm(config, start.params());
+        p.live = TrainingState.startingFrom(config, start.params());
         p.examplesTrained = start.ancestorExamples();
         p.nextVersion = start.nextVersion();
         p.parentVersion = start.parentVersion();
@@ -299,8 +299,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, Training
             progress.championParams = p.params;
         } else if (!finite) {
             // Training diverged: continue from the champion (or afresh) rather than from NaN.
-            trainFrom(progress.championParams == null ? TrainingState.initial(options.model())
-                    : TrainingState.warm(options.model(), progress.championParams));
+            trainFrom(TrainingState.startingFrom(options.model(), progress.championParams));
             progress.parentVersion = progress.championVersion;
             LOG.warn("{} diverged; training continues from {}", ModelCatalog.key(options.modelName(), p.version),
                     progress.championVersion == null ? "fresh weights" : "champion v" + progress.championVersion);

@@ -36,6 +36,11 @@ public record TrainingState(Map<String, FloatTensor> params, Map<String, FloatTe
         return new TrainingState(p, ModelGraphs.initialOptimizerState(config));
     }
 
+    /** A warm start from {@code params}, or the seeded initial state when there are none. */
+    public static TrainingState startingFrom(ModelConfig config, Map<String, FloatTensor> params) {
+        return params == null ? initial(config) : warm(config, params);
+    }
+
     /** True when every parameter is finite. */
     public boolean isFinite() {
         return params.values().stream().allMatch(FloatTensor::isFinite);
