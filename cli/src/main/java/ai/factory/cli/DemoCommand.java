@@ -26,6 +26,8 @@ import ai.factory.cli.demo.LoopObserver;
 import ai.factory.cli.demo.LearningGate;
 import ai.factory.cli.demo.PoisonOption;
 import ai.factory.cli.demo.PoisonedStretch;
+import ai.factory.ingest.job.FeatureTiming;
+import ai.factory.ingest.job.IngestArguments;
 import ai.factory.ingest.job.IngestOptions;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.target.ModelTarget;
@@ -168,6 +170,13 @@ final class DemoCommand implements Callable<Integer> {
                     + "'factory explain' on (default: ${DEFAULT-VALUE}, none).")
     int explain;
 
+    @Option(names = "--feature-timing", defaultValue = "arrival", paramLabel = "TIMING", converter = IngestArguments.TimingOption.class,
+            description = "When ingest fills the windows and feedback aggregates (ingest --feature-timing): arrival "
+                    + "(default), as each event arrives, so a fast replay sees the labels that reached ingest by then; "
+                    + "event-time, once the watermark passes the event, so every replay computes the same values at any "
+                    + "speed-up (each event waits for the watermark; the last events are filled as the replay ends).")
+    FeatureTiming featureTiming;
+
     @Option(names = "--stay", description = "Keep everything running after the summary (for the dashboard) until Ctrl-C.")
     boolean stay;
 
@@ -259,7 +268,8 @@ final class DemoCommand implements Callable<Integer> {
                 new EmbeddedFactory.Settings(cluster, topics, inputs.specLocation(), target, joinWindow(map), opsPort, work,
                         // Live, labels come the given delay after their events in wall-clock time.
                         live != null ? EmbeddedFactory.rememberEvents(live, 1)
-                                : EmbeddedFactory.rememberEvents(joinWindow(map), replayOptions.speedup()), explain),
+                                : EmbeddedFactory.rememberEvents(joinWindow(map), replayOptions.speedup()), explain,
+                        featureTiming),
                 this::trainerOptions);
              LoopObserver observer = new LoopObserver(factory.connection(), topics, factory.registry(), target.regression());
              KafkaProducer<String, byte[]> producer = ProduceCommand.producer(factory.connection())) {
@@ -270,7 +280,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Dashboard: " + factory.dashboardUrl());
             out.println("Prometheus metrics of every part: " + factory.metricsUrl());
             out.println("Replaying " + dataFile + (events > 0 ? " (first " + events + " events)" : "")
-                    + " at " + pace(replayOptions) + "...");
+                    + " at " + pace(replayOptions)
+                    + (featureTiming == FeatureTiming.EVENT_TIME ? ", features at event time" : "") + "...");
             out.flush();
 
             LiveView live = new LiveView(System.err, observer, factory.dashboardUrl());

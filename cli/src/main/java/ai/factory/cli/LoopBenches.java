@@ -16,6 +16,8 @@ import ai.factory.bench.KafkaRates;
 import ai.factory.cli.demo.DemoProcess;
 import ai.factory.cli.demo.LearningCurve;
 import ai.factory.cli.demo.LearningCurveChart;
+import ai.factory.ingest.job.FeatureTiming;
+import ai.factory.ingest.job.IngestArguments;
 import ai.factory.kafka.KafkaConnection;
 import ai.factory.trainer.model.ModelKind;
 import picocli.CommandLine.Command;
@@ -43,7 +45,9 @@ final class LoopBenches {
     static DemoProcess.Result demo(String name, List<String> args, String heap, Path dir, boolean reuse, Duration limit)
             throws Exception {
         List<String> key = new ArrayList<>(args);
+        // The name too: rounds of one setting are separate runs (benches that share a run give it one name).
         key.add(0, "heap=" + heap);
+        key.add(0, "name=" + name);
         DemoProcess.Result done = RUNS.get(key);
         if (done == null && reuse) {
             done = DemoProcess.saved(name, args, heap, dir).orElse(null);
@@ -255,13 +259,21 @@ final class LoopBenches {
 
     /** The arguments of a flights run at full speed; {@code labelDelay} null keeps the landing-time delay. */
     static List<String> flightsRun(Path data, long events, String kind, String labelDelay) {
+        return flightsRun(data, events, kind, labelDelay, FeatureTiming.ARRIVAL, "max");
+    }
+
+    /** As above, with ingest's feature timing (arrival, the demo's default, adds no argument) and the replay's pace. */
+    static List<String> flightsRun(Path data, long events, String kind, String labelDelay, FeatureTiming timing, String speedup) {
         List<String> args = new ArrayList<>(flights(data));
-        args.addAll(List.of("--speedup", "max", "--kind", kind));
+        args.addAll(List.of("--speedup", speedup, "--kind", kind));
         if (events > 0) {
             args.addAll(List.of("--events", Long.toString(events)));
         }
         if (labelDelay != null) {
             args.addAll(List.of("--label-delay", labelDelay));
+        }
+        if (timing != FeatureTiming.ARRIVAL) {
+            args.addAll(List.of("--feature-timing", timing.label()));
         }
         return args;
     }
@@ -290,6 +302,21 @@ final class LoopBenches {
         @Option(names = "--chart", paramLabel = "FILE", defaultValue = HOME_OPTION + "/docs/learning-curve.png", description = "The PNG (default: ${DEFAULT-VALUE}).")
         Path chart;
 
+        @Option(names = "--feature-timing", defaultValue = "arrival", paramLabel = "TIMING", converter = IngestArguments.TimingOption.class,
+                description = "Ingest's feature timing in every run, arrival or event-time (demo --feature-timing; default: ${DEFAULT-VALUE}).")
+        FeatureTiming featureTiming;
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+                description = "Runs of each kind and delay, the kinds' order reversed every other round, with each kind's mean "
+                        + "and its ratio to the logistic kind's when there are several (one run of the loop is not deterministic: "
+                        + "release cuts and thread timing move its log loss by about 0.002) (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--speedup", paramLabel = "X", defaultValue = "max",
+                description = "The replay's pace, as demo --speedup: max, or X times the data's clock (3600: an hour of "
+                        + "flights a second, where the loop's own delays weigh less on the served models) (default: ${DEFAULT-VALUE}).")
+        String speedup;
+
         @Override
         void quick() {
             events = events == 0 ? 20_000 : events;
@@ -315,29 +342,41 @@ final class LoopBenches {
             if (kinds.stream().anyMatch(k -> heapFor(k) != null)) {
                 result.setting("heap of the deep and wide-deep runs", DEEP_HEAP);
             }
+            if (featureTiming != FeatureTiming.ARRIVAL) {
+                result.setting("feature timing", featureTiming.label());
+            }
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
+            }
+            result.setting("rounds", rounds).setting("speedup", speedup);
             Map<String, List<LearningCurve.Point>> curves = new LinkedHashMap<>();
-            for (String kind : kinds) {
-                for (String delay : delays) {
-                    String name = "flights-" + kind + "-" + delay;
-                    DemoProcess.Result run = demo(name, flightsRun(file, events, kind, delay.equals("none") ? "0s" : null),
-                            heapFor(kind), Duration.ofHours(2));
-                    String label = kind + ", label " + (delay.equals("none") ? "at once" : "at landing");
-                    Map<String, Object> overall = map(run.report(), "progressive");
-                    Figure logloss = Figure.against("log loss (" + label + ")", number(overall, "logloss"), "",
-                            "constant base rate", number(overall, "constant_logloss"));
-                    result.figure(delay.equals("landing") ? logloss.withTarget(Target.atMost(0.4446 / number(overall, "constant_logloss"))) : logloss);
-                    result.figure(Figure.of("AUC (" + label + ")", number(overall, "auc"), ""));
-                    result.figure(Figure.of("accuracy (" + label + ")", 100 * number(overall, "accuracy"), "%"));
-                    map(run.report(), "progressive_by_month").forEach((month, value) -> {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> m = (Map<String, Object>) value;
-                        result.figure(Figure.against("log loss " + month + " (" + label + ")", number(m, "logloss"), "",
-                                "constant base rate", number(m, "constant_logloss")));
-                        result.figure(Figure.of("AUC " + month + " (" + label + ")", number(m, "auc"), ""));
-                        result.figure(Figure.of("accuracy " + month + " (" + label + ")", 100 * number(m, "accuracy"), "%"));
-                    });
-                    curves.put(label, curve(run.report()));
+            Map<String, List<double[]>> byLabel = new LinkedHashMap<>();
+            for (int round = 1; round <= rounds; round++) {
+                List<String> order = new ArrayList<>(kinds);
+                if (round % 2 == 0) {
+                    java.util.Collections.reverse(order);
                 }
+                for (String kind : order) {
+                    for (String delay : delays) {
+                        String name = "flights-" + kind + "-" + delay
+                                + (featureTiming == FeatureTiming.ARRIVAL ? "" : "-" + featureTiming.label())
+                                + (speedup.equals("max") ? "" : "-x" + speedup)
+                                + (rounds == 1 ? "" : "-round" + round);
+                        DemoProcess.Result run = demo(name, flightsRun(file, events, kind, delay.equals("none") ? "0s" : null,
+                                featureTiming, speedup), heapFor(kind), Duration.ofHours(2));
+                        String label = kind + ", label " + (delay.equals("none") ? "at once" : "at landing");
+                        Map<String, Object> overall = map(run.report(), "progressive");
+                        byLabel.computeIfAbsent(label, l -> new ArrayList<>()).add(new double[] {
+                                number(overall, "logloss"), number(overall, "constant_logloss"), number(overall, "auc")});
+                        figures(result, run.report(), label + (rounds == 1 ? "" : ", round " + round), delay, rounds == 1);
+                        if (round == 1) {
+                            curves.put(label, curve(run.report()));
+                        }
+                    }
+                }
+            }
+            if (rounds > 1) {
+                means(result, byLabel);
             }
             LearningCurveChart.write("Online log loss of the flights loop (rolling, per pane of examples)", "log loss", curves, chart);
             result.note("Learning curves: " + chart.getFileName() + ".");
@@ -345,6 +384,48 @@ final class LoopBenches {
                     + "without delay and 0.4612 with the landing delay; with origin×destination pairs 0.4446 and 0.4566.");
             result.note("The log loss target (at most 0.4446 with the landing delay) is shown as a ratio to this run's constant base rate.");
             return result.build();
+        }
+
+        /** A run's overall figures, and with {@code byMonth} each month's. */
+        private static void figures(BenchResult.Builder result, Map<String, Object> report, String label, String delay,
+                                    boolean byMonth) {
+            Map<String, Object> overall = map(report, "progressive");
+            Figure logloss = Figure.against("log loss (" + label + ")", number(overall, "logloss"), "",
+                    "constant base rate", number(overall, "constant_logloss"));
+            result.figure(delay.equals("landing") ? logloss.withTarget(Target.atMost(0.4446 / number(overall, "constant_logloss"))) : logloss);
+            result.figure(Figure.of("AUC (" + label + ")", number(overall, "auc"), ""));
+            result.figure(Figure.of("accuracy (" + label + ")", 100 * number(overall, "accuracy"), "%"));
+            if (!byMonth) {
+                return;
+            }
+            map(report, "progressive_by_month").forEach((month, value) -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) value;
+                result.figure(Figure.against("log loss " + month + " (" + label + ")", number(m, "logloss"), "",
+                        "constant base rate", number(m, "constant_logloss")));
+                result.figure(Figure.of("AUC " + month + " (" + label + ")", number(m, "auc"), ""));
+                result.figure(Figure.of("accuracy " + month + " (" + label + ")", 100 * number(m, "accuracy"), "%"));
+            });
+        }
+
+        /**
+         * Each kind's mean over the rounds (log loss, constant, AUC per run), and its mean log loss against the logistic
+         * kind's at the same delay: the comparison of kinds that one run's noise cannot settle.
+         */
+        static void means(BenchResult.Builder result, Map<String, List<double[]>> byLabel) {
+            byLabel.forEach((label, runs) -> {
+                double logloss = runs.stream().mapToDouble(r -> r[0]).average().orElse(Double.NaN);
+                double constant = runs.stream().mapToDouble(r -> r[1]).average().orElse(Double.NaN);
+                result.figure(Figure.against("mean log loss (" + label + ", " + runs.size() + " runs)", logloss, "",
+                        "constant base rate", constant));
+                result.figure(Figure.of("mean AUC (" + label + ", " + runs.size() + " runs)",
+                        runs.stream().mapToDouble(r -> r[2]).average().orElse(Double.NaN), ""));
+                String logistic = "logistic" + label.substring(label.indexOf(','));
+                if (!label.equals(logistic) && byLabel.containsKey(logistic)) {
+                    result.figure(Figure.against("mean log loss (" + label + ") against logistic", logloss, "",
+                            "logistic's mean", byLabel.get(logistic).stream().mapToDouble(r -> r[0]).average().orElse(Double.NaN)));
+                }
+            });
         }
 
         /**

@@ -61,6 +61,12 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void anUnknownFeatureTimingIsOneLineNamingBoth() {
+        assertOneLine(run("demo", "--feature-timing", "sometimes"), "Invalid value for option '--feature-timing'",
+                "feature timing must be arrival or event-time, was 'sometimes'", "(see 'factory demo --help')");
+    }
+
+    @Test
     void theLabelDrillRefusesARegressionModelBeforeAnythingStarts(@TempDir Path dir) throws Exception {
         Path data = Files.copy(Path.of("../data/earthquakes.jsonl.gz"), dir.resolve("quakes.jsonl.gz"));
         assertThat(FactoryCli.run("init", "--data", data.toString(), "--label", "properties.mag")).isZero();

@@ -13,6 +13,7 @@ import ai.factory.feedback.FeedbackOptions;
 import ai.factory.feedback.JoinSettings;
 import ai.factory.feedback.policy.FeedbackPolicies;
 import ai.factory.feedback.policy.FeedbackPolicy;
+import ai.factory.ingest.job.FeatureTiming;
 import ai.factory.ingest.job.IngestJob;
 import ai.factory.ingest.job.IngestOptions;
 import ai.factory.kafka.KafkaConnection;
@@ -56,9 +57,11 @@ public final class EmbeddedFactory implements AutoCloseable {
      * @param rememberEvents    how long (wall clock) ingest remembers an event id, for de-duplication and to attribute
      *                          its label to its entity: long enough for the label to come, see {@link #rememberEvents}
      * @param explainTop        features per prediction's explanation (scorer {@code --explain}); 0 for none
+     * @param featureTiming     when ingest fills the stateful features (ingest {@code --feature-timing})
      */
     public record Settings(KafkaConnection cluster, Topics topics, String specLocation, ModelTarget model,
-                           Duration joinWindow, int opsPort, Path workDir, Duration rememberEvents, int explainTop) {
+                           Duration joinWindow, int opsPort, Path workDir, Duration rememberEvents, int explainTop,
+                           FeatureTiming featureTiming) {
     }
 
     /**
@@ -131,7 +134,7 @@ public final class EmbeddedFactory implements AutoCloseable {
 
             log.info("starting stream-ingest (Flink)");
             started.push(IngestJob.start(IngestOptions.defaults(connection).withTopicPrefix(s.topics().prefix())
-                    .withSpecLocation(s.specLocation()).withDedupTtl(s.rememberEvents())
+                    .withSpecLocation(s.specLocation()).withDedupTtl(s.rememberEvents()).withFeatureTiming(s.featureTiming())
                     // In the work folder, removed with it: ingest's own temporary folder outlived every demo run.
                     .withCheckpointDir(Files.createDirectories(s.workDir().resolve("ingest-checkpoints")).toUri().toString()), meters));
 

@@ -124,7 +124,8 @@ public final class IngestArguments {
     }
 
     /** Reads {@code arrival} or {@code event-time}. */
-    static final class TimingOption implements CommandLine.ITypeConverter<FeatureTiming> {
+    /** Reads {@code arrival} or {@code event-time}; the demo's option takes it too. */
+    public static final class TimingOption implements CommandLine.ITypeConverter<FeatureTiming> {
         @Override
         public FeatureTiming convert(String value) {
             try {

@@ -1,0 +1,39 @@
+package ai.factory.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.factory.bench.BenchResult;
+import ai.factory.bench.BenchResult.Figure;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** {@code bench quality --rounds}: each kind's mean over its runs, and the deep kinds' means against logistic's. */
+class QualityRoundsTest {
+
+    @Test
+    void eachKindsMeanIsSetAgainstTheLogisticMeanAtTheSameDelay() {
+        Map<String, List<double[]>> runs = new LinkedHashMap<>();
+        // log loss, constant log loss, AUC of each run
+        runs.put("logistic, label at landing", List.of(new double[] {0.52, 0.55, 0.67}, new double[] {0.53, 0.55, 0.68}));
+        runs.put("wide-deep, label at landing", List.of(new double[] {0.51, 0.55, 0.69}, new double[] {0.52, 0.55, 0.70}));
+        runs.put("wide-deep, label at once", List.of(new double[] {0.50, 0.55, 0.71}));
+        BenchResult.Builder result = BenchResult.builder("quality", "test");
+
+        LoopBenches.Quality.means(result, runs);
+
+        Map<String, Figure> figures = new LinkedHashMap<>();
+        result.build().figures().forEach(f -> figures.put(f.name(), f));
+        assertThat(figures.get("mean log loss (logistic, label at landing, 2 runs)").value()).isCloseTo(0.525, within(1e-12));
+        assertThat(figures.get("mean AUC (wide-deep, label at landing, 2 runs)").value()).isCloseTo(0.695, within(1e-12));
+        Figure against = figures.get("mean log loss (wide-deep, label at landing) against logistic");
+        assertThat(against.value()).isCloseTo(0.515, within(1e-12));
+        assertThat(against.baselineValue()).isCloseTo(0.525, within(1e-12));
+        assertThat(figures).as("no logistic run without delay to set it against")
+                .doesNotContainKey("mean log loss (wide-deep, label at once) against logistic")
+                .doesNotContainKey("mean log loss (logistic, label at landing) against logistic");
+    }
+}
