@@ -174,7 +174,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "When ingest fills the windows and feedback aggregates (ingest --feature-timing): arrival "
                     + "(default), as each event arrives, so a fast replay sees the labels that reached ingest by then; "
                     + "event-time, once the watermark passes the event, so every replay computes the same values at any "
-                    + "speed-up (each event waits for the watermark; the last events are filled as the replay ends).")
+                    + "speed-up, for runs compared with each other (each event waits for the watermark; the last ones, once the "
+                    + "replay ends, for half ingest's source idleness).")
     FeatureTiming featureTiming;
 
     @Option(names = "--stay", description = "Keep everything running after the summary (for the dashboard) until Ctrl-C.")
