@@ -309,8 +309,8 @@ final class LoopBenches {
         @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
                 description = "Runs of each kind and delay, the kinds' order reversed every other round, with each kind's mean "
                         + "and its ratio to the logistic kind's when there are several (one run of the loop is not deterministic: "
-                        + "release cuts and thread timing moved the 200k flights' log loss by up to 0.004 at full speed and "
-                        + "0.002 at 3600x) (default: ${DEFAULT-VALUE}).")
+                        + "release cuts and thread timing moved the 200k flights' log loss by up to 0.004, paced or not) "
+                        + "(default: ${DEFAULT-VALUE}).")
         int rounds;
 
         @Option(names = "--speedup", paramLabel = "X", defaultValue = "max",
