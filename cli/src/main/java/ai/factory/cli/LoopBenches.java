@@ -352,7 +352,7 @@ final class LoopBenches {
             }
             result.setting("rounds", rounds).setting("speedup", speedup);
             Map<String, List<LearningCurve.Point>> curves = new LinkedHashMap<>();
-            Map<String, List<double[]>> byLabel = new LinkedHashMap<>();
+            Map<String, List<RunQuality>> byLabel = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
                 List<String> order = new ArrayList<>(kinds);
                 if (round % 2 == 0) {
@@ -367,9 +367,7 @@ final class LoopBenches {
                         DemoProcess.Result run = demo(name, flightsRun(file, events, kind, delay.equals("none") ? "0s" : null,
                                 featureTiming, speedup), heapFor(kind), Duration.ofHours(2));
                         String label = kind + ", label " + (delay.equals("none") ? "at once" : "at landing");
-                        Map<String, Object> overall = map(run.report(), "progressive");
-                        byLabel.computeIfAbsent(label, l -> new ArrayList<>()).add(new double[] {
-                                number(overall, "logloss"), number(overall, "constant_logloss"), number(overall, "auc")});
+                        byLabel.computeIfAbsent(label, l -> new ArrayList<>()).add(RunQuality.of(run.report()));
                         figures(result, run.report(), label + (rounds == 1 ? "" : ", round " + round), delay, rounds == 1);
                         if (round == 1) {
                             curves.put(label, curve(run.report()));
@@ -410,22 +408,32 @@ final class LoopBenches {
             });
         }
 
+        /** One run's overall progressive figures. */
+        record RunQuality(double logloss, double constantLogloss, double auc) {
+            static RunQuality of(Map<String, Object> report) {
+                Map<String, Object> overall = map(report, "progressive");
+                return new RunQuality(number(overall, "logloss"), number(overall, "constant_logloss"), number(overall, "auc"));
+            }
+
+            static double mean(List<RunQuality> runs, java.util.function.ToDoubleFunction<RunQuality> figure) {
+                return runs.stream().mapToDouble(figure).average().orElse(Double.NaN);
+            }
+        }
+
         /**
-         * Each kind's mean over the rounds (log loss, constant, AUC per run), and its mean log loss against the logistic
-         * kind's at the same delay: the comparison of kinds that one run's noise cannot settle.
+         * Each kind's mean over the rounds, and its mean log loss against the logistic kind's at the same delay: the
+         * comparison of kinds that one run's noise cannot settle.
          */
-        static void means(BenchResult.Builder result, Map<String, List<double[]>> byLabel) {
+        static void means(BenchResult.Builder result, Map<String, List<RunQuality>> byLabel) {
             byLabel.forEach((label, runs) -> {
-                double logloss = runs.stream().mapToDouble(r -> r[0]).average().orElse(Double.NaN);
-                double constant = runs.stream().mapToDouble(r -> r[1]).average().orElse(Double.NaN);
+                double logloss = RunQuality.mean(runs, RunQuality::logloss);
                 result.figure(Figure.against("mean log loss (" + label + ", " + runs.size() + " runs)", logloss, "",
-                        "constant base rate", constant));
-                result.figure(Figure.of("mean AUC (" + label + ", " + runs.size() + " runs)",
-                        runs.stream().mapToDouble(r -> r[2]).average().orElse(Double.NaN), ""));
+                        "constant base rate", RunQuality.mean(runs, RunQuality::constantLogloss)));
+                result.figure(Figure.of("mean AUC (" + label + ", " + runs.size() + " runs)", RunQuality.mean(runs, RunQuality::auc), ""));
                 String logistic = "logistic" + label.substring(label.indexOf(','));
                 if (!label.equals(logistic) && byLabel.containsKey(logistic)) {
                     result.figure(Figure.against("mean log loss (" + label + ") against logistic", logloss, "",
-                            "logistic's mean", byLabel.get(logistic).stream().mapToDouble(r -> r[0]).average().orElse(Double.NaN)));
+                            "logistic's mean", RunQuality.mean(byLabel.get(logistic), RunQuality::logloss)));
                 }
             });
         }

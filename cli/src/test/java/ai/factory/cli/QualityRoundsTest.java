@@ -6,6 +6,7 @@ import java.util.Map;
 
 import ai.factory.bench.BenchResult;
 import ai.factory.bench.BenchResult.Figure;
+import ai.factory.cli.LoopBenches.Quality.RunQuality;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,11 +17,10 @@ class QualityRoundsTest {
 
     @Test
     void eachKindsMeanIsSetAgainstTheLogisticMeanAtTheSameDelay() {
-        Map<String, List<double[]>> runs = new LinkedHashMap<>();
-        // log loss, constant log loss, AUC of each run
-        runs.put("logistic, label at landing", List.of(new double[] {0.52, 0.55, 0.67}, new double[] {0.53, 0.55, 0.68}));
-        runs.put("wide-deep, label at landing", List.of(new double[] {0.51, 0.55, 0.69}, new double[] {0.52, 0.55, 0.70}));
-        runs.put("wide-deep, label at once", List.of(new double[] {0.50, 0.55, 0.71}));
+        Map<String, List<RunQuality>> runs = new LinkedHashMap<>();
+        runs.put("logistic, label at landing", List.of(new RunQuality(0.52, 0.55, 0.67), new RunQuality(0.53, 0.55, 0.68)));
+        runs.put("wide-deep, label at landing", List.of(new RunQuality(0.51, 0.55, 0.69), new RunQuality(0.52, 0.55, 0.70)));
+        runs.put("wide-deep, label at once", List.of(new RunQuality(0.50, 0.55, 0.71)));
         BenchResult.Builder result = BenchResult.builder("quality", "test");
 
         LoopBenches.Quality.means(result, runs);
