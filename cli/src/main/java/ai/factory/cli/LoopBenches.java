@@ -13,6 +13,7 @@ import ai.factory.bench.BenchResult;
 import ai.factory.bench.BenchResult.Figure;
 import ai.factory.bench.BenchResult.Target;
 import ai.factory.bench.KafkaRates;
+import ai.factory.cli.bench.PairedRounds;
 import ai.factory.cli.demo.DemoProcess;
 import ai.factory.cli.demo.LearningCurve;
 import ai.factory.cli.demo.LearningCurveChart;
@@ -307,8 +308,9 @@ final class LoopBenches {
         FeatureTiming featureTiming;
 
         @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
-                description = "Runs of each kind and delay, the kinds' order reversed every other round, with each kind's mean "
-                        + "and its ratio to the logistic kind's when there are several (one run of the loop is not deterministic: "
+                description = "Runs of each kind and delay, 1 to 20, the kinds' order reversed every other round, with each kind's "
+                        + "mean and its ratio to the logistic kind's when there are several, and round by round the mean difference, "
+                        + "its standard error, the rounds won and an exact sign-flip p-value (one run of the loop is not deterministic: "
                         + "release cuts and thread timing moved the 200k flights' log loss by up to 0.004, paced or not) "
                         + "(default: ${DEFAULT-VALUE}).")
         int rounds;
@@ -347,8 +349,8 @@ final class LoopBenches {
             if (featureTiming != FeatureTiming.ARRIVAL) {
                 result.setting("feature timing", featureTiming.label());
             }
-            if (rounds < 1) {
-                throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
+            if (rounds < 1 || rounds > PairedRounds.MAX_ROUNDS) {
+                throw new IllegalArgumentException("--rounds must be 1 to " + PairedRounds.MAX_ROUNDS + ", was " + rounds);
             }
             result.setting("rounds", rounds).setting("speedup", speedup);
             Map<String, List<LearningCurve.Point>> curves = new LinkedHashMap<>();
@@ -432,10 +434,24 @@ final class LoopBenches {
                 result.figure(Figure.of("mean AUC (" + label + ", " + runs.size() + " runs)", RunQuality.mean(runs, RunQuality::auc), ""));
                 String logistic = "logistic" + label.substring(label.indexOf(','));
                 if (!label.equals(logistic) && byLabel.containsKey(logistic)) {
+                    List<RunQuality> baseline = byLabel.get(logistic);
                     result.figure(Figure.against("mean log loss (" + label + ") against logistic", logloss, "",
-                            "logistic's mean", RunQuality.mean(byLabel.get(logistic), RunQuality::logloss)));
+                            "logistic's mean", RunQuality.mean(baseline, RunQuality::logloss)));
+                    if (runs.size() > 1 && runs.size() == baseline.size()) {
+                        paired(result, label, PairedRounds.of(runs.stream().map(RunQuality::logloss).toList(),
+                                baseline.stream().map(RunQuality::logloss).toList()));
+                    }
                 }
             });
+        }
+
+        /** Round by round against the logistic kind's run of the same round: whether the rounds settle the comparison. */
+        private static void paired(BenchResult.Builder result, String label, PairedRounds p) {
+            String of = " (" + label + " - logistic, " + p.rounds() + " rounds)";
+            result.figure(Figure.of("paired log loss difference" + of, p.meanDifference(), ""));
+            result.figure(Figure.of("its standard error" + of, p.standardError(), ""));
+            result.figure(Figure.of("rounds with the lower log loss" + of, p.wins(), "of " + p.rounds()));
+            result.figure(Figure.of("p, sign-flip test of no gain" + of, p.pValue(), ""));
         }
 
         /**

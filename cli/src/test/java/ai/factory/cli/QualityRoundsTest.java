@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** {@code bench quality --rounds}: each kind's mean over its runs, and the deep kinds' means against logistic's. */
+/** {@code bench quality --rounds}: each kind's mean over its runs, and the deep kinds' means against logistic's, also round by round. */
 class QualityRoundsTest {
 
     @Test
@@ -32,6 +32,11 @@ class QualityRoundsTest {
         Figure against = figures.get("mean log loss (wide-deep, label at landing) against logistic");
         assertThat(against.value()).isCloseTo(0.515, within(1e-12));
         assertThat(against.baselineValue()).isCloseTo(0.525, within(1e-12));
+        assertThat(figures.get("paired log loss difference (wide-deep, label at landing - logistic, 2 rounds)").value())
+                .isCloseTo(-0.01, within(1e-12));
+        assertThat(figures.get("rounds with the lower log loss (wide-deep, label at landing - logistic, 2 rounds)").value()).isEqualTo(2);
+        assertThat(figures.get("p, sign-flip test of no gain (wide-deep, label at landing - logistic, 2 rounds)").value())
+                .isCloseTo(0.25, within(1e-12));
         assertThat(figures).as("no logistic run without delay to set it against")
                 .doesNotContainKey("mean log loss (wide-deep, label at once) against logistic")
                 .doesNotContainKey("mean log loss (logistic, label at landing) against logistic");
