@@ -4,11 +4,14 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import ai.factory.flink.SavepointStop;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.client.JobExecutionException;
@@ -50,10 +53,24 @@ final class InProcessJob {
             err.println(label + ": already stopping with a savepoint (at most " + SavepointStop.DEFAULT_TIMEOUT.toSeconds() + " s)");
             err.flush();
         })) {
+            CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
             while (!signals.await(POLL)) {
-                JobStatus status = client.getJobStatus().get(30, TimeUnit.SECONDS);
+                if (result.isDone()) {
+                    return ended(null, result);
+                }
+                JobStatus status;
+                try {
+                    status = client.getJobStatus().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    // The in-process cluster shuts down as soon as a job finishes (a bounded run): its status is gone
+                    // then, its result is not.
+                    if (!settles(result)) {
+                        throw e;
+                    }
+                    return ended(null, result);
+                }
                 if (status.isGloballyTerminalState()) {
-                    return ended(status);
+                    return ended(status, result);
                 }
             }
             err.println(label + ": stopping with a savepoint in " + checkpointDir + " ...");
@@ -71,21 +88,35 @@ final class InProcessJob {
         }
     }
 
-    private int ended(JobStatus status) throws InterruptedException {
-        if (status == JobStatus.FINISHED) {
+    /** Whether the job's result comes within the wait for a status. */
+    private static boolean settles(CompletableFuture<JobExecutionResult> result) throws InterruptedException {
+        try {
+            result.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            // Ended, failed: ended() says why.
+        } catch (TimeoutException e) {
+            return false;
+        }
+        return true;
+    }
+
+    /** Says how the job ended, {@code status} when known; 0 for a job that finished, else 1. */
+    private int ended(JobStatus status, CompletableFuture<JobExecutionResult> result) throws InterruptedException {
+        String why = "";
+        try {
+            result.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            why = cause(e);
+        } catch (TimeoutException e) {
+            // The status says enough.
+        }
+        if (why.isEmpty() && (status == null || status == JobStatus.FINISHED)) {
             err.println(label + " job ended: FINISHED");
             err.flush();
             return 0;
         }
-        String why = "";
-        try {
-            client.getJobExecutionResult().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            why = ": " + cause(e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            // The status says enough.
-        }
-        err.println(label + " job ended: " + status + why.replaceAll("\\s*[\\r\\n]+\\s*", " "));
+        String how = status == null ? "" : status.toString();
+        err.println((label + " job ended: " + how + (how.isEmpty() || why.isEmpty() ? "" : ": ") + why).replaceAll("\\s*[\\r\\n]+\\s*", " "));
         err.flush();
         return 1;
     }

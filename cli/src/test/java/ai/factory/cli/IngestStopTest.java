@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code factory ingest} as its own process, stopped by SIGTERM: it stops the job with a savepoint, says where and how
  * to resume, exits 0 and leaves nothing in the temp folder; the same command line with {@code --restore-from latest}
- * resumes from that savepoint, and with exactly-once no event is featurized twice or lost across the stop.
+ * resumes from that savepoint, and with exactly-once no event is featurized twice or lost across the stop. With
+ * {@code --bounded} it ends by itself once it has read what was there, exit 0.
  */
 @ExtendWith(KafkaExtension.class)
 class IngestStopTest {
@@ -110,6 +111,25 @@ class IngestStopTest {
         assertThat(second).contains("--restore-from latest: restoring from " + checkpoints);
         List<String> keys = committedKeys(kafka, topics);
         assertThat(keys).doesNotHaveDuplicates().hasSize(60);
+    }
+
+    @Test
+    void aBoundedRunEndsOnItsOwnWithExitZero(TestKafka kafka, @TempDir Path dir) throws Exception {
+        String prefix = TestKafka.uniquePrefix("bounded");
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        produce(kafka, dir, prefix, "a-", 0);
+
+        // The in-process cluster shuts down the moment its job finishes: the command must read the end from the job's
+        // result, not from a status it can no longer ask for.
+        ingest = start(List.of("ingest", "-b", kafka.bootstrapServers(), "--prefix", prefix, "--bounded",
+                "--checkpoint-dir", dir.resolve("checkpoints").toString()), dir, tmp, "bounded");
+        assertThat(ingest.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("ends on its own within the bound").isTrue();
+
+        String err = Files.readString(dir.resolve("bounded.err"));
+        assertThat(ingest.exitValue()).as(err).isZero();
+        assertThat(err).contains("stream-ingest job ended: FINISHED").doesNotContain("error:");
+        assertThat(committedKeys(kafka, new Topics(prefix))).hasSize(30);
+        assertThat(tmp).as("nothing left in the temp folder").isEmptyDirectory();
     }
 
     /** Waits until {@code count} features are committed; on a timeout the failure carries the process's log. */
