@@ -19,11 +19,12 @@ class FeatureSpecParserTest {
         FeatureSpec spec = FeatureSpecParser.load("classpath:specs/flights.json");
         FeatureLayout layout = FeatureLayout.of(spec);
 
-        assertThat(spec.label()).isEqualTo("flights v2");
+        assertThat(spec.label()).isEqualTo("flights v3");
         assertThat(layout.denseNames()).containsExactly("distance", "departure_hour.sin", "departure_hour.cos",
                 "departure_weekday.sin", "departure_weekday.cos", "origin_departures_60m", "origin_late_share_2h",
                 "origin_landed_2h");
-        assertThat(layout.sparseNames()).containsExactly("origin", "destination", "route", "hour", "weekday");
+        assertThat(layout.sparseNames()).containsExactly("origin", "destination", "route", "hour", "weekday", "origin_hour",
+                "destination_hour");
         assertThat(spec.feature("origin_departures_60m"))
                 .isEqualTo(new WindowAggregate("origin_departures_60m", "origin", Duration.ofMinutes(60),
                         FeatureDefinition.Aggregate.COUNT, null, List.of(NumericTransform.log1p())));
