@@ -61,9 +61,9 @@ final class InProcessJob {
                 JobStatus status;
                 try {
                     status = client.getJobStatus().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    // The in-process cluster shuts down as soon as a job finishes (a bounded run): its status is gone
-                    // then, its result is not.
+                } catch (ExecutionException | IllegalStateException e) {
+                    // The in-process cluster shuts down as soon as a job finishes (a bounded run): asking for the
+                    // status then fails, at once or in the future; the result is still there.
                     if (!settles(result)) {
                         throw e;
                     }
