@@ -153,7 +153,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--learning-rate", paramLabel = "X",
             description = "The trainer's Adam learning rate (default: " + ModelConfig.LOGISTIC_ADAM_LEARNING_RATE
-                    + " for logistic, " + ModelConfig.ADAM_LEARNING_RATE + " for deep: the trainer's defaults).")
+                    + " for logistic, " + ModelConfig.WIDE_DEEP_WIDE_LEARNING_RATE + " for wide-deep's wide part, "
+                    + ModelConfig.ADAM_LEARNING_RATE + " for deep: the trainer's defaults).")
     Double learningRate;
 
     @Option(names = "--ops-port", defaultValue = "8080", paramLabel = "PORT",

@@ -65,8 +65,9 @@ public final class TrainerArguments {
     OptimizerKind optimizer;
 
     @Option(names = "--learning-rate", paramLabel = "X",
-            description = "Learning rate (default: with adam " + ModelConfig.LOGISTIC_ADAM_LEARNING_RATE + " for logistic, "
-                    + ModelConfig.ADAM_LEARNING_RATE + " for deep; with adagrad " + ModelConfig.ADAGRAD_LEARNING_RATE + ").")
+            description = "Learning rate, of a wide-deep model's wide part (default: with adam " + ModelConfig.LOGISTIC_ADAM_LEARNING_RATE
+                    + " for logistic, " + ModelConfig.WIDE_DEEP_WIDE_LEARNING_RATE + " for wide-deep, " + ModelConfig.ADAM_LEARNING_RATE
+                    + " for deep; with adagrad " + ModelConfig.ADAGRAD_LEARNING_RATE + ").")
     Double learningRate;
 
     @Option(names = "--deep-learning-rate", paramLabel = "X",

@@ -8,7 +8,7 @@ public enum ModelKind {
     LOGISTIC,
     /** Embeddings for the sparse ids, concatenated with the dense features, then an MLP. */
     DEEP,
-    /** The logistic model plus an MLP over embeddings of the ids and the dense features, summed into one output. */
+    /** The logistic model plus, over embeddings of the ids, an MLP (with the dense features) and their pairwise interactions. */
     WIDE_DEEP,
     /** A graph trained elsewhere, imported with its weights and fine-tuned here ({@link ImportedGraph}). */
     IMPORTED;

@@ -8,10 +8,11 @@ import ai.factory.trainer.graph.GraphBuilder;
 import ai.factory.trainer.graph.Value;
 
 /**
- * Wide &amp; deep: the logistic model (one weight per hashed sparse id + dense · w) plus a ReLU MLP over embeddings of
- * the ids and the dense features, summed into one raw output and trained jointly. The MLP's output weights start at
- * zero, so the untrained model is the logistic one and the deep part only adds what it learns; it trains at its own
- * rate ({@link ModelConfig#deepLearningRate()}), the wide part at the logistic model's.
+ * Wide &amp; deep: the logistic model (one weight per hashed sparse id + dense · w) plus a deep part over embeddings of
+ * the ids: a ReLU MLP (with the dense features) and their pairwise interactions (a factorization machine's, the sum of
+ * the dot products of every two slots' embeddings), summed into one raw output and trained jointly. The deep part's
+ * output weights start at zero, so the untrained model is the logistic one and the deep part only adds what it learns;
+ * it trains at its own rate ({@link ModelConfig#deepLearningRate()}), the wide part at its own.
  */
 public final class WideDeepModel implements ModelDefinition {
 
@@ -21,6 +22,8 @@ public final class WideDeepModel implements ModelDefinition {
     public static final String DEEP = "deep.";
     public static final String EMBEDDING = DEEP + "embedding";
     public static final String HEAD_WEIGHTS = DEEP + "head.w";
+    /** The weight of the pairwise interactions in the raw output. */
+    public static final String PAIRS_WEIGHT = DEEP + "pairs.w";
     public static final String BIAS = "bias";
 
     /**
@@ -48,6 +51,7 @@ public final class WideDeepModel implements ModelDefinition {
         long in = HiddenLayers.addParams(p, config);
         // Zero: the deep part adds nothing until it has learnt something (its gradient is the hidden activations).
         p.add(new ParamSpec(HEAD_WEIGHTS, new long[] {in, 1}, 0, true));
+        p.add(new ParamSpec(PAIRS_WEIGHT, new long[] {1, 1}, 0, true));
         p.add(wide.biasParam());
         return p;
     }
@@ -68,8 +72,22 @@ public final class WideDeepModel implements ModelDefinition {
     public Value head(GraphBuilder g, Value dense, Value embedded, Map<String, Value> params) {
         int k = config.embeddingDim();
         Value z = wide.linear(g, dense, g.narrow(embedded, 2, 0, 1), params);                       // [N, 1]
-        Value x = HiddenLayers.forward(g, g.narrow(embedded, 2, 1, 1 + k), dense, config, params);
-        return g.add(g.add(z, g.matMul(x, params.get(HEAD_WEIGHTS))), params.get(BIAS));
+        Value e = g.narrow(embedded, 2, 1, 1 + k);                                                  // [N, S, k]
+        Value x = HiddenLayers.forward(g, e, dense, config, params);
+        Value deep = g.add(g.matMul(x, params.get(HEAD_WEIGHTS)), g.matMul(pairs(g, e), params.get(PAIRS_WEIGHT)));
+        return g.add(g.add(z, deep), params.get(BIAS));
+    }
+
+    /**
+     * Sum over every two slots of their embeddings' dot product, [N, 1], in linear time: half of (the square of the sum)
+     * minus (the sum of the squares). An MLP fed the concatenated embeddings learns such products poorly; the replay of
+     * the 200k flights measured what this term adds (online-trainer/README.md).
+     */
+    static Value pairs(GraphBuilder g, Value embeddings) {
+        Value sum = g.reduceSum(embeddings, 1);                                                     // [N, 1, k]
+        Value squares = g.reduceSum(g.mul(embeddings, embeddings), 1);
+        Value perDim = g.sub(g.mul(sum, sum), squares);
+        return g.reshape(g.mul(g.reduceSum(perDim, 2), g.scalar(0.5)), -1, 1);
     }
 
     @Override
@@ -82,11 +100,12 @@ public final class WideDeepModel implements ModelDefinition {
         return ATTRIBUTION_STEPS;
     }
 
-    /** The raw output is linear in these: the wide weights and the MLP's output layer. */
+    /** The raw output is linear in these: the wide weights, the MLP's output layer and the interactions' weight. */
     @Override
     public List<String> outputWeights() {
         List<String> names = new ArrayList<>(wide.outputWeights());
         names.add(HEAD_WEIGHTS);
+        names.add(PAIRS_WEIGHT);
         return names;
     }
 

@@ -45,7 +45,7 @@ class DelayedLabelReplayOptionsTest {
         assertThat(second.batch()).isEqualTo(256);
         ModelConfig third = replay.settings.get(2).config(8, 5, 1024);
         assertThat(third.kind()).isEqualTo(ModelKind.WIDE_DEEP);
-        assertThat(third.learningRate()).as("the wide part's: the logistic default").isEqualTo(ModelConfig.LOGISTIC_ADAM_LEARNING_RATE);
+        assertThat(third.learningRate()).as("the wide part's default").isEqualTo(ModelConfig.WIDE_DEEP_WIDE_LEARNING_RATE);
         assertThat(third.deepLearningRate()).isEqualTo(0.002);
         assertThat(third.embeddingDim()).isEqualTo(4);
         assertThat(third.hidden()).containsExactly(32, 16);

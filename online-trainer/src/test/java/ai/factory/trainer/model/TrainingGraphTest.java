@@ -136,7 +136,7 @@ class TrainingGraphTest {
         TrainingState before = TrainingState.initial(WIDE_DEEP);
         TrainingState after = train(WIDE_DEEP, 3, 10);
         for (String name : List.of(WideDeepModel.WIDE_SPARSE_WEIGHTS, WideDeepModel.WIDE_DENSE_WEIGHTS, WideDeepModel.EMBEDDING,
-                "deep.layer0.w", WideDeepModel.HEAD_WEIGHTS)) {
+                "deep.layer0.w", WideDeepModel.HEAD_WEIGHTS, WideDeepModel.PAIRS_WEIGHT)) {
             assertThat(after.params().get(name)).as(name).isNotEqualTo(before.params().get(name));
         }
     }
@@ -150,7 +150,37 @@ class TrainingGraphTest {
         TrainingState after = train(config, 3, 1);
         assertThat(largestChange(before, after, WideDeepModel.WIDE_DENSE_WEIGHTS)).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-4));
         assertThat(largestChange(before, after, WideDeepModel.HEAD_WEIGHTS)).isCloseTo(0.001, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(largestChange(before, after, WideDeepModel.PAIRS_WEIGHT)).isCloseTo(0.001, org.assertj.core.data.Offset.offset(1e-5));
         assertThat(largestChange(before, after, "deep.layer0.w")).isZero();
+    }
+
+    @Test
+    void wideDeepAddsTheDotProductOfEveryTwoSlotsEmbeddings() throws Exception {
+        ModelConfig config = ModelConfig.wideDeep(1, 3, 4).withArchitecture(2, List.of(4));
+        Map<String, FloatTensor> params = new java.util.LinkedHashMap<>(TrainingState.initial(config).params());
+        float[][] rows = {{0.5f, -1f}, {2f, 0.25f}, {-0.75f, 1.5f}, {1f, 1f}};
+        float[] table = new float[8];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, table, 2 * i, 2);
+        }
+        params.put(WideDeepModel.EMBEDDING, new FloatTensor(new long[] {4, 2}, table));
+        params.put(WideDeepModel.PAIRS_WEIGHT, FloatTensor.filled(1f, 1, 1)); // only the interactions speak
+        long[] ids = {0, 1, 2, 3, 3, 1};
+        Batch probe = new Batch(2, 1, 3, new float[] {0.5f, -0.5f}, ids, new float[2]);
+        try (InferenceSession session = new InferenceSession(ModelGraphs.inference(config, params, Map.of()).toByteArray(), SESSIONS)) {
+            float[] scores = session.score(probe);
+            for (int n = 0; n < 2; n++) {
+                double pairs = 0;
+                for (int i = 0; i < 3; i++) {
+                    for (int j = i + 1; j < 3; j++) {
+                        float[] a = rows[(int) ids[3 * n + i]];
+                        float[] b = rows[(int) ids[3 * n + j]];
+                        pairs += a[0] * b[0] + a[1] * b[1];
+                    }
+                }
+                assertThat((double) scores[n]).as("row " + n).isCloseTo(1 / (1 + Math.exp(-pairs)), org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
     }
 
     @Test
@@ -174,8 +204,8 @@ class TrainingGraphTest {
 
     @Test
     void freezingTheDeepPartLeavesTheLogisticModel() throws Exception {
-        ModelConfig wideOnly = WIDE_DEEP.withFrozen(Set.of(WideDeepModel.DEEP));
         ModelConfig logistic = ModelConfig.logistic(4, 3, 64);
+        ModelConfig wideOnly = WIDE_DEEP.withLearningRate(logistic.learningRate()).withFrozen(Set.of(WideDeepModel.DEEP));
         TrainingState wide = train(wideOnly, 9, 20);
         TrainingState plain = train(logistic, 9, 20);
         assertThat(wide.params().get(WideDeepModel.WIDE_SPARSE_WEIGHTS)).isEqualTo(plain.params().get(LogisticModel.SPARSE_WEIGHTS));
