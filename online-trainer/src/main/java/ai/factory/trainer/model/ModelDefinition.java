@@ -2,6 +2,7 @@ package ai.factory.trainer.model;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import ai.factory.trainer.graph.GraphBuilder;
 import ai.factory.trainer.graph.Value;
@@ -43,6 +44,14 @@ public interface ModelDefinition {
 
     /** The learning rate of parameter {@code name}: the config's, unless the model trains its parts at different rates. */
     double learningRate(String name);
+
+    /**
+     * Parameters this kind gained after releases of it were published, each such that at zero the model is exactly
+     * what those releases are: an older release lacking one reads with it at zero.
+     */
+    default Set<String> addedLater() {
+        return Set.of();
+    }
 
     /** The definition a config describes. */
     static ModelDefinition of(ModelConfig config) {

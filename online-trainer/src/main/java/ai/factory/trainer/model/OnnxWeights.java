@@ -40,8 +40,13 @@ public final class OnnxWeights {
         Map<String, OnnxMl.TensorProto> initializers = new LinkedHashMap<>();
         model.getGraph().getInitializerList().forEach(t -> initializers.put(t.getName(), t));
         Map<String, FloatTensor> params = new LinkedHashMap<>();
-        for (ParamSpec spec : ModelDefinition.of(config).params()) {
+        ModelDefinition definition = ModelDefinition.of(config);
+        for (ParamSpec spec : definition.params()) {
             OnnxMl.TensorProto t = initializers.get(spec.name());
+            if (t == null && definition.addedLater().contains(spec.name())) {
+                params.put(spec.name(), FloatTensor.zeros(spec.shape()));
+                continue;
+            }
             if (t == null) {
                 throw new IllegalArgumentException("the ONNX model lacks parameter " + spec.name());
             }

@@ -3,6 +3,7 @@ package ai.factory.trainer.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import ai.factory.trainer.graph.GraphBuilder;
 import ai.factory.trainer.graph.Value;
@@ -107,6 +108,12 @@ public final class WideDeepModel implements ModelDefinition {
         names.add(HEAD_WEIGHTS);
         names.add(PAIRS_WEIGHT);
         return names;
+    }
+
+    /** Releases from before the pairwise interactions are this model with their weight at zero. */
+    @Override
+    public Set<String> addedLater() {
+        return Set.of(PAIRS_WEIGHT);
     }
 
     @Override

@@ -39,6 +39,24 @@ class ModelConfigTest {
     }
 
     @Test
+    void aWideDeepReleaseFromBeforeThePairwiseInteractionsReadsWithTheirWeightAtZero() throws Exception {
+        ModelConfig config = ModelConfig.wideDeep(3, 2, 16).withArchitecture(2, List.of(4));
+        Map<String, FloatTensor> params = new java.util.LinkedHashMap<>(TrainingState.initial(config).params());
+        params.put(WideDeepModel.PAIRS_WEIGHT, FloatTensor.filled(0.5f, 1, 1));
+        var current = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(ModelGraphs.inference(config, params, Map.of()).toByteArray());
+        assertThat(OnnxWeights.read(current.toByteArray()).params().get(WideDeepModel.PAIRS_WEIGHT).data()).containsExactly(0.5f);
+        var graph = current.getGraph().toBuilder();
+        graph.clearInitializer();
+        current.getGraph().getInitializerList().stream().filter(t -> !t.getName().equals(WideDeepModel.PAIRS_WEIGHT))
+                .forEach(graph::addInitializer);
+        byte[] older = current.toBuilder().setGraph(graph).build().toByteArray();
+        assertThat(OnnxWeights.read(older).params().get(WideDeepModel.PAIRS_WEIGHT).data()).containsExactly(0f);
+        var withoutEmbeddings = current.getGraph().toBuilder().clearInitializer();
+        assertThatThrownBy(() -> OnnxWeights.read(current.toBuilder().setGraph(withoutEmbeddings).build().toByteArray()))
+                .hasMessageContaining("lacks parameter");
+    }
+
+    @Test
     void aModelWrittenBeforeLabelScalesReadsAsTheIdentity() {
         Map<String, String> old = new java.util.LinkedHashMap<>(ModelConfig.logistic(3, 2, 16).withTask(Task.REGRESSION).toProperties());
         old.remove("label_mean");
