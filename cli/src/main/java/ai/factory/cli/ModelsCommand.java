@@ -221,8 +221,9 @@ final class ModelsCommand {
         @Option(names = "--spec", required = true, paramLabel = "NAME", description = "Feature spec the model consumes.")
         String specName;
 
-        @Option(names = "--spec-version", defaultValue = "1", paramLabel = "N", description = "Version of that spec (default: ${DEFAULT-VALUE}).")
-        int specVersion;
+        @Option(names = "--spec-version", paramLabel = "N",
+                description = "Version of that spec (default: another tool's model, the --feature-spec's version; else 1).")
+        Integer specVersion;
 
         @Option(names = "--mapping", paramLabel = "FILE",
                 description = "Another tool's model: which of the spec's inputs feed each of its inputs (input.NAME = dense, or "
@@ -243,8 +244,10 @@ final class ModelsCommand {
         public Integer call() throws Exception {
             byte[] onnx = read(file);
             String note = "";
+            int version = specVersion == null ? 1 : specVersion;
             if (!ModelImport.isOwn(onnx)) {
                 ModelInput input = ModelInput.fromSpec(featureSpec);
+                version = sameSpec(input, specName, specVersion);
                 ModelConfig shape = ModelConfig.logistic(input.denseSize(), input.sparseWidth(), input.buckets())
                         .withSlotFeatures(input.slotFeatures())
                         .withTask(ai.factory.trainer.model.Task.valueOf(input.target().task().trim().toUpperCase(Locale.ROOT)));
@@ -259,10 +262,20 @@ final class ModelsCommand {
                         + " was made by this project's trainer (freeze with factory train --freeze)");
             }
             byte[] release = onnx;
-            ModelRelease r = withCatalog(kafka, spec, c -> c.importModel(model, release, specName, specVersion, file.toString()));
+            int releaseSpecVersion = version;
+            ModelRelease r = withCatalog(kafka, spec, c -> c.importModel(model, release, specName, releaseSpecVersion, file.toString()));
             spec.commandLine().getOut().println("imported " + file + " as " + model + " version " + r.getVersion() + " (" + r.getStatus()
                     + ")" + note);
             return 0;
+        }
+
+        /** The release names the spec whose vectors its inputs were mapped from: a model fed another spec would score noise. */
+        private static int sameSpec(ModelInput input, String specName, Integer specVersion) {
+            if (!input.specName().equals(specName) || specVersion != null && specVersion != input.specVersion()) {
+                throw new IllegalArgumentException("--spec " + specName + (specVersion == null ? "" : " --spec-version " + specVersion)
+                        + " does not match --feature-spec, which is " + input.specName() + " version " + input.specVersion());
+            }
+            return input.specVersion();
         }
 
         private static byte[] read(Path path) throws java.io.IOException {

@@ -99,6 +99,7 @@ class ModelsCommandTest {
         String bootstrap = kafka.bootstrapServers();
         assertThat(TopicsCommandTest.run("topics", "create", "-b", bootstrap, "--prefix", prefix, "--partitions", "1")
                 .exitCode()).isZero();
+        int defaultSpecVersion = ai.factory.trainer.job.ModelInput.fromSpec(ai.factory.ingest.job.IngestOptions.DEFAULT_SPEC).specVersion();
         Path foreign = dir.resolve("foreign.onnx");
         Files.write(foreign, foreign("Sigmoid"));
         Path mapping = dir.resolve("foreign.mapping");
@@ -113,6 +114,7 @@ class ModelsCommandTest {
              var catalog = new ai.factory.trainer.release.ModelCatalog(KafkaConnection.of(bootstrap), topics.models(), registry)) {
             ModelRelease r = catalog.find("m", 1);
             assertThat(r.getModelKind().toString()).isEqualTo("imported");
+            assertThat(r.getSpecVersion()).as("the feature spec's version").isEqualTo(defaultSpecVersion);
             var loaded = ai.factory.trainer.model.OnnxWeights.read(r.getOnnx().array());
             assertThat(loaded.config().isFrozen("bias")).isTrue();
             assertThat(loaded.config().isFrozen("w")).isFalse();
@@ -124,6 +126,11 @@ class ModelsCommandTest {
                 "flights", "--mapping", mapping.toString());
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.err()).contains("unsupported ONNX op Erf");
+        TopicsCommandTest.Result otherSpec = TopicsCommandTest.models(bootstrap, prefix, "import", "m", foreign.toString(), "--spec",
+                "flights", "--spec-version", "2", "--mapping", mapping.toString());
+        assertThat(otherSpec.exitCode()).isNotZero();
+        assertThat(otherSpec.err()).contains("--spec flights --spec-version 2 does not match --feature-spec, which is flights version "
+                + defaultSpecVersion);
         assertThat(TopicsCommandTest.models(bootstrap, prefix, "list", "m", "--all").out()).doesNotContainPattern("m\\s+2\\s");
     }
 

@@ -165,19 +165,22 @@ public record BenchResult(String name, String about, Map<String, String> setting
         return out.toString();
     }
 
-    /** Numbers as people read them: grouped thousands for large values, three significant digits for small ones. */
+    /**
+     * Numbers as people read them: grouped thousands for large values, counts without decimals, three significant
+     * digits for small ones.
+     */
     public static String number(double x) {
         if (!Double.isFinite(x)) {
             return String.valueOf(x);
         }
         double abs = Math.abs(x);
-        if (abs >= 100) {
+        if (abs >= 100 || x == Math.rint(x)) {
             return String.format(Locale.ROOT, "%,.0f", x);
         }
         if (abs >= 10) {
             return String.format(Locale.ROOT, "%.1f", x);
         }
-        if (abs >= 1 || abs == 0) {
+        if (abs >= 1) {
             return String.format(Locale.ROOT, "%.2f", x);
         }
         return String.format(Locale.ROOT, "%.3g", x);

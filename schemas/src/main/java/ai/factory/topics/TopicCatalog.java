@@ -13,6 +13,7 @@ import ai.factory.records.PairedQuality;
 import ai.factory.records.Prediction;
 import ai.factory.records.QualityReport;
 import ai.factory.records.Rejected;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /** Every topic of a factory with its partitions, configs and record type. */
 public final class TopicCatalog {
@@ -22,6 +23,14 @@ public final class TopicCatalog {
 
     /** Model releases carry ONNX bytes: allow 64 MiB per record on the models topic. */
     public static final int MODELS_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+    /**
+     * What a producer of model releases needs to send one of up to {@link #MODELS_MAX_MESSAGE_BYTES}: the request size,
+     * and a buffer as large (the client refuses outright a record larger than its buffer, 32 MiB by default).
+     */
+    public static final Map<String, Object> MODELS_PRODUCER_LIMITS = Map.of(
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MODELS_MAX_MESSAGE_BYTES,
+            ProducerConfig.BUFFER_MEMORY_CONFIG, (long) MODELS_MAX_MESSAGE_BYTES);
 
     /** Data topics keep a week by default; dead letters, late feedback and quality reports a month. */
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);

@@ -45,4 +45,14 @@ class BenchResultTest {
                   note: net runtime
                 """);
     }
+
+    @Test
+    void countsPrintWithoutDecimalsAndFractionsWithThem() {
+        assertThat(BenchResult.number(3)).isEqualTo("3");
+        assertThat(BenchResult.number(0)).isEqualTo("0");
+        assertThat(BenchResult.number(-2)).isEqualTo("-2");
+        assertThat(BenchResult.number(1.5)).isEqualTo("1.50");
+        assertThat(BenchResult.number(0.125)).isEqualTo("0.125");
+        assertThat(BenchResult.number(12_345)).isEqualTo("12,345");
+    }
 }

@@ -18,6 +18,7 @@ import ai.factory.records.ModelRelease;
 import ai.factory.records.ReleaseStatus;
 import ai.factory.release.ReleaseSpec;
 import ai.factory.serde.SchemaRegistry;
+import ai.factory.topics.TopicCatalog;
 import ai.factory.trainer.model.FloatTensor;
 import ai.factory.trainer.model.LabelScales;
 import ai.factory.trainer.model.ModelConfig;
@@ -190,7 +191,7 @@ public final class TrainerJob {
         // Below the broker's default transaction.max.timeout.ms of 15 minutes.
         props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()));
         // An ONNX graph fits the models topic's max.message.bytes.
-        props.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(64 * 1024 * 1024));
+        TopicCatalog.MODELS_PRODUCER_LIMITS.forEach((key, value) -> props.setProperty(key, String.valueOf(value)));
         return props;
     }
 

@@ -30,6 +30,7 @@ import ai.factory.serde.AvroCodec;
 import ai.factory.serde.AvroSerde;
 import ai.factory.serde.SchemaRegistry;
 import ai.factory.serde.UndecodableRecordException;
+import ai.factory.topics.TopicCatalog;
 import ai.factory.topics.TopicReader;
 import ai.factory.trainer.model.OnnxWeights;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -72,12 +73,12 @@ public final class ModelCatalog implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerConfig(kafka), new StringSerializer(), AvroSerde.of(ModelRelease.class, registry));
     }
 
-    /** The producer's settings: the cluster's, then idempotent writes of releases up to 64 MiB. */
+    /** The producer's settings: the cluster's, then idempotent writes of releases up to the models topic's limit. */
     static Map<String, Object> producerConfig(KafkaConnection kafka) {
-        return kafka.clientConfig(Map.of(
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024));
+        Map<String, Object> props = new HashMap<>(TopicCatalog.MODELS_PRODUCER_LIMITS);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return kafka.clientConfig(props);
     }
 
     /** The reader's settings: the cluster's, then committed releases only (no group: it reads the topic from the start). */

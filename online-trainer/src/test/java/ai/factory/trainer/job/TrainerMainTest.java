@@ -216,7 +216,8 @@ class TrainerMainTest {
                 .containsEntry("bootstrap.servers", "secure:9093")
                 .containsEntry("client.dns.lookup", "resolve_canonical_bootstrap_servers_only")
                 .containsEntry("request.timeout.ms", "12345")
-                .containsEntry("security.protocol", "SASL_SSL");
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("buffer.memory", String.valueOf(ai.factory.topics.TopicCatalog.MODELS_MAX_MESSAGE_BYTES));
         assertThat(options.registry().kafka()).isEqualTo(options.kafka());
     }
 }

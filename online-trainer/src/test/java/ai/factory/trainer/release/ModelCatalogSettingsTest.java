@@ -17,7 +17,8 @@ class ModelCatalogSettingsTest {
         Map<String, Object> expected = Map.of("bootstrap.servers", "secure:9093",
                 "client.dns.lookup", "resolve_canonical_bootstrap_servers_only", "request.timeout.ms", "12345",
                 "security.protocol", "SSL");
-        assertThat(ModelCatalog.producerConfig(kafka)).containsAllEntriesOf(expected).containsEntry("acks", "all");
+        assertThat(ModelCatalog.producerConfig(kafka)).containsAllEntriesOf(expected).containsEntry("acks", "all")
+                .containsAllEntriesOf(ai.factory.topics.TopicCatalog.MODELS_PRODUCER_LIMITS);
         assertThat(ModelCatalog.consumerConfig(kafka)).containsAllEntriesOf(expected).containsEntry("isolation.level", "read_committed");
     }
 }

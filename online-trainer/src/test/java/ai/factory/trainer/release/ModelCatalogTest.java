@@ -130,6 +130,27 @@ class ModelCatalogTest {
         }
     }
 
+    /**
+     * A release above the Kafka producer's default 32 MiB buffer (a wide embedding table; an imported model with a
+     * large vocabulary reaches it) is published and read back whole: the limit is the models topic's 64 MiB.
+     */
+    @Test
+    void aReleaseLargerThanTheProducersDefaultBufferIsPublishedAndReadBack(TestKafka kafka) throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix("catalog-large"));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, TopicCatalog.of(topics, 1));
+        }
+        ModelConfig wide = ModelConfig.deep(2, 2, 1 << 19).withArchitecture(20, List.of(4));
+        byte[] onnx = ModelGraphs.inference(wide, TrainingState.initial(wide).params(), Map.of()).toByteArray();
+        assertThat(onnx.length).as("above the producer's default buffer.memory").isGreaterThan(32 * 1024 * 1024);
+        try (SchemaRegistry registry = TrainerOptions.defaults(KafkaConnection.of(kafka.bootstrapServers()), topics, "m", "flights", 1,
+                     wide).registry().open();
+             ModelCatalog catalog = new ModelCatalog(KafkaConnection.of(kafka.bootstrapServers()), topics.models(), registry)) {
+            catalog.importModel("m", onnx, "flights", 1, "file:wide.onnx");
+            assertThat(catalog.find("m", 1).getOnnx().remaining()).isEqualTo(onnx.length);
+        }
+    }
+
     private static byte[] onnx(Map<String, FloatTensor> params) {
         return ModelGraphs.inference(CONFIG, params, Map.of()).toByteArray();
     }

@@ -183,10 +183,9 @@ public final class ModelsView implements AutoCloseable {
 
     /** The settings of the producer of promotions and roll backs: the connection's, then an idempotent producer's. */
     public static Map<String, Object> producerConfig(KafkaConnection connection) {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(TopicCatalog.MODELS_PRODUCER_LIMITS);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "factory-ops-models");
         return connection.clientConfig(props);
     }
