@@ -244,7 +244,7 @@ final class ModelsCommand {
         public Integer call() throws Exception {
             byte[] onnx = read(file);
             String note = "";
-            int version = specVersion == null ? 1 : specVersion;
+            int version;
             if (!ModelImport.isOwn(onnx)) {
                 ModelInput input = ModelInput.fromSpec(featureSpec);
                 version = sameSpec(input, specName, specVersion);
@@ -260,10 +260,11 @@ final class ModelsCommand {
             } else if (mapping != null || freeze != null) {
                 throw new IllegalArgumentException("--mapping and --freeze are for models made by another tool; " + file
                         + " was made by this project's trainer (freeze with factory train --freeze)");
+            } else {
+                version = specVersion == null ? 1 : specVersion;
             }
             byte[] release = onnx;
-            int releaseSpecVersion = version;
-            ModelRelease r = withCatalog(kafka, spec, c -> c.importModel(model, release, specName, releaseSpecVersion, file.toString()));
+            ModelRelease r = withCatalog(kafka, spec, c -> c.importModel(model, release, specName, version, file.toString()));
             spec.commandLine().getOut().println("imported " + file + " as " + model + " version " + r.getVersion() + " (" + r.getStatus()
                     + ")" + note);
             return 0;
