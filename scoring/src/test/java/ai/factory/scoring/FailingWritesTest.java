@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A dead letter the broker refuses (its topic's max.message.bytes is made too small for any record): no offset is
- * committed past the record it answers, the retries back off instead of spinning, and once the topic takes it again
- * everything is scored (once, with exactly-once). Writes failing beyond the outage limit stop the scorer.
+ * committed past the record it answers, the retries back off instead of spinning and read again from the last commit,
+ * never from before it, and once the topic takes it again everything is scored (once, with exactly-once). Writes
+ * failing beyond the outage limit stop the scorer.
  */
 @ExtendWith(KafkaExtension.class)
 class FailingWritesTest {
@@ -48,14 +49,16 @@ class FailingWritesTest {
             List<FeatureVector> before = Fixtures.vectors("before", 100, 1);
             List<FeatureVector> after = Fixtures.vectors("after", 100, 2);
             harness.produce(before);
-            harness.produceRaw("bad", "not avro".getBytes());
-            harness.produce(after);
             long badOffset = before.size();
             TopicPartition partition = new TopicPartition(harness.topics().features(), 0);
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             try (Scorer scorer = harness.start(harness.options("a").withDelivery(delivery), meters);
                  var predictions = harness.predictions();
                  var deadLetters = harness.deadLetters()) {
+                // Committed before anything fails: every retry must read again from here, not from the beginning.
+                Awaitility.await().atMost(WAIT).until(() -> harness.committedOffsets().getOrDefault(partition, 0L) == badOffset);
+                harness.produceRaw("bad", "not avro".getBytes());
+                harness.produce(after);
                 Awaitility.await().atMost(WAIT).until(() -> failures(meters) >= 1);
                 long start = System.nanoTime();
                 // Backoff of 100 ms doubling: 6 s hold at most 7 attempts; a hot loop would make hundreds.
@@ -74,6 +77,8 @@ class FailingWritesTest {
                 assertThat(copies).hasSize(total);
                 List<Rejected> rejected = deadLetters.values();
                 assertThat(rejected).extracting(Rejected::getEventId).contains("bad");
+                assertThat(before).as("committed before the failures, so scored once whatever the delivery")
+                        .allSatisfy(vector -> assertThat(copies.get(vector.getEventId())).isEqualTo(1L));
                 if (delivery == Delivery.EXACTLY_ONCE) {
                     assertThat(copies.values()).as("committed predictions per vector").containsOnly(1L);
                     assertThat(rejected).hasSize(1);

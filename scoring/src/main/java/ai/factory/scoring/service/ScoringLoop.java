@@ -487,10 +487,14 @@ public final class ScoringLoop implements Runnable {
                 consumer.seek(partition, offset.offset());
             }
         }
-        if (settings.startFromEarliest()) {
-            consumer.seekToBeginning(neverCommitted);
-        } else {
-            consumer.seekToEnd(neverCommitted);
+        // Only when there are some: Kafka takes an empty collection to mean every assigned partition, which would
+        // undo the seeks above (back to the beginning, scoring committed records again, or to the end, skipping some).
+        if (!neverCommitted.isEmpty()) {
+            if (settings.startFromEarliest()) {
+                consumer.seekToBeginning(neverCommitted);
+            } else {
+                consumer.seekToEnd(neverCommitted);
+            }
         }
         pending.clear();
         consumer.resume(assigned);
