@@ -173,6 +173,10 @@ public record BenchResult(String name, String about, Map<String, String> setting
         if (!Double.isFinite(x)) {
             return String.valueOf(x);
         }
+        if (x == 0) {
+            // -0.0 too, which the formats below print as "-0".
+            return "0";
+        }
         double abs = Math.abs(x);
         if (abs >= 100 || x == Math.rint(x)) {
             return String.format(Locale.ROOT, "%,.0f", x);

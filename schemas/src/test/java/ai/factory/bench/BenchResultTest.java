@@ -50,6 +50,7 @@ class BenchResultTest {
     void countsPrintWithoutDecimalsAndFractionsWithThem() {
         assertThat(BenchResult.number(3)).isEqualTo("3");
         assertThat(BenchResult.number(0)).isEqualTo("0");
+        assertThat(BenchResult.number(-0.0)).isEqualTo("0");
         assertThat(BenchResult.number(-2)).isEqualTo("-2");
         assertThat(BenchResult.number(1.5)).isEqualTo("1.50");
         assertThat(BenchResult.number(0.125)).isEqualTo("0.125");
